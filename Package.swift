@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "opcat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "opcat", targets: ["opcat"]),
+        .library(name: "OpCount", targets: ["OpCount"]),
+        .library(name: "ModelFormats", targets: ["ModelFormats"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The counter: graph IR, shape inference, the op registry and its formulas, reports.
+        // No file formats and no I/O.
+        .target(name: "OpCount"),
+        // Readers that translate model files (MXNet symbol JSON, zoo manifests) into the IR.
+        .target(name: "ModelFormats", dependencies: ["OpCount"]),
+        // The command-line tool: argument parsing and rendering only.
+        .executableTarget(
+            name: "opcat",
+            dependencies: [
+                "OpCount", "ModelFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "OpCountTests", dependencies: ["OpCount"]),
+        .testTarget(
+            name: "ModelFormatsTests", dependencies: ["ModelFormats", "OpCount"],
+            exclude: []),
+        .testTarget(name: "opcatTests", dependencies: ["opcat"]),
+    ]
+)

@@ -1,0 +1,118 @@
+/// A model as opcat sees it: nodes (variables and operations) connected by tensor references.
+///
+/// Readers build it; ``Analyzer`` gives every tensor a shape and every node its counts.
+/// Nodes may appear in any order: the analyzer sorts them and rejects cycles.
+public struct Graph: Sendable {
+    public var nodes: [Node]
+    /// The tensors the model returns.
+    public var outputs: [TensorRef]
+
+    public init(nodes: [Node], outputs: [TensorRef]) {
+        self.nodes = nodes
+        self.outputs = outputs
+    }
+
+    /// Index of the first node with this name.
+    public func index(named name: String) -> Int? { nodes.firstIndex { $0.name == name } }
+}
+
+/// One output of one node.
+public struct TensorRef: Sendable, Hashable {
+    public var node: Int
+    public var output: Int
+    public init(node: Int, output: Int = 0) {
+        self.node = node
+        self.output = output
+    }
+}
+
+public struct Node: Sendable {
+    public var name: String
+    public var kind: Kind
+    public var inputs: [TensorRef]
+
+    public enum Kind: Sendable {
+        case variable(Variable)
+        case operation(Operation)
+    }
+
+    public init(name: String, kind: Kind, inputs: [TensorRef] = []) {
+        self.name = name
+        self.kind = kind
+        self.inputs = inputs
+    }
+
+    public static func variable(_ name: String, _ variable: Variable = Variable()) -> Node {
+        Node(name: name, kind: .variable(variable))
+    }
+
+    public static func operation(
+        _ name: String, _ type: String, source: String? = nil, _ attributes: Attributes = [:],
+        inputs: [TensorRef]
+    ) -> Node {
+        Node(name: name, kind: .operation(Operation(type: type, sourceType: source ?? type, attributes: attributes)),
+             inputs: inputs)
+    }
+
+    public var variable: Variable? {
+        if case .variable(let v) = kind { return v }
+        return nil
+    }
+
+    public var operation: Operation? {
+        if case .operation(let o) = kind { return o }
+        return nil
+    }
+}
+
+/// A graph input, parameter, buffer or constant.
+public struct Variable: Sendable, Hashable {
+    /// The shape the file declares, if any; `nil` entries are dimensions left for inference
+    /// (MXNet writes `0` for them).
+    public var declaredShape: [Int?]?
+    public var dataType: DataType?
+    /// What the file says the variable is; `nil` lets the analyzer decide from its consumers.
+    public var role: VariableRole?
+    /// Values of a small integer constant, when the file carries them.
+    public var values: [Int]?
+
+    public init(declaredShape: [Int?]? = nil, dataType: DataType? = nil, role: VariableRole? = nil,
+                values: [Int]? = nil) {
+        self.declaredShape = declaredShape
+        self.dataType = dataType
+        self.role = role
+        self.values = values
+    }
+
+    /// The declared shape when every dimension is known.
+    public var completeShape: [Int]? {
+        guard let declaredShape, declaredShape.allSatisfy({ $0 != nil }) else { return nil }
+        return declaredShape.map { $0! }
+    }
+}
+
+/// How a variable's elements are counted.
+public enum VariableRole: String, Sendable, Hashable, Codable {
+    /// A model input: its shape comes from the user (`--input`), it counts nothing.
+    case input
+    /// Learnable weights: counted in `params`.
+    case parameter
+    /// Stored non-learned state such as BatchNorm running statistics: counted in `buffers`.
+    case buffer
+    /// Fixed values (shape tensors, labels): counted in neither.
+    case constant
+}
+
+/// One operation node: its canonical type (a key of the ``Registry``), the type the file
+/// spelled, and typed attributes.
+public struct Operation: Sendable, Hashable {
+    public var type: String
+    public var sourceType: String
+    public var attributes: Attributes
+
+    public init(type: String, sourceType: String, attributes: Attributes = [:]) {
+        self.type = type
+        self.sourceType = sourceType
+        self.attributes = attributes
+    }
+}

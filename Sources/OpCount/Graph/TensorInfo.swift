@@ -1,0 +1,25 @@
+/// What shape inference knows about one tensor: its shape, element type and, for small
+/// integer tensors that describe shapes (ONNX `Shape → Gather → Concat → Reshape` chains),
+/// its values.
+public struct TensorInfo: Sendable, Hashable {
+    public var shape: [Int]
+    public var dataType: DataType
+    /// Element values of a small integer tensor, when known at analysis time.
+    public var values: [Int]?
+
+    public init(shape: [Int], dataType: DataType = .float32, values: [Int]? = nil) {
+        self.shape = shape
+        self.dataType = dataType
+        self.values = values
+    }
+
+    public var rank: Int { shape.count }
+
+    /// Number of elements, exactly.
+    public var elementCount: Exact { shape.exactProduct }
+}
+
+/// Formats a shape the way opcat prints and parses it: `1x3x224x224` (a scalar is `scalar`).
+public func formatShape(_ shape: [Int]) -> String {
+    shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
+}

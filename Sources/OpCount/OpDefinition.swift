@@ -1,0 +1,273 @@
+/// Everything opcat knows about one canonical op: how inputs are used, how the output shapes
+/// follow from the inputs, what the op costs, how mxop 0.2.0 counted it, and worked examples.
+///
+/// Shape and cost rules are pure functions of shapes and attributes. They never see the graph,
+/// a file format or a neighbour.
+public struct OpDefinition: Sendable {
+    /// The canonical name, the key of the ``Registry``.
+    public let type: String
+    /// One line for `opcat ops`.
+    public let summary: String
+    /// How each input position is used; see ``InputRole``.
+    public let inputs: [InputRole]
+    public let shape: ShapeRule
+    public let cost: Cost
+    /// mxop 0.2.0's count for the Gluon block that produces this op, or `nil` when mxop has
+    /// no hook for it (it then contributes nothing in the `mxop` convention).
+    public let mxop: MxopRule?
+    public let examples: [Example]
+
+    public typealias ShapeRule = @Sendable (ShapeQuery) throws -> ShapeResult
+    public typealias CostRule = @Sendable (CostQuery) throws -> OpCost
+    public typealias MxopRule = @Sendable (CostQuery) throws -> MxopCost
+
+    /// The op's arithmetic: a formula, or knowingly none.
+    public enum Cost: Sendable {
+        /// Counted by `rule`; `description` states the formula for `opcat ops`.
+        case formula(String, CostRule)
+        /// No arithmetic at inference, for the stated reason (a view, a copy, a lookup …).
+        case zero(reason: String)
+    }
+
+    public init(
+        _ type: String, _ summary: String, inputs: [InputRole], shape: @escaping ShapeRule,
+        cost: Cost, mxop: MxopRule? = nil, examples: [Example]
+    ) {
+        self.type = type
+        self.summary = summary
+        self.inputs = inputs
+        self.shape = shape
+        self.cost = cost
+        self.mxop = mxop
+        self.examples = examples
+    }
+
+    /// The role of input `position`, or `nil` past the last accepted input.
+    public func role(at position: Int) -> InputRole? {
+        if position < inputs.count { return inputs[position] }
+        if let last = inputs.last, last == .variadic { return .variadic }
+        return nil
+    }
+
+    /// The number of inputs a node must have.
+    public var requiredInputs: Int { inputs.filter(\.isRequired).count }
+}
+
+/// How an op uses one of its inputs. This decides how a variable feeding it is counted.
+public enum InputRole: Sendable, Hashable {
+    /// An activation; its shape must be known before the op runs.
+    case data
+    /// An activation that may be absent.
+    case optionalData
+    /// Any number of further activations (Concat, AddN).
+    case variadic
+    /// A learnable tensor whose shape the rule derives (weights, gamma, beta): `params`.
+    case parameter
+    /// A learnable tensor that may be absent (a bias): `params`.
+    case optionalParameter
+    /// Stored non-learned state (running mean/variance): `buffers`.
+    case buffer
+    /// A training label the rule gives a shape; counted in neither.
+    case label
+
+    public var isRequired: Bool {
+        switch self {
+        case .data, .parameter, .buffer: true
+        case .optionalData, .variadic, .optionalParameter, .label: false
+        }
+    }
+
+    /// Whether the input's shape must be known before the rule runs.
+    public var isActivation: Bool { self == .data || self == .optionalData || self == .variadic }
+
+    /// The role a variable consumed here plays in the counts.
+    public var variableRole: VariableRole {
+        switch self {
+        case .parameter, .optionalParameter: .parameter
+        case .buffer: .buffer
+        case .label: .constant
+        case .data, .optionalData, .variadic: .input
+        }
+    }
+}
+
+/// What a shape rule sees: the inputs' known shapes (`nil` for a parameter whose shape the
+/// rule must derive) and the attributes.
+public struct ShapeQuery: Sendable {
+    public let inputs: [TensorInfo?]
+    public let attributes: Attributes
+
+    public init(inputs: [TensorInfo?], attributes: Attributes) {
+        self.inputs = inputs
+        self.attributes = attributes
+    }
+
+    /// Input `i`, which must have a known shape.
+    public func input(_ i: Int) throws -> TensorInfo {
+        guard i < inputs.count, let info = inputs[i] else {
+            throw RuleError("input \(i) has no known shape")
+        }
+        return info
+    }
+
+    /// Input `i` if the node has it and its shape is known.
+    public func optionalInput(_ i: Int) -> TensorInfo? { i < inputs.count ? inputs[i] : nil }
+
+    public var count: Int { inputs.count }
+}
+
+/// What a shape rule concludes: output tensors and the shapes it derived for its inputs
+/// (parameters in particular). The analyzer checks derived shapes against what the file declares.
+public struct ShapeResult: Sendable {
+    public var outputs: [TensorInfo]
+    public var inputShapes: [Int: [Int]]
+
+    public init(outputs: [TensorInfo], inputShapes: [Int: [Int]] = [:]) {
+        self.outputs = outputs
+        self.inputShapes = inputShapes
+    }
+
+    public init(output: TensorInfo, inputShapes: [Int: [Int]] = [:]) {
+        self.init(outputs: [output], inputShapes: inputShapes)
+    }
+
+    public init(shape: [Int], dataType: DataType = .float32, inputShapes: [Int: [Int]] = [:]) {
+        self.init(outputs: [TensorInfo(shape: shape, dataType: dataType)], inputShapes: inputShapes)
+    }
+}
+
+/// What a cost rule sees: every input and output with its final shape, and the attributes.
+public struct CostQuery: Sendable {
+    public let inputs: [TensorInfo]
+    public let outputs: [TensorInfo]
+    public let attributes: Attributes
+
+    public init(inputs: [TensorInfo], outputs: [TensorInfo], attributes: Attributes) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attributes = attributes
+    }
+
+    public func input(_ i: Int) throws -> TensorInfo {
+        guard i < inputs.count else { throw RuleError("missing input \(i)") }
+        return inputs[i]
+    }
+
+    /// Elements of the first output.
+    public var outputElements: Exact { outputs.first?.elementCount ?? 0 }
+}
+
+/// The arithmetic of one node. `macs` are the multiply-accumulates of linear ops; the other
+/// fields count every primitive operation, the linear ops' own multiplies and adds included.
+public struct OpCost: Sendable, Hashable {
+    public var macs: Int
+    public var muls: Int
+    public var adds: Int
+    public var divs: Int
+    public var exps: Int
+    public var cmps: Int
+
+    public static let zero = OpCost()
+
+    public init() { macs = 0; muls = 0; adds = 0; divs = 0; exps = 0; cmps = 0 }
+
+    /// Builds a cost from exact values; throws if any overflowed.
+    public init(macs: Exact = 0, muls: Exact = 0, adds: Exact = 0, divs: Exact = 0, exps: Exact = 0,
+                cmps: Exact = 0) throws {
+        self.macs = try macs.get("MACs")
+        self.muls = try muls.get("multiplications")
+        self.adds = try adds.get("additions")
+        self.divs = try divs.get("divisions")
+        self.exps = try exps.get("special functions")
+        self.cmps = try cmps.get("comparisons")
+    }
+
+    /// `count` elements, each costing the primitives in `perElement`.
+    public init(elements count: Exact, _ perElement: PerElement) throws {
+        try self.init(muls: count * perElement.muls, adds: count * perElement.adds,
+                      divs: count * perElement.divs, exps: count * perElement.exps,
+                      cmps: count * perElement.cmps)
+    }
+}
+
+/// Primitive operations spent on one element.
+public struct PerElement: Sendable, Hashable, CustomStringConvertible {
+    public var muls = 0, adds = 0, divs = 0, exps = 0, cmps = 0
+
+    public init(muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0, cmps: Int = 0) {
+        self.muls = muls; self.adds = adds; self.divs = divs; self.exps = exps; self.cmps = cmps
+    }
+
+    public var description: String {
+        let parts = [("mul", muls), ("add", adds), ("div", divs), ("exp", exps), ("cmp", cmps)]
+            .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+        return parts.isEmpty ? "nothing" : parts.joined(separator: " + ")
+    }
+}
+
+/// mxop 0.2.0's four counters for one Gluon block.
+public struct MxopCost: Sendable, Hashable {
+    public var muls: Int
+    public var adds: Int
+    public var divs: Int
+    public var exps: Int
+
+    public static let zero = MxopCost()
+
+    public init() { muls = 0; adds = 0; divs = 0; exps = 0 }
+
+    public init(muls: Exact = 0, adds: Exact = 0, divs: Exact = 0, exps: Exact = 0) throws {
+        self.muls = try muls.get("mxop multiplications")
+        self.adds = try adds.get("mxop additions")
+        self.divs = try divs.get("mxop divisions")
+        self.exps = try exps.get("mxop exponentials")
+    }
+}
+
+/// A worked example: input shapes and attributes, with the output shapes, derived parameter
+/// shapes and counts that must come out. Every registered op carries some; one test runs them all.
+public struct Example: Sendable {
+    public let title: String
+    /// Input shapes in position order; `nil` for a parameter the rule derives.
+    public let inputs: [[Int]?]
+    public let attributes: Attributes
+    public let outputs: [[Int]]
+    /// Parameter shapes the rule must derive, by input position.
+    public let derived: [Int: [Int]]
+    /// The expected cost; `nil` for knowingly zero-cost ops.
+    public let cost: OpCost?
+    public let mxop: MxopCost?
+    /// The arithmetic behind the expected figures, for the reader.
+    public let arithmetic: String
+
+    public init(_ title: String, inputs: [[Int]?], attributes: Attributes = [:], outputs: [[Int]],
+                derived: [Int: [Int]] = [:], cost: OpCost? = nil, mxop: MxopCost? = nil,
+                arithmetic: String = "") {
+        self.title = title
+        self.inputs = inputs
+        self.attributes = attributes
+        self.outputs = outputs
+        self.derived = derived
+        self.cost = cost
+        self.mxop = mxop
+        self.arithmetic = arithmetic
+    }
+}
+
+extension OpCost {
+    /// An expected cost for an example (values that cannot overflow).
+    public static func of(macs: Int = 0, muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0,
+                          cmps: Int = 0) -> OpCost {
+        var c = OpCost()
+        c.macs = macs; c.muls = muls; c.adds = adds; c.divs = divs; c.exps = exps; c.cmps = cmps
+        return c
+    }
+}
+
+extension MxopCost {
+    public static func of(muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0) -> MxopCost {
+        var c = MxopCost()
+        c.muls = muls; c.adds = adds; c.divs = divs; c.exps = exps
+        return c
+    }
+}

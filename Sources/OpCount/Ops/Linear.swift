@@ -1,0 +1,168 @@
+/// Fully connected layers and matrix products.
+///
+/// `FullyConnected` attributes: `units`, `flatten` (default true: all non-batch dimensions are
+/// the features; false: only the last). Inputs: data, weight `(units, features)`, optional bias.
+/// `MatMul` attributes: `transposeA`, `transposeB` (swap the last two axes), `broadcast`
+/// (default true: NumPy batch broadcasting; false: batch dimensions must match).
+/// `Dot` is MXNet's `dot`: the last axis of the first operand against the first of the second,
+/// where transposing an operand reverses all its axes.
+enum LinearOps {
+    static let definitions: [OpDefinition] = [fullyConnected, matMul, dot]
+
+    static let fullyConnected = OpDefinition(
+        "FullyConnected", "dense layer: y = x·Wᵀ + b",
+        inputs: [.data, .parameter, .optionalParameter],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 1, "a fully connected layer")
+            let units = try q.attributes.has("units") ? q.attributes.int("units")
+                : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'units'")
+            try ShapeMath.requirePositive([units], "units")
+            let flatten = try q.attributes.bool("flatten", default: true)
+            let features: Int
+            let out: [Int]
+            if flatten {
+                guard x.rank >= 2 else { throw RuleError("flatten needs an input of rank 2 or more, got \(formatShape(x.shape))") }
+                features = try ShapeMath.product(x.shape[1...], "input features")
+                out = [x.shape[0], units]
+            } else {
+                features = x.shape[x.rank - 1]
+                out = Array(x.shape.dropLast()) + [units]
+            }
+            var derived: [Int: [Int]] = [1: [units, features]]
+            if q.count > 2 { derived[2] = [units] }
+            return ShapeResult(shape: out, dataType: x.dataType, inputShapes: derived)
+        },
+        cost: .formula(
+            "MACs = output elements × input features; adds = output × (features − 1), + output with a bias",
+            { q in
+                let out = q.outputElements
+                let features = try q.input(1).shape[1]
+                let bias: Exact = q.inputs.count > 2 ? out : 0
+                return try OpCost(macs: out * features, muls: out * features, adds: out * (features - 1) + bias)
+            }),
+        mxop: { q in
+            // mxop's count_fc: n_features = prod(x.shape[1:]) − 1 (its off-by-one), times output size.
+            let features = try q.input(0).shape.dropFirst().exactProduct - 1
+            let out = q.outputElements
+            return try MxopCost(muls: out * features, adds: out * (features - 1))
+        },
+        examples: [
+            Example(
+                "classifier on a flattened feature map, with bias", inputs: [[2, 4, 2, 2], nil, nil],
+                attributes: ["units": .int(10)],
+                outputs: [[2, 10]], derived: [1: [10, 16], 2: [10]],
+                cost: .of(macs: 320, muls: 320, adds: 320),
+                mxop: .of(muls: 300, adds: 280),
+                arithmetic: "features 16, out 20: MACs 320, adds 20·15 + 20; mxop: 20·(16−1) = 300 muls, 20·14 = 280 adds"),
+            Example(
+                "flatten=false applies to the last axis", inputs: [[2, 5, 8], nil],
+                attributes: ["units": .int(3), "flatten": .bool(false)],
+                outputs: [[2, 5, 3]], derived: [1: [3, 8]],
+                cost: .of(macs: 240, muls: 240, adds: 210),
+                mxop: .of(muls: 1170, adds: 1140),
+                arithmetic: "out 30 × 8 = 240 MACs; adds 30·7; mxop uses prod(x.shape[1:]) − 1 = 39: 30·39, 30·38"),
+        ])
+
+    static let matMul = OpDefinition(
+        "MatMul", "matrix product with batch dimensions (NumPy matmul semantics)",
+        inputs: [.data, .data],
+        shape: { q in
+            let (a, b) = (try q.input(0), try q.input(1))
+            guard a.rank >= 1, b.rank >= 1 else { throw RuleError("matmul operands must have rank 1 or more") }
+            let ta = try q.attributes.bool("transposeA", default: false)
+            let tb = try q.attributes.bool("transposeB", default: false)
+            var lhs = a.shape, rhs = b.shape
+            if ta && lhs.count >= 2 { lhs.swapAt(lhs.count - 1, lhs.count - 2) }
+            if tb && rhs.count >= 2 { rhs.swapAt(rhs.count - 1, rhs.count - 2) }
+            let lhsVector = lhs.count == 1, rhsVector = rhs.count == 1
+            if lhsVector { lhs = [1] + lhs }
+            if rhsVector { rhs = rhs + [1] }
+            let (m, k) = (lhs[lhs.count - 2], lhs[lhs.count - 1])
+            let (k2, n) = (rhs[rhs.count - 2], rhs[rhs.count - 1])
+            guard k == k2 else {
+                throw RuleError("inner dimensions differ: \(formatShape(a.shape)) × \(formatShape(b.shape))")
+            }
+            let batchA = Array(lhs.dropLast(2)), batchB = Array(rhs.dropLast(2))
+            let batch: [Int]
+            if try q.attributes.bool("broadcast", default: true) {
+                batch = try ShapeMath.broadcast(batchA, batchB)
+            } else {
+                guard batchA == batchB else {
+                    throw RuleError("batch dimensions differ: \(formatShape(batchA)) and \(formatShape(batchB))")
+                }
+                batch = batchA
+            }
+            var out = batch
+            if !lhsVector { out.append(m) }
+            if !rhsVector { out.append(n) }
+            return ShapeResult(shape: out, dataType: a.dataType)
+        },
+        cost: .formula(
+            "MACs = output elements × inner dimension; adds = output × (inner − 1)",
+            { q in
+                let a = try q.input(0)
+                let ta = try q.attributes.bool("transposeA", default: false)
+                let k = a.rank == 1 ? a.shape[0] : (ta ? a.shape[a.rank - 2] : a.shape[a.rank - 1])
+                let out = q.outputElements
+                return try OpCost(macs: out * k, muls: out * k, adds: out * (k - 1))
+            }),
+        examples: [
+            Example(
+                "batched product (batch_dot)", inputs: [[4, 2, 3], [4, 3, 5]],
+                outputs: [[4, 2, 5]], cost: .of(macs: 120, muls: 120, adds: 80),
+                arithmetic: "out 4·2·5 = 40, inner 3: MACs 120, adds 40·2"),
+            Example(
+                "broadcast batch and transposed second operand", inputs: [[2, 1, 4, 6], [3, 5, 6]],
+                attributes: ["transposeB": .bool(true)],
+                outputs: [[2, 3, 4, 5]], cost: .of(macs: 720, muls: 720, adds: 600),
+                arithmetic: "out 2·3·4·5 = 120, inner 6: MACs 720, adds 120·5"),
+            Example(
+                "vector times matrix", inputs: [[3], [3, 2]],
+                outputs: [[2]], cost: .of(macs: 6, muls: 6, adds: 4),
+                arithmetic: "out 2, inner 3"),
+        ])
+
+    static let dot = OpDefinition(
+        "Dot", "MXNet dot: contracts the last axis of A with the first axis of B",
+        inputs: [.data, .data],
+        shape: { q in
+            let (a, b) = (try q.input(0), try q.input(1))
+            guard a.rank >= 1, b.rank >= 1 else { throw RuleError("dot operands must have rank 1 or more") }
+            let lhs = try q.attributes.bool("transposeA", default: false) ? Array(a.shape.reversed()) : a.shape
+            let rhs = try q.attributes.bool("transposeB", default: false) ? Array(b.shape.reversed()) : b.shape
+            guard lhs.last == rhs.first else {
+                throw RuleError("dot shapes \(formatShape(lhs)) and \(formatShape(rhs)) do not share the contracted dimension")
+            }
+            var out = Array(lhs.dropLast()) + Array(rhs.dropFirst())
+            if out.isEmpty { out = [1] }
+            return ShapeResult(shape: out, dataType: a.dataType)
+        },
+        cost: .formula(
+            "MACs = output elements × contracted dimension; adds = output × (contracted − 1)",
+            { q in
+                let a = try q.input(0)
+                let k = try q.attributes.bool("transposeA", default: false) ? a.shape[0] : a.shape[a.rank - 1]
+                let out = q.outputElements
+                return try OpCost(macs: out * k, muls: out * k, adds: out * (k - 1))
+            }),
+        examples: [
+            Example(
+                "matrix × matrix with the first transposed", inputs: [[3, 2], [3, 4]],
+                attributes: ["transposeA": .bool(true)],
+                outputs: [[2, 4]], cost: .of(macs: 24, muls: 24, adds: 16),
+                arithmetic: "out 8, contracted 3"),
+            Example(
+                "3-D by matrix", inputs: [[2, 3, 4], [4, 5]],
+                outputs: [[2, 3, 5]], cost: .of(macs: 120, muls: 120, adds: 90),
+                arithmetic: "out 30, contracted 4"),
+        ])
+}
+
+extension Optional {
+    /// The value, or a ``RuleError`` with `message`.
+    func orThrow(_ message: @autoclosure () -> String) throws -> Wrapped {
+        guard let self else { throw RuleError(message()) }
+        return self
+    }
+}

@@ -1,0 +1,140 @@
+/// Batch, instance, layer and group normalization at inference.
+///
+/// BatchNorm uses stored statistics, so per element it is one multiply and one add
+/// (`y = x·s + t` with per-channel `s = γ/√(σ²+ε)` and `t = β − μ·s`, folded once when the
+/// model loads and not counted). The others compute statistics over groups of `n` elements
+/// at run time (G groups, E = G·n elements):
+/// - mean: G·(n−1) adds, G divs; variance: E adds (centre), E muls (square), G·(n−1) adds, G divs
+/// - 1/√(var+ε): G adds, G exps (sqrt), G divs; normalize: E muls
+/// - affine scale and shift (when present): E muls, E adds.
+enum NormalizationOps {
+    static let definitions: [OpDefinition] = [batchNorm, instanceNorm, layerNorm, groupNorm]
+
+    /// The run-time statistics cost of normalizing `elements` in `groups` groups.
+    static func statisticsCost(elements e: Exact, groups g: Exact, scale: Bool, shift: Bool) throws -> OpCost {
+        let n = try (e.get("elements") / max(1, try g.get("groups")))
+        let reduce = g * (n - 1)
+        return try OpCost(muls: e * 2 + (scale ? e : 0), adds: reduce * 2 + e + g + (shift ? e : 0),
+                          divs: g * 3, exps: g)
+    }
+
+    static let batchNorm = OpDefinition(
+        "BatchNorm", "batch normalization with stored statistics (inference)",
+        inputs: [.data, .parameter, .parameter, .buffer, .buffer],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 1, "batch normalization")
+            let axis = try ShapeMath.axis(q.attributes.int("axis", default: 1), rank: x.rank)
+            let c = [x.shape[axis]]
+            var outputs = [x]
+            if try q.attributes.bool("outputMeanVar", default: false) {
+                outputs += [TensorInfo(shape: c, dataType: x.dataType), TensorInfo(shape: c, dataType: x.dataType)]
+            }
+            return ShapeResult(outputs: outputs, inputShapes: [1: c, 2: c, 3: c, 4: c])
+        },
+        cost: .formula(
+            "1 mul + 1 add per element (scale and shift folded from the stored statistics)",
+            { q in try OpCost(elements: q.input(0).elementCount, PerElement(muls: 1, adds: 1)) }),
+        mxop: { q in
+            // mxop's count_bn: (γ·(x − μ))/√σ² + β as 1 mul, 2 adds and 1 div per element.
+            let e = try q.input(0).elementCount
+            return try MxopCost(muls: e, adds: e * 2, divs: e)
+        },
+        examples: [
+            Example(
+                "per-channel statistics on axis 1", inputs: [[2, 3, 4, 4], nil, nil, nil, nil],
+                outputs: [[2, 3, 4, 4]], derived: [1: [3], 2: [3], 3: [3], 4: [3]],
+                cost: .of(muls: 96, adds: 96), mxop: .of(muls: 96, adds: 192, divs: 96),
+                arithmetic: "E = 96: 96 muls + 96 adds; mxop 96, 2·96, 96"),
+            Example(
+                "channel-last axis", inputs: [[2, 5, 7], nil, nil, nil, nil], attributes: ["axis": .int(-1)],
+                outputs: [[2, 5, 7]], derived: [1: [7], 2: [7], 3: [7], 4: [7]],
+                cost: .of(muls: 70, adds: 70), mxop: .of(muls: 70, adds: 140, divs: 70),
+                arithmetic: "E = 70"),
+        ])
+
+    static let instanceNorm = OpDefinition(
+        "InstanceNorm", "instance normalization: statistics per sample and channel",
+        inputs: [.data, .parameter, .parameter],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 3, "instance normalization")
+            return ShapeResult(output: x, inputShapes: [1: [x.shape[1]], 2: [x.shape[1]]])
+        },
+        cost: .formula(
+            "statistics over each (sample, channel) group + affine; see NormalizationOps",
+            { q in
+                let x = try q.input(0)
+                return try statisticsCost(elements: x.elementCount, groups: Exact(x.shape[0]) * x.shape[1], scale: true, shift: true)
+            }),
+        examples: [
+            Example(
+                "2 samples × 3 channels of 4×4", inputs: [[2, 3, 4, 4], nil, nil],
+                outputs: [[2, 3, 4, 4]], derived: [1: [3], 2: [3]],
+                cost: .of(muls: 288, adds: 378, divs: 18, exps: 6),
+                arithmetic: "E 96, G 6, n 16: muls 2·96+96; adds 2·6·15 + 96 + 6 + 96; divs 18; exps 6"),
+        ])
+
+    static let layerNorm = OpDefinition(
+        "LayerNorm", "layer normalization over one axis (MXNet) or all axes from `axis` on (ONNX)",
+        inputs: [.data, .parameter, .optionalParameter],
+        shape: { q in
+            let x = try q.input(0)
+            let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
+            let normalized = try q.attributes.bool("throughLast", default: false)
+                ? Array(x.shape[axis...]) : [x.shape[axis]]
+            var derived: [Int: [Int]] = [1: normalized]
+            if q.count > 2 { derived[2] = normalized }
+            return ShapeResult(output: x, inputShapes: derived)
+        },
+        cost: .formula(
+            "statistics over each normalized group + affine; see NormalizationOps",
+            { q in
+                let x = try q.input(0)
+                let normalized = try q.input(1).elementCount
+                let groups = try Exact(x.elementCount.get("elements") / max(1, normalized.get("elements")))
+                return try statisticsCost(elements: x.elementCount, groups: groups, scale: true, shift: q.inputs.count > 2)
+            }),
+        examples: [
+            Example(
+                "transformer tokens, last axis", inputs: [[1, 4, 8], nil, nil],
+                outputs: [[1, 4, 8]], derived: [1: [8], 2: [8]],
+                cost: .of(muls: 96, adds: 124, divs: 12, exps: 4),
+                arithmetic: "E 32, G 4, n 8: muls 64+32; adds 2·4·7 + 32 + 4 + 32; divs 12; exps 4"),
+            Example(
+                "ONNX-style: all axes from 1", inputs: [[2, 3, 4], nil], attributes: ["axis": .int(1), "throughLast": .bool(true)],
+                outputs: [[2, 3, 4]], derived: [1: [3, 4]],
+                cost: .of(muls: 72, adds: 70, divs: 6, exps: 2),
+                arithmetic: "E 24, G 2, n 12, no shift: muls 48+24; adds 2·2·11 + 24 + 2; divs 6; exps 2"),
+        ])
+
+    static let groupNorm = OpDefinition(
+        "GroupNorm", "group normalization: statistics per sample and channel group",
+        inputs: [.data, .parameter, .parameter],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 2, "group normalization")
+            let groups = try q.attributes.int("groups", default: 1)
+            guard groups >= 1, x.shape[1] % groups == 0 else {
+                throw RuleError("\(x.shape[1]) channels cannot be split into \(groups) groups")
+            }
+            // MXNet 1.x and ONNX opset 18 keep one γ/β per group; ONNX opset 21 one per channel.
+            let perChannel = try q.attributes.choice("paramsPer", ["group", "channel"], default: "channel") == "channel"
+            let p = [perChannel ? x.shape[1] : groups]
+            return ShapeResult(output: x, inputShapes: [1: p, 2: p])
+        },
+        cost: .formula(
+            "statistics over each (sample, group) + affine; see NormalizationOps",
+            { q in
+                let x = try q.input(0)
+                let groups = try q.attributes.int("groups", default: 1)
+                return try statisticsCost(elements: x.elementCount, groups: Exact(x.shape[0]) * groups, scale: true, shift: true)
+            }),
+        examples: [
+            Example(
+                "2 groups of 2 channels", inputs: [[1, 4, 2, 2], nil, nil], attributes: ["groups": .int(2)],
+                outputs: [[1, 4, 2, 2]], derived: [1: [4], 2: [4]],
+                cost: .of(muls: 48, adds: 62, divs: 6, exps: 2),
+                arithmetic: "E 16, G 2, n 8: muls 32+16; adds 2·2·7 + 16 + 2 + 16; divs 6; exps 2"),
+        ])
+}

@@ -1,0 +1,156 @@
+/// Window pooling (max, average, sum, Lp), global pooling and adaptive average pooling.
+///
+/// `Pooling` attributes: `mode` (`max`, `avg`, `sum`, `lp`), `kernel`, `stride` (default 1),
+/// `pads`, `dilation`, `global`, `convention` (`valid` rounds the output size down, `full`
+/// rounds it up, `same` gives ⌈input/stride⌉), `autoPad` (ONNX), `countIncludePad`, `p` (Lp).
+/// Per output element over a window of K inputs: max K−1 cmps; avg K−1 adds + 1 div;
+/// sum K−1 adds; Lp K exps (|x|^p) + K−1 adds + 1 exp (the root). Windows are counted at their
+/// full size K, padding included.
+enum PoolingOps {
+    static let definitions: [OpDefinition] = [pooling, adaptiveAvgPool]
+
+    static let modes = ["max", "avg", "sum", "lp"]
+
+    static let pooling = OpDefinition(
+        "Pooling", "max / average / sum / Lp pooling over windows or the whole spatial extent",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 3, "pooling")
+            let n = x.rank - 2
+            _ = try q.attributes.choice("mode", modes, default: "max")
+            if try q.attributes.bool("global", default: false) {
+                return ShapeResult(shape: Array(x.shape[..<2]) + [Int](repeating: 1, count: n), dataType: x.dataType)
+            }
+            let kernel = try q.attributes.ints("kernel")
+            guard kernel.count == n else {
+                throw RuleError("kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions")
+            }
+            let stride = try ShapeMath.spatial(q.attributes, "stride", count: n, default: 1)
+            let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
+            var (padBegin, padEnd) = try ShapeMath.pads(q.attributes, count: n)
+            try ShapeMath.requirePositive(kernel, "kernel")
+            try ShapeMath.requirePositive(stride, "stride")
+            try ShapeMath.requireNonNegative(padBegin + padEnd, "padding")
+            let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
+            let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
+            var spatial: [Int] = []
+            for d in 0..<n {
+                let input = x.shape[2 + d]
+                let window = dilation[d] * (kernel[d] - 1) + 1
+                if convention == "same" || autoPad.hasPrefix("SAME") {
+                    spatial.append((input + stride[d] - 1) / stride[d])
+                    continue
+                }
+                if autoPad == "VALID" { padBegin[d] = 0; padEnd[d] = 0 }
+                let padded = input + padBegin[d] + padEnd[d]
+                guard padded >= window else {
+                    throw RuleError("pooling window \(window) is larger than the padded input \(padded) in spatial dimension \(d)")
+                }
+                var size = convention == "full"
+                    ? (padded - window + stride[d] - 1) / stride[d] + 1
+                    : (padded - window) / stride[d] + 1
+                // Rounding up must not start a window entirely in the end padding (ONNX ceil_mode, PyTorch).
+                if convention == "full", try q.attributes.bool("clipLastWindow", default: false),
+                   (size - 1) * stride[d] >= input + padBegin[d] {
+                    size -= 1
+                }
+                spatial.append(size)
+            }
+            return ShapeResult(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+        },
+        cost: .formula(
+            "per output over a K-element window: max K−1 cmps; avg K−1 adds + 1 div; sum K−1 adds; Lp K+1 exps + K−1 adds",
+            { q in
+                let out = q.outputElements
+                let k = try windowSize(q)
+                switch try q.attributes.string("mode", default: "max") {
+                case "avg": return try OpCost(adds: out * (k - 1), divs: out)
+                case "sum": return try OpCost(adds: out * (k - 1))
+                case "lp": return try OpCost(adds: out * (k - 1), exps: out * (k + 1))
+                default: return try OpCost(cmps: out * (k - 1))
+                }
+            }),
+        mxop: { q in
+            // mxop hooks MaxPool1/2/3D (counting nothing) and AvgPool1/2/3D (K−1 adds and 1 div per
+            // output, K from the block's pool_size). Global pooling blocks have no hook.
+            guard try !q.attributes.bool("global", default: false),
+                  try q.attributes.string("mode", default: "max") == "avg" else { return .zero }
+            let out = q.outputElements
+            return try MxopCost(adds: out * (try windowSize(q) - 1), divs: out)
+        },
+        examples: [
+            Example(
+                "3×3 max pool, stride 2, pad 1", inputs: [[1, 2, 8, 8]],
+                attributes: ["mode": .string("max"), "kernel": .ints([3, 3]), "stride": .ints([2, 2]), "pads": .ints([1, 1])],
+                outputs: [[1, 2, 4, 4]], cost: .of(cmps: 256), mxop: .zero,
+                arithmetic: "(8+2−3)/2+1 = 4; out 32 × 8 cmps"),
+            Example(
+                "2×2 average pool, stride 2", inputs: [[1, 3, 4, 4]],
+                attributes: ["mode": .string("avg"), "kernel": .ints([2, 2]), "stride": .ints([2, 2])],
+                outputs: [[1, 3, 2, 2]], cost: .of(adds: 36, divs: 12), mxop: .of(adds: 36, divs: 12),
+                arithmetic: "out 12 × 3 adds, 12 divs"),
+            Example(
+                "full convention rounds up", inputs: [[1, 1, 6, 6]],
+                attributes: ["mode": .string("max"), "kernel": .ints([3, 3]), "stride": .ints([2, 2]), "convention": .string("full")],
+                outputs: [[1, 1, 3, 3]], cost: .of(cmps: 72), mxop: .zero,
+                arithmetic: "⌈(6−3)/2⌉+1 = 3; out 9 × 8 cmps"),
+            Example(
+                "global average pool: mxop has no hook", inputs: [[2, 4, 7, 7]],
+                attributes: ["mode": .string("avg"), "global": .bool(true)],
+                outputs: [[2, 4, 1, 1]], cost: .of(adds: 384, divs: 8), mxop: .zero,
+                arithmetic: "out 8 × (49 − 1) adds, 8 divs"),
+            Example(
+                "L2 pool", inputs: [[1, 1, 4]],
+                attributes: ["mode": .string("lp"), "kernel": .ints([2]), "stride": .ints([2])],
+                outputs: [[1, 1, 2]], cost: .of(adds: 2, exps: 6), mxop: .zero,
+                arithmetic: "out 2 × (1 add, 3 exps)"),
+        ])
+
+    /// The elements of one window (the whole spatial extent for global pooling).
+    static func windowSize(_ q: CostQuery) throws -> Exact {
+        if try q.attributes.bool("global", default: false) {
+            return try q.input(0).shape.dropFirst(2).exactProduct
+        }
+        return try q.attributes.ints("kernel").exactProduct
+    }
+
+    /// Adaptive average pooling to a fixed output size: output cell i of an axis of length L
+    /// split into S cells averages inputs ⌊i·L/S⌋ ..< ⌈(i+1)·L/S⌉.
+    static let adaptiveAvgPool = OpDefinition(
+        "AdaptiveAvgPool", "average pooling to a fixed output size (cells may overlap)",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 3, "adaptive pooling")
+            let size = try ShapeMath.spatial(q.attributes, "outputSize", count: x.rank - 2, default: 1)
+            try ShapeMath.requirePositive(size, "output size")
+            return ShapeResult(shape: Array(x.shape[..<2]) + size, dataType: x.dataType)
+        },
+        cost: .formula(
+            "per output cell of W inputs: W−1 adds + 1 div (cell sizes summed exactly per axis)",
+            { q in
+                let x = try q.input(0), y = q.outputs[0]
+                var reads = Exact(x.shape[0]) * x.shape[1]
+                for d in 2..<x.rank {
+                    let (length, cells) = (x.shape[d], y.shape[d])
+                    var sum = 0
+                    for i in 0..<cells {
+                        sum += (((i + 1) * length + cells - 1) / cells) - (i * length / cells)
+                    }
+                    reads = reads * sum
+                }
+                let out = q.outputElements
+                return try OpCost(adds: reads - out, divs: out)
+            }),
+        examples: [
+            Example(
+                "5 → 3 cells per axis (overlapping)", inputs: [[1, 1, 5, 5]], attributes: ["outputSize": .ints([3, 3])],
+                outputs: [[1, 1, 3, 3]], cost: .of(adds: 40, divs: 9),
+                arithmetic: "cells [0,2) [1,4) [3,5): sizes 2+3+2 = 7 per axis; reads 49; adds 49 − 9"),
+            Example(
+                "to 1×1 equals global average", inputs: [[1, 2, 4, 4]],
+                outputs: [[1, 2, 1, 1]], cost: .of(adds: 30, divs: 2),
+                arithmetic: "2 × (16 − 1) adds"),
+        ])
+}

@@ -1,0 +1,46 @@
+/// Reductions over `axes` (all when absent; `exclude` reduces all but them), with `keepDims`.
+/// Each output element reduces n = input/output elements: sum n−1 adds; mean n−1 adds + 1 div;
+/// max and min n−1 cmps; prod n−1 muls.
+enum ReductionOps {
+    static let definitions: [OpDefinition] = [
+        reduce("ReduceSum", "sum", { out, n in try OpCost(adds: out * (n - 1)) }, "n−1 adds per output"),
+        reduce("ReduceMean", "mean", { out, n in try OpCost(adds: out * (n - 1), divs: out) }, "n−1 adds + 1 div per output"),
+        reduce("ReduceMax", "maximum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output"),
+        reduce("ReduceMin", "minimum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output"),
+        reduce("ReduceProd", "product", { out, n in try OpCost(muls: out * (n - 1)) }, "n−1 muls per output"),
+    ]
+
+    static func reduce(_ type: String, _ what: String, _ formula: @escaping @Sendable (Exact, Int) throws -> OpCost,
+                       _ description: String) -> OpDefinition {
+        OpDefinition(
+            type, "\(what) over axes", inputs: [.data, .optionalData],
+            shape: { q in
+                let x = try q.input(0)
+                let given = try q.attributes.has("axes") ? q.attributes.ints("axes") : q.optionalInput(1)?.values
+                var axes = try Set((given ?? []).map { try ShapeMath.axis($0, rank: x.rank) })
+                let emptyIsNoop = try q.attributes.bool("emptyAxesIsNoop", default: false)
+                if try q.attributes.bool("exclude", default: false) {
+                    axes = Set(0..<x.rank).subtracting(axes)
+                } else if (given ?? []).isEmpty && !emptyIsNoop {
+                    axes = Set(0..<x.rank)
+                }
+                let keep = try q.attributes.bool("keepDims", default: false)
+                var shape: [Int] = []
+                for (d, size) in x.shape.enumerated() {
+                    if !axes.contains(d) { shape.append(size) } else if keep { shape.append(1) }
+                }
+                if shape.isEmpty, try q.attributes.bool("scalarAsVector", default: false) { shape = [1] }
+                return ShapeResult(shape: shape, dataType: x.dataType)
+            },
+            cost: .formula(description, { q in
+                let out = q.outputElements
+                let n = try q.input(0).elementCount.get("elements") / max(1, try out.get("elements"))
+                return try formula(out, n)
+            }),
+            examples: [
+                Example("over the spatial axes, kept", inputs: [[2, 3, 4, 4]],
+                        attributes: ["axes": .ints([2, 3]), "keepDims": .bool(true)], outputs: [[2, 3, 1, 1]],
+                        cost: try! formula(6, 16), arithmetic: "6 outputs of 16 elements"),
+            ])
+    }
+}

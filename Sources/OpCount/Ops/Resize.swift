@@ -1,0 +1,69 @@
+/// Spatial resizing of channel-first tensors (`N, C, spatial…`).
+///
+/// The output size comes from `sizes` (spatial sizes), `scales` (per spatial axis, output =
+/// ⌊input·scale⌋), or the spatial shape of input 1 (`like`). MXNet's BilinearResize2D size
+/// modes are `sizeMode`: `odd_scale`, `to_even_down`, `to_even_up`, `to_odd_down`, `to_odd_up`.
+/// Cost per output element: nearest none (an index computation); linear 2^d muls + (2^d − 1)
+/// adds over its 2^d neighbours in d spatial axes; cubic 4^d muls + (4^d − 1) adds.
+enum ResizeOps {
+    static let definitions: [OpDefinition] = [resize]
+
+    static let resize = OpDefinition(
+        "Resize", "nearest / linear / cubic spatial resizing",
+        inputs: [.data, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 3, "resize")
+            let n = x.rank - 2
+            let input = Array(x.shape[2...])
+            _ = try q.attributes.choice("mode", ["nearest", "linear", "cubic"], default: "nearest")
+            var spatial: [Int]
+            let sizeMode = try q.attributes.string("sizeMode", default: "size")
+            if sizeMode == "like" {
+                let other = try q.input(1)
+                guard other.rank == x.rank else { throw RuleError("the 'like' input must have rank \(x.rank)") }
+                spatial = Array(other.shape[2...])
+            } else if q.attributes.has("sizes") {
+                spatial = try q.attributes.ints("sizes")
+            } else if case .floats(let scales)? = q.attributes["scales"] {
+                guard scales.count == n else { throw RuleError("\(scales.count) scales for \(n) spatial axes") }
+                spatial = zip(input, scales).map { Int((Double($0) * $1).rounded(.down)) }
+            } else {
+                throw RuleError("the output size is not given (sizes, scales or a 'like' input)")
+            }
+            guard spatial.count == n else { throw RuleError("\(spatial.count) output sizes for \(n) spatial axes") }
+            switch sizeMode {
+            case "odd_scale":
+                // MXNet: odd sizes keep their centre pixel aligned: (size − 1)·scale + 1.
+                guard case .floats(let scales)? = q.attributes["scales"] else { throw RuleError("odd_scale needs scales") }
+                spatial = zip(input, scales).map { $0 % 2 == 1 ? Int(Double($0 - 1) * $1) + 1 : Int(Double($0) * $1) }
+            case "to_even_down": spatial = input.map { $0 % 2 == 0 ? $0 : $0 - 1 }
+            case "to_even_up": spatial = input.map { $0 % 2 == 0 ? $0 : $0 + 1 }
+            case "to_odd_down": spatial = input.map { $0 % 2 == 1 ? $0 : $0 - 1 }
+            case "to_odd_up": spatial = input.map { $0 % 2 == 1 ? $0 : $0 + 1 }
+            case "size", "like": break
+            default: throw RuleError("unknown size mode '\(sizeMode)'")
+            }
+            try ShapeMath.requirePositive(spatial, "output size")
+            return ShapeResult(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+        },
+        cost: .formula("per output: nearest nothing; linear 2^d muls + 2^d−1 adds; cubic 4^d muls + 4^d−1 adds", { q in
+            let d = q.outputs[0].rank - 2
+            let taps: Int
+            switch try q.attributes.string("mode", default: "nearest") {
+            case "linear": taps = 1 << d
+            case "cubic": taps = 1 << (2 * d)
+            default: return .zero
+            }
+            let out = q.outputElements
+            return try OpCost(muls: out * taps, adds: out * (taps - 1))
+        }),
+        examples: [
+            Example("bilinear to a fixed size", inputs: [[1, 2, 4, 4]],
+                    attributes: ["mode": .string("linear"), "sizes": .ints([8, 6])], outputs: [[1, 2, 8, 6]],
+                    cost: .of(muls: 384, adds: 288), arithmetic: "96 outputs × (4 muls + 3 adds)"),
+            Example("nearest 2× upsampling", inputs: [[1, 3, 5, 5]],
+                    attributes: ["mode": .string("nearest"), "scales": .floats([2, 2])], outputs: [[1, 3, 10, 10]],
+                    cost: .zero, arithmetic: "an index computation per output"),
+        ])
+}

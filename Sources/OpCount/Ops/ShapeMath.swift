@@ -1,0 +1,72 @@
+/// Small shape utilities shared by the rules.
+enum ShapeMath {
+    /// Resolves a possibly negative axis against `rank`.
+    static func axis(_ axis: Int, rank: Int, what: String = "axis") throws -> Int {
+        let resolved = axis < 0 ? axis + rank : axis
+        guard resolved >= 0, resolved < rank else {
+            throw RuleError("\(what) \(axis) is out of range for a rank-\(rank) tensor")
+        }
+        return resolved
+    }
+
+    /// NumPy-style broadcast of two shapes.
+    static func broadcast(_ a: [Int], _ b: [Int]) throws -> [Int] {
+        let rank = max(a.count, b.count)
+        var out = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            guard x == y || x == 1 || y == 1 else {
+                throw RuleError("shapes \(formatShape(a)) and \(formatShape(b)) cannot be broadcast together")
+            }
+            out[i] = x == 1 ? y : x
+        }
+        return out
+    }
+
+    /// A per-spatial-dimension attribute: `count` values, given as one value for all or one each.
+    static func spatial(_ attributes: Attributes, _ key: String, count: Int, default fallback: Int) throws -> [Int] {
+        let values = try attributes.ints(key, default: [Int](repeating: fallback, count: count))
+        if values.count == count { return values }
+        if values.count == 1 { return [Int](repeating: values[0], count: count) }
+        if values.isEmpty { return [Int](repeating: fallback, count: count) }
+        throw RuleError("attribute '\(key)' has \(values.count) values for \(count) spatial dimensions")
+    }
+
+    /// Begin and end padding per spatial dimension, from `pads` given as one value, one per
+    /// dimension (symmetric), or all begins followed by all ends.
+    static func pads(_ attributes: Attributes, count: Int) throws -> (begin: [Int], end: [Int]) {
+        let values = try attributes.ints("pads", default: [])
+        let zero = [Int](repeating: 0, count: count)
+        switch values.count {
+        case 0: return (zero, zero)
+        case 1: return ([Int](repeating: values[0], count: count), [Int](repeating: values[0], count: count))
+        case count: return (values, values)
+        case 2 * count: return (Array(values[..<count]), Array(values[count...]))
+        default: throw RuleError("attribute 'pads' has \(values.count) values for \(count) spatial dimensions")
+        }
+    }
+
+    static func requirePositive(_ values: [Int], _ name: String) throws {
+        if let bad = values.first(where: { $0 < 1 }) {
+            throw RuleError("\(name) must be positive, got \(bad)")
+        }
+    }
+
+    static func requireNonNegative(_ values: [Int], _ name: String) throws {
+        if let bad = values.first(where: { $0 < 0 }) {
+            throw RuleError("\(name) must not be negative, got \(bad)")
+        }
+    }
+
+    static func requireRank(_ info: TensorInfo, atLeast minimum: Int, _ what: String) throws {
+        guard info.rank >= minimum else {
+            throw RuleError("\(what) needs an input of rank \(minimum) or more, got \(formatShape(info.shape))")
+        }
+    }
+
+    /// The product of `shape[range]`, throwing on overflow.
+    static func product(_ shape: ArraySlice<Int>, _ what: String) throws -> Int {
+        try shape.exactProduct.get(what)
+    }
+}

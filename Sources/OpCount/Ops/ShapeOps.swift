@@ -1,0 +1,359 @@
+/// Ops that move, copy, select or fill data without arithmetic. Each is knowingly zero-cost
+/// (the reason is stated with it); their outputs still count as activations.
+enum ShapeOps {
+    static let definitions: [OpDefinition] = [
+        flatten, reshape, transpose, swapAxes, unsqueeze, squeeze, concat, split, slice, pad,
+        identity, cast, fill, embedding,
+    ]
+
+    static let flatten = OpDefinition(
+        "Flatten", "collapse to 2-D: dimensions before `axis` and from `axis` on (default 1)",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            let axis = try q.attributes.int("axis", default: 1)
+            let a = axis < 0 ? axis + x.rank : axis
+            guard a >= 0, a <= x.rank else { throw RuleError("flatten axis \(axis) is out of range for rank \(x.rank)") }
+            return ShapeResult(shape: [try ShapeMath.product(x.shape[..<a], "rows"), try ShapeMath.product(x.shape[a...], "columns")],
+                               dataType: x.dataType)
+        },
+        cost: .zero(reason: "a view: no element changes"),
+        examples: [Example("NCHW to N×CHW", inputs: [[2, 3, 4, 5]], outputs: [[2, 60]])])
+
+    /// Reshape with a target whose entries are literal sizes or the codes 0 (copy the input
+    /// dimension), -1 (infer), -2 (copy all remaining), -3 (merge two), -4 (split one into the
+    /// next two entries); `reverse` applies the target from the right. `allowZero` makes 0 a
+    /// literal size (ONNX). The target is the attribute `shape` or the values of input 1.
+    static let reshape = OpDefinition(
+        "Reshape", "new shape, same elements (codes 0, -1, -2, -3, -4, reverse)",
+        inputs: [.data, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            let target: [Int]
+            if q.attributes.has("shape") {
+                target = try q.attributes.ints("shape")
+            } else if let values = q.optionalInput(1)?.values {
+                target = values
+            } else {
+                throw RuleError("the target shape is neither an attribute nor a known constant")
+            }
+            let out = try reshaped(x.shape, target, reverse: q.attributes.bool("reverse", default: false),
+                                   allowZero: q.attributes.bool("allowZero", default: false))
+            return ShapeResult(shape: out, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a view: no element changes"),
+        examples: [
+            Example("codes 0 and -1", inputs: [[2, 3, 4]], attributes: ["shape": .ints([0, -1])], outputs: [[2, 12]]),
+            Example("codes -3 and -2", inputs: [[2, 3, 4, 5]], attributes: ["shape": .ints([-3, -2])], outputs: [[6, 4, 5]]),
+            Example("code -4 splits a dimension", inputs: [[2, 12]], attributes: ["shape": .ints([0, -4, 3, -1])], outputs: [[2, 3, 4]]),
+            Example("reverse", inputs: [[10, 5, 4]], attributes: ["shape": .ints([-1, 0]), "reverse": .bool(true)], outputs: [[50, 4]]),
+        ])
+
+    /// MXNet's reshape target semantics (a superset of ONNX's).
+    static func reshaped(_ input: [Int], _ target: [Int], reverse: Bool, allowZero: Bool) throws -> [Int] {
+        let source = reverse ? Array(input.reversed()) : input
+        let spec = reverse ? Array(target.reversed()) : target
+        var out: [Int] = []
+        var src = 0
+        var inferred: Int?
+        func sourceDim() throws -> Int {
+            guard src < source.count else {
+                throw RuleError("target \(formatShape(target)) refers past the last input dimension of \(formatShape(input))")
+            }
+            defer { src += 1 }
+            return source[src]
+        }
+        var i = 0
+        while i < spec.count {
+            let p = spec[i]
+            switch p {
+            case let size where size > 0:
+                out.append(size); src += 1
+            case 0 where allowZero:
+                out.append(0); src += 1
+            case 0:
+                out.append(try sourceDim())
+            case -1:
+                guard inferred == nil else { throw RuleError("target \(formatShape(target)) has more than one -1") }
+                inferred = out.count; out.append(1); src += 1
+            case -2:
+                out.append(contentsOf: source[min(src, source.count)...]); src = source.count
+            case -3:
+                let a = try sourceDim(), b = try sourceDim()
+                out.append(try (Exact(a) * b).get("merged dimension"))
+            case -4:
+                guard i + 2 < spec.count else { throw RuleError("code -4 must be followed by two sizes") }
+                let whole = try sourceDim()
+                var (d0, d1) = (spec[i + 1], spec[i + 2])
+                if d0 == -1, d1 > 0 { d0 = whole / d1 }
+                if d1 == -1, d0 > 0 { d1 = whole / d0 }
+                guard d0 > 0, d1 > 0, d0 * d1 == whole else {
+                    throw RuleError("code -4 cannot split \(whole) into \(spec[i + 1]) × \(spec[i + 2])")
+                }
+                out += [d0, d1]; i += 2
+            default:
+                throw RuleError("invalid reshape code \(p)")
+            }
+            i += 1
+        }
+        let total = try input.exactProduct.get("elements")
+        if let inferred {
+            let known = try out.enumerated().filter { $0.offset != inferred }.map(\.element).exactProduct.get("elements")
+            guard known > 0, total % known == 0 else {
+                throw RuleError("cannot reshape \(formatShape(input)) (\(total) elements) to \(formatShape(target))")
+            }
+            out[inferred] = total / known
+        }
+        guard try out.exactProduct.get("elements") == total else {
+            throw RuleError("cannot reshape \(formatShape(input)) (\(total) elements) to \(formatShape(target))")
+        }
+        return reverse ? out.reversed() : out
+    }
+
+    static let transpose = OpDefinition(
+        "Transpose", "permute axes (`perm`; default reverses them)",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            let perm = try q.attributes.ints("perm", default: [])
+            let order = perm.isEmpty ? Array((0..<x.rank).reversed()) : try perm.map { try ShapeMath.axis($0, rank: x.rank) }
+            guard order.count == x.rank, Set(order).count == x.rank else {
+                throw RuleError("permutation \(formatShape(perm)) does not fit rank \(x.rank)")
+            }
+            return ShapeResult(shape: order.map { x.shape[$0] }, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a copy in another order: no arithmetic"),
+        examples: [
+            Example("explicit permutation", inputs: [[2, 3, 4]], attributes: ["perm": .ints([0, 2, 1])], outputs: [[2, 4, 3]]),
+            Example("default reverses", inputs: [[2, 3, 4]], outputs: [[4, 3, 2]]),
+        ])
+
+    static let swapAxes = OpDefinition(
+        "SwapAxes", "exchange two axes (`dim1`, `dim2`)",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            var shape = x.shape
+            let a = try ShapeMath.axis(q.attributes.int("dim1", default: 0), rank: x.rank)
+            let b = try ShapeMath.axis(q.attributes.int("dim2", default: 0), rank: x.rank)
+            shape.swapAt(a, b)
+            return ShapeResult(shape: shape, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a copy in another order: no arithmetic"),
+        examples: [Example("swap 1 and 3", inputs: [[2, 3, 4, 5]], attributes: ["dim1": .int(1), "dim2": .int(3)], outputs: [[2, 5, 4, 3]])])
+
+    static let unsqueeze = OpDefinition(
+        "Unsqueeze", "insert size-1 axes at `axes` (positions in the output)",
+        inputs: [.data, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            let axes = try q.attributes.has("axes") ? q.attributes.ints("axes")
+                : (q.optionalInput(1)?.values).orThrow("missing attribute 'axes'")
+            let rank = x.rank + axes.count
+            let positions = try Set(axes.map { try ShapeMath.axis($0, rank: rank) })
+            guard positions.count == axes.count else { throw RuleError("repeated axis in \(formatShape(axes))") }
+            var source = x.shape.makeIterator()
+            let shape = (0..<rank).map { positions.contains($0) ? 1 : source.next()! }
+            return ShapeResult(shape: shape, dataType: x.dataType, inputShapes: [:])
+        },
+        cost: .zero(reason: "a view: no element changes"),
+        examples: [
+            Example("new axis at 1", inputs: [[2, 3]], attributes: ["axes": .ints([1])], outputs: [[2, 1, 3]]),
+            Example("negative axis counts from the end of the output", inputs: [[2, 3]], attributes: ["axes": .ints([-1])], outputs: [[2, 3, 1]]),
+        ])
+
+    static let squeeze = OpDefinition(
+        "Squeeze", "remove size-1 axes (`axes`, or every one)",
+        inputs: [.data, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            let given = try q.attributes.has("axes") ? q.attributes.ints("axes") : (q.optionalInput(1)?.values ?? [])
+            let axes = try Set(given.map { try ShapeMath.axis($0, rank: x.rank) })
+            for a in axes where x.shape[a] != 1 {
+                throw RuleError("cannot squeeze axis \(a) of size \(x.shape[a])")
+            }
+            var shape = x.shape.enumerated().filter { axes.isEmpty ? $0.element != 1 : !axes.contains($0.offset) }.map(\.element)
+            if shape.isEmpty, try q.attributes.bool("keepOneDimension", default: false) { shape = [1] }
+            return ShapeResult(shape: shape, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a view: no element changes"),
+        examples: [
+            Example("given axes", inputs: [[1, 3, 1, 2]], attributes: ["axes": .ints([2])], outputs: [[1, 3, 2]]),
+            Example("every size-1 axis", inputs: [[1, 3, 1, 2]], outputs: [[3, 2]]),
+        ])
+
+    static let concat = OpDefinition(
+        "Concat", "join tensors along `axis` (default 1)",
+        inputs: [.data, .variadic],
+        shape: { q in
+            let first = try q.input(0)
+            let axis = try ShapeMath.axis(q.attributes.int("axis", default: 1), rank: first.rank)
+            var shape = first.shape
+            for i in 1..<max(1, q.count) {
+                let other = try q.input(i)
+                guard other.rank == first.rank,
+                      zip(other.shape, first.shape).enumerated().allSatisfy({ $0.offset == axis || $0.element.0 == $0.element.1 })
+                else {
+                    throw RuleError("input \(i) has shape \(formatShape(other.shape)), which does not match \(formatShape(first.shape)) outside axis \(axis)")
+                }
+                shape[axis] = try (Exact(shape[axis]) + other.shape[axis]).get("concatenated size")
+            }
+            return ShapeResult(shape: shape, dataType: first.dataType)
+        },
+        cost: .zero(reason: "a copy: no arithmetic"),
+        examples: [Example("channels", inputs: [[1, 2, 4, 4], [1, 3, 4, 4]], outputs: [[1, 5, 4, 4]])])
+
+    /// Split along `axis` into `outputs` equal parts or parts of the listed `sizes`;
+    /// `squeezeAxis` drops the split axis when the parts have size 1.
+    static let split = OpDefinition(
+        "Split", "cut a tensor into parts along `axis`",
+        inputs: [.data, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            let axis = try ShapeMath.axis(q.attributes.int("axis", default: 1), rank: x.rank)
+            let length = x.shape[axis]
+            var sizes = try q.attributes.ints("sizes", default: q.optionalInput(1)?.values ?? [])
+            if sizes.isEmpty {
+                let parts = try q.attributes.int("outputs")
+                guard parts >= 1 else { throw RuleError("cannot split into \(parts) parts") }
+                if try q.attributes.bool("unevenLast", default: false) {
+                    let chunk = (length + parts - 1) / parts
+                    sizes = (0..<parts).map { min(chunk, max(0, length - $0 * chunk)) }
+                } else {
+                    guard length % parts == 0 else {
+                        throw RuleError("axis \(axis) of size \(length) cannot be split into \(parts) equal parts")
+                    }
+                    sizes = [Int](repeating: length / parts, count: parts)
+                }
+            }
+            guard sizes.reduce(0, +) == length, sizes.allSatisfy({ $0 >= 0 }) else {
+                throw RuleError("split sizes \(formatShape(sizes)) do not add up to \(length)")
+            }
+            let squeezeAxis = try q.attributes.bool("squeezeAxis", default: false)
+            let outputs = try sizes.map { size in
+                var shape = x.shape
+                if squeezeAxis {
+                    guard size == 1 else { throw RuleError("squeeze_axis needs parts of size 1, got \(size)") }
+                    shape.remove(at: axis)
+                } else {
+                    shape[axis] = size
+                }
+                return TensorInfo(shape: shape, dataType: x.dataType)
+            }
+            return ShapeResult(outputs: outputs)
+        },
+        cost: .zero(reason: "views: no arithmetic"),
+        examples: [
+            Example("three equal parts", inputs: [[1, 6, 2]], attributes: ["outputs": .int(3)], outputs: [[1, 2, 2], [1, 2, 2], [1, 2, 2]]),
+            Example("sizes", inputs: [[4, 5]], attributes: ["axis": .int(1), "sizes": .ints([2, 3])], outputs: [[4, 2], [4, 3]]),
+        ])
+
+    /// Python-style slicing of the listed `axes` (default 0, 1, …) with `starts`, `ends` and
+    /// `steps`; absent entries take the whole axis, out-of-range bounds are clamped.
+    static let slice = OpDefinition(
+        "Slice", "select a strided range of some axes",
+        inputs: [.data, .optionalData, .optionalData, .optionalData, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            let starts = try q.attributes.optionalInts("starts", default: (q.optionalInput(1)?.values ?? []).map { $0 })
+            let ends = try q.attributes.optionalInts("ends", default: (q.optionalInput(2)?.values ?? []).map { $0 })
+            let axes = try q.attributes.ints("axes", default: q.optionalInput(3)?.values ?? Array(0..<max(starts.count, ends.count)))
+            let steps = try q.attributes.optionalInts("steps", default: (q.optionalInput(4)?.values ?? []).map { $0 })
+            guard axes.count >= max(starts.count, ends.count) else {
+                throw RuleError("slice bounds name more axes than the tensor has")
+            }
+            var shape = x.shape
+            for (i, rawAxis) in axes.enumerated() {
+                let axis = try ShapeMath.axis(rawAxis, rank: x.rank)
+                let n = x.shape[axis]
+                let step = (i < steps.count ? steps[i] : nil) ?? 1
+                guard step != 0 else { throw RuleError("slice step of axis \(axis) is 0") }
+                func resolve(_ v: Int?, _ fallback: Int) -> Int {
+                    guard let v else { return fallback }
+                    let r = v < 0 ? v + n : v
+                    return step > 0 ? min(max(r, 0), n) : min(max(r, -1), n - 1)
+                }
+                let begin = resolve(i < starts.count ? starts[i] : nil, step > 0 ? 0 : n - 1)
+                let end = resolve(i < ends.count ? ends[i] : nil, step > 0 ? n : -1)
+                let length = step > 0 ? max(0, (end - begin + step - 1) / step) : max(0, (begin - end - step - 1) / -step)
+                if length == 0, try !q.attributes.bool("allowEmpty", default: true) {
+                    throw RuleError("slice [\(begin):\(end):\(step)] of axis \(axis) (size \(n)) is empty")
+                }
+                shape[axis] = length
+            }
+            return ShapeResult(shape: shape, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a view or strided copy: no arithmetic"),
+        examples: [
+            Example("leading axes with a negative end", inputs: [[4, 6, 3]],
+                    attributes: ["starts": .optionalInts([1, nil]), "ends": .optionalInts([3, -1])], outputs: [[2, 5, 3]]),
+            Example("one axis with a step", inputs: [[2, 10]], attributes: ["axes": .ints([1]), "starts": .ints([1]), "ends": .ints([9]), "steps": .ints([3])],
+                    outputs: [[2, 3]]),
+            Example("negative step", inputs: [[5]], attributes: ["steps": .optionalInts([-2]), "starts": .optionalInts([nil]), "ends": .optionalInts([nil])],
+                    outputs: [[3]]),
+        ])
+
+    /// Pad with `pads` given as (begin, end) pairs per axis, all axes: `[b0, e0, b1, e1, …]`.
+    static let pad = OpDefinition(
+        "Pad", "border padding (constant, edge or reflect)",
+        inputs: [.data, .optionalData, .optionalData],
+        shape: { q in
+            let x = try q.input(0)
+            let pairs = try q.attributes.ints("pads", default: q.optionalInput(1)?.values ?? [])
+            guard pairs.count == 2 * x.rank else {
+                throw RuleError("pad widths \(formatShape(pairs)) need 2 values for each of \(x.rank) axes")
+            }
+            let shape = try (0..<x.rank).map { d in
+                let size = x.shape[d] + pairs[2 * d] + pairs[2 * d + 1]
+                guard size >= 1 else { throw RuleError("padding leaves axis \(d) with size \(size)") }
+                return size
+            }
+            return ShapeResult(shape: shape, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a copy with a border: no arithmetic"),
+        examples: [Example("1-pixel border", inputs: [[1, 2, 3, 3]], attributes: ["pads": .ints([0, 0, 0, 0, 1, 1, 1, 1])], outputs: [[1, 2, 5, 5]])])
+
+    static let identity = OpDefinition(
+        "Identity", "pass-through (Dropout at inference, identity, copy, BlockGrad)",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            return ShapeResult(outputs: [x] + (try q.attributes.bool("withMask", default: false) ? [x] : []))
+        },
+        cost: .zero(reason: "returns its input unchanged at inference"),
+        examples: [Example("any tensor", inputs: [[2, 3]], outputs: [[2, 3]])])
+
+    static let cast = OpDefinition(
+        "Cast", "change the element type (`to`)",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            let name = try q.attributes.string("to", default: x.dataType.rawValue)
+            guard let type = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
+            return ShapeResult(output: TensorInfo(shape: x.shape, dataType: type, values: x.values))
+        },
+        cost: .zero(reason: "a type conversion: no arithmetic counted"),
+        examples: [Example("to float16", inputs: [[4]], attributes: ["to": .string("float16")], outputs: [[4]])])
+
+    static let fill = OpDefinition(
+        "Fill", "a tensor of the input's shape filled with a constant (zeros_like, ones_like)",
+        inputs: [.data],
+        shape: { q in ShapeResult(output: try q.input(0)) },
+        cost: .zero(reason: "writes a constant: no arithmetic"),
+        examples: [Example("zeros like a 2×3", inputs: [[2, 3]], outputs: [[2, 3]])])
+
+    /// A lookup table: indices of any shape select rows of the `(inputDim, outputDim)` weight.
+    static let embedding = OpDefinition(
+        "Embedding", "table lookup: indices → rows of a learned (inputDim × outputDim) table",
+        inputs: [.data, .parameter],
+        shape: { q in
+            let x = try q.input(0)
+            let inputDim = try q.attributes.int("inputDim")
+            let outputDim = try q.attributes.int("outputDim")
+            try ShapeMath.requirePositive([inputDim, outputDim], "embedding size")
+            return ShapeResult(shape: x.shape + [outputDim], inputShapes: [1: [inputDim, outputDim]])
+        },
+        cost: .zero(reason: "a table lookup: no arithmetic (the table counts as parameters)"),
+        examples: [Example("tokens to vectors", inputs: [[2, 7], nil], attributes: ["inputDim": .int(100), "outputDim": .int(16)],
+                           outputs: [[2, 7, 16]], derived: [1: [100, 16]])])
+}

@@ -1,0 +1,67 @@
+/// The result of analyzing a graph: per-layer rows, totals in both conventions, the backbone
+/// cut, and everything that could not be counted.
+public struct Analysis: Sendable {
+    /// One row per operation node, in topological order.
+    public var layers: [Layer]
+    public var inputs: [BoundInput]
+    public var totals: Counts
+    public var mxop: MxopCounts
+    public var backbone: Backbone?
+    /// Op types outside the registry, with their number of occurrences, by name.
+    public var unsupported: [OpOccurrence]
+    /// Nodes whose shapes could not be inferred because an unsupported op feeds them.
+    public var unshapedNodes: [String]
+    /// Parameters whose shape stayed unknown (consumed only by unsupported or unshaped nodes).
+    public var uncountedParameters: [String]
+    /// Things the user should know that do not stop the count.
+    public var notices: [String]
+
+    /// True when every node was counted.
+    public var isComplete: Bool { unsupported.isEmpty && unshapedNodes.isEmpty && uncountedParameters.isEmpty }
+
+    public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+}
+
+public struct BoundInput: Sendable, Hashable {
+    public var name: String
+    public var shape: [Int]
+}
+
+public struct OpOccurrence: Sendable, Hashable, Codable {
+    public var op: String
+    public var count: Int
+}
+
+/// The model without its classification head: the ancestors of `end`, inclusive.
+public struct Backbone: Sendable {
+    public var end: String
+    public var totals: Counts
+    public var mxop: MxopCounts
+}
+
+public struct Layer: Sendable {
+    /// Position in topological order among operation nodes.
+    public var index: Int
+    public var name: String
+    /// Canonical op type.
+    public var op: String
+    /// The op type as the file spells it.
+    public var sourceOp: String
+    public var inputShapes: [[Int]?]
+    public var outputShapes: [[Int]]
+    public var counts: Counts
+    public var mxop: MxopCounts
+    public var inBackbone: Bool
+    public var status: Status
+
+    public enum Status: String, Sendable, Codable {
+        /// Counted by a formula.
+        case counted
+        /// Knowingly zero-cost.
+        case zeroCost = "zero_cost"
+        /// The op type is not in the registry.
+        case unsupported
+        /// An input's shape is unknown because of an unsupported op upstream.
+        case unshaped
+    }
+}

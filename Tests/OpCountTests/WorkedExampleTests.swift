@@ -1,0 +1,49 @@
+import Testing
+@testable import OpCount
+
+/// Every registered op's worked examples, run through its shape, cost and mxop rules.
+struct WorkedExampleTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let definition: OpDefinition
+        let example: Example
+        var testDescription: String { "\(definition.type): \(example.title)" }
+    }
+
+    static let cases: [Case] = Registry.standard.sorted.flatMap { d in d.examples.map { Case(definition: d, example: $0) } }
+
+    @Test("every registered op carries worked examples")
+    func everyOpHasExamples() {
+        let missing = Registry.standard.sorted.filter { $0.examples.isEmpty }.map(\.type)
+        #expect(missing.isEmpty, "ops without worked examples: \(missing)")
+    }
+
+    @Test("counted ops state their expected cost; zero-cost ops do not", arguments: cases)
+    func examplesMatchTheirGroup(_ c: Case) {
+        switch c.definition.cost {
+        case .formula: #expect(c.example.cost != nil, "a counted op's example must give the expected cost")
+        case .zero: #expect(c.example.cost == nil || c.example.cost == .zero)
+        }
+        #expect((c.definition.mxop == nil) == (c.example.mxop == nil) || c.example.mxop == .zero,
+                "examples of ops with an mxop rule give the mxop figures")
+    }
+
+    @Test("shapes, derived parameters and counts", arguments: cases)
+    func example(_ c: Case) throws {
+        let e = c.example
+        let query = ShapeQuery(inputs: e.inputs.map { $0.map { TensorInfo(shape: $0) } }, attributes: e.attributes)
+        let result = try c.definition.shape(query)
+        #expect(result.outputs.map(\.shape) == e.outputs)
+        for (position, shape) in e.derived {
+            #expect(result.inputShapes[position] == shape, "derived shape of input \(position)")
+        }
+        let inputs = e.inputs.enumerated().map { i, s in TensorInfo(shape: s ?? result.inputShapes[i] ?? []) }
+        let costQuery = CostQuery(inputs: inputs, outputs: result.outputs, attributes: e.attributes)
+        switch c.definition.cost {
+        case .formula(_, let rule): #expect(try rule(costQuery) == e.cost, "\(e.arithmetic)")
+        case .zero(let reason): #expect(!reason.isEmpty)
+        }
+        if let mxop = c.definition.mxop {
+            #expect(try mxop(costQuery) == (e.mxop ?? .zero), "mxop: \(e.arithmetic)")
+        }
+    }
+}
