@@ -129,11 +129,13 @@ private struct Run {
     mutating func bindInputs(_ bindings: [InputBinding]) throws {
         var unnamed = bindings.filter { $0.name == nil }
         for binding in bindings where binding.name != nil {
-            guard let index = graph.nodes.firstIndex(where: { $0.name == binding.name && $0.variable != nil }) else {
+            // Variables are identified by name: every variable of that name gets the shape.
+            let matches = graph.nodes.indices.filter { graph.nodes[$0].name == binding.name && graph.nodes[$0].variable != nil }
+            guard !matches.isEmpty else {
                 let names = candidates().map { "'\(graph.nodes[$0].name)'" }.joined(separator: ", ")
                 throw AnalysisError.input("the graph has no input called '\(binding.name!)'" + (names.isEmpty ? "" : "; its inputs: \(names)"))
             }
-            try bind(index, binding)
+            for index in matches { try bind(index, binding, record: index == matches[0]) }
         }
         var open = candidates().filter { tensors[$0] == nil }
         if let data = open.firstIndex(where: { graph.nodes[$0].name == "data" }) {
@@ -168,7 +170,7 @@ private struct Run {
         }
     }
 
-    mutating func bind(_ index: Int, _ binding: InputBinding) throws {
+    mutating func bind(_ index: Int, _ binding: InputBinding, record: Bool = true) throws {
         let name = graph.nodes[index].name
         guard tensors[index] == nil else { throw AnalysisError.input("input '\(name)' is given two shapes") }
         try checkDimensions(binding.shape, what: "the shape of input '\(name)'")
@@ -176,7 +178,7 @@ private struct Run {
             throw AnalysisError.input("input '\(name)' is declared as \(Run.format(declared)) but was given \(formatShape(binding.shape))")
         }
         tensors[index] = [TensorInfo(shape: binding.shape, dataType: binding.dataType)]
-        bound.append(BoundInput(name: name, shape: binding.shape))
+        if record { bound.append(BoundInput(name: name, shape: binding.shape)) }
     }
 
     func checkDimensions(_ shape: [Int], what: String) throws {
@@ -307,11 +309,19 @@ private struct Run {
         // Parameters and buffers, each counted once, at their first consumer.
         var uncounted: [String] = []
         var variableCounts: [Int: Counts] = [:]
+        var parameters: [(consumer: Int, position: Int, Parameter)] = []
         for (variable, consumer) in firstConsumer {
             let role = graph.nodes[variable].variable?.role ?? roles[variable] ?? .parameter
-            guard role == .parameter || role == .buffer || (role == .input && !isBoundInput(variable)) else { continue }
+            if role == .input && isBoundInput(variable) { continue }
             guard let info = tensors[variable]?.first else {
-                uncounted.append(graph.nodes[variable].name)
+                if role != .constant { uncounted.append(graph.nodes[variable].name) }
+                continue
+            }
+            if role == .constant {
+                // Labels and other fixed tensors: listed with their shape, counted in neither.
+                parameters.append((consumer, variable, Parameter(
+                    name: graph.nodes[variable].name, shape: info.shape, dataType: info.dataType,
+                    role: .constant, layer: graph.nodes[consumer].name)))
                 continue
             }
             var counts = Counts()
@@ -321,6 +331,9 @@ private struct Run {
                 counts.paramBytes = try (Exact(elements) * info.dataType.byteWidth).get("parameter bytes")
             }
             variableCounts[variable] = counts
+            parameters.append((consumer, variable, Parameter(
+                name: graph.nodes[variable].name, shape: info.shape, dataType: info.dataType,
+                role: role == .buffer ? .buffer : .parameter, layer: graph.nodes[consumer].name)))
             try layers[consumer]?.counts.add(counts)
             var mxop = MxopCounts()
             mxop.params = elements
@@ -364,7 +377,9 @@ private struct Run {
         return Analysis(
             layers: rows, inputs: bound, totals: totals, mxop: mxop, backbone: backbone,
             unsupported: unsupported.map { OpOccurrence(op: $0.key, count: $0.value) }.sorted { $0.op < $1.op },
-            unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(), notices: notices)
+            unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
+            parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
+            notices: notices)
     }
 
     func isBoundInput(_ index: Int) -> Bool { bound.contains { $0.name == graph.nodes[index].name } }

@@ -165,6 +165,9 @@ enum ConvolutionOps {
             if useTarget && target.count != n {
                 throw RuleError("output shape \(formatShape(target)) has \(target.count) dimensions, expected \(n)")
             }
+            for d in 0..<n where adjust[d] < 0 || adjust[d] >= max(g.stride[d], g.dilation[d]) {
+                throw RuleError("output padding \(adjust[d]) must be smaller than the stride \(g.stride[d])")
+            }
             var spatial: [Int] = []
             for d in 0..<n {
                 let full = g.stride[d] * (x.shape[2 + d] - 1) + g.dilatedKernel(d)

@@ -12,7 +12,11 @@ enum ElementwiseOps {
     static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement) -> OpDefinition {
         OpDefinition(
             type, "element-wise \(formula)", inputs: [.data],
-            shape: { q in ShapeResult(output: try q.input(0)) },
+            shape: { q in
+                // `withMask`: a second output of the same shape (MXNet rrelu's mask).
+                let x = try q.input(0)
+                return ShapeResult(outputs: try q.attributes.bool("withMask", default: false) ? [x, x] : [x])
+            },
             cost: .formula("\(cost) per element: \(formula)", { q in
                 try OpCost(elements: q.outputElements, cost)
             }),

@@ -22,8 +22,8 @@ enum LinearOps {
             let features: Int
             let out: [Int]
             if flatten {
-                guard x.rank >= 2 else { throw RuleError("flatten needs an input of rank 2 or more, got \(formatShape(x.shape))") }
-                features = try ShapeMath.product(x.shape[1...], "input features")
+                // A rank-1 input is a batch of scalars (MXNet).
+                features = try ShapeMath.product(x.shape.dropFirst(), "input features")
                 out = [x.shape[0], units]
             } else {
                 features = x.shape[x.rank - 1]

@@ -85,7 +85,13 @@ enum NormalizationOps {
                 ? Array(x.shape[axis...]) : [x.shape[axis]]
             var derived: [Int: [Int]] = [1: normalized]
             if q.count > 2 { derived[2] = normalized }
-            return ShapeResult(output: x, inputShapes: derived)
+            var outputs = [x]
+            if try q.attributes.bool("outputMeanVar", default: false) {
+                var stat = x.shape
+                stat[axis] = 1
+                outputs += [TensorInfo(shape: stat, dataType: x.dataType), TensorInfo(shape: stat, dataType: x.dataType)]
+            }
+            return ShapeResult(outputs: outputs, inputShapes: derived)
         },
         cost: .formula(
             "statistics over each normalized group + affine; see NormalizationOps",

@@ -28,17 +28,26 @@ enum PoolingOps {
             }
             let stride = try ShapeMath.spatial(q.attributes, "stride", count: n, default: 1)
             let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
+            let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
+            if convention == "same" {
+                // ⌈input / stride⌉; the convention computes its own padding.
+                try ShapeMath.requirePositive(stride, "stride")
+                guard try q.attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) else {
+                    throw RuleError("the 'same' pooling convention takes no explicit padding")
+                }
+                let spatial = (0..<n).map { (x.shape[2 + $0] + stride[$0] - 1) / stride[$0] }
+                return ShapeResult(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+            }
             var (padBegin, padEnd) = try ShapeMath.pads(q.attributes, count: n)
             try ShapeMath.requirePositive(kernel, "kernel")
             try ShapeMath.requirePositive(stride, "stride")
             try ShapeMath.requireNonNegative(padBegin + padEnd, "padding")
-            let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
             let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
             var spatial: [Int] = []
             for d in 0..<n {
                 let input = x.shape[2 + d]
                 let window = dilation[d] * (kernel[d] - 1) + 1
-                if convention == "same" || autoPad.hasPrefix("SAME") {
+                if autoPad.hasPrefix("SAME") {
                     spatial.append((input + stride[d] - 1) / stride[d])
                     continue
                 }

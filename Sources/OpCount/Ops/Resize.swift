@@ -6,7 +6,7 @@
 /// Cost per output element: nearest none (an index computation); linear 2^d muls + (2^d − 1)
 /// adds over its 2^d neighbours in d spatial axes; cubic 4^d muls + (4^d − 1) adds.
 enum ResizeOps {
-    static let definitions: [OpDefinition] = [resize]
+    static let definitions: [OpDefinition] = [resize, upsampleJoin]
 
     static let resize = OpDefinition(
         "Resize", "nearest / linear / cubic spatial resizing",
@@ -65,5 +65,44 @@ enum ResizeOps {
             Example("nearest 2× upsampling", inputs: [[1, 3, 5, 5]],
                     attributes: ["mode": .string("nearest"), "scales": .floats([2, 2])], outputs: [[1, 3, 10, 10]],
                     cost: .zero, arithmetic: "an index computation per output"),
+        ])
+
+    /// MXNet's multi-input nearest `UpSampling`: every input is enlarged to the first input's
+    /// size × `scale`, then the results are concatenated on channels (`join` concat) or summed.
+    static let upsampleJoin = OpDefinition(
+        "UpsampleJoin", "nearest upsampling of several inputs to one size, joined by concat or sum",
+        inputs: [.data, .variadic],
+        shape: { q in
+            let first = try q.input(0)
+            try ShapeMath.requireRank(first, atLeast: 3, "upsampling")
+            let scale = try q.attributes.int("scale")
+            try ShapeMath.requirePositive([scale], "scale")
+            let spatial = first.shape.dropFirst(2).map { $0 * scale }
+            let sum = try q.attributes.choice("join", ["concat", "sum"], default: "concat") == "sum"
+            var channels = 0
+            for i in 0..<q.count {
+                let x = try q.input(i)
+                guard x.rank == first.rank, x.shape[0] == first.shape[0] else {
+                    throw RuleError("input \(i) has shape \(formatShape(x.shape)), which cannot join \(formatShape(first.shape))")
+                }
+                for (size, target) in zip(x.shape.dropFirst(2), spatial) where target % size != 0 {
+                    throw RuleError("input \(i) of size \(size) cannot be upsampled to \(target) by a whole factor")
+                }
+                if sum, x.shape[1] != first.shape[1] {
+                    throw RuleError("summed inputs need equal channels: \(x.shape[1]) vs \(first.shape[1])")
+                }
+                channels += x.shape[1]
+            }
+            return ShapeResult(shape: [first.shape[0], sum ? first.shape[1] : channels] + spatial, dataType: first.dataType)
+        },
+        cost: .formula("concat: nothing (copies); sum: n−1 adds per output element", { q in
+            guard try q.attributes.string("join", default: "concat") == "sum" else { return .zero }
+            return try OpCost(adds: q.outputElements * (q.inputs.count - 1))
+        }),
+        examples: [
+            Example("concat of two scales", inputs: [[1, 4, 8, 8], [1, 3, 4, 4]], attributes: ["scale": .int(2)],
+                    outputs: [[1, 7, 16, 16]], cost: .zero, arithmetic: "copies only"),
+            Example("sum of two scales", inputs: [[1, 4, 8, 8], [1, 4, 4, 4]], attributes: ["scale": .int(2), "join": .string("sum")],
+                    outputs: [[1, 4, 16, 16]], cost: .of(adds: 1024), arithmetic: "1024 outputs × 1 add"),
         ])
 }

@@ -268,13 +268,17 @@ enum ShapeOps {
                 let n = x.shape[axis]
                 let step = (i < steps.count ? steps[i] : nil) ?? 1
                 guard step != 0 else { throw RuleError("slice step of axis \(axis) is 0") }
-                func resolve(_ v: Int?, _ fallback: Int) -> Int {
+                let strict = try q.attributes.bool("strictBounds", default: false)
+                func resolve(_ v: Int?, _ fallback: Int) throws -> Int {
                     guard let v else { return fallback }
                     let r = v < 0 ? v + n : v
+                    if strict, r < 0 || r > n {
+                        throw RuleError("slice bound \(v) is outside axis \(axis) of size \(n)")
+                    }
                     return step > 0 ? min(max(r, 0), n) : min(max(r, -1), n - 1)
                 }
-                let begin = resolve(i < starts.count ? starts[i] : nil, step > 0 ? 0 : n - 1)
-                let end = resolve(i < ends.count ? ends[i] : nil, step > 0 ? n : -1)
+                let begin = try resolve(i < starts.count ? starts[i] : nil, step > 0 ? 0 : n - 1)
+                let end = try resolve(i < ends.count ? ends[i] : nil, step > 0 ? n : -1)
                 let length = step > 0 ? max(0, (end - begin + step - 1) / step) : max(0, (begin - end - step - 1) / -step)
                 if length == 0, try !q.attributes.bool("allowEmpty", default: true) {
                     throw RuleError("slice [\(begin):\(end):\(step)] of axis \(axis) (size \(n)) is empty")
@@ -302,6 +306,11 @@ enum ShapeOps {
             let pairs = try q.attributes.ints("pads", default: q.optionalInput(1)?.values ?? [])
             guard pairs.count == 2 * x.rank else {
                 throw RuleError("pad widths \(formatShape(pairs)) need 2 values for each of \(x.rank) axes")
+            }
+            if try q.attributes.bool("spatialOnly", default: false) {
+                // MXNet's Pad: 4-D or 5-D input, no padding of the batch and channel axes.
+                guard x.rank == 4 || x.rank == 5 else { throw RuleError("padding needs a 4-D or 5-D input, got \(formatShape(x.shape))") }
+                guard pairs[..<4].allSatisfy({ $0 == 0 }) else { throw RuleError("the batch and channel axes cannot be padded") }
             }
             let shape = try (0..<x.rank).map { d in
                 let size = x.shape[d] + pairs[2 * d] + pairs[2 * d + 1]

@@ -59,10 +59,11 @@ enum SoftmaxOps {
             let grouping = try grouping(q.attributes)
             var derived: [Int: [Int]] = [:]
             if q.count > 1, q.optionalInput(1) == nil {
-                switch grouping {
-                case "channel": derived[1] = [x.shape[0]] + x.shape.dropFirst(2)
-                case "last": derived[1] = Array(x.shape.dropLast())
-                default: derived[1] = [x.shape[0]]
+                // MXNet's label shapes: (N, spatial elements) per pixel, else the data without its last axis.
+                if grouping == "channel" {
+                    derived[1] = [x.shape[0], try ShapeMath.product(x.shape.dropFirst(2), "label size")]
+                } else {
+                    derived[1] = Array(x.shape.dropLast())
                 }
             }
             return ShapeResult(output: x, inputShapes: derived)
@@ -81,7 +82,7 @@ enum SoftmaxOps {
             Example("classifier output with a label", inputs: [[4, 10], nil], outputs: [[4, 10]], derived: [1: [4]],
                     cost: .of(adds: 36, divs: 40, exps: 40), arithmetic: "E 40, G 4: 40 exps, 4·9 adds, 40 divs"),
             Example("per-pixel (multi-output)", inputs: [[1, 3, 2, 2], nil], attributes: ["grouping": .string("channel")],
-                    outputs: [[1, 3, 2, 2]], derived: [1: [1, 2, 2]],
+                    outputs: [[1, 3, 2, 2]], derived: [1: [1, 4]],
                     cost: .of(adds: 8, divs: 12, exps: 12), arithmetic: "E 12, n 3, G 4: 12 exps, 4·2 adds, 12 divs"),
         ])
 

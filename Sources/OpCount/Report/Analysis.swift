@@ -13,6 +13,8 @@ public struct Analysis: Sendable {
     public var unshapedNodes: [String]
     /// Parameters whose shape stayed unknown (consumed only by unsupported or unshaped nodes).
     public var uncountedParameters: [String]
+    /// Every parameter and buffer with its inferred shape, in the order first consumed.
+    public var parameters: [Parameter]
     /// Things the user should know that do not stop the count.
     public var notices: [String]
 
@@ -20,6 +22,15 @@ public struct Analysis: Sendable {
     public var isComplete: Bool { unsupported.isEmpty && unshapedNodes.isEmpty && uncountedParameters.isEmpty }
 
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+}
+
+/// A learnable tensor or buffer with its inferred shape and the layer that first uses it.
+public struct Parameter: Sendable, Hashable {
+    public var name: String
+    public var shape: [Int]
+    public var dataType: DataType
+    public var role: VariableRole
+    public var layer: String
 }
 
 public struct BoundInput: Sendable, Hashable {

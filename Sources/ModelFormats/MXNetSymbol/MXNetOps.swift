@@ -1,0 +1,286 @@
+import OpCount
+
+/// How each MXNet op maps onto a canonical op of the ``Registry``, with its attributes
+/// translated. This table is the whole of MXNet's knowledge in opcat: formulas never see it.
+///
+/// An MXNet op that is not here keeps its own name and is reported as unsupported; an op whose
+/// attributes select a variant opcat does not count (e.g. `Activation` with `act_type=mish`)
+/// maps to a descriptive name that is likewise unsupported.
+enum MXNetOps {
+    typealias Translate = @Sendable (MXNetAttributes) throws -> (String, Attributes)
+
+    /// Canonical op and attributes for one MXNet node.
+    static func translate(_ op: String, _ attributes: MXNetAttributes) throws -> (type: String, attributes: Attributes) {
+        guard let rule = table[op] else {
+            return (Registry.standard[op] == nil ? op : "mxnet:\(op)", [:])
+        }
+        return try rule(attributes)
+    }
+
+    /// Ops listed here, for `opcat ops`.
+    static var supportedNames: [String] { table.keys.sorted() }
+
+    static func same(_ type: String, _ attributes: Attributes = [:]) -> Translate {
+        { _ in (type, attributes) }
+    }
+
+    static let table: [String: Translate] = {
+        var t: [String: Translate] = [:]
+        func add(_ names: [String], _ rule: @escaping Translate) {
+            for name in names {
+                precondition(t[name] == nil, "MXNet op '\(name)' mapped twice")
+                t[name] = rule
+            }
+        }
+
+        add(["Convolution"]) { a in
+            try checkChannelFirst(a)
+            var out: Attributes = [
+                "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
+                "groups": .int(try a.int("num_group", default: 1)),
+            ]
+            if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
+            if a.has("dilate") { out["dilation"] = .ints(try a.ints("dilate")) }
+            if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
+            return ("Convolution", out)
+        }
+        add(["Deconvolution"]) { a in
+            try checkChannelFirst(a)
+            var out: Attributes = [
+                "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
+                "groups": .int(try a.int("num_group", default: 1)),
+            ]
+            if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
+            if a.has("dilate") { out["dilation"] = .ints(try a.ints("dilate")) }
+            if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
+            if a.has("adj") { out["outputPadding"] = .ints(try a.ints("adj")) }
+            if a.has("target_shape") { out["outputShape"] = .ints(try a.ints("target_shape")) }
+            return ("ConvTranspose", out)
+        }
+        add(["FullyConnected"]) { a in
+            ("FullyConnected", ["units": .int(try a.int("num_hidden")), "flatten": .bool(try a.bool("flatten", default: true))])
+        }
+        add(["BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm", "CuDNNBatchNorm"]) { a in
+            ("BatchNorm", ["axis": .int(try a.int("axis", default: 1)),
+                           "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
+        }
+        add(["InstanceNorm"], same("InstanceNorm"))
+        add(["LayerNorm"]) { a in
+            ("LayerNorm", ["axis": .int(try a.int("axis", default: -1)),
+                           "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
+        }
+        add(["GroupNorm"]) { a in
+            // MXNet 1.x keeps one gamma/beta per group.
+            ("GroupNorm", ["groups": .int(try a.int("num_groups", default: 1)), "paramsPer": .string("group")])
+        }
+        add(["Activation"]) { a in
+            let kind = a.string("act_type", default: "relu")
+            let map = ["relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softrelu": "Softplus", "softsign": "Softsign"]
+            return (map[kind] ?? "Activation(act_type=\(kind))", [:])
+        }
+        add(["LeakyReLU"]) { a in
+            let kind = a.string("act_type", default: "leaky")
+            let map = ["leaky": "LeakyRelu", "rrelu": "LeakyRelu", "prelu": "PRelu", "elu": "Elu", "selu": "Selu", "gelu": "Gelu"]
+            return (map[kind] ?? "LeakyReLU(act_type=\(kind))", kind == "rrelu" ? ["withMask": .bool(true)] : [:])
+        }
+        add(["Pooling", "Pooling_v1"]) { a in
+            try checkChannelFirst(a)
+            let mode = a.string("pool_type", default: "max")
+            guard ["max", "avg", "sum", "lp"].contains(mode) else { return ("Pooling(pool_type=\(mode))", [:]) }
+            var out: Attributes = [
+                "mode": .string(mode), "global": .bool(try a.bool("global_pool", default: false)),
+                "convention": .string(a.string("pooling_convention", default: "valid")),
+                "countIncludePad": .bool(try a.bool("count_include_pad", default: true)),
+            ]
+            if a.has("kernel") { out["kernel"] = .ints(try a.ints("kernel")) }
+            if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
+            if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
+            if a.has("p_value") { out["p"] = .int(try a.int("p_value")) }
+            return ("Pooling", out)
+        }
+        add(["_contrib_AdaptiveAvgPooling2D"]) { a in
+            ("AdaptiveAvgPool", ["outputSize": .ints(try a.ints("output_size", default: [1]))])
+        }
+        add(["_contrib_BilinearResize2D"]) { a in
+            let mode = a.string("mode", default: "size")
+            var out: Attributes = ["mode": .string("linear"), "sizeMode": .string(mode)]
+            if let sh = try a.float("scale_height") {
+                guard let sw = try a.float("scale_width") else { throw RuleError("scale_height is set but scale_width is not") }
+                out["scales"] = .floats([sh, sw])
+            } else if mode == "size" {
+                out["sizes"] = .ints([try a.int("height", default: 1), try a.int("width", default: 1)])
+            }
+            if mode != "size", mode != "like", mode != "odd_scale", out["scales"] == nil {
+                out["scales"] = .floats([1, 1])
+            }
+            return ("Resize", out)
+        }
+        add(["UpSampling"]) { a in
+            let scale = try a.int("scale")
+            let kind = a.string("sample_type", default: "nearest")
+            let inputs = try a.int("num_args", default: 1)
+            switch kind {
+            case "nearest" where inputs == 1:
+                return ("Resize", ["mode": .string("nearest"), "scales": .floats([Double(scale), Double(scale)])])
+            case "nearest":
+                return ("UpsampleJoin", ["scale": .int(scale), "join": .string(a.string("multi_input_mode", default: "concat"))])
+            case "bilinear":
+                // MXNet runs bilinear upsampling as a depthwise deconvolution with a fixed kernel.
+                let channels = try a.int("num_filter")
+                let kernel = 2 * scale - scale % 2
+                let pad = (scale - 1 + 1) / 2
+                return ("ConvTranspose", [
+                    "kernel": .ints([kernel, kernel]), "stride": .ints([scale, scale]), "pads": .ints([pad, pad]),
+                    "channels": .int(channels), "groups": .int(channels),
+                ])
+            default:
+                return ("UpSampling(sample_type=\(kind))", [:])
+            }
+        }
+        add(["Flatten", "flatten"], same("Flatten"))
+        add(["Reshape", "reshape"]) { a in
+            if a.has("target_shape"), try !a.ints("target_shape").isEmpty {
+                return ("Reshape(target_shape)", [:])
+            }
+            return ("Reshape", ["shape": .ints(try a.ints("shape")), "reverse": .bool(try a.bool("reverse", default: false))])
+        }
+        add(["transpose"]) { a in ("Transpose", ["perm": .ints(try a.ints("axes", default: []))]) }
+        add(["SwapAxis", "swapaxes"]) { a in
+            ("SwapAxes", ["dim1": .int(try a.int("dim1", default: 0)), "dim2": .int(try a.int("dim2", default: 0))])
+        }
+        add(["expand_dims"]) { a in ("Unsqueeze", ["axes": .ints([try a.int("axis")])]) }
+        add(["squeeze"]) { a in
+            var out: Attributes = ["keepOneDimension": .bool(true)]
+            if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
+            return ("Squeeze", out)
+        }
+        add(["Concat", "concat"]) { a in ("Concat", ["axis": .int(try a.int("dim", default: 1))]) }
+        add(["SliceChannel", "split"]) { a in
+            ("Split", ["outputs": .int(try a.int("num_outputs")), "axis": .int(try a.int("axis", default: 1)),
+                       "squeezeAxis": .bool(try a.bool("squeeze_axis", default: false))])
+        }
+        add(["slice", "crop"]) { a in
+            var out: Attributes = [
+                "starts": .optionalInts(try a.optionalInts("begin") ?? []),
+                "ends": .optionalInts(try a.optionalInts("end") ?? []),
+            ]
+            if let step = try a.optionalInts("step"), !step.isEmpty { out["steps"] = .optionalInts(step) }
+            return ("Slice", out)
+        }
+        add(["slice_axis"]) { a in
+            ("Slice", ["axes": .ints([try a.int("axis")]), "starts": .optionalInts([try a.int("begin")]),
+                       "ends": .optionalInts([a.has("end") ? try a.int("end") : nil]), "allowEmpty": .bool(false),
+                       "strictBounds": .bool(true)])
+        }
+
+        // Element-wise arithmetic. MXNet's elemwise_* (and the `a + b` operator sugar) require
+        // equal shapes; broadcast_* broadcast.
+        let strict: Attributes = ["broadcast": .bool(false)]
+        add(["elemwise_add", "_plus", "_Plus", "_add", "_grad_add"], same("Add", strict))
+        add(["elemwise_sub", "_minus", "_Minus", "_sub"], same("Sub", strict))
+        add(["elemwise_mul", "_mul", "_Mul"], same("Mul", strict))
+        add(["elemwise_div", "_div", "_Div"], same("Div", strict))
+        add(["_power", "_Power"], same("Pow", strict))
+        add(["_maximum", "_Maximum"], same("Max", strict))
+        add(["_minimum", "_Minimum"], same("Min", strict))
+        add(["broadcast_add", "broadcast_plus"], same("Add"))
+        add(["broadcast_sub", "broadcast_minus"], same("Sub"))
+        add(["broadcast_mul"], same("Mul"))
+        add(["broadcast_div"], same("Div"))
+        add(["broadcast_power"], same("Pow"))
+        add(["broadcast_maximum"], same("Max"))
+        add(["broadcast_minimum"], same("Min"))
+        add(["broadcast_equal", "broadcast_not_equal", "broadcast_greater", "broadcast_greater_equal",
+             "broadcast_lesser", "broadcast_lesser_equal"], same("Compare"))
+        add(["_equal", "_not_equal", "_greater", "_greater_equal", "_lesser", "_lesser_equal"], same("Compare", strict))
+        add(["broadcast_logical_and", "broadcast_logical_or", "broadcast_logical_xor"], same("Logical"))
+        add(["_logical_and", "_logical_or", "_logical_xor"], same("Logical", strict))
+        add(["add_n", "ElementWiseSum"], same("AddN"))
+        add(["_plus_scalar", "_PlusScalar", "_minus_scalar", "_MinusScalar", "_rminus_scalar", "_RMinusScalar"], same("AddScalar"))
+        add(["_mul_scalar", "_MulScalar"], same("MulScalar"))
+        add(["_div_scalar", "_DivScalar", "_rdiv_scalar", "_RDivScalar"], same("DivScalar"))
+        add(["_power_scalar", "_PowerScalar", "_rpower_scalar", "_RPowerScalar"], same("PowScalar"))
+        add(["_maximum_scalar", "_MaximumScalar"], same("MaxScalar"))
+        add(["_minimum_scalar", "_MinimumScalar"], same("MinScalar"))
+        add(["_equal_scalar", "_not_equal_scalar", "_greater_scalar", "_greater_equal_scalar", "_lesser_scalar",
+             "_lesser_equal_scalar"], same("CompareScalar"))
+
+        // Element-wise functions.
+        add(["relu"], same("Relu"))
+        add(["sigmoid"], same("Sigmoid"))
+        add(["tanh"], same("Tanh"))
+        add(["softsign"], same("Softsign"))
+        add(["exp"], same("Exp"))
+        add(["log"], same("Log"))
+        add(["sqrt"], same("Sqrt"))
+        add(["rsqrt"], same("Rsqrt"))
+        add(["square"], same("Square"))
+        add(["abs"], same("Abs"))
+        add(["negative"], same("Neg"))
+        add(["reciprocal"], same("Reciprocal"))
+        add(["erf"], same("Erf"))
+        add(["sign"], same("Sign"))
+        add(["floor"], same("Floor"))
+        add(["ceil"], same("Ceil"))
+        add(["round", "rint"], same("Round"))
+        add(["logical_not"], same("Not"))
+        add(["clip"], same("Clip"))
+        add(["hard_sigmoid"], same("HardSigmoid"))
+        add(["zeros_like", "ones_like"], same("Fill"))
+        add(["Pad", "pad"]) { a in
+            ("Pad", ["pads": .ints(try a.ints("pad_width")), "mode": .string(a.string("mode", default: "constant")),
+                     "spatialOnly": .bool(true)])
+        }
+
+        // Softmax family.
+        add(["softmax"]) { a in ("Softmax", ["axis": .int(try a.int("axis", default: -1))]) }
+        add(["log_softmax"]) { a in ("LogSoftmax", ["axis": .int(try a.int("axis", default: -1))]) }
+        add(["SoftmaxOutput", "Softmax"]) { a in
+            let grouping = try a.bool("multi_output", default: false) ? "channel"
+                : (try a.bool("preserve_shape", default: false) ? "last" : "sample")
+            return ("SoftmaxOutput", ["grouping": .string(grouping)])
+        }
+        add(["SoftmaxActivation"]) { a in
+            ("SoftmaxOutput", ["grouping": .string(a.string("mode", default: "instance") == "channel" ? "channel" : "sample")])
+        }
+
+        // Reductions: MXNet returns shape (1,) when every axis is reduced.
+        func reduction(_ type: String) -> Translate {
+            { a in
+                var out: Attributes = ["keepDims": .bool(try a.bool("keepdims", default: false)),
+                                       "exclude": .bool(try a.bool("exclude", default: false)),
+                                       "scalarAsVector": .bool(true)]
+                if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
+                return (type, out)
+            }
+        }
+        add(["sum", "sum_axis"], reduction("ReduceSum"))
+        add(["mean"], reduction("ReduceMean"))
+        add(["max", "max_axis"], reduction("ReduceMax"))
+        add(["min", "min_axis"], reduction("ReduceMin"))
+        add(["prod"], reduction("ReduceProd"))
+
+        add(["Dropout"], same("Identity"))
+        add(["_copy", "identity", "BlockGrad", "stop_gradient", "MakeLoss", "make_loss"], same("Identity"))
+        add(["Cast", "cast", "amp_cast"]) { a in ("Cast", ["to": .string(a.string("dtype", default: "float32"))]) }
+        add(["Embedding"]) { a in
+            ("Embedding", ["inputDim": .int(try a.int("input_dim")), "outputDim": .int(try a.int("output_dim"))])
+        }
+        add(["dot"]) { a in
+            ("Dot", ["transposeA": .bool(try a.bool("transpose_a", default: false)),
+                     "transposeB": .bool(try a.bool("transpose_b", default: false))])
+        }
+        add(["batch_dot"]) { a in
+            ("MatMul", ["transposeA": .bool(try a.bool("transpose_a", default: false)),
+                        "transposeB": .bool(try a.bool("transpose_b", default: false)), "broadcast": .bool(false)])
+        }
+        return t
+    }()
+
+    static func checkChannelFirst(_ a: MXNetAttributes) throws {
+        let layout = a.string("layout", default: "")
+        guard layout.isEmpty || ["NCW", "NCHW", "NCDHW"].contains(layout) else {
+            throw RuleError("layout \(layout) is not supported (channel-first layouts only)")
+        }
+    }
+}

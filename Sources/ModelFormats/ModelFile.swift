@@ -1,0 +1,26 @@
+import Foundation
+import OpCount
+
+/// Opens a model file in any supported format.
+public enum ModelFile {
+    /// Formats opcat reads, by name.
+    public static let formats = [MXNetSymbolReader.formatName]
+
+    /// Reads `url`, choosing the reader by content.
+    public static func read(_ url: URL) throws -> (graph: Graph, format: String) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ModelFormatError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        if firstByte == UInt8(ascii: "{") || url.pathExtension.lowercased() == "json" {
+            return (try MXNetSymbolReader.read(data, file: url.path), MXNetSymbolReader.formatName)
+        }
+        if data.isEmpty {
+            throw ModelFormatError.malformed(file: url.path, reason: "the file is empty")
+        }
+        throw ModelFormatError.malformed(file: url.path, reason: "not a model format opcat reads (supported: MXNet symbol JSON)")
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import OpCount
+
+/// A model zoo directory: `manifest.json` naming each model's file, input, backbone end and
+/// accuracy figures with their source (written by `tools/export_mxnet_zoo.py`).
+public struct ZooManifest: Sendable, Codable {
+    public var formatVersion: Int
+    public var models: [Entry]
+
+    public struct Entry: Sendable, Codable, Hashable {
+        public var name: String
+        /// The name as a published table prints it (e.g. `MobileNet_v1_1.00`).
+        public var displayName: String?
+        public var family: String?
+        public var format: String
+        /// Path of the model file, relative to the manifest.
+        public var file: String
+        public var input: Input
+        /// The node whose ancestors form the backbone (the model without its classifier).
+        public var backboneEnd: String?
+        public var metrics: [Metric]
+
+        enum CodingKeys: String, CodingKey {
+            case name, family, format, file, input, metrics
+            case displayName = "display_name"
+            case backboneEnd = "backbone_end"
+        }
+
+        public func metric(_ name: String) -> Double? { metrics.first { $0.metric == name }?.value }
+    }
+
+    public struct Input: Sendable, Codable, Hashable {
+        public var name: String?
+        public var shape: [Int]
+    }
+
+    public struct Metric: Sendable, Codable, Hashable {
+        public var dataset: String
+        public var metric: String
+        public var value: Double
+        public var source: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case models
+        case formatVersion = "format_version"
+    }
+
+    public static let fileName = "manifest.json"
+    public static let supportedFormatVersion = 1
+
+    /// Reads `manifest.json` in `directory`.
+    public static func load(directory: URL) throws -> ZooManifest {
+        let url = directory.appendingPathComponent(fileName)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelFormatError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        let manifest: ZooManifest
+        do {
+            manifest = try JSONDecoder().decode(ZooManifest.self, from: data)
+        } catch let error as DecodingError {
+            throw ModelFormatError.malformed(file: url.path, reason: "not a zoo manifest: \(MXNetSymbolReader.describe(error))")
+        } catch {
+            throw ModelFormatError.malformed(file: url.path, reason: "not valid JSON: \(error)")
+        }
+        guard manifest.formatVersion <= supportedFormatVersion else {
+            throw ModelFormatError.malformed(file: url.path, reason: "manifest format \(manifest.formatVersion) is newer than this opcat reads (\(supportedFormatVersion)); upgrade opcat")
+        }
+        var seen = Set<String>()
+        for entry in manifest.models {
+            guard seen.insert(entry.name).inserted else {
+                throw ModelFormatError.malformed(file: url.path, reason: "model '\(entry.name)' is listed twice")
+            }
+            guard !entry.file.isEmpty, !entry.file.hasPrefix("/"), !entry.file.split(separator: "/").contains("..") else {
+                throw ModelFormatError.malformed(file: url.path, reason: "model '\(entry.name)': file '\(entry.file)' must be a path inside the zoo directory")
+            }
+            if let bad = entry.input.shape.first(where: { $0 < 1 || $0 > ShapeSyntax.maximumDimension }) {
+                throw ModelFormatError.malformed(file: url.path, reason: "model '\(entry.name)': input dimension \(bad) is out of range")
+            }
+        }
+        return manifest
+    }
+
+    /// Whether `directory` holds a manifest.
+    public static func exists(in directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(fileName).path)
+    }
+
+    /// The entry whose file is `url`, if `url` lies in a zoo directory.
+    public static func entry(for url: URL) -> Entry? {
+        let directory = url.deletingLastPathComponent()
+        guard exists(in: directory), let manifest = try? load(directory: directory) else { return nil }
+        return manifest.models.first { $0.file == url.lastPathComponent }
+    }
+}
