@@ -12,15 +12,15 @@ public enum ModelFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ModelFormatError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: (error as NSError).localizedDescription)
         }
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if firstByte == UInt8(ascii: "{") || url.pathExtension.lowercased() == "json" {
-            return (try MXNetSymbolReader.read(data, file: url.path), MXNetSymbolReader.formatName)
+            return (try MXNetSymbolReader.read(data, file: url.relativePath), MXNetSymbolReader.formatName)
         }
         if data.isEmpty {
-            throw ModelFormatError.malformed(file: url.path, reason: "the file is empty")
+            throw ModelFormatError.malformed(file: url.relativePath, reason: "the file is empty")
         }
-        throw ModelFormatError.malformed(file: url.path, reason: "not a model format opcat reads (supported: MXNet symbol JSON)")
+        throw ModelFormatError.malformed(file: url.relativePath, reason: "not a model format opcat reads (supported: MXNet symbol JSON)")
     }
 }

@@ -6,7 +6,7 @@ import OpCount
 /// An MXNet op that is not here keeps its own name and is reported as unsupported; an op whose
 /// attributes select a variant opcat does not count (e.g. `Activation` with `act_type=mish`)
 /// maps to a descriptive name that is likewise unsupported.
-enum MXNetOps {
+public enum MXNetOps {
     typealias Translate = @Sendable (MXNetAttributes) throws -> (String, Attributes)
 
     /// Canonical op and attributes for one MXNet node.
@@ -17,23 +17,32 @@ enum MXNetOps {
         return try rule(attributes)
     }
 
-    /// Ops listed here, for `opcat ops`.
-    static var supportedNames: [String] { table.keys.sorted() }
-
-    static func same(_ type: String, _ attributes: Attributes = [:]) -> Translate {
-        { _ in (type, attributes) }
+    /// For each canonical op, the MXNet ops that can become it (for `opcat ops`).
+    public static var aliases: [String: [String]] {
+        var result: [String: [String]] = [:]
+        for (name, types) in produces { for type in types { result[type, default: []].append(name) } }
+        return result.mapValues { $0.sorted() }
     }
 
-    static let table: [String: Translate] = {
+    static func same(_ type: String, _ attributes: Attributes = [:]) -> (Translate, [String]) {
+        ({ _ in (type, attributes) }, [type])
+    }
+
+    static let (table, produces): ([String: Translate], [String: [String]]) = {
         var t: [String: Translate] = [:]
-        func add(_ names: [String], _ rule: @escaping Translate) {
+        var p: [String: [String]] = [:]
+        func add(_ names: [String], _ rule: (Translate, [String])) {
             for name in names {
                 precondition(t[name] == nil, "MXNet op '\(name)' mapped twice")
-                t[name] = rule
+                t[name] = rule.0
+                p[name] = rule.1
             }
         }
+        func add(_ names: [String], produces types: [String], _ rule: @escaping Translate) {
+            add(names, (rule, types))
+        }
 
-        add(["Convolution"]) { a in
+        add(["Convolution"], produces: ["Convolution"]) { a in
             try checkChannelFirst(a)
             var out: Attributes = [
                 "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
@@ -44,7 +53,7 @@ enum MXNetOps {
             if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
             return ("Convolution", out)
         }
-        add(["Deconvolution"]) { a in
+        add(["Deconvolution"], produces: ["ConvTranspose"]) { a in
             try checkChannelFirst(a)
             var out: Attributes = [
                 "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
@@ -57,33 +66,33 @@ enum MXNetOps {
             if a.has("target_shape") { out["outputShape"] = .ints(try a.ints("target_shape")) }
             return ("ConvTranspose", out)
         }
-        add(["FullyConnected"]) { a in
+        add(["FullyConnected"], produces: ["FullyConnected"]) { a in
             ("FullyConnected", ["units": .int(try a.int("num_hidden")), "flatten": .bool(try a.bool("flatten", default: true))])
         }
-        add(["BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm", "CuDNNBatchNorm"]) { a in
+        add(["BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm", "CuDNNBatchNorm"], produces: ["BatchNorm"]) { a in
             ("BatchNorm", ["axis": .int(try a.int("axis", default: 1)),
                            "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
         }
         add(["InstanceNorm"], same("InstanceNorm"))
-        add(["LayerNorm"]) { a in
+        add(["LayerNorm"], produces: ["LayerNorm"]) { a in
             ("LayerNorm", ["axis": .int(try a.int("axis", default: -1)),
                            "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
         }
-        add(["GroupNorm"]) { a in
+        add(["GroupNorm"], produces: ["GroupNorm"]) { a in
             // MXNet 1.x keeps one gamma/beta per group.
             ("GroupNorm", ["groups": .int(try a.int("num_groups", default: 1)), "paramsPer": .string("group")])
         }
-        add(["Activation"]) { a in
+        add(["Activation"], produces: ["Relu", "Sigmoid", "Tanh", "Softplus", "Softsign"]) { a in
             let kind = a.string("act_type", default: "relu")
             let map = ["relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softrelu": "Softplus", "softsign": "Softsign"]
             return (map[kind] ?? "Activation(act_type=\(kind))", [:])
         }
-        add(["LeakyReLU"]) { a in
+        add(["LeakyReLU"], produces: ["LeakyRelu", "PRelu", "Elu", "Selu", "Gelu"]) { a in
             let kind = a.string("act_type", default: "leaky")
             let map = ["leaky": "LeakyRelu", "rrelu": "LeakyRelu", "prelu": "PRelu", "elu": "Elu", "selu": "Selu", "gelu": "Gelu"]
             return (map[kind] ?? "LeakyReLU(act_type=\(kind))", kind == "rrelu" ? ["withMask": .bool(true)] : [:])
         }
-        add(["Pooling", "Pooling_v1"]) { a in
+        add(["Pooling", "Pooling_v1"], produces: ["Pooling"]) { a in
             try checkChannelFirst(a)
             let mode = a.string("pool_type", default: "max")
             guard ["max", "avg", "sum", "lp"].contains(mode) else { return ("Pooling(pool_type=\(mode))", [:]) }
@@ -98,10 +107,10 @@ enum MXNetOps {
             if a.has("p_value") { out["p"] = .int(try a.int("p_value")) }
             return ("Pooling", out)
         }
-        add(["_contrib_AdaptiveAvgPooling2D"]) { a in
+        add(["_contrib_AdaptiveAvgPooling2D"], produces: ["AdaptiveAvgPool"]) { a in
             ("AdaptiveAvgPool", ["outputSize": .ints(try a.ints("output_size", default: [1]))])
         }
-        add(["_contrib_BilinearResize2D"]) { a in
+        add(["_contrib_BilinearResize2D"], produces: ["Resize"]) { a in
             let mode = a.string("mode", default: "size")
             var out: Attributes = ["mode": .string("linear"), "sizeMode": .string(mode)]
             if let sh = try a.float("scale_height") {
@@ -115,7 +124,7 @@ enum MXNetOps {
             }
             return ("Resize", out)
         }
-        add(["UpSampling"]) { a in
+        add(["UpSampling"], produces: ["Resize", "UpsampleJoin", "ConvTranspose"]) { a in
             let scale = try a.int("scale")
             let kind = a.string("sample_type", default: "nearest")
             let inputs = try a.int("num_args", default: 1)
@@ -138,28 +147,28 @@ enum MXNetOps {
             }
         }
         add(["Flatten", "flatten"], same("Flatten"))
-        add(["Reshape", "reshape"]) { a in
+        add(["Reshape", "reshape"], produces: ["Reshape"]) { a in
             if a.has("target_shape"), try !a.ints("target_shape").isEmpty {
                 return ("Reshape(target_shape)", [:])
             }
             return ("Reshape", ["shape": .ints(try a.ints("shape")), "reverse": .bool(try a.bool("reverse", default: false))])
         }
-        add(["transpose"]) { a in ("Transpose", ["perm": .ints(try a.ints("axes", default: []))]) }
-        add(["SwapAxis", "swapaxes"]) { a in
+        add(["transpose"], produces: ["Transpose"]) { a in ("Transpose", ["perm": .ints(try a.ints("axes", default: []))]) }
+        add(["SwapAxis", "swapaxes"], produces: ["SwapAxes"]) { a in
             ("SwapAxes", ["dim1": .int(try a.int("dim1", default: 0)), "dim2": .int(try a.int("dim2", default: 0))])
         }
-        add(["expand_dims"]) { a in ("Unsqueeze", ["axes": .ints([try a.int("axis")])]) }
-        add(["squeeze"]) { a in
+        add(["expand_dims"], produces: ["Unsqueeze"]) { a in ("Unsqueeze", ["axes": .ints([try a.int("axis")])]) }
+        add(["squeeze"], produces: ["Squeeze"]) { a in
             var out: Attributes = ["keepOneDimension": .bool(true)]
             if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
             return ("Squeeze", out)
         }
-        add(["Concat", "concat"]) { a in ("Concat", ["axis": .int(try a.int("dim", default: 1))]) }
-        add(["SliceChannel", "split"]) { a in
+        add(["Concat", "concat"], produces: ["Concat"]) { a in ("Concat", ["axis": .int(try a.int("dim", default: 1))]) }
+        add(["SliceChannel", "split"], produces: ["Split"]) { a in
             ("Split", ["outputs": .int(try a.int("num_outputs")), "axis": .int(try a.int("axis", default: 1)),
                        "squeezeAxis": .bool(try a.bool("squeeze_axis", default: false))])
         }
-        add(["slice", "crop"]) { a in
+        add(["slice", "crop"], produces: ["Slice"]) { a in
             var out: Attributes = [
                 "starts": .optionalInts(try a.optionalInts("begin") ?? []),
                 "ends": .optionalInts(try a.optionalInts("end") ?? []),
@@ -167,7 +176,7 @@ enum MXNetOps {
             if let step = try a.optionalInts("step"), !step.isEmpty { out["steps"] = .optionalInts(step) }
             return ("Slice", out)
         }
-        add(["slice_axis"]) { a in
+        add(["slice_axis"], produces: ["Slice"]) { a in
             ("Slice", ["axes": .ints([try a.int("axis")]), "starts": .optionalInts([try a.int("begin")]),
                        "ends": .optionalInts([a.has("end") ? try a.int("end") : nil]), "allowEmpty": .bool(false),
                        "strictBounds": .bool(true)])
@@ -227,32 +236,32 @@ enum MXNetOps {
         add(["clip"], same("Clip"))
         add(["hard_sigmoid"], same("HardSigmoid"))
         add(["zeros_like", "ones_like"], same("Fill"))
-        add(["Pad", "pad"]) { a in
+        add(["Pad", "pad"], produces: ["Pad"]) { a in
             ("Pad", ["pads": .ints(try a.ints("pad_width")), "mode": .string(a.string("mode", default: "constant")),
                      "spatialOnly": .bool(true)])
         }
 
         // Softmax family.
-        add(["softmax"]) { a in ("Softmax", ["axis": .int(try a.int("axis", default: -1))]) }
-        add(["log_softmax"]) { a in ("LogSoftmax", ["axis": .int(try a.int("axis", default: -1))]) }
-        add(["SoftmaxOutput", "Softmax"]) { a in
+        add(["softmax"], produces: ["Softmax"]) { a in ("Softmax", ["axis": .int(try a.int("axis", default: -1))]) }
+        add(["log_softmax"], produces: ["LogSoftmax"]) { a in ("LogSoftmax", ["axis": .int(try a.int("axis", default: -1))]) }
+        add(["SoftmaxOutput", "Softmax"], produces: ["SoftmaxOutput"]) { a in
             let grouping = try a.bool("multi_output", default: false) ? "channel"
                 : (try a.bool("preserve_shape", default: false) ? "last" : "sample")
             return ("SoftmaxOutput", ["grouping": .string(grouping)])
         }
-        add(["SoftmaxActivation"]) { a in
+        add(["SoftmaxActivation"], produces: ["SoftmaxOutput"]) { a in
             ("SoftmaxOutput", ["grouping": .string(a.string("mode", default: "instance") == "channel" ? "channel" : "sample")])
         }
 
         // Reductions: MXNet returns shape (1,) when every axis is reduced.
-        func reduction(_ type: String) -> Translate {
-            { a in
+        func reduction(_ type: String) -> (Translate, [String]) {
+            ({ a in
                 var out: Attributes = ["keepDims": .bool(try a.bool("keepdims", default: false)),
                                        "exclude": .bool(try a.bool("exclude", default: false)),
                                        "scalarAsVector": .bool(true)]
                 if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
                 return (type, out)
-            }
+            }, [type])
         }
         add(["sum", "sum_axis"], reduction("ReduceSum"))
         add(["mean"], reduction("ReduceMean"))
@@ -262,19 +271,19 @@ enum MXNetOps {
 
         add(["Dropout"], same("Identity"))
         add(["_copy", "identity", "BlockGrad", "stop_gradient", "MakeLoss", "make_loss"], same("Identity"))
-        add(["Cast", "cast", "amp_cast"]) { a in ("Cast", ["to": .string(a.string("dtype", default: "float32"))]) }
-        add(["Embedding"]) { a in
+        add(["Cast", "cast", "amp_cast"], produces: ["Cast"]) { a in ("Cast", ["to": .string(a.string("dtype", default: "float32"))]) }
+        add(["Embedding"], produces: ["Embedding"]) { a in
             ("Embedding", ["inputDim": .int(try a.int("input_dim")), "outputDim": .int(try a.int("output_dim"))])
         }
-        add(["dot"]) { a in
+        add(["dot"], produces: ["Dot"]) { a in
             ("Dot", ["transposeA": .bool(try a.bool("transpose_a", default: false)),
                      "transposeB": .bool(try a.bool("transpose_b", default: false))])
         }
-        add(["batch_dot"]) { a in
+        add(["batch_dot"], produces: ["MatMul"]) { a in
             ("MatMul", ["transposeA": .bool(try a.bool("transpose_a", default: false)),
                         "transposeB": .bool(try a.bool("transpose_b", default: false)), "broadcast": .bool(false)])
         }
-        return t
+        return (t, p)
     }()
 
     static func checkChannelFirst(_ a: MXNetAttributes) throws {

@@ -18,9 +18,9 @@ public enum MXNetSymbolReader {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ModelFormatError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: (error as NSError).localizedDescription)
         }
-        return try read(data, file: url.path)
+        return try read(data, file: url.relativePath)
     }
 
     /// Parses symbol JSON held in memory; `file` names it in errors.

@@ -1,0 +1,61 @@
+import Foundation
+import OpCount
+
+/// One model file, read and analyzed.
+public struct CountedModel: Sendable {
+    public var name: String
+    public var file: URL
+    public var format: String
+    public var analysis: Analysis
+    /// The zoo entry the file belongs to, if any.
+    public var zooEntry: ZooManifest.Entry?
+}
+
+/// Read → analyze, with defaults from a zoo manifest when the file lies in a zoo.
+public enum ModelCounter {
+    /// The input used when neither the user nor a manifest gives one.
+    public static let defaultInput = [1, 3, 224, 224]
+
+    /// Counts `file`. Missing inputs and backbone end come from the zoo manifest beside the file,
+    /// if it lists the file; otherwise the input defaults to 1×3×224×224 (with a notice).
+    public static func count(file: URL, inputs: [InputBinding] = [], backboneEnd: String? = nil,
+                             entry: ZooManifest.Entry? = nil) throws -> CountedModel {
+        let entry = entry ?? ZooManifest.entry(for: file)
+        let (graph, format) = try ModelFile.read(file)
+        var bindings = inputs
+        var notices: [String] = []
+        if bindings.isEmpty {
+            if let entry {
+                bindings = [InputBinding(name: entry.input.name, shape: entry.input.shape)]
+            } else {
+                bindings = [InputBinding(shape: defaultInput)]
+                notices.append("no --input given; assuming \(formatShape(defaultInput))")
+            }
+        }
+        var analysis: Analysis
+        do {
+            analysis = try Analyzer().analyze(graph, inputs: bindings, backboneEnd: backboneEnd ?? entry?.backboneEnd)
+        } catch let error as AnalysisError {
+            throw CountError(file: file.relativePath, error: error)
+        }
+        analysis.notices = notices + analysis.notices
+        let name = entry?.name ?? Self.modelName(for: file)
+        return CountedModel(name: name, file: file, format: format, analysis: analysis, zooEntry: entry)
+    }
+
+    /// A model name from its file name: `resnet50_v1-symbol.json` → `resnet50_v1`.
+    public static func modelName(for file: URL) -> String {
+        var name = file.deletingPathExtension().lastPathComponent
+        for suffix in ["-symbol", "_symbol", ".symbol"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        return name
+    }
+}
+
+/// An analysis failure, with the file it happened in.
+public struct CountError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var error: AnalysisError
+    public var description: String { "\(file): \(error)" }
+}

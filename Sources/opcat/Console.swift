@@ -1,0 +1,31 @@
+import Foundation
+import ModelFormats
+
+/// stderr messages: errors, notices and partial-count warnings. Data goes to stdout only.
+enum Console {
+    static func error(_ message: String) { write("opcat: error: \(message)") }
+    static func notice(_ message: String) { write("opcat: \(message)") }
+
+    /// Says on stderr that a model's totals miss something, and what.
+    static func reportPartial(_ model: CountedModel) {
+        let a = model.analysis
+        guard !a.isComplete else { return }
+        var parts: [String] = []
+        if !a.unsupported.isEmpty {
+            parts.append("unsupported ops " + a.unsupported.map { "\($0.op) ×\($0.count)" }.joined(separator: ", "))
+        }
+        if !a.unshapedNodes.isEmpty { parts.append("\(a.unshapedNodes.count) nodes after them could not be shaped") }
+        if !a.uncountedParameters.isEmpty { parts.append("\(a.uncountedParameters.count) parameters of unknown shape") }
+        write("opcat: warning: \(model.name): totals are partial: " + parts.joined(separator: "; "))
+    }
+
+    static func write(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// A user-facing failure: printed as one line, exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

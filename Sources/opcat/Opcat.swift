@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import ModelFormats
+import OpCount
+
+@main
+struct Opcat: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "opcat",
+        abstract: "Count parameters and multiply-accumulates of neural-network graph files, without running them.",
+        discussion: """
+            opcat reads model graphs (MXNet -symbol.json), infers every tensor's shape from the \
+            input shape, and counts parameters, MACs and every primitive operation per layer. \
+            Every op is counted, knowingly zero-cost, or reported as unsupported; totals that miss \
+            an op say so.
+
+            Examples:
+              opcat count data/zoo/resnet50_v1-symbol.json
+              opcat count model-symbol.json --input 1x3x320x320 --layers
+              opcat count data/zoo --convention mxop --format markdown
+              opcat ops
+            """,
+        version: version,
+        subcommands: [CountCommand.self, OpsCommand.self])
+
+    /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's
+    /// message and status 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            Console.error(error.description)
+            Foundation.exit(1)
+        } catch let error as ModelFormatError {
+            Console.error(error.description)
+            Foundation.exit(1)
+        } catch let error as CountError {
+            Console.error(error.description)
+            Foundation.exit(1)
+        } catch let error as AnalysisError {
+            Console.error(error.description)
+            Foundation.exit(1)
+        } catch let error as RuleError {
+            Console.error(error.message)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

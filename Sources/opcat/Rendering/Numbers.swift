@@ -1,0 +1,49 @@
+/// The one number formatter: exact integers with thousands separators, and scaled values
+/// (M, G) rounded half-up from the exact integer, never through floating point.
+enum Numbers {
+    /// `25557032` → `25,557,032`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// `value / 10^exponent`, rounded half-up to `decimals` places: `scaled(25557032, 6)` → `25.56`.
+    static func scaled(_ value: Int, exponent: Int, decimals: Int = 2) -> String {
+        precondition(exponent >= decimals)
+        let divisor = power10(exponent - decimals)
+        var quotient = value.magnitude / divisor
+        if (value.magnitude % divisor) * 2 >= divisor { quotient += 1 }
+        let unit = power10(decimals)
+        let whole = quotient / unit, fraction = quotient % unit
+        let sign = value < 0 ? "-" : ""
+        guard decimals > 0 else { return "\(sign)\(whole)" }
+        let f = String(fraction)
+        return "\(sign)\(whole).\(String(repeating: "0", count: decimals - f.count))\(f)"
+    }
+
+    static func millions(_ value: Int) -> String { scaled(value, exponent: 6) }
+    static func billions(_ value: Int) -> String { scaled(value, exponent: 9) }
+
+    /// An accuracy figure as published: four decimals.
+    static func accuracy(_ value: Double?) -> String {
+        guard let value else { return "" }
+        let scaled = Int((value * 10_000).rounded())
+        return "\(scaled / 10_000).\(String(format4(scaled % 10_000)))"
+    }
+
+    private static func format4(_ v: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+
+    private static func power10(_ n: Int) -> UInt {
+        var r: UInt = 1
+        for _ in 0..<n { r *= 10 }
+        return r
+    }
+}
