@@ -17,7 +17,8 @@ public enum ModelCounter {
     public static let defaultInput = [1, 3, 224, 224]
 
     /// Counts `file`. Missing inputs and backbone end come from the zoo manifest beside the file,
-    /// if it lists the file; otherwise the input defaults to 1×3×224×224 (with a notice).
+    /// if it lists the file; otherwise the input defaults to 1×3×224×224 and the backbone end is
+    /// proposed by ``BackboneHeuristic`` (each with a notice).
     public static func count(file: URL, inputs: [InputBinding] = [], backboneEnd: String? = nil,
                              entry: ZooManifest.Entry? = nil) throws -> CountedModel {
         let entry = entry ?? ZooManifest.entry(for: file)
@@ -34,7 +35,8 @@ public enum ModelCounter {
         }
         var analysis: Analysis
         do {
-            analysis = try Analyzer().analyze(graph, inputs: bindings, backboneEnd: backboneEnd ?? entry?.backboneEnd)
+            let end = backboneEnd ?? entry?.backboneEnd
+            analysis = try Analyzer().analyze(graph, inputs: bindings, backbone: end.map(BackboneChoice.node) ?? .propose)
         } catch let error as AnalysisError {
             throw CountError(file: file.relativePath, error: error)
         }

@@ -30,6 +30,16 @@ public struct InputBinding: Sendable, Hashable {
     }
 }
 
+/// Where the backbone ends.
+public enum BackboneChoice: Sendable, Hashable {
+    /// No backbone figures.
+    case none
+    /// The named node and its ancestors.
+    case node(String)
+    /// Let ``BackboneHeuristic`` propose one from the head's shape; none if it finds no head.
+    case propose
+}
+
 /// Runs shape inference and the cost formulas over a graph: the reader-independent heart.
 public struct Analyzer: Sendable {
     public var registry: Registry
@@ -41,10 +51,24 @@ public struct Analyzer: Sendable {
     ///   - inputs: shapes of the graph inputs.
     ///   - backboneEnd: the node whose ancestors (inclusive) form the backbone.
     public func analyze(_ graph: Graph, inputs: [InputBinding], backboneEnd: String? = nil) throws -> Analysis {
+        try analyze(graph, inputs: inputs, backbone: backboneEnd.map(BackboneChoice.node) ?? .none)
+    }
+
+    public func analyze(_ graph: Graph, inputs: [InputBinding], backbone: BackboneChoice) throws -> Analysis {
         var run = try Run(graph: graph, registry: registry)
         try run.bindInputs(inputs)
         try run.inferAndCount()
-        return try run.report(backboneEnd: backboneEnd)
+        switch backbone {
+        case .none: return try run.report(backboneEnd: nil)
+        case .node(let name): return try run.report(backboneEnd: name)
+        case .propose:
+            let proposed = run.proposeBackboneEnd()
+            var analysis = try run.report(backboneEnd: proposed)
+            if let proposed {
+                analysis.notices.append("backbone end proposed from the head's shape: '\(proposed)' (set it with --backbone-end)")
+            }
+            return analysis
+        }
     }
 }
 
@@ -380,6 +404,20 @@ private struct Run {
             unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
             parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
             notices: notices)
+    }
+
+    /// The heuristic's proposal, as a node name.
+    func proposeBackboneEnd() -> String? {
+        guard graph.outputs.count == 1 else { return nil }
+        let index = BackboneHeuristic.propose(
+            graph: graph, output: graph.outputs[0].node,
+            shapeOf: { tensors[$0]?.first?.shape },
+            activationInputs: { node in
+                graph.nodes[node].inputs.map(\.node).filter { producer in
+                    graph.nodes[producer].operation != nil || roles[producer] == .input
+                }
+            })
+        return index.map { graph.nodes[$0].name }
     }
 
     func isBoundInput(_ index: Int) -> Bool { bound.contains { $0.name == graph.nodes[index].name } }

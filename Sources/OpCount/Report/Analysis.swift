@@ -41,6 +41,10 @@ public struct BoundInput: Sendable, Hashable {
 public struct OpOccurrence: Sendable, Hashable, Codable {
     public var op: String
     public var count: Int
+    public init(op: String, count: Int) {
+        self.op = op
+        self.count = count
+    }
 }
 
 /// The model without its classification head: the ancestors of `end`, inclusive.

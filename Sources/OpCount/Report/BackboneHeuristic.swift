@@ -1,0 +1,69 @@
+/// Proposes where a classifier's backbone ends when nobody says: walk back from the single
+/// output through a chain of head-like ops (flatten, dropout, activations, softmax, dense,
+/// pooling to 1×1, classifier 1×1 convolutions) and cut before the earliest *anchor* — a dense
+/// layer, a pooling to 1×1, or a 1×1 convolution that works on 1×1 maps or feeds such a pooling.
+/// Activations and dropout on the backbone side of the anchor stay in the backbone.
+///
+/// On the 34 bundled zoo models this proposes exactly the node mxop's `dropped_layers` imply
+/// (a test checks it).
+enum BackboneHeuristic {
+    struct Step {
+        var node: Int
+        var op: String
+        var attributes: Attributes
+        var inputShape: [Int]
+        var outputShape: [Int]
+    }
+
+    static let passThrough: Set<String> = [
+        "Flatten", "Reshape", "Identity", "Relu", "Sigmoid", "Tanh", "Clip", "LeakyRelu", "PRelu", "Elu", "Selu",
+        "Gelu", "HardSigmoid", "HardSwish", "Softplus", "Softmax", "LogSoftmax", "SoftmaxOutput", "Squeeze",
+    ]
+    static let anchors: Set<String> = ["FullyConnected", "Pooling", "AdaptiveAvgPool", "Convolution", "ReduceMean", "MatMul"]
+
+    /// `shapeOf(node)` gives a node's first output shape, `inputsOf(node)` its activation producers.
+    static func propose(graph: Graph, output: Int, shapeOf: (Int) -> [Int]?, activationInputs: (Int) -> [Int]) -> Int? {
+        var chain: [Step] = []
+        var current = output
+        while let operation = graph.nodes[current].operation,
+              passThrough.contains(operation.type) || anchors.contains(operation.type) {
+            let producers = activationInputs(current)
+            guard producers.count == 1, let out = shapeOf(current), let input = shapeOf(producers[0]) else { break }
+            let step = Step(node: current, op: operation.type, attributes: operation.attributes, inputShape: input, outputShape: out)
+            if anchors.contains(operation.type) && !isHeadCandidate(step) { break }
+            chain.append(step)
+            current = producers[0]
+        }
+        // The anchor furthest from the output decides the cut.
+        var cut: Int?
+        for (i, step) in chain.enumerated() where isAnchor(step, closerToOutput: chain[..<i]) { cut = i }
+        guard let cut else { return nil }
+        return cut + 1 < chain.count ? chain[cut + 1].node : current
+    }
+
+    static func spatialIsOne(_ shape: [Int]) -> Bool { shape.count > 2 && shape.dropFirst(2).allSatisfy { $0 == 1 } }
+
+    static func isPoolToOne(_ step: Step) -> Bool {
+        (step.op == "Pooling" || step.op == "AdaptiveAvgPool" || step.op == "ReduceMean") && spatialIsOne(step.outputShape)
+    }
+
+    /// Anchor ops that may belong to a head at all.
+    static func isHeadCandidate(_ step: Step) -> Bool {
+        switch step.op {
+        case "Convolution":
+            if case .ints(let k)? = step.attributes["kernel"] { return k.allSatisfy { $0 == 1 } }
+            return false
+        case "Pooling", "AdaptiveAvgPool", "ReduceMean": return isPoolToOne(step)
+        default: return true
+        }
+    }
+
+    static func isAnchor(_ step: Step, closerToOutput: ArraySlice<Step>) -> Bool {
+        switch step.op {
+        case "FullyConnected", "MatMul": return true
+        case "Pooling", "AdaptiveAvgPool", "ReduceMean": return isPoolToOne(step)
+        case "Convolution": return spatialIsOne(step.inputShape) || closerToOutput.contains(where: isPoolToOne)
+        default: return false
+        }
+    }
+}
