@@ -323,7 +323,7 @@ private struct Run {
         case .zero:
             layer.status = .zeroCost
         }
-        if let mxop = definition.mxop { try layer.mxop.add(try mxop(query)) }
+        if let mxop = definition.mxop { try layer.mxop.add(try mxop.rule(query)) }
         layer.counts.activations = try result.outputs.map(\.elementCount).exactSum.get("activations")
     }
 

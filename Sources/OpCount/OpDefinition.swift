@@ -14,12 +14,22 @@ public struct OpDefinition: Sendable {
     public let cost: Cost
     /// mxop 0.2.0's count for the Gluon block that produces this op, or `nil` when mxop has
     /// no hook for it (it then contributes nothing in the `mxop` convention).
-    public let mxop: MxopRule?
+    public let mxop: MxopHook?
     public let examples: [Example]
 
     public typealias ShapeRule = @Sendable (ShapeQuery) throws -> ShapeResult
     public typealias CostRule = @Sendable (CostQuery) throws -> OpCost
     public typealias MxopRule = @Sendable (CostQuery) throws -> MxopCost
+
+    /// How mxop 0.2.0 counted the op: which Gluon block its hook matched, and the rule.
+    public struct MxopHook: Sendable {
+        public let description: String
+        public let rule: MxopRule
+        public init(_ description: String, _ rule: @escaping MxopRule) {
+            self.description = description
+            self.rule = rule
+        }
+    }
 
     /// The op's arithmetic: a formula, or knowingly none.
     public enum Cost: Sendable {
@@ -31,7 +41,7 @@ public struct OpDefinition: Sendable {
 
     public init(
         _ type: String, _ summary: String, inputs: [InputRole], shape: @escaping ShapeRule,
-        cost: Cost, mxop: MxopRule? = nil, examples: [Example]
+        cost: Cost, mxop: MxopHook? = nil, examples: [Example]
     ) {
         self.type = type
         self.summary = summary

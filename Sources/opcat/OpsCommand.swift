@@ -39,7 +39,7 @@ enum OpsRenderer {
             case .formula(let description, _): (group, cost) = ("counted", description)
             case .zero(let reason): (group, cost) = ("zero-cost", reason)
             }
-            table.append([d.type, group, cost, d.mxop == nil ? "not hooked (0)" : "hooked",
+            table.append([d.type, group, cost, d.mxop?.description ?? "no hook (0)",
                           (aliases[d.type] ?? []).joined(separator: ", ")])
         }
         switch format {

@@ -28,6 +28,9 @@ public enum MXNetSymbolReader {
         let symbol: MXNetSymbolFile
         do {
             symbol = try JSONDecoder().decode(MXNetSymbolFile.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            throw ModelFormatError.malformed(file: file, reason: "not valid JSON (truncated or corrupt)" + (detail.map { ": \($0)" } ?? ""))
         } catch let error as DecodingError {
             throw ModelFormatError.malformed(file: file, reason: "not an MXNet symbol file: \(describe(error))")
         } catch {

@@ -92,7 +92,7 @@ enum ConvolutionOps {
                 let bias: Exact = q.inputs.count > 2 ? out : 0
                 return try OpCost(macs: out * k, muls: out * k, adds: out * (k - 1) + bias)
             }),
-        mxop: { q in
+        mxop: .init("Conv2D hook (1-D/3-D count 0): muls = MACs, adds = output × (K − 1 + bias)") { q in
             // mxop hooks Gluon's Conv2D only: 1-D and 3-D convolutions count nothing there.
             guard q.inputs[0].rank == 4 else { return .zero }
             let (out, k) = try reduction(q)

@@ -41,7 +41,7 @@ enum LinearOps {
                 let bias: Exact = q.inputs.count > 2 ? out : 0
                 return try OpCost(macs: out * features, muls: out * features, adds: out * (features - 1) + bias)
             }),
-        mxop: { q in
+        mxop: .init("Dense hook with its off-by-one: n = prod(input[1:]) − 1; muls = output × n, adds = output × (n − 1)") { q in
             // mxop's count_fc: n_features = prod(x.shape[1:]) − 1 (its off-by-one), times output size.
             let features = try q.input(0).shape.dropFirst().exactProduct - 1
             let out = q.outputElements

@@ -35,7 +35,7 @@ enum NormalizationOps {
         cost: .formula(
             "1 mul + 1 add per element (scale and shift folded from the stored statistics)",
             { q in try OpCost(elements: q.input(0).elementCount, PerElement(muls: 1, adds: 1)) }),
-        mxop: { q in
+        mxop: .init("BatchNorm hook: 1 mul, 2 adds, 1 div per element") { q in
             // mxop's count_bn: (γ·(x − μ))/√σ² + β as 1 mul, 2 adds and 1 div per element.
             let e = try q.input(0).elementCount
             return try MxopCost(muls: e, adds: e * 2, divs: e)

@@ -80,7 +80,7 @@ enum PoolingOps {
                 default: return try OpCost(cmps: out * (k - 1))
                 }
             }),
-        mxop: { q in
+        mxop: .init("MaxPool hooks count 0; AvgPool: K − 1 adds + 1 div per output; global pooling not hooked (0)") { q in
             // mxop hooks MaxPool1/2/3D (counting nothing) and AvgPool1/2/3D (K−1 adds and 1 div per
             // output, K from the block's pool_size). Global pooling blocks have no hook.
             guard try !q.attributes.bool("global", default: false),

@@ -1,0 +1,40 @@
+# opcat — common tasks. `make zoo` is the main job; `make test` is what CI runs.
+SWIFT ?= swift
+RELEASE_BIN := .build/release/opcat
+
+.PHONY: all build zoo test docs golden bench regenerate-zoo clean
+
+all: build
+
+build:
+	$(SWIFT) build -c release --product opcat
+
+# Count the 34 bundled MXNet models and print the seed table (mxop convention),
+# then opcat's own comparison table (standard convention).
+zoo: build
+	$(RELEASE_BIN) count data/zoo --convention mxop --format markdown
+	@echo
+	$(RELEASE_BIN) count data/zoo
+
+test:
+	$(SWIFT) test
+
+# Regenerate generated docs from the code.
+docs:
+	$(SWIFT) build --product opcat
+	.build/debug/opcat ops --format markdown > docs/ops.md
+
+# Rewrite the CLI golden files after an intended output change (review the diff!).
+golden:
+	OPCAT_UPDATE_GOLDEN=1 $(SWIFT) test --filter CLITests
+
+# Speed against mxop 0.2.0 (needs Python; sets up .venv-mxnet on first use) and hyperfine.
+bench: build
+	bash tools/bench.sh
+
+# Rebuild data/zoo and data/reference from the pinned PyPI packages.
+regenerate-zoo:
+	bash tools/regenerate_zoo.sh
+
+clean:
+	rm -rf .build
