@@ -43,7 +43,7 @@ struct WorkedExampleTests {
         case .zero(let reason): #expect(!reason.isEmpty)
         }
         if let mxop = c.definition.mxop {
-            #expect(try mxop(costQuery) == (e.mxop ?? .zero), "mxop: \(e.arithmetic)")
+            #expect(try mxop.rule(costQuery) == (e.mxop ?? .zero), "mxop: \(e.arithmetic)")
         }
     }
 }

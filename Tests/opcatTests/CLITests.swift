@@ -104,8 +104,8 @@ struct CLITests {
     static let failures: [Failure] = [
         Failure(arguments: ["count", "no/such-symbol.json"], status: 1, mentions: ["no/such-symbol.json", "no such file"]),
         Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--input", "1x3x0x224"], status: 64, mentions: ["--input", "positive"]),
-        Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--input", "1x3x4x4"], status: 1,
-                mentions: ["resnet18_v1-symbol.json", "node 'resnetv10_pool0_fwd'", "larger than the padded input"]),
+        Failure(arguments: ["count", "data/zoo/alexnet-symbol.json", "--input", "1x3x8x8"], status: 1,
+                mentions: ["alexnet-symbol.json", "node 'alexnet0_pool0_fwd'", "larger than the padded input"]),
         Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--backbone-end", "nope"], status: 1, mentions: ["'nope'"]),
         Failure(arguments: ["count", "data/zoo", "--layers"], status: 64, mentions: ["--layers"]),
         Failure(arguments: ["count", "Tests"], status: 1, mentions: ["manifest.json"]),
