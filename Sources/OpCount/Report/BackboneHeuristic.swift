@@ -2,7 +2,8 @@
 /// output through a chain of head-like ops (flatten, dropout, activations, softmax, dense,
 /// pooling to 1×1, classifier 1×1 convolutions) and cut before the earliest *anchor* — a dense
 /// layer, a pooling to 1×1, or a 1×1 convolution that works on 1×1 maps or feeds such a pooling.
-/// Activations and dropout on the backbone side of the anchor stay in the backbone.
+/// A flatten feeding the anchor joins the head; activations and dropout before it stay in the
+/// backbone.
 ///
 /// On the 34 bundled zoo models this proposes exactly the node mxop's `dropped_layers` imply
 /// (a test checks it).
@@ -37,7 +38,9 @@ enum BackboneHeuristic {
         // The anchor furthest from the output decides the cut.
         var cut: Int?
         for (i, step) in chain.enumerated() where isAnchor(step, closerToOutput: chain[..<i]) { cut = i }
-        guard let cut else { return nil }
+        guard var cut else { return nil }
+        // A flatten feeding the classifier belongs to it.
+        while cut + 1 < chain.count, ["Flatten", "Reshape"].contains(chain[cut + 1].op) { cut += 1 }
         return cut + 1 < chain.count ? chain[cut + 1].node : current
     }
 
