@@ -5,9 +5,9 @@ Builds many small ``mx.sym`` graphs (one case per op configuration), asks MXNet
 1.9.1 for ``infer_shape`` on the graph and on ``get_internals()``, and writes
 ``Tests/Fixtures/mxnet_ops/cases.json``.
 
-Run with the MXNet venv:
+Run with the MXNet venv (tools/setup_mxnet_venv.sh; tools/regenerate_zoo.sh runs it too):
 
-    /work/venv-mx/bin/python tools/mxnet_op_fixtures.py
+    .venv-mxnet/bin/python tools/mxnet_op_fixtures.py
 
 Each case:
     name      unique, descriptive
