@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make bench: how fast opcat counts the bundled zoo, against mxop 0.2.0 doing the same work,
+# measured in one run and printed as ratios. Release build only; never a timed test.
+#
+# The work: all 34 zoo models, each counted full and backbone (mxop: 68 op_summary-equivalent
+# calls, which must build each Gluon net and run a forward pass; opcat: one static pass per
+# graph file gives both scopes).
+#
+# Needs hyperfine (Debian: apt-get install hyperfine) and Python for the mxop side; the venv is
+# created by tools/setup_mxnet_venv.sh on first use. Results also land in bench-results/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bin=.build/release/opcat
+[ -x "$bin" ] || swift build -c release --product opcat
+if ! command -v hyperfine >/dev/null; then
+    echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2
+    exit 1
+fi
+py="$(bash tools/setup_mxnet_venv.sh)"
+out=bench-results
+mkdir -p "$out"
+models=$("$py" -c 'import json; print(",".join(m["name"] for m in json.load(open("data/zoo/manifest.json"))["models"]))')
+
+echo "== whole zoo: opcat (34 graph files, full + backbone) ==" >&2
+hyperfine --style basic --warmup 3 --runs 20 --export-json "$out/opcat_zoo.json" \
+    -n opcat "$bin count data/zoo --convention mxop --format csv"
+
+echo "== whole zoo: mxop 0.2.0 (34 Gluon nets, 68 counts; ~2 min a run) ==" >&2
+hyperfine --style basic --runs "${MXOP_RUNS:-2}" --export-json "$out/mxop_zoo.json" \
+    -n mxop "$py tools/bench_mxop_zoo.py --timings $out/mxop_per_model.csv"
+
+echo "== per model: opcat ==" >&2
+hyperfine --style none --warmup 2 --runs 10 --export-json "$out/opcat_per_model.json" \
+    -L model "$models" "$bin count data/zoo/{model}-symbol.json --convention mxop --format csv"
+
+"$py" - "$out" <<'PY'
+import csv, json, sys
+out = sys.argv[1]
+def mean(path): return json.load(open(path))["results"][0]["mean"]
+opcat_zoo, mxop_zoo = mean(f"{out}/opcat_zoo.json"), mean(f"{out}/mxop_zoo.json")
+per_model = {r["parameters"]["model"]: r["mean"] for r in json.load(open(f"{out}/opcat_per_model.json"))["results"]}
+mxop_model = {r["model"]: float(r["seconds"]) for r in csv.DictReader(open(f"{out}/mxop_per_model.csv"))}
+print()
+print("| model | opcat (ms, whole process) | mxop (ms, in-process, net building included) | mxop / opcat |")
+print("|---|---:|---:|---:|")
+for name, seconds in per_model.items():
+    m = mxop_model[name]
+    print(f"| {name} | {seconds * 1e3:.1f} | {m * 1e3:.0f} | {m / seconds:.0f}x |")
+print()
+print(f"whole zoo, end to end (process start, imports and all): opcat {opcat_zoo * 1e3:.0f} ms, "
+      f"mxop {mxop_zoo:.1f} s: opcat is {mxop_zoo / opcat_zoo:.0f}x faster")
+PY
