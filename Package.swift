@@ -8,9 +8,11 @@ let package = Package(
         .executable(name: "opcat", targets: ["opcat"]),
         .library(name: "OpCount", targets: ["OpCount"]),
         .library(name: "ModelFormats", targets: ["ModelFormats"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The counter: graph IR, shape inference, the op registry and its formulas, reports.
@@ -18,17 +20,27 @@ let package = Package(
         .target(name: "OpCount"),
         // Readers that translate model files (MXNet symbol JSON, zoo manifests) into the IR.
         .target(name: "ModelFormats", dependencies: ["OpCount"]),
+        // The one owner of SQLite: schema (migrations/*.sql, embedded at build time), ingest, queries.
+        .target(
+            name: "Catalog",
+            dependencies: ["OpCount", "ModelFormats", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Migrations"],
+            plugins: ["MigrationsPlugin"]),
+        .executableTarget(name: "MigrationsGen", path: "Sources/MigrationsGen"),
+        .plugin(name: "MigrationsPlugin", capability: .buildTool(), dependencies: ["MigrationsGen"],
+                path: "Sources/MigrationsPlugin"),
         // The command-line tool: argument parsing and rendering only.
         .executableTarget(
             name: "opcat",
             dependencies: [
-                "OpCount", "ModelFormats",
+                "OpCount", "ModelFormats", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "OpCountTests", dependencies: ["OpCount"]),
         .testTarget(
             name: "ModelFormatsTests", dependencies: ["ModelFormats", "OpCount"],
             exclude: []),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ModelFormats", "OpCount"]),
         .testTarget(name: "opcatTests", dependencies: ["opcat"]),
     ]
 )

@@ -7,6 +7,8 @@ public struct CountedModel: Sendable {
     public var file: URL
     public var format: String
     public var analysis: Analysis
+    /// SHA-256 of the file's bytes.
+    public var sha256: String
     /// The zoo entry the file belongs to, if any.
     public var zooEntry: ZooManifest.Entry?
 }
@@ -19,10 +21,11 @@ public enum ModelCounter {
     /// Counts `file`. Missing inputs and backbone end come from the zoo manifest beside the file,
     /// if it lists the file; otherwise the input defaults to 1×3×224×224 and the backbone end is
     /// proposed by ``BackboneHeuristic`` (each with a notice).
-    public static func count(file: URL, inputs: [InputBinding] = [], backboneEnd: String? = nil,
+    public static func count(file: URL, contents: Data? = nil, inputs: [InputBinding] = [], backboneEnd: String? = nil,
                              entry: ZooManifest.Entry? = nil) throws -> CountedModel {
         let entry = entry ?? ZooManifest.entry(for: file)
-        let (graph, format) = try ModelFile.read(file)
+        let data = try contents ?? ModelFile.contents(of: file)
+        let (graph, format) = try ModelFile.parse(data, url: file)
         var bindings = inputs
         var notices: [String] = []
         if bindings.isEmpty {
@@ -42,7 +45,8 @@ public enum ModelCounter {
         }
         analysis.notices = notices + analysis.notices
         let name = entry?.name ?? Self.modelName(for: file)
-        return CountedModel(name: name, file: file, format: format, analysis: analysis, zooEntry: entry)
+        return CountedModel(name: name, file: file, format: format, analysis: analysis, sha256: SHA256.hex(data),
+                            zooEntry: entry)
     }
 
     /// A model name from its file name: `resnet50_v1-symbol.json` → `resnet50_v1`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Foundation
 import ModelFormats
 import OpCount
@@ -20,10 +21,11 @@ struct Opcat: ParsableCommand {
               opcat count data/zoo/resnet50_v1-symbol.json
               opcat count model-symbol.json --input 1x3x320x320 --layers
               opcat count data/zoo --convention mxop --format markdown
+              opcat ingest data/zoo && opcat table --sort macs
               opcat ops
             """,
         version: version,
-        subcommands: [CountCommand.self, OpsCommand.self])
+        subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, OpsCommand.self])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's
     /// message and status 64.
@@ -41,6 +43,9 @@ struct Opcat: ParsableCommand {
             Console.error(error.description)
             Foundation.exit(1)
         } catch let error as AnalysisError {
+            Console.error(error.description)
+            Foundation.exit(1)
+        } catch let error as CatalogError {
             Console.error(error.description)
             Foundation.exit(1)
         } catch let error as RuleError {

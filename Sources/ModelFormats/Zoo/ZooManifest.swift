@@ -39,6 +39,13 @@ public struct ZooManifest: Sendable, Codable {
         public var metric: String
         public var value: Double
         public var source: String
+
+        public init(dataset: String, metric: String, value: Double, source: String) {
+            self.dataset = dataset
+            self.metric = metric
+            self.value = value
+            self.source = source
+        }
     }
 
     enum CodingKeys: String, CodingKey {

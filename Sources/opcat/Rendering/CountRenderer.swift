@@ -123,53 +123,7 @@ struct CountRenderer {
     // MARK: Many models
 
     func renderTable(_ models: [CountedModel], format: OutputFormat) -> String {
-        switch format {
-        case .json: return JSON.array(models.map { CountJSON.model($0, layers: false) }).rendered()
-        case .csv: return zooTable(models, exact: true).csv()
-        case .markdown: return zooTable(models, exact: false).markdown()
-        case .text: return zooTable(models, exact: false).text()
-        }
-    }
-
-    /// The comparison table. Exact integers for CSV; M and G with two decimals otherwise,
-    /// which in the mxop convention is the seed table's format.
-    func zooTable(_ models: [CountedModel], exact: Bool) -> Table {
-        let cost = convention == .standard ? "macs" : "muls"
-        var table: Table
-        if exact {
-            table = Table(["model", "input", "params", cost, "backbone_params", "backbone_\(cost)", "top1", "top5"].map { Table.Column($0) })
-        } else if convention == .mxop {
-            table = Table([Table.Column("Model"), Table.Column("Params(M)", right: true), Table.Column("Muls(G)", right: true),
-                           Table.Column("*Params(M)", right: true), Table.Column("*Muls(G)", right: true),
-                           Table.Column("Top1 Acc", right: true), Table.Column("Top5 Acc", right: true)])
-        } else {
-            table = Table([Table.Column("model"), Table.Column("input"), Table.Column("params (M)", right: true),
-                           Table.Column("MACs (G)", right: true), Table.Column("backbone params (M)", right: true),
-                           Table.Column("backbone MACs (G)", right: true), Table.Column("top-1", right: true),
-                           Table.Column("top-5", right: true)])
-        }
-        for model in models {
-            let a = model.analysis
-            let (params, ops) = convention == .standard ? (a.totals.params, a.totals.macs) : (a.mxop.params, a.mxop.muls)
-            let bbParams = a.backbone.map { convention == .standard ? $0.totals.params : $0.mxop.params }
-            let bbOps = a.backbone.map { convention == .standard ? $0.totals.macs : $0.mxop.muls }
-            let top1 = model.zooEntry?.metric("top1"), top5 = model.zooEntry?.metric("top5")
-            let input = a.inputs.map { formatShape($0.shape) }.joined(separator: ",")
-            let name = a.isComplete ? model.name : model.name + " (partial)"
-            if exact {
-                table.append([model.name, input, "\(params)", "\(ops)", bbParams.map(String.init) ?? "",
-                              bbOps.map(String.init) ?? "", top1.map { "\($0)" } ?? "", top5.map { "\($0)" } ?? ""])
-            } else if convention == .mxop {
-                let display = (model.zooEntry?.displayName ?? model.name) + (a.isComplete ? "" : " (partial)")
-                table.append([display, Numbers.millions(params), Numbers.billions(ops),
-                              bbParams.map(Numbers.millions) ?? "", bbOps.map(Numbers.billions) ?? "",
-                              Numbers.accuracy(top1), Numbers.accuracy(top5)])
-            } else {
-                table.append([name, input, Numbers.millions(params), Numbers.billions(ops),
-                              bbParams.map(Numbers.millions) ?? "", bbOps.map(Numbers.billions) ?? "",
-                              Numbers.accuracy(top1), Numbers.accuracy(top5)])
-            }
-        }
-        return table
+        if format == .json { return JSON.array(models.map { CountJSON.model($0, layers: false) }).rendered() }
+        return ComparisonTable(convention: convention).render(models.map { ComparisonRow($0, convention: convention) }, format: format)
     }
 }

@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import ModelFormats
+import OpCount
+
+/// What the catalog knows about a model besides its counts.
+public struct ModelRecord: Sendable, Hashable {
+    public var name: String
+    public var displayName: String?
+    public var family: String?
+    public var metrics: [ZooManifest.Metric]
+
+    public init(name: String, displayName: String? = nil, family: String? = nil, metrics: [ZooManifest.Metric] = []) {
+        self.name = name
+        self.displayName = displayName
+        self.family = family
+        self.metrics = metrics
+    }
+}
+
+/// What one ingest did.
+public enum IngestOutcome: String, Sendable {
+    /// A new model.
+    case added
+    /// The file changed: the model's rows were replaced.
+    case replaced
+    /// Same file, a new input shape (or backbone end): profiles added beside the others.
+    case addedProfile = "added profile"
+    /// Same file and options: nothing to count (metadata refreshed if it changed).
+    case skipped
+}
+
+extension Catalog {
+    /// Version of the counting rules per convention; a profile records the one it was made with.
+    public static let conventionVersions = ["standard": 1, "mxop": 1]
+
+    /// `data:1x3x224x224` (several inputs joined by `,`), the key of a profile's input.
+    public static func inputKey(_ inputs: [BoundInput]) -> String {
+        inputs.map { "\($0.name):\(formatShape($0.shape))" }.joined(separator: ",")
+    }
+
+    /// Whether the catalog already has `name` from a file with this digest, counted at `inputKey`
+    /// (or at its default input when `inputKey` is nil) with this backbone end (any, when nil):
+    /// then an ingest has nothing to count.
+    public func isCurrent(name: String, sha256: String, inputKey: String?, backboneEnd: String?) throws -> Bool {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
+                                             arguments: [name]),
+                  row["definition_sha256"] as String == sha256 else { return false }
+            let key: String = inputKey ?? row["default_input"]
+            var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
+            var arguments: StatementArguments = [row["id"] as Int64, key]
+            if let backboneEnd {
+                sql += " AND backbone_end = ?"
+                arguments += [backboneEnd]
+            }
+            let count = try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+            return count == Catalog.conventionVersions.count
+        }
+    }
+
+    /// Stores one counted model — its row, its two profiles (standard and mxop) at the counted
+    /// input, their layers and unsupported ops, and its metrics — in one transaction: all or nothing.
+    /// A model of the same name from a different file is replaced; the same file at another input
+    /// gains profiles; the same file and options are skipped unless `force`.
+    @discardableResult
+    public func ingest(_ model: CountedModel, record: ModelRecord, force: Bool = false, now: Date = Date()) throws -> IngestOutcome {
+        let analysis = model.analysis
+        let key = Catalog.inputKey(analysis.inputs)
+        let backboneEnd = analysis.backbone?.end
+        return try write { db in
+            var outcome = IngestOutcome.added
+            var modelID: Int64
+            if let existing = try Row.fetchOne(db, sql: "SELECT id, definition_sha256 FROM models WHERE name = ?",
+                                               arguments: [record.name]) {
+                modelID = existing["id"]
+                if existing["definition_sha256"] as String != model.sha256 {
+                    try db.execute(sql: "DELETE FROM models WHERE id = ?", arguments: [modelID])
+                    modelID = try insertModel(db, model, record, key, now)
+                    outcome = .replaced
+                } else {
+                    let current = try Int.fetchOne(db, sql: """
+                        SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ? AND backbone_end IS ?
+                        """, arguments: [modelID, key, backboneEnd]) ?? 0
+                    try updateMetadata(db, modelID, record)
+                    if current == Catalog.conventionVersions.count && !force { return .skipped }
+                    outcome = current > 0 ? .replaced : .addedProfile
+                    try db.execute(sql: "DELETE FROM profiles WHERE model_id = ? AND input_shape = ?", arguments: [modelID, key])
+                    try db.execute(sql: "UPDATE models SET ingested_at = ?, opcat_version = ? WHERE id = ?",
+                                   arguments: [Catalog.timestamp(now), Catalog.opcatVersion, modelID])
+                }
+            } else {
+                modelID = try insertModel(db, model, record, key, now)
+            }
+            for convention in ["standard", "mxop"] {
+                try insertProfile(db, modelID: modelID, key: key, convention: convention, analysis: analysis)
+            }
+            return outcome
+        }
+    }
+
+    /// The opcat version recorded with each ingest.
+    public static let opcatVersion = "0.1.0"
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    private func insertModel(_ db: Database, _ model: CountedModel, _ record: ModelRecord, _ key: String, _ now: Date) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
+                                ingested_at, opcat_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [record.name, record.displayName, record.family, model.format, model.file.relativePath,
+                             model.sha256, key, Catalog.timestamp(now), Catalog.opcatVersion])
+        let id = db.lastInsertedRowID
+        try replaceMetrics(db, id, record.metrics)
+        return id
+    }
+
+    private func updateMetadata(_ db: Database, _ id: Int64, _ record: ModelRecord) throws {
+        if record.displayName != nil || record.family != nil {
+            try db.execute(sql: "UPDATE models SET display_name = coalesce(?, display_name), family = coalesce(?, family) WHERE id = ?",
+                           arguments: [record.displayName, record.family, id])
+        }
+        if !record.metrics.isEmpty { try replaceMetrics(db, id, record.metrics) }
+    }
+
+    private func replaceMetrics(_ db: Database, _ id: Int64, _ metrics: [ZooManifest.Metric]) throws {
+        for metric in metrics {
+            try db.execute(sql: """
+                INSERT INTO metrics (model_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (model_id, dataset, metric) DO UPDATE SET value = excluded.value, source = excluded.source
+                """, arguments: [id, metric.dataset, metric.metric, metric.value, metric.source])
+        }
+    }
+
+    /// The count columns of profiles and layers, in schema order.
+    static let countColumns = ["params", "buffers", "param_bytes", "macs", "muls", "adds", "divs", "exps", "cmps", "flops", "activations"]
+
+    /// Values for `countColumns` in a convention: NULL where the convention does not define one.
+    static func values(_ counts: Counts, _ mxop: MxopCounts, convention: String) -> [Int?] {
+        if convention == "mxop" {
+            return [mxop.params, nil, nil, nil, mxop.muls, mxop.adds, mxop.divs, mxop.exps, nil, nil, nil]
+        }
+        return [counts.params, counts.buffers, counts.paramBytes, counts.macs, counts.muls, counts.adds, counts.divs,
+                counts.exps, counts.cmps, counts.flops, counts.activations]
+    }
+
+    private func insertProfile(_ db: Database, modelID: Int64, key: String, convention: String, analysis: Analysis) throws {
+        let totals = Catalog.values(analysis.totals, analysis.mxop, convention: convention)
+        let backbone: [Int?] = analysis.backbone.map { Catalog.values($0.totals, $0.mxop, convention: convention) }
+            ?? Array(repeating: nil, count: Catalog.countColumns.count)
+        let columns = ["model_id", "input_shape", "convention", "convention_version", "complete", "layer_count", "backbone_end"]
+            + Catalog.countColumns + Catalog.countColumns.map { "bb_" + $0 }
+        var arguments: [(any DatabaseValueConvertible)?] = [
+            modelID, key, convention, Catalog.conventionVersions[convention], analysis.isComplete, analysis.layers.count,
+            analysis.backbone?.end,
+        ]
+        arguments += totals.map { $0 as (any DatabaseValueConvertible)? }
+        arguments += backbone.map { $0 as (any DatabaseValueConvertible)? }
+        try db.execute(
+            sql: "INSERT INTO profiles (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+            arguments: StatementArguments(arguments))
+        let profileID = db.lastInsertedRowID
+
+        let layerColumns = ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
+            + Catalog.countColumns + ["in_backbone"]
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: layerColumns.count).joined(separator: ", ")))")
+        for layer in analysis.layers {
+            var row: [(any DatabaseValueConvertible)?] = [
+                profileID, layer.index, layer.name, layer.op, layer.sourceOp, layer.status.rawValue,
+                Catalog.json(layer.inputShapes), Catalog.json(layer.outputShapes.map { Optional($0) }),
+            ]
+            row += Catalog.values(layer.counts, layer.mxop, convention: convention).map { $0 as (any DatabaseValueConvertible)? }
+            row.append(layer.inBackbone)
+            try statement.execute(arguments: StatementArguments(row))
+        }
+        for entry in analysis.unsupported {
+            try db.execute(sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
+                           arguments: [profileID, entry.op, entry.count])
+        }
+    }
+
+    /// Shapes as a JSON array of arrays (`null` for an unknown shape).
+    static func json(_ shapes: [[Int]?]) -> String {
+        "[" + shapes.map { shape in shape.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null" }
+            .joined(separator: ",") + "]"
+    }
+}

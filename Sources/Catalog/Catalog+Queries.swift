@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+/// The counts of one profile or its backbone. Fields a convention does not define are nil.
+public struct ProfileCounts: Sendable, Hashable {
+    public var params: Int
+    public var buffers: Int?
+    public var paramBytes: Int?
+    public var macs: Int?
+    public var muls: Int
+    public var adds: Int
+    public var divs: Int
+    public var exps: Int
+    public var cmps: Int?
+    public var flops: Int?
+    public var activations: Int?
+
+    init?(_ row: Row, prefix: String = "") {
+        guard let params = row[prefix + "params"] as Int? else { return nil }
+        self.params = params
+        buffers = row[prefix + "buffers"]
+        paramBytes = row[prefix + "param_bytes"]
+        macs = row[prefix + "macs"]
+        muls = row[prefix + "muls"]
+        adds = row[prefix + "adds"]
+        divs = row[prefix + "divs"]
+        exps = row[prefix + "exps"]
+        cmps = row[prefix + "cmps"]
+        flops = row[prefix + "flops"]
+        activations = row[prefix + "activations"]
+    }
+
+    /// A count by its column name (`params`, `macs`, …).
+    public func value(_ column: String) -> Int? {
+        switch column {
+        case "params": params
+        case "buffers": buffers
+        case "param_bytes": paramBytes
+        case "macs": macs
+        case "muls": muls
+        case "adds": adds
+        case "divs": divs
+        case "exps": exps
+        case "cmps": cmps
+        case "flops": flops
+        case "activations": activations
+        default: nil
+        }
+    }
+}
+
+/// One model at one input under one convention, with what a comparison table needs.
+public struct ProfileSummary: Sendable, Hashable {
+    public var model: String
+    public var displayName: String?
+    public var family: String?
+    public var format: String
+    public var input: String
+    public var convention: String
+    public var complete: Bool
+    public var layerCount: Int
+    public var backboneEnd: String?
+    public var totals: ProfileCounts
+    public var backbone: ProfileCounts?
+    /// Metric name → value (top1, top5 …).
+    public var metrics: [String: Double]
+    public var unsupported: [String: Int]
+
+    /// The shape part of the input key: `data:1x3x224x224` → `1x3x224x224`.
+    public var inputShape: String {
+        input.split(separator: ",").map { $0.split(separator: ":").last.map(String.init) ?? "" }.joined(separator: ",")
+    }
+}
+
+extension Catalog {
+    /// One profile per model: at `input` (a shape like `1x3x320x320`, or a full key
+    /// `data:1x3x320x320`) when given, else at the model's default input.
+    public func summaries(convention: String, input: String? = nil, family: String? = nil) throws -> [ProfileSummary] {
+        try read { db in
+            var sql = """
+                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, p.*
+                FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = ?
+                """
+            var arguments: [(any DatabaseValueConvertible)?] = [convention]
+            if let input {
+                sql += " AND (p.input_shape = ? OR p.input_shape LIKE ? ESCAPE '\\')"
+                arguments += [input, "%:" + Catalog.escapeLike(input)]
+            } else {
+                sql += " AND p.input_shape = m.default_input"
+            }
+            if let family {
+                sql += " WHERE m.family = ? COLLATE NOCASE"
+                arguments.append(family)
+            }
+            sql += " ORDER BY m.id"
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            var metrics: [Int64: [String: Double]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT model_id, metric, value FROM metrics") {
+                metrics[row["model_id"], default: [:]][row["metric"]] = row["value"]
+            }
+            var unsupported: [Int64: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
+                unsupported[row["profile_id"], default: [:]][row["op"]] = row["occurrences"]
+            }
+            return rows.compactMap { row in
+                guard let totals = ProfileCounts(row) else { return nil }
+                let id: Int64 = row["model_id"]
+                return ProfileSummary(
+                    model: row["name"], displayName: row["display_name"], family: row["family"], format: row["format"],
+                    input: row["input_shape"], convention: row["convention"], complete: row["complete"],
+                    layerCount: row["layer_count"], backboneEnd: row["backbone_end"], totals: totals,
+                    backbone: ProfileCounts(row, prefix: "bb_"), metrics: metrics[id] ?? [:],
+                    unsupported: unsupported[row["id"]] ?? [:])
+            }
+        }
+    }
+
+    /// Number of models in the catalog.
+    public func modelCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM models") ?? 0 }
+    }
+
+    /// All model names, for suggestions.
+    public func modelNames() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name") }
+    }
+
+    static func escapeLike(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,27 @@
+/// Why a catalog cannot be used. Every case names the database file and says what to do.
+public enum CatalogError: Error, Sendable, CustomStringConvertible {
+    /// The file is not SQLite at all.
+    case notADatabase(path: String)
+    /// SQLite, but not an opcat catalog.
+    case notACatalog(path: String)
+    /// Written by a newer opcat: its schema has migrations this one does not know.
+    case newerSchema(path: String, unknown: [String])
+    /// The database could not be opened, read or written.
+    case database(path: String, message: String)
+    /// Another process holds the write lock past the busy timeout.
+    case busy(path: String, seconds: Int)
+    /// A query names something the catalog does not have.
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .notADatabase(let path): "\(path): not an SQLite database (opcat leaves it untouched; choose another --db)"
+        case .notACatalog(let path): "\(path): an SQLite database, but not an opcat catalog (opcat leaves it untouched; choose another --db)"
+        case .newerSchema(let path, let unknown):
+            "\(path): written by a newer opcat (schema \(unknown.joined(separator: ", "))); upgrade opcat to use it (the file is left untouched)"
+        case .database(let path, let message): "\(path): \(message)"
+        case .busy(let path, let seconds): "\(path): another process kept the catalog locked for \(seconds) s; try again"
+        case .notFound(let message): message
+        }
+    }
+}

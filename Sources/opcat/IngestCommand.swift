@@ -1,0 +1,190 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import ModelFormats
+import OpCount
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Count model files or zoo directories and store the results in the catalog.",
+        discussion: """
+            Each model is stored in one transaction with both conventions (standard and mxop), its \
+            per-layer rows, any unsupported ops, and its metrics: all of it or nothing. Ingest is \
+            idempotent: an unchanged file with the same options is skipped without counting; a \
+            changed file replaces that model's rows; --input with a new shape adds profiles beside \
+            the existing ones. Several ingests may run at once on one catalog.
+
+            A zoo directory takes names, families, inputs, backbone ends and metrics from its \
+            manifest.json. --name, --family, --backbone-end and the metric options apply to a \
+            single model file. Accuracies are fractions (0.7647), and need --metric-source.
+
+            Progress goes to stderr when it is a terminal; a summary always does. If some models \
+            fail, the others are kept, each failure is named, and the exit status is 1.
+            """)
+
+    @Argument(help: "Model files and zoo directories.")
+    var paths: [String]
+
+    @OptionGroup var catalog: CatalogOptions
+
+    @Option(name: .long, help: ArgumentHelp("Input shape (e.g. 1x3x320x320, or name:SHAPE); repeat for several inputs. Adds a profile at this shape.", valueName: "shape"))
+    var input: [String] = []
+
+    @Option(name: .long, help: "Model name (a single file; default: the file name without -symbol.json).")
+    var name: String?
+
+    @Option(name: .long, help: "Model family, e.g. resnet_v1 (a single file).")
+    var family: String?
+
+    @Option(name: .long, help: ArgumentHelp("The node that ends the backbone (a single file).", valueName: "node"))
+    var backboneEnd: String?
+
+    @Option(name: .long, help: "Top-1 accuracy as a fraction, e.g. 0.7647 (a single file; needs --metric-source).")
+    var top1: Double?
+
+    @Option(name: .long, help: "Top-5 accuracy as a fraction (a single file; needs --metric-source).")
+    var top5: Double?
+
+    @Option(name: .long, help: "Where the accuracy figures come from (a paper, a model card URL …).")
+    var metricSource: String?
+
+    @Option(name: .long, help: "Dataset of the accuracy figures.")
+    var dataset = "ImageNet-1k val"
+
+    @Flag(name: .long, help: "Count and store again even if the file and options are unchanged.")
+    var force = false
+
+    func validate() throws {
+        try InputShape.check(input)
+        guard !paths.isEmpty else { throw ValidationError("give at least one model file or zoo directory") }
+        for (label, value) in [("--top1", top1), ("--top5", top5)] {
+            if let value, !(0...1).contains(value) {
+                throw ValidationError("\(label) \(value): give accuracy as a fraction between 0 and 1 (e.g. 0.7647)")
+            }
+        }
+        if (top1 != nil || top5 != nil) && (metricSource ?? "").isEmpty {
+            throw ValidationError("--top1/--top5 need --metric-source saying where the figures come from")
+        }
+    }
+
+    struct Job {
+        var file: URL
+        var entry: ZooManifest.Entry?
+        var record: ModelRecord
+    }
+
+    func run() throws {
+        let jobs = try plan()
+        let catalog = try self.catalog.open()
+        let bindings = try input.map { try ShapeSyntax.parseBinding($0) }
+        var tally: [IngestOutcome: Int] = [:]
+        var failures: [String] = []
+        var layerRows = 0
+        let started = Date()
+        let progress = Progress(total: jobs.count)
+        for (i, job) in jobs.enumerated() {
+            progress.show(i, job.record.name)
+            do {
+                let contents = try ModelFile.contents(of: job.file)
+                let end = backboneEnd ?? job.entry?.backboneEnd
+                if !force, let key = inputKey(bindings, job),
+                   try catalog.isCurrent(name: job.record.name, sha256: SHA256.hex(contents), inputKey: key, backboneEnd: end) {
+                    tally[.skipped, default: 0] += 1
+                    continue
+                }
+                let model = try ModelCounter.count(file: job.file, contents: contents, inputs: bindings, backboneEnd: end, entry: job.entry)
+                let outcome = try catalog.ingest(model, record: job.record, force: force)
+                tally[outcome, default: 0] += 1
+                if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
+                if !model.analysis.isComplete { Console.reportPartial(model) }
+            } catch let error as CatalogError {
+                progress.clear()
+                throw error
+            } catch {
+                progress.clear()
+                Console.error("\(error)")
+                failures.append(job.record.name)
+            }
+        }
+        progress.clear()
+        let seconds = Date().timeIntervalSince(started)
+        let parts = IngestOutcome.allCases.compactMap { outcome in tally[outcome].map { "\($0) \(outcome.rawValue)" } }
+            + (failures.isEmpty ? [] : ["\(failures.count) failed (\(failures.joined(separator: ", ")))"])
+        Console.notice("\(jobs.count) models: \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)")
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The input key a profile would have, when it can be known without counting.
+    func inputKey(_ bindings: [InputBinding], _ job: Job) -> String?? {
+        if bindings.isEmpty {
+            if let input = job.entry?.input, let name = input.name { return .some("\(name):\(formatShape(input.shape))") }
+            return .some(nil)  // the model's default input
+        }
+        guard bindings.allSatisfy({ $0.name != nil }) else { return nil }
+        return .some(bindings.map { "\($0.name!):\(formatShape($0.shape))" }.joined(separator: ","))
+    }
+
+    /// The models to ingest, in order; every path is checked before anything is written.
+    func plan() throws -> [Job] {
+        var jobs: [Job] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw CLIError("\(path): no such file or directory")
+            }
+            if isDirectory.boolValue {
+                guard ZooManifest.exists(in: url) else {
+                    throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
+                }
+                for entry in try ZooManifest.load(directory: url).models {
+                    jobs.append(Job(file: url.appendingPathComponent(entry.file), entry: entry,
+                                    record: ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family,
+                                                        metrics: entry.metrics)))
+                }
+            } else {
+                let entry = ZooManifest.entry(for: url)
+                var record = ModelRecord(name: entry?.name ?? ModelCounter.modelName(for: url), displayName: entry?.displayName,
+                                         family: entry?.family, metrics: entry?.metrics ?? [])
+                if let name { record.name = name }
+                if let family { record.family = family }
+                if let source = metricSource {
+                    record.metrics = [("top1", top1), ("top5", top5)].compactMap { metric, value in
+                        value.map { ZooManifest.Metric(dataset: dataset, metric: metric, value: $0, source: source) }
+                    }
+                }
+                jobs.append(Job(file: url, entry: entry, record: record))
+            }
+        }
+        let single = jobs.count == 1 && !paths.contains { path in
+            var d: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
+        }
+        if !single && (name != nil || family != nil || backboneEnd != nil || top1 != nil || top5 != nil) {
+            throw ValidationError("--name, --family, --backbone-end, --top1 and --top5 apply to a single model file")
+        }
+        if let name, name.isEmpty { throw ValidationError("--name cannot be empty") }
+        return jobs
+    }
+}
+
+extension IngestOutcome: CaseIterable {
+    public static let allCases: [IngestOutcome] = [.added, .replaced, .addedProfile, .skipped]
+}
+
+/// `[3/34] resnet50_v1` on one rewritten stderr line, only when stderr is a terminal.
+struct Progress {
+    let total: Int
+    let enabled = isatty(STDERR_FILENO) == 1
+
+    func show(_ done: Int, _ name: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K[\(done + 1)/\(total)] \(name)".utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
