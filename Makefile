@@ -9,12 +9,14 @@ all: build
 build:
 	$(SWIFT) build -c release --product opcat
 
-# Count the 34 bundled MXNet models and print the seed table (mxop convention),
-# then opcat's own comparison table (standard convention).
+# Ingest the 34 bundled MXNet models into the default catalog (./opcat.sqlite, or $OPCAT_DB)
+# and print the seed table (mxop convention) and opcat's own table from it. A second run is a
+# fast no-op ingest.
 zoo: build
-	$(RELEASE_BIN) count data/zoo --convention mxop --format markdown
+	$(RELEASE_BIN) ingest data/zoo
+	$(RELEASE_BIN) table --convention mxop --format markdown
 	@echo
-	$(RELEASE_BIN) count data/zoo
+	$(RELEASE_BIN) table
 
 test:
 	$(SWIFT) test

@@ -41,6 +41,6 @@ let package = Package(
             name: "ModelFormatsTests", dependencies: ["ModelFormats", "OpCount"],
             exclude: []),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ModelFormats", "OpCount"]),
-        .testTarget(name: "opcatTests", dependencies: ["opcat"]),
+        .testTarget(name: "opcatTests", dependencies: ["opcat", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -20,10 +20,18 @@ public final class Catalog: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(Catalog.busyTimeout))
         configuration.foreignKeysEnabled = true
-        do {
-            writer = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw Catalog.translate(error, path: path)
+        // Switching a new file to WAL needs a moment with no other connection in a transaction,
+        // and SQLite does not wait for it: retry within the busy timeout.
+        let deadline = Date().addingTimeInterval(TimeInterval(Catalog.busyTimeout))
+        while true {
+            do {
+                writer = try DatabasePool(path: path, configuration: configuration)
+                break
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            } catch {
+                throw Catalog.translate(error, path: path)
+            }
         }
         try migrate()
     }
@@ -37,22 +45,29 @@ public final class Catalog: Sendable {
         try migrate()
     }
 
-    static let migrator: DatabaseMigrator = {
-        var migrator = DatabaseMigrator()
-        for migration in EmbeddedMigrations.all {
-            migrator.registerMigration(migration.identifier) { db in
-                try db.execute(sql: migration.sql)
-                if migration.identifier == EmbeddedMigrations.all.first?.identifier {
-                    try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-                }
-            }
-        }
-        return migrator
-    }()
-
+    /// Applies the migrations this catalog lacks, in order, in one IMMEDIATE transaction: two
+    /// processes opening a new catalog at once cannot both run them, and a failed migration
+    /// leaves the file as it was. Applied identifiers are kept in `grdb_migrations`.
     private func migrate() throws {
         do {
-            try Catalog.migrator.migrate(writer)
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                    let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                    let known = Set(EmbeddedMigrations.all.map(\.identifier))
+                    let unknown = applied.subtracting(known).sorted()
+                    guard unknown.isEmpty else { throw CatalogError.newerSchema(path: path, unknown: unknown) }
+                    for migration in EmbeddedMigrations.all where !applied.contains(migration.identifier) {
+                        try db.execute(sql: migration.sql)
+                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.identifier])
+                    }
+                    try db.execute(sql: "PRAGMA application_id = \(Catalog.applicationID)")
+                    if try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") != nil {
+                        throw CatalogError.database(path: path, message: "the catalog's foreign keys are inconsistent after migration")
+                    }
+                    return .commit
+                }
+            }
         } catch {
             throw Catalog.translate(error, path: path)
         }
@@ -127,10 +142,7 @@ public final class Catalog: Sendable {
 
     /// The identifiers of the applied migrations.
     public func appliedMigrations() throws -> [String] {
-        try read { db -> [String] in
-            let applied: Set<String> = try Catalog.migrator.appliedIdentifiers(db)
-            return applied.sorted()
-        }
+        try read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check` results (`["ok"]` and `[]` when healthy).

@@ -66,6 +66,8 @@ struct CLITests {
         Case(golden: "help.txt", arguments: ["--help"]),
         Case(golden: "count-help.txt", arguments: ["count", "--help"]),
         Case(golden: "ops-help.txt", arguments: ["ops", "--help"]),
+        Case(golden: "ingest-help.txt", arguments: ["ingest", "--help"]),
+        Case(golden: "table-help.txt", arguments: ["table", "--help"]),
         Case(golden: "count-resnet18.txt", arguments: ["count", "data/zoo/resnet18_v1-symbol.json"]),
         Case(golden: "count-resnet18-mxop.txt", arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--convention", "mxop"]),
         Case(golden: "count-resnet18.json", arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--format", "json"]),

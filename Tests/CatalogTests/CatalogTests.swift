@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Catalog
+import ModelFormats
+import OpCount
+
+/// The catalog on fresh databases: schema, ingest semantics, refusals, atomicity.
+struct CatalogTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let zoo = root.appendingPathComponent("data/zoo")
+    static let manifest = try! ZooManifest.load(directory: zoo)
+
+    static func counted(_ name: String, input: [Int]? = nil) throws -> (CountedModel, ModelRecord) {
+        let entry = try #require(manifest.models.first { $0.name == name })
+        let bindings = input.map { [InputBinding(name: "data", shape: $0)] } ?? []
+        let model = try ModelCounter.count(file: zoo.appendingPathComponent(entry.file), inputs: bindings, entry: entry)
+        return (model, ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family, metrics: entry.metrics))
+    }
+
+    static func temporaryPath(_ name: String = "catalog.sqlite") throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    @Test("opening applies every migration in migrations/ and marks the file as an opcat catalog")
+    func migrations() throws {
+        let path = try Self.temporaryPath()
+        let catalog = try Catalog(path: path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("migrations").path)
+            .filter { $0.hasSuffix(".sql") }.map { String($0.dropLast(4)) }.sorted()
+        #expect(try catalog.appliedMigrations() == files)
+        let id = try catalog.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        #expect(id == Catalog.applicationID)
+        let mode = try catalog.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        // Reopening an existing catalog is fine.
+        _ = try Catalog(path: path)
+    }
+
+    @Test("ingest stores both conventions, layers and metrics, exactly as counted")
+    func ingestStoresEverything() throws {
+        let catalog = try Catalog()
+        let (model, record) = try Self.counted("resnet18_v1")
+        #expect(try catalog.ingest(model, record: record) == .added)
+        let standard = try #require(try catalog.summaries(convention: "standard").first)
+        #expect(standard.totals.params == model.analysis.totals.params)
+        #expect(standard.totals.macs == model.analysis.totals.macs)
+        #expect(standard.totals.flops == model.analysis.totals.flops)
+        #expect(standard.backbone?.macs == model.analysis.backbone?.totals.macs)
+        #expect(standard.metrics["top1"] == 0.7093)
+        #expect(standard.input == "data:1x3x224x224")
+        let mxop = try #require(try catalog.summaries(convention: "mxop").first)
+        #expect(mxop.totals.params == model.analysis.mxop.params)
+        #expect(mxop.totals.muls == model.analysis.mxop.muls)
+        #expect(mxop.totals.macs == nil, "mxop defines no MACs")
+        let layers = try catalog.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM layers") ?? 0
+        }
+        #expect(layers == 2 * model.analysis.layers.count)
+        let layerMACs = try catalog.read { db in
+            try Int.fetchOne(db, sql: "SELECT sum(l.macs) FROM layers l JOIN profiles p ON p.id = l.profile_id WHERE p.convention = 'standard'")
+        }
+        #expect(layerMACs == model.analysis.totals.macs)
+        let check = try catalog.check()
+        #expect(check.integrity == ["ok"] && check.foreignKeys == 0)
+    }
+
+    @Test("the same file and options are skipped, a new input adds profiles, a changed file replaces")
+    func idempotence() throws {
+        let catalog = try Catalog()
+        let (model, record) = try Self.counted("squeezenet1.1")
+        #expect(try catalog.ingest(model, record: record) == .added)
+        #expect(try catalog.isCurrent(name: record.name, sha256: model.sha256, inputKey: "data:1x3x224x224", backboneEnd: nil))
+        #expect(try catalog.ingest(model, record: record) == .skipped)
+        #expect(try catalog.ingest(model, record: record, force: true) == .replaced)
+
+        let (large, _) = try Self.counted("squeezenet1.1", input: [1, 3, 320, 320])
+        #expect(!(try catalog.isCurrent(name: record.name, sha256: large.sha256, inputKey: "data:1x3x320x320", backboneEnd: nil)))
+        #expect(try catalog.ingest(large, record: record) == .addedProfile)
+        #expect(try catalog.summaries(convention: "standard", input: "1x3x320x320").first?.totals.macs == large.analysis.totals.macs)
+        #expect(try catalog.summaries(convention: "standard").first?.totals.macs == model.analysis.totals.macs, "the default input stays")
+
+        var changed = model
+        changed.sha256 = String(repeating: "0", count: 64)
+        #expect(try catalog.ingest(changed, record: record) == .replaced)
+        let profiles = try catalog.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM profiles") }
+        #expect(profiles == 2, "a changed file drops the profiles of the old definition")
+    }
+
+    @Test("values are bound, never spliced into SQL")
+    func hostileNames() throws {
+        let catalog = try Catalog()
+        let (model, _) = try Self.counted("squeezenet1.1")
+        let name = "x'); DROP TABLE models;--"
+        let metric = ZooManifest.Metric(dataset: "d'\"", metric: "top1", value: 0.5, source: "'; DELETE FROM metrics; --")
+        try catalog.ingest(model, record: ModelRecord(name: name, family: "f\"'", metrics: [metric]))
+        let stored = try catalog.summaries(convention: "standard")
+        #expect(stored.map(\.model) == [name])
+        #expect(stored.first?.family == "f\"'")
+        #expect(try catalog.summaries(convention: "standard", family: "F\"'").count == 1)
+        let check = try catalog.check()
+        #expect(check.integrity == ["ok"] && check.foreignKeys == 0)
+    }
+
+    @Test("a failure in the middle of a model's transaction leaves nothing of it, and the others intact")
+    func atomicity() throws {
+        let path = try Self.temporaryPath()
+        let catalog = try Catalog(path: path)
+        let (first, firstRecord) = try Self.counted("squeezenet1.1")
+        try catalog.ingest(first, record: firstRecord)
+        // Make the 50th layer row of the next model fail, as a full disk or a crash would.
+        try catalog.write { db in
+            try db.execute(sql: "CREATE TEMP TRIGGER fail BEFORE INSERT ON layers WHEN NEW.layer_index = 50 BEGIN SELECT RAISE(ABORT, 'injected'); END")
+        }
+        let (second, secondRecord) = try Self.counted("resnet18_v1")
+        #expect(throws: CatalogError.self) { try catalog.ingest(second, record: secondRecord) }
+        #expect(try catalog.modelNames() == ["squeezenet1.1"])
+        let orphans = try catalog.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM profiles) + (SELECT count(*) FROM layers) + (SELECT count(*) FROM metrics)")
+        }
+        // squeezenet1.1's own rows: 2 profiles, their layers, 2 metrics.
+        #expect(orphans == 2 + 2 * first.analysis.layers.count + 2)
+        #expect(try catalog.check().integrity == ["ok"])
+    }
+
+    @Test("a file that is not SQLite, not a catalog, or from a newer schema is refused and left untouched")
+    func refusals() throws {
+        let text = try Self.temporaryPath("notes.sqlite")
+        try "these are my notes, not a database\n".write(toFile: text, atomically: true, encoding: .utf8)
+        try expectRefused(text) { if case .notADatabase = $0 { true } else { false } }
+
+        let foreign = try Self.temporaryPath("other.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: foreign)
+            try queue.write { try $0.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices DEFAULT VALUES") }
+            try queue.close()
+        }
+        try expectRefused(foreign) { if case .notACatalog = $0 { true } else { false } }
+
+        let newer = try Self.temporaryPath("newer.sqlite")
+        do {
+            let catalog = try Catalog(path: newer)
+            try catalog.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_from_the_future')") }
+        }
+        try expectRefused(newer) {
+            if case .newerSchema(_, let unknown) = $0 { unknown == ["999_from_the_future"] } else { false }
+        }
+    }
+
+    func expectRefused(_ path: String, _ matches: (CatalogError) -> Bool) throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        do {
+            _ = try Catalog(path: path)
+            Issue.record("\(path) was accepted")
+        } catch let error as CatalogError {
+            #expect(matches(error), "\(error)")
+            #expect(error.description.contains(path))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the file was modified")
+        let after = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        #expect(Set(after).subtracting(siblings).filter { !$0.hasSuffix("-shm") && !$0.hasSuffix("-wal") }.isEmpty)
+    }
+}

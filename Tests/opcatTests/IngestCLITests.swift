@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `opcat ingest` and `opcat table` as processes: concurrency, crashes, bad files, locations.
+struct IngestCLITests {
+    typealias CLI = CLITests
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A zoo of `count` models named `prefix0…` that all use a copy of one bundled graph.
+    static func syntheticZoo(_ count: Int, prefix: String, model: String = "resnet50_v1", in dir: URL) throws -> URL {
+        let zoo = dir.appendingPathComponent("zoo-\(prefix)")
+        try FileManager.default.createDirectory(at: zoo, withIntermediateDirectories: true)
+        let source = CLI.root.appendingPathComponent("data/zoo/\(model)-symbol.json")
+        try FileManager.default.copyItem(at: source, to: zoo.appendingPathComponent("m-symbol.json"))
+        let models = (0..<count).map { i in
+            ["name": "\(prefix)\(i)", "format": "mxnet-symbol", "file": "m-symbol.json",
+             "input": ["name": "data", "shape": [1, 3, 224, 224]], "metrics": []] as [String: Any]
+        }
+        try JSONSerialization.data(withJSONObject: ["format_version": 1, "models": models])
+            .write(to: zoo.appendingPathComponent("manifest.json"))
+        return zoo
+    }
+
+    /// Rows of a query on the database file, as `a|b` lines, read the way any SQLite client would.
+    static func sqlite(_ db: URL, _ sql: String) throws -> String {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let queue = try DatabaseQueue(path: db.path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { database in
+            try Row.fetchAll(database, sql: sql).map { row in
+                row.databaseValues.map { value in
+                    switch value.storage {
+                    case .null: ""
+                    case .int64(let i): String(i)
+                    case .double(let d): String(d)
+                    case .string(let s): s
+                    case .blob(let b): "\(b.count) bytes"
+                    }
+                }.joined(separator: "|")
+            }.joined(separator: "\n")
+        }
+    }
+
+    @Test("ingest the zoo, then again as a no-op, then print the table from the catalog")
+    func ingestAndTable() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let first = try CLI.run(["ingest", "data/zoo", "--db", db])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.isEmpty)
+        #expect(first.stderr.contains("34 models: 34 added"))
+        let again = try CLI.run(["ingest", "data/zoo", "--db", db])
+        #expect(again.stderr.contains("34 models: 34 skipped"), "\(again.stderr)")
+        let table = try CLI.run(["table", "--db", db, "--convention", "mxop", "--format", "markdown"])
+        #expect(table.status == 0)
+        try CLI.expectGolden(table.stdout, "zoo-seed-table.md")
+    }
+
+    @Test("--db, else OPCAT_DB, else ./opcat.sqlite; the binary needs no source tree")
+    func defaultLocation() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = CLI.root.appendingPathComponent("data/zoo/squeezenet1.1-symbol.json").path
+        func run(_ args: [String], env: [String: String] = [:]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = args
+            process.currentDirectoryURL = dir
+            process.environment = ["PATH": "/usr/bin:/bin"].merging(env) { $1 }
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try run(["ingest", file]) == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("opcat.sqlite").path))
+        #expect(try run(["ingest", file], env: ["OPCAT_DB": dir.appendingPathComponent("env.sqlite").path]) == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("env.sqlite").path))
+        #expect(try run(["ingest", file, "--db", "flag.sqlite"], env: ["OPCAT_DB": "env2.sqlite"]) == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("flag.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("env2.sqlite").path))
+    }
+
+    @Test("two ingests at once on one catalog both finish with everything stored")
+    func concurrentIngests() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite")
+        let a = try Self.syntheticZoo(25, prefix: "a", model: "squeezenet1.1", in: dir)
+        let b = try Self.syntheticZoo(25, prefix: "b", model: "squeezenet1.1", in: dir)
+        func start(_ args: [String]) throws -> Process {
+            let p = Process()
+            p.executableURL = CLI.binary
+            p.arguments = args
+            p.currentDirectoryURL = CLI.root
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        // Two disjoint batches and the shared zoo twice, all at the same time.
+        let processes = try [
+            start(["ingest", a.path, "data/zoo", "--db", db.path]),
+            start(["ingest", b.path, "data/zoo", "--db", db.path]),
+        ]
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.map(\.terminationStatus) == [0, 0])
+        #expect(try Self.sqlite(db, "SELECT count(*) FROM models") == "84")
+        #expect(try Self.sqlite(db, "SELECT count(*) FROM profiles") == "168")
+        #expect(try Self.sqlite(db, "PRAGMA integrity_check") == "ok")
+        #expect(try Self.sqlite(db, "PRAGMA foreign_key_check") == "")
+    }
+
+    @Test("kill -9 in the middle of an ingest leaves a consistent catalog with no half model")
+    func killDuringIngest() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite")
+        let zoo = try Self.syntheticZoo(60, prefix: "m", model: "resnet152_v1", in: dir)
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["ingest", zoo.path, "--db", db.path]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until some models are in, then kill it mid-batch.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: db.path), (try? Self.sqlite(db, "SELECT count(*) FROM models")).flatMap(Int.init) ?? 0 >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal)
+        let models = Int(try Self.sqlite(db, "SELECT count(*) FROM models")) ?? -1
+        #expect(models >= 3 && models < 60, "killed mid-batch: \(models) models")
+        #expect(try Self.sqlite(db, "PRAGMA integrity_check") == "ok")
+        #expect(try Self.sqlite(db, "PRAGMA foreign_key_check") == "")
+        // Every stored model is whole: two profiles, each with all its layer rows.
+        #expect(try Self.sqlite(db, "SELECT count(*) FROM models m WHERE (SELECT count(*) FROM profiles p WHERE p.model_id = m.id) != 2") == "0")
+        #expect(try Self.sqlite(db, "SELECT count(*) FROM profiles p WHERE p.layer_count != (SELECT count(*) FROM layers l WHERE l.profile_id = p.id)") == "0")
+        // And the catalog takes the rest of the batch afterwards.
+        let resumed = try CLI.run(["ingest", zoo.path, "--db", db.path])
+        #expect(resumed.status == 0)
+        #expect(resumed.stderr.contains("\(models) skipped"))
+    }
+
+    @Test("a malformed file in a batch is named and skipped; the rest is stored; exit 1")
+    func malformedInBatch() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let zoo = try Self.syntheticZoo(3, prefix: "ok", model: "squeezenet1.1", in: dir)
+        let bad = dir.appendingPathComponent("broken-symbol.json")
+        try Data("{\"nodes\": [".utf8).write(to: bad)
+        let db = dir.appendingPathComponent("c.sqlite")
+        let result = try CLI.run(["ingest", zoo.path, bad.path, "--db", db.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("broken-symbol.json: not valid JSON"))
+        #expect(result.stderr.contains("3 added, 1 failed (broken)"), "\(result.stderr)")
+        #expect(try Self.sqlite(db, "SELECT group_concat(name) FROM (SELECT name FROM models ORDER BY name)") == "ok0,ok1,ok2")
+    }
+
+    @Test("a single file with its metadata; metrics need a source")
+    func singleFile() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite")
+        let copy = dir.appendingPathComponent("net-symbol.json")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("data/zoo/mobilenet0.25-symbol.json"), to: copy)
+        let noSource = try CLI.run(["ingest", copy.path, "--db", db.path, "--top1", "0.5"])
+        #expect(noSource.status == 64)
+        #expect(noSource.stderr.contains("--metric-source"))
+        let percent = try CLI.run(["ingest", copy.path, "--db", db.path, "--top1", "51.85", "--metric-source", "x"])
+        #expect(percent.status == 64)
+        let ok = try CLI.run(["ingest", copy.path, "--db", db.path, "--name", "tiny", "--family", "mobilenet_v1", "--top1", "0.5185",
+                              "--metric-source", "MXNet model zoo", "--input", "1x3x160x160"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try Self.sqlite(db, "SELECT name, family, default_input FROM models") == "tiny|mobilenet_v1|data:1x3x160x160")
+        #expect(try Self.sqlite(db, "SELECT metric, value, source FROM metrics") == "top1|0.5185|MXNet model zoo")
+        let table = try CLI.run(["table", "--db", db.path, "--format", "csv"])
+        #expect(table.stdout.hasPrefix("model,input,params,macs,backbone_params,backbone_macs,top1,top5\ntiny,1x3x160x160,"))
+    }
+
+    @Test("table on a missing or empty catalog is one clear error")
+    func tableErrors() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = try CLI.run(["table", "--db", dir.appendingPathComponent("none.sqlite").path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no catalog here"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path))
+        let notes = dir.appendingPathComponent("notes.txt")
+        try Data("hello".utf8).write(to: notes)
+        let foreign = try CLI.run(["table", "--db", notes.path])
+        #expect(foreign.status == 1)
+        #expect(foreign.stderr.contains("not an SQLite database"))
+        #expect(try String(contentsOf: notes, encoding: .utf8) == "hello")
+    }
+}
