@@ -129,3 +129,77 @@ extension Catalog {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }
+
+/// One stored layer row.
+public struct StoredLayer: Sendable, Hashable {
+    public var index: Int
+    public var name: String
+    public var op: String
+    public var sourceOp: String
+    public var status: String
+    public var outputShapes: String
+    public var params: Int
+    public var cost: Int
+    public var flops: Int?
+    public var inBackbone: Bool
+}
+
+extension Catalog {
+    /// The stored name matching `name` case-insensitively, or an error suggesting the nearest names.
+    public func resolveModel(_ name: String) throws -> String {
+        let names = try modelNames()
+        if let exact = names.first(where: { $0 == name }) ?? names.first(where: { $0.lowercased() == name.lowercased() }) {
+            return exact
+        }
+        let nearest = Suggestions.nearest(to: name, in: names)
+        throw CatalogError.notFound("no model '\(name)' in the catalog" + (nearest.isEmpty ? "" : "; did you mean \(nearest.joined(separator: ", "))?"))
+    }
+
+    /// The layers of `model` at `input` (its default input when nil) in a convention; the cost
+    /// column is MACs in the standard convention and muls in mxop's.
+    public func layers(model: String, convention: String, input: String? = nil) throws -> (profile: ProfileSummary, layers: [StoredLayer]) {
+        let name = try resolveModel(model)
+        guard let profile = try summaries(convention: convention, input: input).first(where: { $0.model == name }) else {
+            let inputs = try read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT DISTINCT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = ? ORDER BY 1
+                    """, arguments: [name])
+            }
+            throw CatalogError.notFound("'\(name)' has no profile at \(input ?? "its default input"); it has \(inputs.joined(separator: ", ")) (ingest with --input to add one)")
+        }
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT l.* FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
+                WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
+                """, arguments: [name, profile.input, convention])
+        }
+        return (profile, rows.map { row in
+            StoredLayer(index: row["layer_index"], name: row["name"], op: row["op"], sourceOp: row["source_op"],
+                        status: row["status"], outputShapes: row["output_shapes"], params: row["params"],
+                        cost: (row["macs"] as Int?) ?? row["muls"], flops: row["flops"], inBackbone: row["in_backbone"])
+        })
+    }
+}
+
+/// Nearest names by edit distance, for "did you mean" messages.
+public enum Suggestions {
+    public static func nearest(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
+        let target = Array(name.lowercased())
+        let scored = candidates.map { candidate -> (String, Int) in
+            let c = Array(candidate.lowercased())
+            var previous = Array(0...c.count)
+            for (i, a) in target.enumerated() {
+                var current = [i + 1] + Array(repeating: 0, count: c.count)
+                for (j, b) in c.enumerated() {
+                    current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (a == b ? 0 : 1))
+                }
+                previous = current
+            }
+            // Containment is a strong hint ("resnet50" → "resnet50_v1").
+            let distance = c.count >= target.count && candidate.lowercased().contains(name.lowercased()) ? 0 : previous[c.count]
+            return (candidate, distance)
+        }
+        let threshold = max(2, target.count / 2)
+        return scored.filter { $0.1 <= threshold }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
+    }
+}

@@ -25,7 +25,7 @@ struct Opcat: ParsableCommand {
               opcat ops
             """,
         version: version,
-        subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, OpsCommand.self])
+        subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, OpsCommand.self])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's
     /// message and status 64.

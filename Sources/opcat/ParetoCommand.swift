@@ -1,0 +1,128 @@
+import ArgumentParser
+import Catalog
+import Foundation
+
+struct ParetoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pareto",
+        abstract: "The Pareto front of accuracy against cost: the models no other model beats.",
+        discussion: """
+            A model is on the front when no other model is at least as accurate at no greater cost \
+            and better in one of the two. The front is listed by cost; --all also lists every \
+            dominated model with one model that dominates it (the cheapest). Models without the \
+            accuracy metric are left out (counted on stderr). --svg writes a chart: every model a \
+            labelled point coloured by family, the front as a step line.
+            """)
+
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(name: .customLong("x"), help: "Cost axis: macs, params, flops or activations.")
+    var cost: CostMeasure = .macs
+
+    @Option(name: .customLong("y"), help: "Accuracy axis: top1 or top5.")
+    var metric: AccuracyMetric = .top1
+
+    @Flag(name: .long, help: "Use backbone costs (the model without its classifier).")
+    var backbone = false
+
+    @Flag(name: .long, help: "Also list the dominated models, each with a model that dominates it.")
+    var all = false
+
+    @Option(name: .long, help: ArgumentHelp("Write an SVG chart to this file.", valueName: "file"))
+    var svg: String?
+
+    @Flag(name: .long, help: "Logarithmic cost axis in the chart.")
+    var logX = false
+
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+        let catalog = try self.catalog.openExisting()
+        let result = try ParetoQuery(cost: cost, metric: metric, backbone: backbone).run(selection.summaries(catalog))
+        if result.missing > 0 { Console.notice("\(result.missing) models have no \(metric.title) and are left out") }
+        if let svg {
+            let chart = result.chart(logX: logX)
+            do { try chart.render().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
+                throw CLIError("\(svg): cannot write the chart: \((error as NSError).localizedDescription)")
+            }
+        }
+        print(result.render(all: all, format: output.format), terminator: "")
+    }
+}
+
+/// The front, computed once for the command and for `export markdown`.
+struct ParetoQuery {
+    var cost: CostMeasure
+    var metric: AccuracyMetric
+    var backbone: Bool
+
+    struct Result {
+        var query: ParetoQuery
+        var summaries: [String: ProfileSummary]
+        var front: [Pareto.Point]
+        var dominated: [(Pareto.Point, by: Pareto.Point)]
+        var missing: Int
+
+        var costTitle: String { (query.backbone ? "backbone " : "") + query.cost.title }
+
+        func render(all: Bool, format: OutputFormat) -> String {
+            let c = query.cost.rawValue, exact = format == .csv || format == .json
+            var columns = ["model", exact ? (query.backbone ? "backbone_" : "") + c : "\(costTitle) (\(query.cost.unit))",
+                           exact ? query.metric.rawValue : query.metric.title]
+            if all { columns += ["on_front", "dominated_by"] }
+            var rows: [[String]] = []
+            var ordered: [(Pareto.Point, Pareto.Point?)] = front.map { ($0, nil) }
+            if all { ordered = (ordered + dominated.map { ($0.0, $0.by) }).sorted { ($0.0.cost, -$0.0.accuracy) < ($1.0.cost, -$1.0.accuracy) } }
+            for (point, dominator) in ordered {
+                var row = [point.model, exact ? String(point.cost) : Numbers.scaled(point.cost, exponent: query.cost.exponent),
+                           exact ? "\(point.accuracy)" : Numbers.accuracy(point.accuracy)]
+                if all { row += [dominator == nil ? "yes" : "no", dominator?.model ?? ""] }
+                rows.append(row)
+            }
+            if format == .json {
+                return JSON.array(ordered.map { point, dominator in
+                    var fields: [(String, JSON)] = [("model", .string(point.model)), (columns[1], .int(point.cost)),
+                                                    (columns[2], .number(point.accuracy)), ("on_front", .bool(dominator == nil))]
+                    if let dominator { fields.append(("dominated_by", .string(dominator.model))) }
+                    return .object(fields)
+                }).rendered()
+            }
+            var table = Table(columns.enumerated().map { Table.Column($0.element, right: $0.offset == 1 || $0.offset == 2) })
+            for row in rows { table.append(row) }
+            switch format {
+            case .csv: return table.csv()
+            case .markdown: return table.markdown()
+            default:
+                return "\(front.count) of \(front.count + dominated.count) models on the front of \(query.metric.title) against \(costTitle)\n\n" + table.text()
+            }
+        }
+
+        func chart(logX: Bool) -> ParetoChart {
+            let onFront = Set(front.map(\.model))
+            let points = (front + dominated.map(\.0)).map { p in
+                ParetoChart.Point(model: p.model, family: summaries[p.model]?.family ?? "other", cost: p.cost,
+                                  accuracy: p.accuracy, onFront: onFront.contains(p.model))
+            }
+            return ParetoChart(
+                title: "ImageNet \(query.metric.title) against \(costTitle)",
+                xLabel: "\(costTitle) (\(query.cost.unit == "G" ? "billions" : "millions"))",
+                yLabel: "\(query.metric.title) accuracy", xScale: query.cost.exponent == 9 ? 1e9 : 1e6, logX: logX, points: points)
+        }
+    }
+
+    func run(_ summaries: [ProfileSummary]) -> Result {
+        var points: [Pareto.Point] = []
+        var missing = 0
+        for s in summaries {
+            guard let accuracy = s.metrics[metric.rawValue], let value = cost.value(s, backbone: backbone) else {
+                missing += 1
+                continue
+            }
+            points.append(Pareto.Point(model: s.model, cost: value, accuracy: accuracy))
+        }
+        let (front, dominated) = Pareto.front(points)
+        return Result(query: self, summaries: Dictionary(summaries.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a }),
+                      front: front, dominated: dominated, missing: missing)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Catalog
+
+/// Which profiles a query reads.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .long, help: "Only models of this family (case-insensitive).")
+    var family: String?
+
+    @Option(name: .long, help: ArgumentHelp("Use the profiles at this input shape (default: each model's own).", valueName: "shape"))
+    var input: String?
+
+    func validate() throws {
+        if let input { try InputShape.check([input]) }
+    }
+
+    /// Standard-convention profiles, or a clear error when there are none.
+    func summaries(_ catalog: Catalog) throws -> [ProfileSummary] {
+        let rows = try catalog.summaries(convention: "standard", input: input, family: family)
+        if rows.isEmpty {
+            let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }].compactMap { $0 }.joined(separator: " and ")
+            throw CLIError("\(catalog.path): no models" + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)"))
+        }
+        return rows
+    }
+}
+
+/// A cost axis of the queries.
+enum CostMeasure: String, ExpressibleByArgument, CaseIterable {
+    case macs, params, flops, activations
+
+    var title: String {
+        switch self {
+        case .macs: "MACs"
+        case .params: "params"
+        case .flops: "FLOPs"
+        case .activations: "activations"
+        }
+    }
+
+    /// Exponent of the unit shown to people: G for operations, M for elements.
+    var exponent: Int { self == .macs || self == .flops ? 9 : 6 }
+    var unit: String { exponent == 9 ? "G" : "M" }
+
+    func value(_ s: ProfileSummary, backbone: Bool) -> Int? {
+        (backbone ? s.backbone : s.totals)?.value(rawValue)
+    }
+}
+
+/// An accuracy metric.
+enum AccuracyMetric: String, ExpressibleByArgument, CaseIterable {
+    case top1, top5
+    var title: String { self == .top1 ? "top-1" : "top-5" }
+}

@@ -1,0 +1,178 @@
+import Foundation
+
+/// An SVG scatter chart of accuracy against cost: every model a labelled point coloured by
+/// family, the Pareto front as a step line, axes with units and ticks, optionally log x.
+struct ParetoChart {
+    struct Point {
+        var model: String
+        var family: String
+        var cost: Int
+        var accuracy: Double
+        var onFront: Bool
+    }
+
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    /// Divisor that turns a cost into axis units (1e9 for G).
+    var xScale: Double
+    var logX: Bool
+    var points: [Point]
+
+    let width = 1000.0, height = 640.0
+    let left = 80.0, right = 30.0, top = 56.0, bottom = 64.0
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                          "#7f7f7f", "#bcbd22"]
+
+    func render() -> String {
+        let xs = points.map { Double($0.cost) / xScale }, ys = points.map(\.accuracy)
+        let (xTicks, xMin, xMax) = logX ? logTicks(xs) : linearTicks(xs, includeZero: true)
+        let (yTicks, yMin, yMax) = linearTicks(ys, includeZero: false)
+        let plotW = width - left - right, plotH = height - top - bottom
+        func px(_ v: Double) -> Double {
+            let t = logX ? (log10(v) - log10(xMin)) / (log10(xMax) - log10(xMin)) : (v - xMin) / (xMax - xMin)
+            return left + t * plotW
+        }
+        func py(_ v: Double) -> Double { top + (1 - (v - yMin) / (yMax - yMin)) * plotH }
+
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(f(width / 2))" y="30" font-size="18" text-anchor="middle" fill="#222">\(escape(title))</text>
+
+            """
+        // Grid and ticks.
+        for tick in xTicks {
+            let x = px(tick)
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e6e6e6\"/>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#444\">\(tickLabel(tick))</text>\n"
+        }
+        for tick in yTicks {
+            let y = py(tick)
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>\n"
+            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"12\" text-anchor=\"end\" fill=\"#444\">\(tickLabel(tick))</text>\n"
+        }
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
+        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 18))\" font-size=\"14\" text-anchor=\"middle\" fill=\"#222\">\(escape(xLabel))\(logX ? " (log scale)" : "")</text>\n"
+        svg += "<text transform=\"translate(22 \(f(top + plotH / 2))) rotate(-90)\" font-size=\"14\" text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))</text>\n"
+
+        // The front as a step line: from each front model right to the next one's cost, then up.
+        let front = points.filter(\.onFront).sorted { $0.cost < $1.cost }
+        // Boxes labels must avoid: points and the front's segments.
+        var taken: [(Double, Double, Double, Double)] = points.map { p in
+            let x = px(Double(p.cost) / xScale), y = py(p.accuracy)
+            return (x - 5, y - 5, x + 5, y + 5)
+        }
+        if !front.isEmpty {
+            var x = px(Double(front[0].cost) / xScale), y = py(front[0].accuracy)
+            var path = "M \(f(x)) \(f(y))"
+            for b in front.dropFirst().map(Optional.some) + [nil] {
+                let nx = b.map { px(Double($0.cost) / xScale) } ?? left + plotW
+                taken.append((x, y - 2, nx, y + 2))
+                path += " H \(f(nx))"
+                if let b {
+                    let ny = py(b.accuracy)
+                    taken.append((nx - 2, ny, nx + 2, y))
+                    path += " V \(f(ny))"
+                    y = ny
+                }
+                x = nx
+            }
+            svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
+        }
+
+        // Points, then labels placed where they do not collide.
+        let families = Array(Set(points.map(\.family))).sorted()
+        let colour = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, Self.palette[$0 % Self.palette.count]) })
+        var labels = ""
+        for p in points.sorted(by: { ($0.onFront ? 0 : 1, $0.cost) < ($1.onFront ? 0 : 1, $1.cost) }) {
+            let x = px(Double(p.cost) / xScale), y = py(p.accuracy)
+            svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.onFront ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" stroke=\"\(p.onFront ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
+            let w = Double(p.model.count) * (p.onFront ? 6.8 : 6.2) + 2, h = 12.0
+            // Beside the point first; further out with a leader line when the neighbourhood is full.
+            var candidates: [(Double, Double, String)] = []
+            for distance in [0.0, 14, 28, 42] {
+                candidates += [
+                    (x + 7 + distance, y + 4, "start"), (x - 7 - distance, y + 4, "end"),
+                    (x + 6, y - 8 - distance, "start"), (x + 6, y + 15 + distance, "start"),
+                    (x - 6, y - 8 - distance, "end"), (x - 6, y + 15 + distance, "end"),
+                ]
+            }
+            for (lx, ly, anchor) in candidates {
+                let x0 = anchor == "start" ? lx : lx - w
+                let box = (x0, ly - h + 2, x0 + w, ly + 2)
+                let inside = box.0 >= left && box.2 <= left + plotW && box.1 >= top && box.3 <= top + plotH
+                let free = !taken.contains { $0.0 < box.2 && box.0 < $0.2 && $0.1 < box.3 && box.1 < $0.3 }
+                if inside && free {
+                    taken.append(box)
+                    let far = abs(lx - x) > 10 || ly - y > 16 || y - ly > 9
+                    if far {
+                        let tx = anchor == "start" ? box.0 : box.2, ty = ly - 4
+                        labels += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(tx))\" y2=\"\(f(ty))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
+                    }
+                    labels += "<text x=\"\(f(lx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#333\"\(p.onFront ? " font-weight=\"bold\"" : "")>\(escape(p.model))</text>\n"
+                    break
+                }
+            }
+        }
+        svg += labels
+
+        // Legend: one swatch per family, and the front line.
+        let legendX = left + plotW - 170, legendY = top + plotH - 24 - Double(families.count) * 18
+        svg += "<rect x=\"\(f(legendX - 10))\" y=\"\(f(legendY - 16))\" width=\"172\" height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#ccc\"/>\n"
+        for (i, family) in families.enumerated() {
+            let y = legendY + Double(i) * 18
+            svg += "<circle cx=\"\(f(legendX))\" cy=\"\(f(y - 4))\" r=\"5\" fill=\"\(colour[family]!)\"/>\n"
+            svg += "<text x=\"\(f(legendX + 12))\" y=\"\(f(y))\" font-size=\"12\" fill=\"#222\">\(escape(family))</text>\n"
+        }
+        let ly = legendY + Double(families.count) * 18
+        svg += "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
+        svg += "<text x=\"\(f(legendX + 12))\" y=\"\(f(ly))\" font-size=\"12\" fill=\"#222\">Pareto front (bold)</text>\n"
+        svg += "</svg>\n"
+        return svg
+    }
+
+    /// Round-number ticks covering `values`, and the axis range.
+    func linearTicks(_ values: [Double], includeZero: Bool) -> ([Double], Double, Double) {
+        var lo = values.min() ?? 0, hi = values.max() ?? 1
+        if includeZero { lo = min(0, lo) }
+        if hi == lo { hi = lo + 1 }
+        let span = hi - lo
+        let raw = span / 6
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let start = floor(lo / step) * step, end = ceil(hi / step) * step
+        let padding = includeZero ? 0 : step * 0.25
+        let ticks = stride(from: start, through: end + step / 2, by: step).map { $0 }
+        return (ticks, start - padding, end + (includeZero ? step * 0.05 : padding))
+    }
+
+    /// Decade ticks with 2 and 5 between them.
+    func logTicks(_ values: [Double]) -> ([Double], Double, Double) {
+        let positive = values.filter { $0 > 0 }
+        let lo = pow(10, floor(log10(positive.min() ?? 1))), hi = pow(10, ceil(log10(positive.max() ?? 10)))
+        var ticks: [Double] = []
+        var decade = lo
+        while decade <= hi * 1.0001 {
+            for m in [1.0, 2, 5] where decade * m <= hi * 1.0001 { ticks.append(decade * m) }
+            decade *= 10
+        }
+        return (ticks, lo, hi)
+    }
+
+    func tickLabel(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
+        var s = String(format: "%.3f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    func f(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
