@@ -17,14 +17,20 @@ zoo: build
 	$(RELEASE_BIN) table --convention mxop --format markdown
 	@echo
 	$(RELEASE_BIN) table
+	@echo
+	$(RELEASE_BIN) pareto --svg $(basename $(or $(OPCAT_DB),opcat.sqlite))-pareto.svg --log-x
 
 test:
 	$(SWIFT) test
 
-# Regenerate generated docs from the code.
+# Regenerate generated docs: the ops table from the registry, the zoo page and chart from a
+# fresh catalog of the bundled zoo.
 docs:
 	$(SWIFT) build --product opcat
 	.build/debug/opcat ops --format markdown > docs/ops.md
+	rm -f .build/docs.sqlite .build/docs.sqlite-wal .build/docs.sqlite-shm
+	.build/debug/opcat ingest data/zoo --db .build/docs.sqlite
+	.build/debug/opcat export markdown --db .build/docs.sqlite --out docs/zoo.md
 
 # Rewrite the CLI golden files after an intended output change (review the diff!).
 golden:

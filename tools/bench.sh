@@ -34,7 +34,26 @@ echo "== per model: opcat ==" >&2
 hyperfine --style none --warmup 2 --runs 10 --export-json "$out/opcat_per_model.json" \
     -L model "$models" "$bin count data/zoo/{model}-symbol.json --convention mxop --format csv"
 
-"$py" - "$out" <<'PY'
+echo "== ingest: the bundled zoo into a new catalog, then a no-op re-ingest ==" >&2
+rm -f "$out"/ingest*.sqlite*
+hyperfine --style basic --runs 5 --prepare "rm -f $out/ingest.sqlite $out/ingest.sqlite-wal $out/ingest.sqlite-shm" \
+    --export-json "$out/ingest_zoo.json" -n "ingest zoo" "$bin ingest data/zoo --db $out/ingest.sqlite"
+"$bin" ingest data/zoo --db "$out/ingest.sqlite" 2>/dev/null
+hyperfine --style basic --warmup 2 --runs 20 --export-json "$out/ingest_noop.json" \
+    -n "re-ingest zoo (no-op)" "$bin ingest data/zoo --db $out/ingest.sqlite"
+
+echo "== ingest: a generated zoo of 1,000 models ==" >&2
+rm -rf "$out/synthetic"
+python3 tools/synthetic_zoo.py 1000 "$out/synthetic"
+hyperfine --style basic --runs 3 --prepare "rm -f $out/ingest1k.sqlite $out/ingest1k.sqlite-wal $out/ingest1k.sqlite-shm" \
+    --export-json "$out/ingest_1k.json" -n "ingest 1,000 models" "$bin ingest $out/synthetic --db $out/ingest1k.sqlite"
+"$bin" ingest "$out/synthetic" --db "$out/ingest1k.sqlite" 2>/dev/null
+hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/ingest_1k_noop.json" \
+    -n "re-ingest 1,000 (no-op)" "$bin ingest $out/synthetic --db $out/ingest1k.sqlite"
+layers_zoo=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest.sqlite').execute('select count(*) from layers').fetchone()[0])")
+layers_1k=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest1k.sqlite').execute('select count(*) from layers').fetchone()[0])")
+
+"$py" - "$out" "$layers_zoo" "$layers_1k" <<'PY'
 import csv, json, sys
 out = sys.argv[1]
 def mean(path): return json.load(open(path))["results"][0]["mean"]
@@ -50,4 +69,15 @@ for name, seconds in per_model.items():
 print()
 print(f"whole zoo, end to end (process start, imports and all): opcat {opcat_zoo * 1e3:.0f} ms, "
       f"mxop {mxop_zoo:.1f} s: opcat is {mxop_zoo / opcat_zoo:.0f}x faster")
+print()
+layers_zoo, layers_1k = int(sys.argv[2]), int(sys.argv[3])
+print("| ingest | time | models/s | layer rows/s |")
+print("|---|---:|---:|---:|")
+for label, path, models, layers in [("bundled zoo, new catalog", "ingest_zoo", 34, layers_zoo),
+                                     ("bundled zoo, no-op re-ingest", "ingest_noop", 34, 0),
+                                     ("1,000 generated models, new catalog", "ingest_1k", 1000, layers_1k),
+                                     ("1,000 generated models, no-op re-ingest", "ingest_1k_noop", 1000, 0)]:
+    t = mean(f"{out}/{path}.json")
+    rows = f"{layers / t:,.0f}" if layers else "-"
+    print(f"| {label} | {t * 1e3:,.0f} ms | {models / t:,.0f} | {rows} |")
 PY

@@ -25,13 +25,22 @@ struct Opcat: ParsableCommand {
               opcat ops
             """,
         version: version,
-        subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, OpsCommand.self])
+        subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, BestCommand.self, LayersCommand.self, ExportCommand.self, OpsCommand.self])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's
     /// message and status 64.
     static func main() {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            // Help and --version print as usual; a usage error is one line naming the fix.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            Console.error(message(for: error) + " (see 'opcat --help')")
+            Foundation.exit(code.rawValue)
+        }
+        do {
             try command.run()
         } catch let error as CLIError {
             Console.error(error.description)

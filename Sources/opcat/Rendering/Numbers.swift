@@ -26,6 +26,16 @@ enum Numbers {
         return "\(sign)\(whole).\(String(repeating: "0", count: decimals - f.count))\(f)"
     }
 
+    /// A budget as people write it: `2000000000` → `2`, `1500000000` → `1.5` (with exponent 9).
+    static func compact(_ value: Int, exponent: Int) -> String {
+        var s = scaled(value, exponent: exponent, decimals: min(exponent, 3))
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s
+    }
+
     static func millions(_ value: Int) -> String { scaled(value, exponent: 6) }
     static func billions(_ value: Int) -> String { scaled(value, exponent: 9) }
 

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import OpCount
+
+struct BestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "best",
+        abstract: "The most accurate models within a budget of MACs, params, FLOPs or activations.",
+        discussion: """
+            Budgets take plain integers or K/M/G/T suffixes (decimal: 2G = 2,000,000,000). Models \
+            within every given budget are ranked by the metric, with the headroom left under each \
+            budget. Exit status: 0 when some model fits; 2 when none does (the cheapest model is \
+            named on stderr); 1 on an error.
+            """)
+
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(name: .long, help: ArgumentHelp("At most this many MACs, e.g. 2G.", valueName: "budget"))
+    var maxMacs: String?
+
+    @Option(name: .long, help: ArgumentHelp("At most this many params, e.g. 30M.", valueName: "budget"))
+    var maxParams: String?
+
+    @Option(name: .long, help: ArgumentHelp("At most this many FLOPs.", valueName: "budget"))
+    var maxFlops: String?
+
+    @Option(name: .long, help: ArgumentHelp("At most this many activations.", valueName: "budget"))
+    var maxActivations: String?
+
+    @Option(name: .long, help: "Rank by top1 or top5.")
+    var metric: AccuracyMetric = .top1
+
+    @Flag(name: .long, help: "Apply the budgets to backbone costs (the model without its classifier).")
+    var backbone = false
+
+    @Option(name: .long, help: "Show at most this many models.")
+    var limit: Int?
+
+    @OptionGroup var output: FormatOptions
+
+    func budgets() throws -> [(CostMeasure, Int)] {
+        var result: [(CostMeasure, Int)] = []
+        for (measure, text, flag) in [(CostMeasure.macs, maxMacs, "--max-macs"), (.params, maxParams, "--max-params"),
+                                      (.flops, maxFlops, "--max-flops"), (.activations, maxActivations, "--max-activations")] {
+            guard let text else { continue }
+            do { result.append((measure, try QuantitySyntax.parse(text))) } catch {
+                throw ValidationError("\(flag) \(text): \(error)")
+            }
+        }
+        return result
+    }
+
+    func validate() throws {
+        guard try !budgets().isEmpty else {
+            throw ValidationError("give a budget: --max-macs, --max-params, --max-flops or --max-activations (e.g. --max-macs 2G)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let catalog = try self.catalog.openExisting()
+        let query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
+        let result = query.run(try selection.summaries(catalog))
+        guard !result.fitting.isEmpty else {
+            Console.notice("no model fits \(query.describeBudgets())" + (result.cheapest.map { "; the cheapest is \($0)" } ?? ""))
+            throw ExitCode(2)
+        }
+        let rows = limit.map { Array(result.fitting.prefix($0)) } ?? result.fitting
+        print(query.render(rows, format: output.format), terminator: "")
+    }
+}
+
+/// Ranking within budgets, shared with `export markdown`.
+struct BestQuery {
+    var budgets: [(CostMeasure, Int)]
+    var metric: AccuracyMetric
+    var backbone: Bool
+
+    struct Fit {
+        var summary: ProfileSummary
+        var accuracy: Double
+        var costs: [Int]
+    }
+
+    func describeBudgets() -> String {
+        budgets.map { "\(backbone ? "backbone " : "")\($0.0.title) ≤ \(Numbers.compact($0.1, exponent: $0.0.exponent))\($0.0.unit)" }
+            .joined(separator: " and ")
+    }
+
+    func run(_ summaries: [ProfileSummary]) -> (fitting: [Fit], cheapest: String?) {
+        var fitting: [Fit] = []
+        for s in summaries {
+            guard let accuracy = s.metrics[metric.rawValue] else { continue }
+            let costs = budgets.map { $0.0.value(s, backbone: backbone) }
+            guard costs.allSatisfy({ $0 != nil }) else { continue }
+            if zip(costs, budgets).allSatisfy({ $0! <= $1.1 }) {
+                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
+            }
+        }
+        fitting.sort { ($1.accuracy, $0.costs.first ?? 0, $0.summary.model) < ($0.accuracy, $1.costs.first ?? 0, $1.summary.model) }
+        let (measure, _) = budgets[0]
+        let cheapest = summaries.compactMap { s in measure.value(s, backbone: backbone).map { (s.model, $0) } }.min { $0.1 < $1.1 }
+        return (fitting, cheapest.map { "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")\(measure.title))" })
+    }
+
+    func render(_ fits: [Fit], format: OutputFormat) -> String {
+        let exact = format == .csv || format == .json
+        let prefix = backbone ? "backbone_" : ""
+        var columns = ["model", exact ? "rank" : "#", exact ? metric.rawValue : metric.title]
+        for (measure, _) in budgets {
+            columns.append(exact ? prefix + measure.rawValue : "\(backbone ? "backbone " : "")\(measure.title) (\(measure.unit))")
+            columns.append(exact ? prefix + measure.rawValue + "_headroom" : "headroom (\(measure.unit))")
+        }
+        if format == .json {
+            return JSON.array(fits.enumerated().map { i, fit in
+                var fields: [(String, JSON)] = [("model", .string(fit.summary.model)), ("rank", .int(i + 1)),
+                                                (metric.rawValue, .number(fit.accuracy))]
+                for (j, (measure, budget)) in budgets.enumerated() {
+                    fields.append((prefix + measure.rawValue, .int(fit.costs[j])))
+                    fields.append((prefix + measure.rawValue + "_headroom", .int(budget - fit.costs[j])))
+                }
+                return .object(fields)
+            }).rendered()
+        }
+        var table = Table(columns.enumerated().map { Table.Column($0.element, right: $0.offset > 0) })
+        for (i, fit) in fits.enumerated() {
+            var row = [fit.summary.model, "\(i + 1)", exact ? "\(fit.accuracy)" : Numbers.accuracy(fit.accuracy)]
+            for (j, (measure, budget)) in budgets.enumerated() {
+                row.append(exact ? "\(fit.costs[j])" : Numbers.scaled(fit.costs[j], exponent: measure.exponent))
+                row.append(exact ? "\(budget - fit.costs[j])" : Numbers.scaled(budget - fit.costs[j], exponent: measure.exponent))
+            }
+            table.append(row)
+        }
+        switch format {
+        case .csv: return table.csv()
+        case .markdown: return table.markdown()
+        default: return "\(fits.count) models within \(describeBudgets()), by \(metric.title)\n\n" + table.text()
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// The query commands on a catalog of the bundled zoo, compared whole with golden files.
+struct QueryCLITests {
+    typealias CLI = CLITests
+
+    /// One catalog of the bundled zoo for every test here.
+    static let catalog: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-query-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("zoo.sqlite").path
+        let result = try! CLI.run(["ingest", "data/zoo", "--db", path])
+        precondition(result.status == 0, result.stderr)
+        return path
+    }()
+
+    static let outputs: [CLITests.Case] = [
+        .init(golden: "pareto-help.txt", arguments: ["pareto", "--help"]),
+        .init(golden: "best-help.txt", arguments: ["best", "--help"]),
+        .init(golden: "layers-help.txt", arguments: ["layers", "--help"]),
+        .init(golden: "export-markdown-help.txt", arguments: ["export", "markdown", "--help"]),
+        .init(golden: "table.txt", arguments: ["table"]),
+        .init(golden: "zoo-seed-table.md", arguments: ["table", "--convention", "mxop", "--format", "markdown"]),
+        .init(golden: "table-sorted.csv", arguments: ["table", "--sort", "macs", "--desc", "--format", "csv"]),
+        .init(golden: "table-mxop.csv", arguments: ["table", "--convention", "mxop", "--format", "csv"]),
+        .init(golden: "table-resnet-v1.txt", arguments: ["table", "--family", "ResNet_V1", "--columns", "flops,activations", "--sort", "top1"]),
+        .init(golden: "table.json", arguments: ["table", "--family", "squeezenet", "--format", "json"]),
+        .init(golden: "pareto.txt", arguments: ["pareto"]),
+        .init(golden: "pareto-all.csv", arguments: ["pareto", "--all", "--format", "csv"]),
+        .init(golden: "pareto-params-top5-backbone.md", arguments: ["pareto", "--x", "params", "--y", "top5", "--backbone", "--format", "markdown"]),
+        .init(golden: "pareto.json", arguments: ["pareto", "--family", "mobilenet_v2", "--format", "json"]),
+        .init(golden: "best-2G.txt", arguments: ["best", "--max-macs", "2G"]),
+        .init(golden: "best-4G-30M.csv", arguments: ["best", "--max-macs", "4G", "--max-params", "30M", "--limit", "5", "--format", "csv"]),
+        .init(golden: "best-backbone.json", arguments: ["best", "--max-macs", "1.5G", "--backbone", "--metric", "top5", "--limit", "3", "--format", "json"]),
+        .init(golden: "layers-resnet18.txt", arguments: ["layers", "ResNet18_V1"]),
+        .init(golden: "layers-mobilenet-top.csv", arguments: ["layers", "mobilenet1.0", "--sort", "macs", "--top", "8", "--format", "csv"]),
+        .init(golden: "layers-squeezenet-mxop.md", arguments: ["layers", "squeezenet1.1", "--convention", "mxop", "--sort", "params", "--top", "5", "--format", "markdown"]),
+    ]
+
+    @Test("whole outputs", arguments: outputs)
+    func output(_ c: CLITests.Case) throws {
+        let arguments = c.arguments.contains("--help") ? c.arguments : c.arguments + ["--db", Self.catalog]
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        try CLI.expectGolden(result.stdout, c.golden)
+    }
+
+    @Test("docs/zoo.md and its chart are what export markdown writes for the bundled zoo")
+    func zooPageIsCurrent() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CLI.run(["export", "markdown", "--db", Self.catalog, "--out", dir.appendingPathComponent("zoo.md").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        for name in ["zoo.md", "zoo-pareto.svg"] {
+            let fresh = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            let committed = try String(contentsOf: CLI.root.appendingPathComponent("docs/\(name)"), encoding: .utf8)
+            #expect(fresh == committed, "docs/\(name) is stale: run `make docs`")
+        }
+    }
+
+    @Test("the chart is well-formed SVG with every model and a front line")
+    func chart() throws {
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: svg) }
+        let result = try CLI.run(["pareto", "--db", Self.catalog, "--svg", svg.path, "--log-x"])
+        #expect(result.status == 0)
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        let document = try XMLDocument(data: Data(text.utf8))
+        #expect(document.rootElement()?.name == "svg")
+        #expect(text.components(separatedBy: "<circle").count - 1 == 34 + 9, "34 models and 9 legend swatches")
+        #expect(text.contains("stroke-dasharray"))
+        #expect(text.contains("(log scale)"))
+    }
+
+    struct Failure: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var status: Int32
+        var mentions: [String]
+        var testDescription: String { "opcat " + arguments.joined(separator: " ") }
+    }
+
+    static let failures: [Failure] = [
+        Failure(arguments: ["layers", "resnet50"], status: 1, mentions: ["no model 'resnet50'", "did you mean resnet50_v1, resnet50_v2"]),
+        Failure(arguments: ["layers", "resnet50_v1", "--input", "1x3x320x320"], status: 1, mentions: ["no profile at 1x3x320x320", "--input"]),
+        Failure(arguments: ["best", "--max-macs", "2X"], status: 64, mentions: ["--max-macs 2X", "unknown suffix 'X'"]),
+        Failure(arguments: ["best"], status: 64, mentions: ["give a budget"]),
+        Failure(arguments: ["best", "--max-macs", "10M"], status: 2, mentions: ["no model fits MACs ≤ 0.01G", "the cheapest is mobilenetv2_0.25"]),
+        Failure(arguments: ["table", "--family", "transformers"], status: 1, mentions: ["no models for family 'transformers'"]),
+        Failure(arguments: ["table", "--columns", "latency"], status: 64, mentions: ["unknown column 'latency'"]),
+        Failure(arguments: ["pareto", "--x", "latency"], status: 64, mentions: ["latency"]),
+    ]
+
+    @Test("errors are one line on stderr with a non-zero status", arguments: failures)
+    func failure(_ f: Failure) throws {
+        let result = try CLI.run(f.arguments + ["--db", Self.catalog])
+        #expect(result.status == f.status, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        for fragment in f.mentions {
+            #expect(result.stderr.contains(fragment), "'\(result.stderr)' should mention \(fragment)")
+        }
+    }
+
+    @Test("an empty catalog is one clear error for every query")
+    func emptyCatalog() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("empty.sqlite").path
+        let broken = dir.appendingPathComponent("x-symbol.json")
+        try Data("{".utf8).write(to: broken)
+        _ = try CLI.run(["ingest", broken.path, "--db", db])  // creates the catalog, stores nothing
+        for arguments in [["table"], ["pareto"], ["best", "--max-macs", "2G"], ["layers", "x"], ["export", "markdown"]] {
+            let result = try CLI.run(arguments + ["--db", db])
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("no model"), "\(arguments): \(result.stderr)")
+        }
+    }
+}
