@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import ModelFormats
 import OpCount
 
@@ -170,20 +171,40 @@ extension Catalog {
             + Catalog.countColumns + ["in_backbone"]
         let statement = try db.cachedStatement(
             sql: "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: layerColumns.count).joined(separator: ", ")))")
+        // Layer rows are the bulk of an ingest: bind them with SQLite's C API, one prepared statement.
+        let handle = statement.sqliteStatement
         for layer in analysis.layers {
-            var row: [(any DatabaseValueConvertible)?] = [
-                profileID, layer.index, layer.name, layer.op, layer.sourceOp, layer.status.rawValue,
-                Catalog.json(layer.inputShapes), Catalog.json(layer.outputShapes.map { Optional($0) }),
-            ]
-            row += Catalog.values(layer.counts, layer.mxop, convention: convention).map { $0 as (any DatabaseValueConvertible)? }
-            row.append(layer.inBackbone)
-            try statement.execute(arguments: StatementArguments(row))
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            var column: Int32 = 1
+            func bind(_ value: Int?) {
+                if let value { sqlite3_bind_int64(handle, column, Int64(value)) } else { sqlite3_bind_null(handle, column) }
+                column += 1
+            }
+            func bind(_ text: String) {
+                sqlite3_bind_text(handle, column, text, -1, Catalog.transient)
+                column += 1
+            }
+            bind(Int(profileID)); bind(layer.index)
+            bind(layer.name); bind(layer.op); bind(layer.sourceOp); bind(layer.status.rawValue)
+            bind(Catalog.json(layer.inputShapes)); bind(Catalog.json(layer.outputShapes.map { Optional($0) }))
+            for value in Catalog.values(layer.counts, layer.mxop, convention: convention) { bind(value) }
+            bind(layer.inBackbone ? 1 : 0)
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                    sql: statement.sql)
+            }
         }
+        sqlite3_reset(handle)
         for entry in analysis.unsupported {
             try db.execute(sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
                            arguments: [profileID, entry.op, entry.count])
         }
     }
+
+    /// SQLITE_TRANSIENT: SQLite copies bound text before the call returns.
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Shapes as a JSON array of arrays (`null` for an unknown shape).
     static func json(_ shapes: [[Int]?]) -> String {
