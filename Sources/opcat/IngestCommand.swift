@@ -111,7 +111,7 @@ struct IngestCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let parts = IngestOutcome.allCases.compactMap { outcome in tally[outcome].map { "\($0) \(outcome.rawValue)" } }
             + (failures.isEmpty ? [] : ["\(failures.count) failed (\(failures.joined(separator: ", ")))"])
-        Console.notice("\(jobs.count) models: \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)")
+        Console.notice("\(jobs.count) model\(jobs.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)")
         if !failures.isEmpty { throw ExitCode(1) }
     }
 
