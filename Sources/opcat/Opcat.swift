@@ -42,26 +42,13 @@ struct Opcat: ParsableCommand {
         }
         do {
             try command.run()
-        } catch let error as CLIError {
-            Console.error(error.description)
-            Foundation.exit(1)
-        } catch let error as ModelFormatError {
-            Console.error(error.description)
-            Foundation.exit(1)
-        } catch let error as CountError {
-            Console.error(error.description)
-            Foundation.exit(1)
-        } catch let error as AnalysisError {
-            Console.error(error.description)
-            Foundation.exit(1)
-        } catch let error as CatalogError {
-            Console.error(error.description)
-            Foundation.exit(1)
-        } catch let error as RuleError {
-            Console.error(error.message)
-            Foundation.exit(1)
         } catch {
-            exit(withError: error)
+            // opcat's own errors already read as one line naming the file, node or model.
+            let ours: [any Error.Type] = [CLIError.self, ModelFormatError.self, CountError.self, AnalysisError.self,
+                                          CatalogError.self, RuleError.self]
+            guard ours.contains(where: { type(of: error) == $0 }) else { exit(withError: error) }
+            Console.error("\(error)")
+            Foundation.exit(1)
         }
     }
 }

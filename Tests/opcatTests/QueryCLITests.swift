@@ -77,12 +77,7 @@ struct QueryCLITests {
         #expect(text.contains("(log scale)"))
     }
 
-    struct Failure: Sendable, CustomTestStringConvertible {
-        var arguments: [String]
-        var status: Int32
-        var mentions: [String]
-        var testDescription: String { "opcat " + arguments.joined(separator: " ") }
-    }
+    typealias Failure = CLITests.Failure
 
     static let failures: [Failure] = [
         Failure(arguments: ["layers", "resnet50"], status: 1, mentions: ["no model 'resnet50'", "did you mean resnet50_v1, resnet50_v2"]),

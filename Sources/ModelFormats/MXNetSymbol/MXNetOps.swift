@@ -42,26 +42,9 @@ public enum MXNetOps {
             add(names, (rule, types))
         }
 
-        add(["Convolution"], produces: ["Convolution"]) { a in
-            try checkChannelFirst(a)
-            var out: Attributes = [
-                "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
-                "groups": .int(try a.int("num_group", default: 1)),
-            ]
-            if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
-            if a.has("dilate") { out["dilation"] = .ints(try a.ints("dilate")) }
-            if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
-            return ("Convolution", out)
-        }
+        add(["Convolution"], produces: ["Convolution"]) { a in ("Convolution", try convolutionAttributes(a)) }
         add(["Deconvolution"], produces: ["ConvTranspose"]) { a in
-            try checkChannelFirst(a)
-            var out: Attributes = [
-                "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
-                "groups": .int(try a.int("num_group", default: 1)),
-            ]
-            if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
-            if a.has("dilate") { out["dilation"] = .ints(try a.ints("dilate")) }
-            if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
+            var out = try convolutionAttributes(a)
             if a.has("adj") { out["outputPadding"] = .ints(try a.ints("adj")) }
             if a.has("target_shape") { out["outputShape"] = .ints(try a.ints("target_shape")) }
             return ("ConvTranspose", out)
@@ -285,6 +268,19 @@ public enum MXNetOps {
         }
         return (t, p)
     }()
+
+    /// The attributes Convolution and Deconvolution share.
+    static func convolutionAttributes(_ a: MXNetAttributes) throws -> Attributes {
+        try checkChannelFirst(a)
+        var out: Attributes = [
+            "kernel": .ints(try a.ints("kernel")), "channels": .int(try a.int("num_filter")),
+            "groups": .int(try a.int("num_group", default: 1)),
+        ]
+        if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
+        if a.has("dilate") { out["dilation"] = .ints(try a.ints("dilate")) }
+        if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
+        return out
+    }
 
     static func checkChannelFirst(_ a: MXNetAttributes) throws {
         let layout = a.string("layout", default: "")
