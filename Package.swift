@@ -13,13 +13,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The counter: graph IR, shape inference, the op registry and its formulas, reports.
         // No file formats and no I/O.
         .target(name: "OpCount"),
         // Readers that translate model files (MXNet symbol JSON, zoo manifests) into the IR.
-        .target(name: "ModelFormats", dependencies: ["OpCount"]),
+        // ONNX/onnx.pb.swift is generated once from onnx 1.22.0's onnx.proto (tools/generate_onnx_proto.sh).
+        .target(name: "ModelFormats", dependencies: ["OpCount", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The one owner of SQLite: schema (migrations/*.sql, embedded at build time), ingest, queries.
         .target(
             name: "Catalog",

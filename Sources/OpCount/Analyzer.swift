@@ -98,7 +98,7 @@ private struct Run {
         for index in order {
             guard let operation = graph.nodes[index].operation else { continue }
             let definition = registry[operation.type]
-            for (position, ref) in graph.nodes[index].inputs.enumerated() {
+            for (position, ref) in graph.nodes[index].inputs.enumerated() where !ref.isAbsent {
                 guard graph.nodes[ref.node].variable != nil, firstConsumer[ref.node] == nil else { continue }
                 firstConsumer[ref.node] = index
                 roles[ref.node] = definition?.role(at: position)?.variableRole
@@ -112,7 +112,7 @@ private struct Run {
         var pending = [Int](repeating: 0, count: count)
         var consumers = [[Int]](repeating: [], count: count)
         for (index, node) in graph.nodes.enumerated() {
-            for (position, ref) in node.inputs.enumerated() {
+            for (position, ref) in node.inputs.enumerated() where !ref.isAbsent {
                 guard ref.node >= 0, ref.node < count else {
                     throw AnalysisError.graph("node '\(node.name)': input \(position) refers to node \(ref.node), but the graph has \(count) nodes")
                 }
@@ -180,7 +180,8 @@ private struct Run {
             guard let variable = graph.nodes[index].variable, tensors[index] == nil,
                   let shape = variable.completeShape else { continue }
             try checkDimensions(shape, what: "declared shape of '\(graph.nodes[index].name)'")
-            tensors[index] = [TensorInfo(shape: shape, dataType: variable.dataType ?? .float32, values: variable.values)]
+            tensors[index] = [TensorInfo(shape: shape, dataType: variable.dataType ?? .float32, values: variable.values,
+                                         realValues: variable.realValues)]
         }
     }
 
@@ -250,7 +251,7 @@ private struct Run {
     }
 
     func tensor(_ ref: TensorRef) -> TensorInfo? {
-        guard let outputs = tensors[ref.node], ref.output < outputs.count else { return nil }
+        guard !ref.isAbsent, let outputs = tensors[ref.node], ref.output < outputs.count else { return nil }
         return outputs[ref.output]
     }
 
@@ -260,9 +261,16 @@ private struct Run {
             throw RuleError("expects at least \(definition.requiredInputs) inputs, has \(node.inputs.count)")
         }
         var known: [TensorInfo?] = []
+        var absent = Set<Int>()
         for (position, ref) in node.inputs.enumerated() {
             guard let role = definition.role(at: position) else {
                 throw RuleError("expects at most \(definition.inputs.count) inputs, has \(node.inputs.count)")
+            }
+            if ref.isAbsent {
+                guard !role.isRequired else { throw RuleError("input \(position) is required but left out") }
+                absent.insert(position)
+                known.append(nil)
+                continue
             }
             let info = tensor(ref)
             if info == nil, role.isActivation || graph.nodes[ref.node].variable == nil {
@@ -276,7 +284,7 @@ private struct Run {
             }
             known.append(info)
         }
-        let result = try definition.shape(ShapeQuery(inputs: known, attributes: operation.attributes))
+        let result = try definition.shape(ShapeQuery(inputs: known, attributes: operation.attributes, absent: absent))
         for output in result.outputs {
             if let bad = output.shape.first(where: { $0 < 0 }) {
                 throw RuleError("inferred a negative dimension \(bad) in \(formatShape(output.shape))")
@@ -286,7 +294,8 @@ private struct Run {
             }
         }
         // Derived input shapes: check them against what is known or declared, then record them.
-        for (position, shape) in result.inputShapes.sorted(by: { $0.key < $1.key }) where position < node.inputs.count {
+        for (position, shape) in result.inputShapes.sorted(by: { $0.key < $1.key })
+        where position < node.inputs.count && !absent.contains(position) {
             let ref = node.inputs[position]
             let producer = graph.nodes[ref.node]
             if let existing = known[position] {
@@ -307,16 +316,20 @@ private struct Run {
         }
         var inputs: [TensorInfo] = []
         for (position, info) in known.enumerated() {
+            if absent.contains(position) {
+                inputs.append(TensorInfo(shape: [0]))
+                continue
+            }
             guard let info else {
                 throw RuleError("cannot infer the shape of input \(position) ('\(graph.nodes[node.inputs[position].node].name)'); declare it in the file")
             }
             inputs.append(info)
         }
         tensors[index] = result.outputs
-        layer.inputShapes = inputs.map(\.shape)
+        layer.inputShapes = inputs.enumerated().map { absent.contains($0.offset) ? nil : $0.element.shape }
         layer.outputShapes = result.outputs.map(\.shape)
 
-        let query = CostQuery(inputs: inputs, outputs: result.outputs, attributes: operation.attributes)
+        let query = CostQuery(inputs: inputs, outputs: result.outputs, attributes: operation.attributes, absent: absent)
         switch definition.cost {
         case .formula(_, let rule):
             try layer.counts.add(try rule(query))
@@ -414,7 +427,7 @@ private struct Run {
             shapeOf: { tensors[$0]?.first?.shape },
             activationInputs: { node in
                 graph.nodes[node].inputs.map(\.node).filter { producer in
-                    graph.nodes[producer].operation != nil || roles[producer] == .input
+                    producer >= 0 && (graph.nodes[producer].operation != nil || roles[producer] == .input)
                 }
             })
         return index.map { graph.nodes[$0].name }
@@ -427,7 +440,7 @@ private struct Run {
         var seen: Set<Int> = [end]
         var stack = [end]
         while let index = stack.popLast() {
-            for ref in graph.nodes[index].inputs where seen.insert(ref.node).inserted {
+            for ref in graph.nodes[index].inputs where !ref.isAbsent && seen.insert(ref.node).inserted {
                 stack.append(ref.node)
             }
         }

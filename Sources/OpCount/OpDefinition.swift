@@ -106,11 +106,17 @@ public enum InputRole: Sendable, Hashable {
 public struct ShapeQuery: Sendable {
     public let inputs: [TensorInfo?]
     public let attributes: Attributes
+    /// Positions of optional inputs the file leaves out.
+    public let absent: Set<Int>
 
-    public init(inputs: [TensorInfo?], attributes: Attributes) {
+    public init(inputs: [TensorInfo?], attributes: Attributes, absent: Set<Int> = []) {
         self.inputs = inputs
         self.attributes = attributes
+        self.absent = absent
     }
+
+    /// Whether input `i` exists (it may still need a derived shape).
+    public func isPresent(_ i: Int) -> Bool { i < inputs.count && !absent.contains(i) }
 
     /// Input `i`, which must have a known shape.
     public func input(_ i: Int) throws -> TensorInfo {
@@ -121,7 +127,7 @@ public struct ShapeQuery: Sendable {
     }
 
     /// Input `i` if the node has it and its shape is known.
-    public func optionalInput(_ i: Int) -> TensorInfo? { i < inputs.count ? inputs[i] : nil }
+    public func optionalInput(_ i: Int) -> TensorInfo? { isPresent(i) ? inputs[i] : nil }
 
     public var count: Int { inputs.count }
 }
@@ -148,15 +154,20 @@ public struct ShapeResult: Sendable {
 
 /// What a cost rule sees: every input and output with its final shape, and the attributes.
 public struct CostQuery: Sendable {
+    /// Every input; an absent optional input appears as an empty 1-D tensor.
     public let inputs: [TensorInfo]
     public let outputs: [TensorInfo]
     public let attributes: Attributes
+    public let absent: Set<Int>
 
-    public init(inputs: [TensorInfo], outputs: [TensorInfo], attributes: Attributes) {
+    public init(inputs: [TensorInfo], outputs: [TensorInfo], attributes: Attributes, absent: Set<Int> = []) {
         self.inputs = inputs
         self.outputs = outputs
         self.attributes = attributes
+        self.absent = absent
     }
+
+    public func isPresent(_ i: Int) -> Bool { i < inputs.count && !absent.contains(i) }
 
     public func input(_ i: Int) throws -> TensorInfo {
         guard i < inputs.count else { throw RuleError("missing input \(i)") }
@@ -249,11 +260,14 @@ public struct Example: Sendable {
     public let mxop: MxopCost?
     /// The arithmetic behind the expected figures, for the reader.
     public let arithmetic: String
+    /// Known values of integer inputs (shape vectors), by position.
+    public let values: [Int: [Int]]
 
-    public init(_ title: String, inputs: [[Int]?], attributes: Attributes = [:], outputs: [[Int]],
-                derived: [Int: [Int]] = [:], cost: OpCost? = nil, mxop: MxopCost? = nil,
+    public init(_ title: String, inputs: [[Int]?], values: [Int: [Int]] = [:], attributes: Attributes = [:],
+                outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil, mxop: MxopCost? = nil,
                 arithmetic: String = "") {
         self.title = title
+        self.values = values
         self.inputs = inputs
         self.attributes = attributes
         self.outputs = outputs

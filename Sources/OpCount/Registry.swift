@@ -34,5 +34,6 @@ public struct Registry: Sendable {
     public static let standard = Registry(
         ConvolutionOps.definitions + LinearOps.definitions + NormalizationOps.definitions
             + ElementwiseOps.definitions + PoolingOps.definitions + SoftmaxOps.definitions
-            + ReductionOps.definitions + ResizeOps.definitions + ShapeOps.definitions)
+            + ReductionOps.definitions + ResizeOps.definitions + ShapeOps.definitions + TensorOps.definitions
+            + AttentionOps.definitions)
 }

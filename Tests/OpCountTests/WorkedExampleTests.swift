@@ -30,13 +30,16 @@ struct WorkedExampleTests {
     @Test("shapes, derived parameters and counts", arguments: cases)
     func example(_ c: Case) throws {
         let e = c.example
-        let query = ShapeQuery(inputs: e.inputs.map { $0.map { TensorInfo(shape: $0) } }, attributes: e.attributes)
+        let given = e.inputs.enumerated().map { i, shape in
+            shape.map { TensorInfo(shape: $0, dataType: e.values[i] == nil ? .float32 : .int64, values: e.values[i]) }
+        }
+        let query = ShapeQuery(inputs: given, attributes: e.attributes)
         let result = try c.definition.shape(query)
         #expect(result.outputs.map(\.shape) == e.outputs)
         for (position, shape) in e.derived {
             #expect(result.inputShapes[position] == shape, "derived shape of input \(position)")
         }
-        let inputs = e.inputs.enumerated().map { i, s in TensorInfo(shape: s ?? result.inputShapes[i] ?? []) }
+        let inputs = e.inputs.enumerated().map { i, s in given[i] ?? TensorInfo(shape: result.inputShapes[i] ?? []) }
         let costQuery = CostQuery(inputs: inputs, outputs: result.outputs, attributes: e.attributes)
         switch c.definition.cost {
         case .formula(_, let rule): #expect(try rule(costQuery) == e.cost, "\(e.arithmetic)")

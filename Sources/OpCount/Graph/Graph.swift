@@ -16,7 +16,8 @@ public struct Graph: Sendable {
     public func index(named name: String) -> Int? { nodes.firstIndex { $0.name == name } }
 }
 
-/// One output of one node.
+/// One output of one node, or ``absent``: an optional input the file leaves out (ONNX's
+/// empty input name), which keeps the positions of the inputs after it.
 public struct TensorRef: Sendable, Hashable {
     public var node: Int
     public var output: Int
@@ -24,6 +25,9 @@ public struct TensorRef: Sendable, Hashable {
         self.node = node
         self.output = output
     }
+
+    public static let absent = TensorRef(node: -1, output: 0)
+    public var isAbsent: Bool { node == -1 }
 }
 
 public struct Node: Sendable {
@@ -75,13 +79,16 @@ public struct Variable: Sendable, Hashable {
     public var role: VariableRole?
     /// Values of a small integer constant, when the file carries them.
     public var values: [Int]?
+    /// Values of a small floating-point constant (e.g. Resize scales), when the file carries them.
+    public var realValues: [Double]?
 
     public init(declaredShape: [Int?]? = nil, dataType: DataType? = nil, role: VariableRole? = nil,
-                values: [Int]? = nil) {
+                values: [Int]? = nil, realValues: [Double]? = nil) {
         self.declaredShape = declaredShape
         self.dataType = dataType
         self.role = role
         self.values = values
+        self.realValues = realValues
     }
 
     /// The declared shape when every dimension is known.

@@ -6,12 +6,21 @@ public struct TensorInfo: Sendable, Hashable {
     public var dataType: DataType
     /// Element values of a small integer tensor, when known at analysis time.
     public var values: [Int]?
+    /// Element values of a small floating-point tensor (scales, range bounds), when known.
+    public var realValues: [Double]?
 
-    public init(shape: [Int], dataType: DataType = .float32, values: [Int]? = nil) {
+    /// Tensors larger than this do not carry values through the analysis.
+    public static let valueLimit = 4096
+
+    public init(shape: [Int], dataType: DataType = .float32, values: [Int]? = nil, realValues: [Double]? = nil) {
         self.shape = shape
         self.dataType = dataType
         self.values = values
+        self.realValues = realValues
     }
+
+    /// Values as numbers, whichever kind is known.
+    public var numbers: [Double]? { realValues ?? values?.map(Double.init) }
 
     public var rank: Int { shape.count }
 

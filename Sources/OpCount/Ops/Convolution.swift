@@ -82,21 +82,21 @@ enum ConvolutionOps {
                 spatial.append((padded - g.dilatedKernel(d)) / g.stride[d] + 1)
             }
             var derived: [Int: [Int]] = [1: [channels, cin / g.groups] + g.kernel]
-            if q.count > 2 { derived[2] = [channels] }
+            if q.isPresent(2) { derived[2] = [channels] }
             return ShapeResult(shape: [x.shape[0], channels] + spatial, dataType: x.dataType, inputShapes: derived)
         },
         cost: .formula(
             "MACs = output elements × (input channels / groups) × kernel elements; adds = output × (that − 1), + output with a bias",
             { q in
                 let (out, k) = try reduction(q)
-                let bias: Exact = q.inputs.count > 2 ? out : 0
+                let bias: Exact = q.isPresent(2) ? out : 0
                 return try OpCost(macs: out * k, muls: out * k, adds: out * (k - 1) + bias)
             }),
         mxop: .init("Conv2D hook (1-D/3-D count 0): muls = MACs, adds = output × (K − 1 + bias)") { q in
             // mxop hooks Gluon's Conv2D only: 1-D and 3-D convolutions count nothing there.
             guard q.inputs[0].rank == 4 else { return .zero }
             let (out, k) = try reduction(q)
-            let bias: Exact = q.inputs.count > 2 ? 1 : 0
+            let bias: Exact = q.isPresent(2) ? 1 : 0
             return try MxopCost(muls: out * k, adds: out * (k - 1 + bias))
         },
         examples: [
@@ -188,7 +188,7 @@ enum ConvolutionOps {
                 spatial.append(size)
             }
             var derived: [Int: [Int]] = [1: [cin, channels / g.groups] + g.kernel]
-            if q.count > 2 { derived[2] = [channels] }
+            if q.isPresent(2) { derived[2] = [channels] }
             return ShapeResult(shape: [x.shape[0], channels] + spatial, dataType: x.dataType, inputShapes: derived)
         },
         cost: .formula(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Element-wise ops: activations and math functions of one tensor, arithmetic with a scalar,
 /// broadcast arithmetic of two tensors, and sums of many.
 ///
@@ -6,16 +8,37 @@
 enum ElementwiseOps {
     static let definitions: [OpDefinition] = unary + scalar + binary + [addN, pRelu]
 
+    /// Values of an element-wise result when every operand's values are known: computed in
+    /// floating point, truncated toward zero for integer outputs.
+    static func evaluate(_ operands: [TensorInfo], out: [Int], type: DataType, _ f: ([Double]) -> Double) -> TensorInfo {
+        var result = TensorInfo(shape: out, dataType: type)
+        let numbers = operands.map(\.numbers)
+        guard numbers.allSatisfy({ $0 != nil }) else { return result }
+        let operandValues = zip(operands, numbers).map { (shape: $0.shape, values: $1!) }
+        guard let values = Values.broadcast(operandValues, to: out, f) else { return result }
+        if type.isFloatingPoint {
+            result.realValues = values
+        } else if values.allSatisfy({ $0.isFinite && $0.magnitude < 9e18 }) {
+            result.values = values.map { Int($0.rounded(.towardZero)) }
+        }
+        return result
+    }
+
     // MARK: Factories
 
-    /// An op of one tensor whose output has the input's shape.
-    static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement) -> OpDefinition {
+    /// An op of one tensor whose output has the input's shape; `value` computes known values.
+    static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement,
+                        value: (@Sendable (Double) -> Double)? = nil) -> OpDefinition {
         OpDefinition(
             type, "element-wise \(formula)", inputs: [.data],
             shape: { q in
                 // `withMask`: a second output of the same shape (MXNet rrelu's mask).
                 let x = try q.input(0)
-                return ShapeResult(outputs: try q.attributes.bool("withMask", default: false) ? [x, x] : [x])
+                let outputType = try q.attributes.string("outputType", default: x.dataType.rawValue)
+                guard let type = DataType(rawValue: outputType) else { throw RuleError("unknown data type '\(outputType)'") }
+                var y = TensorInfo(shape: x.shape, dataType: type)
+                if let value { y = evaluate([x], out: x.shape, type: type) { value($0[0]) } }
+                return ShapeResult(outputs: try q.attributes.bool("withMask", default: false) ? [y, y] : [y])
             },
             cost: .formula("\(cost) per element: \(formula)", { q in
                 try OpCost(elements: q.outputElements, cost)
@@ -48,18 +71,18 @@ enum ElementwiseOps {
         unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2)),
         unaryOp("Exp", "e^x", PerElement(exps: 1)),
         unaryOp("Log", "log(x)", PerElement(exps: 1)),
-        unaryOp("Sqrt", "√x", PerElement(exps: 1)),
+        unaryOp("Sqrt", "√x", PerElement(exps: 1), value: { $0.squareRoot() }),
         unaryOp("Rsqrt", "1/√x", PerElement(divs: 1, exps: 1)),
         unaryOp("Square", "x·x", PerElement(muls: 1)),
-        unaryOp("Abs", "|x|", PerElement(cmps: 1)),
-        unaryOp("Neg", "−x", PerElement(muls: 1)),
+        unaryOp("Abs", "|x|", PerElement(cmps: 1), value: { abs($0) }),
+        unaryOp("Neg", "−x", PerElement(muls: 1), value: { -$0 }),
         unaryOp("Reciprocal", "1/x", PerElement(divs: 1)),
         unaryOp("Erf", "erf(x)", PerElement(exps: 1)),
-        unaryOp("Sign", "sign(x)", PerElement(cmps: 1)),
-        unaryOp("Floor", "floor(x)", PerElement(cmps: 1)),
-        unaryOp("Ceil", "ceil(x)", PerElement(cmps: 1)),
+        unaryOp("Sign", "sign(x)", PerElement(cmps: 1), value: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
+        unaryOp("Floor", "floor(x)", PerElement(cmps: 1), value: { $0.rounded(.down) }),
+        unaryOp("Ceil", "ceil(x)", PerElement(cmps: 1), value: { $0.rounded(.up) }),
         unaryOp("Round", "round(x)", PerElement(cmps: 1)),
-        unaryOp("Not", "logical not", PerElement(cmps: 1)),
+        unaryOp("Not", "logical not", PerElement(cmps: 1), value: { $0 == 0 ? 1 : 0 }),
     ]
 
     // MARK: Arithmetic with a scalar
@@ -77,34 +100,67 @@ enum ElementwiseOps {
 
     // MARK: Two tensors
 
-    /// `a ∘ b` with NumPy broadcasting, or equal shapes when the attribute `broadcast` is false
-    /// (MXNet's `elemwise_*`).
-    static func binaryOp(_ type: String, _ formula: String, _ cost: PerElement) -> OpDefinition {
+    /// `a ∘ b ∘ …` over two or more operands with NumPy broadcasting, or equal shapes when the
+    /// attribute `broadcast` is false (MXNet's `elemwise_*`). n operands cost n − 1 steps per
+    /// output element; `value` computes known values (shape arithmetic). `outputType` overrides
+    /// the result's element type (ONNX comparisons give bool).
+    static func binaryOp(_ type: String, _ formula: String, _ cost: PerElement, final: PerElement = PerElement(),
+                         value: (@Sendable (Attributes) throws -> ((Double, Double) -> Double)?)? = nil) -> OpDefinition {
         OpDefinition(
-            type, "element-wise \(formula) with broadcasting", inputs: [.data, .data],
+            type, "element-wise \(formula) with broadcasting", inputs: [.data, .variadic],
             shape: { q in
-                let (a, b) = (try q.input(0), try q.input(1))
-                if try !q.attributes.bool("broadcast", default: true), a.shape != b.shape {
-                    throw RuleError("operand shapes differ: \(formatShape(a.shape)) and \(formatShape(b.shape))")
+                let operands = try (0..<q.count).map { try q.input($0) }
+                var shape = operands[0].shape
+                for other in operands.dropFirst() {
+                    if try !q.attributes.bool("broadcast", default: true), other.shape != shape {
+                        throw RuleError("operand shapes differ: \(formatShape(shape)) and \(formatShape(other.shape))")
+                    }
+                    shape = try ShapeMath.broadcast(shape, other.shape)
                 }
-                return ShapeResult(shape: try ShapeMath.broadcast(a.shape, b.shape), dataType: a.dataType)
+                let name = try q.attributes.string("outputType", default: operands[0].dataType.rawValue)
+                guard let outputType = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
+                if let value, let f = try value(q.attributes) {
+                    return ShapeResult(output: evaluate(operands, out: shape, type: outputType) { $0.dropFirst().reduce($0[0], f) })
+                }
+                return ShapeResult(shape: shape, dataType: outputType)
             },
-            cost: .formula("\(cost) per output element: \(formula)", { q in
-                try OpCost(elements: q.outputElements, cost)
+            cost: .formula("\(cost) per output element and extra operand\(final == PerElement() ? "" : ", then \(final)"): \(formula)", { q in
+                let steps = try OpCost(elements: q.outputElements * (q.inputs.count - 1), cost)
+                let last = try OpCost(elements: q.outputElements, final)
+                return try OpCost(muls: Exact(steps.muls) + last.muls, adds: Exact(steps.adds) + last.adds,
+                                  divs: Exact(steps.divs) + last.divs, exps: Exact(steps.exps) + last.exps,
+                                  cmps: Exact(steps.cmps) + last.cmps)
             }),
-            examples: [example(cost, inputs: [[2, 3], [1, 3]])])
+            examples: [example(PerElement(muls: cost.muls + final.muls, adds: cost.adds + final.adds, divs: cost.divs + final.divs,
+                                          exps: cost.exps + final.exps, cmps: cost.cmps + final.cmps),
+                               inputs: [[2, 3], [1, 3]])])
     }
 
+    /// The comparison an attribute `comparison` names, as a 1/0 function.
+    static let comparisons: [String: @Sendable (Double, Double) -> Double] = [
+        "equal": { $0 == $1 ? 1 : 0 }, "not_equal": { $0 != $1 ? 1 : 0 }, "greater": { $0 > $1 ? 1 : 0 },
+        "greater_equal": { $0 >= $1 ? 1 : 0 }, "less": { $0 < $1 ? 1 : 0 }, "less_equal": { $0 <= $1 ? 1 : 0 },
+        "and": { $0 != 0 && $1 != 0 ? 1 : 0 }, "or": { $0 != 0 || $1 != 0 ? 1 : 0 }, "xor": { ($0 != 0) != ($1 != 0) ? 1 : 0 },
+    ]
+
     static let binary: [OpDefinition] = [
-        binaryOp("Add", "a + b", PerElement(adds: 1)),
-        binaryOp("Sub", "a − b", PerElement(adds: 1)),
-        binaryOp("Mul", "a · b", PerElement(muls: 1)),
-        binaryOp("Div", "a / b", PerElement(divs: 1)),
-        binaryOp("Pow", "a^b", PerElement(exps: 1)),
-        binaryOp("Max", "max(a, b)", PerElement(cmps: 1)),
-        binaryOp("Min", "min(a, b)", PerElement(cmps: 1)),
-        binaryOp("Compare", "a = b, a > b, … (1 or 0)", PerElement(cmps: 1)),
-        binaryOp("Logical", "a and b, a or b, …", PerElement(cmps: 1)),
+        binaryOp("Add", "a + b", PerElement(adds: 1), value: { _ in { $0 + $1 } }),
+        binaryOp("Sub", "a − b", PerElement(adds: 1), value: { _ in { $0 - $1 } }),
+        binaryOp("Mul", "a · b", PerElement(muls: 1), value: { _ in { $0 * $1 } }),
+        binaryOp("Div", "a / b", PerElement(divs: 1), value: { a in
+            // Integer division truncates toward zero (the result type decides).
+            { $1 == 0 ? .nan : $0 / $1 }
+        }),
+        binaryOp("Pow", "a^b", PerElement(exps: 1), value: { _ in { Foundation.pow($0, $1) } }),
+        binaryOp("Max", "max(a, b, …)", PerElement(cmps: 1), value: { _ in { Swift.max($0, $1) } }),
+        binaryOp("Min", "min(a, b, …)", PerElement(cmps: 1), value: { _ in { Swift.min($0, $1) } }),
+        binaryOp("Mean", "(a + b + …) / n", PerElement(adds: 1), final: PerElement(divs: 1)),
+        binaryOp("Compare", "a = b, a > b, … (1 or 0)", PerElement(cmps: 1), value: { a in
+            comparisons[try a.string("comparison", default: "")]
+        }),
+        binaryOp("Logical", "a and b, a or b, …", PerElement(cmps: 1), value: { a in
+            comparisons[try a.string("comparison", default: "")]
+        }),
     ]
 
     static let addN = OpDefinition(

@@ -7,7 +7,77 @@
 /// `Dot` is MXNet's `dot`: the last axis of the first operand against the first of the second,
 /// where transposing an operand reverses all its axes.
 enum LinearOps {
-    static let definitions: [OpDefinition] = [fullyConnected, matMul, dot]
+    static let definitions: [OpDefinition] = [fullyConnected, matMul, dot, gemm, einsum]
+
+    /// ONNX Gemm: `alpha · A′B′ + beta · C` with A′, B′ optionally transposed and C broadcast.
+    static let gemm = OpDefinition(
+        "Gemm", "general matrix product: alpha·A·B + beta·C",
+        inputs: [.data, .parameter, .optionalParameter],
+        shape: { q in
+            let a = try q.input(0)
+            guard a.rank == 2 else { throw RuleError("A must be 2-D, got \(formatShape(a.shape))") }
+            let ta = try q.attributes.bool("transposeA", default: false), tb = try q.attributes.bool("transposeB", default: false)
+            let (m, k) = ta ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+            guard let b = q.optionalInput(1) else { throw RuleError("B has no known shape") }
+            guard b.rank == 2 else { throw RuleError("B must be 2-D, got \(formatShape(b.shape))") }
+            let (k2, n) = tb ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+            guard k == k2 else { throw RuleError("inner dimensions differ: \(k) and \(k2)") }
+            if let c = q.optionalInput(2) {
+                guard try ShapeMath.broadcast([m, n], c.shape) == [m, n] else {
+                    throw RuleError("C of shape \(formatShape(c.shape)) does not broadcast to \(m)x\(n)")
+                }
+            }
+            return ShapeResult(shape: [m, n], dataType: a.dataType)
+        },
+        cost: .formula(
+            "MACs = M·N·K; adds = M·N·(K − 1), + M·N with C; muls + M·N for alpha ≠ 1 and for beta ≠ 1 with C",
+            { q in
+                let a = try q.input(0)
+                let k = try q.attributes.bool("transposeA", default: false) ? a.shape[0] : a.shape[1]
+                let out = q.outputElements
+                let withC = q.isPresent(2)
+                let alpha = try q.attributes.float("alpha", default: 1), beta = try q.attributes.float("beta", default: 1)
+                let extraMuls: Exact = (alpha != 1 ? out : 0) + (withC && beta != 1 ? out : 0)
+                return try OpCost(macs: out * k, muls: out * k + extraMuls, adds: out * (k - 1) + (withC ? out : 0))
+            }),
+        examples: [
+            Example("a classifier: B transposed, bias", inputs: [[2, 16], [10, 16], [10]], attributes: ["transposeB": .bool(true)],
+                    outputs: [[2, 10]], cost: .of(macs: 320, muls: 320, adds: 320),
+                    arithmetic: "M 2, N 10, K 16: MACs 320; adds 20·15 + 20"),
+            Example("alpha and beta", inputs: [[3, 4], [4, 5], [1, 5]], attributes: ["alpha": .float(0.5), "beta": .float(2)],
+                    outputs: [[3, 5]], cost: .of(macs: 60, muls: 90, adds: 60),
+                    arithmetic: "out 15 × K 4 = 60 MACs; muls + 15 (alpha) + 15 (beta); adds 15·3 + 15"),
+        ])
+
+    /// Einstein summation over one or more operands (`equation` like `bij,bjk->bik`). Every
+    /// combination of all index values costs one multiply per extra operand; the products are
+    /// summed into the output: MACs = muls = (operands − 1) × Π all index sizes,
+    /// adds = Π all index sizes − output elements.
+    static let einsum = OpDefinition(
+        "Einsum", "Einstein summation (contractions, batched products, transposes)",
+        inputs: [.data, .variadic],
+        shape: { q in
+            let operands = try (0..<q.count).map { try q.input($0) }
+            let (sizes, output) = try Einsum.parse(try q.attributes.string("equation"), operands.map(\.shape))
+            return ShapeResult(shape: output.map { sizes[$0]! }, dataType: operands[0].dataType)
+        },
+        cost: .formula("MACs = (operands − 1) × Π index sizes; adds = Π index sizes − output", { q in
+            let (sizes, _) = try Einsum.parse(try q.attributes.string("equation"), q.inputs.map(\.shape))
+            let all = sizes.values.exactProduct
+            let products = all * (q.inputs.count - 1)
+            return try OpCost(macs: products, muls: products, adds: all - q.outputElements)
+        }),
+        examples: [
+            Example("batched matrix product", inputs: [[2, 3, 4], [2, 4, 5]], attributes: ["equation": .string("bij,bjk->bik")],
+                    outputs: [[2, 3, 5]], cost: .of(macs: 120, muls: 120, adds: 90),
+                    arithmetic: "b2 i3 j4 k5: 120 products; adds 120 − 30"),
+            Example("attention scores with ellipsis", inputs: [[1, 2, 3, 8], [1, 2, 5, 8]], attributes: ["equation": .string("...qd,...kd->...qk")],
+                    outputs: [[1, 2, 3, 5]], cost: .of(macs: 240, muls: 240, adds: 210),
+                    arithmetic: "2·3·5·8 = 240; adds 240 − 30"),
+            Example("implicit output: transpose", inputs: [[2, 3]], attributes: ["equation": .string("ji")],
+                    outputs: [[3, 2]], cost: .of(),
+                    arithmetic: "one operand, nothing summed"),
+        ])
 
     static let fullyConnected = OpDefinition(
         "FullyConnected", "dense layer: y = x·Wᵀ + b",
@@ -30,7 +100,7 @@ enum LinearOps {
                 out = Array(x.shape.dropLast()) + [units]
             }
             var derived: [Int: [Int]] = [1: [units, features]]
-            if q.count > 2 { derived[2] = [units] }
+            if q.isPresent(2) { derived[2] = [units] }
             return ShapeResult(shape: out, dataType: x.dataType, inputShapes: derived)
         },
         cost: .formula(
@@ -38,7 +108,7 @@ enum LinearOps {
             { q in
                 let out = q.outputElements
                 let features = try q.input(1).shape[1]
-                let bias: Exact = q.inputs.count > 2 ? out : 0
+                let bias: Exact = q.isPresent(2) ? out : 0
                 return try OpCost(macs: out * features, muls: out * features, adds: out * (features - 1) + bias)
             }),
         mxop: .init("Dense hook with its off-by-one: n = prod(input[1:]) − 1; muls = output × n, adds = output × (n − 1)") { q in

@@ -84,7 +84,7 @@ enum NormalizationOps {
             let normalized = try q.attributes.bool("throughLast", default: false)
                 ? Array(x.shape[axis...]) : [x.shape[axis]]
             var derived: [Int: [Int]] = [1: normalized]
-            if q.count > 2 { derived[2] = normalized }
+            if q.isPresent(2) { derived[2] = normalized }
             var outputs = [x]
             if try q.attributes.bool("outputMeanVar", default: false) {
                 var stat = x.shape
@@ -99,7 +99,7 @@ enum NormalizationOps {
                 let x = try q.input(0)
                 let normalized = try q.input(1).elementCount
                 let groups = try Exact(x.elementCount.get("elements") / max(1, normalized.get("elements")))
-                return try statisticsCost(elements: x.elementCount, groups: groups, scale: true, shift: q.inputs.count > 2)
+                return try statisticsCost(elements: x.elementCount, groups: groups, scale: true, shift: q.isPresent(2))
             }),
         examples: [
             Example(

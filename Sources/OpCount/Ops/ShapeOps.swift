@@ -14,8 +14,8 @@ enum ShapeOps {
             let axis = try q.attributes.int("axis", default: 1)
             let a = axis < 0 ? axis + x.rank : axis
             guard a >= 0, a <= x.rank else { throw RuleError("flatten axis \(axis) is out of range for rank \(x.rank)") }
-            return ShapeResult(shape: [try ShapeMath.product(x.shape[..<a], "rows"), try ShapeMath.product(x.shape[a...], "columns")],
-                               dataType: x.dataType)
+            let shape = [try ShapeMath.product(x.shape[..<a], "rows"), try ShapeMath.product(x.shape[a...], "columns")]
+            return ShapeResult(output: Values.reshaped(x, to: shape))
         },
         cost: .zero(reason: "a view: no element changes"),
         examples: [Example("NCHW to N×CHW", inputs: [[2, 3, 4, 5]], outputs: [[2, 60]])])
@@ -39,7 +39,7 @@ enum ShapeOps {
             }
             let out = try reshaped(x.shape, target, reverse: q.attributes.bool("reverse", default: false),
                                    allowZero: q.attributes.bool("allowZero", default: false))
-            return ShapeResult(shape: out, dataType: x.dataType)
+            return ShapeResult(output: Values.reshaped(x, to: out))
         },
         cost: .zero(reason: "a view: no element changes"),
         examples: [
@@ -120,7 +120,11 @@ enum ShapeOps {
             guard order.count == x.rank, Set(order).count == x.rank else {
                 throw RuleError("permutation \(formatShape(perm)) does not fit rank \(x.rank)")
             }
-            return ShapeResult(shape: order.map { x.shape[$0] }, dataType: x.dataType)
+            let out = order.map { x.shape[$0] }
+            let strides = Values.strides(x.shape)
+            return ShapeResult(output: Values.map(x, shape: out) { index in
+                zip(order, index).reduce(0) { $0 + strides[$1.0] * $1.1 }
+            })
         },
         cost: .zero(reason: "a copy in another order: no arithmetic"),
         examples: [
@@ -154,7 +158,7 @@ enum ShapeOps {
             guard positions.count == axes.count else { throw RuleError("repeated axis in \(formatShape(axes))") }
             var source = x.shape.makeIterator()
             let shape = (0..<rank).map { positions.contains($0) ? 1 : source.next()! }
-            return ShapeResult(shape: shape, dataType: x.dataType, inputShapes: [:])
+            return ShapeResult(output: Values.reshaped(x, to: shape))
         },
         cost: .zero(reason: "a view: no element changes"),
         examples: [
@@ -174,7 +178,7 @@ enum ShapeOps {
             }
             var shape = x.shape.enumerated().filter { axes.isEmpty ? $0.element != 1 : !axes.contains($0.offset) }.map(\.element)
             if shape.isEmpty, try q.attributes.bool("keepOneDimension", default: false) { shape = [1] }
-            return ShapeResult(shape: shape, dataType: x.dataType)
+            return ShapeResult(output: Values.reshaped(x, to: shape))
         },
         cost: .zero(reason: "a view: no element changes"),
         examples: [
@@ -198,7 +202,26 @@ enum ShapeOps {
                 }
                 shape[axis] = try (Exact(shape[axis]) + other.shape[axis]).get("concatenated size")
             }
-            return ShapeResult(shape: shape, dataType: first.dataType)
+            var out = TensorInfo(shape: shape, dataType: first.dataType)
+            let parts = try (0..<q.count).map { try q.input($0) }
+            if Values.small(shape) {
+                // Which input, and where in it, each output element comes from.
+                var starts: [Int] = []
+                var running = 0
+                for part in parts { starts.append(running); running += part.shape[axis] }
+                func locate(_ index: [Int]) -> (Int, Int) {
+                    let k = parts.indices.first { starts[$0] <= index[axis] && index[axis] < starts[$0] + parts[$0].shape[axis] }!
+                    var local = index
+                    local[axis] -= starts[k]
+                    return (k, zip(local, Values.strides(parts[k].shape)).reduce(0) { $0 + $1.0 * $1.1 })
+                }
+                if parts.allSatisfy({ $0.values != nil }) {
+                    out.values = Values.indices(shape).map { let (k, o) = locate($0); return parts[k].values![o] }
+                } else if parts.allSatisfy({ $0.numbers != nil }) {
+                    out.realValues = Values.indices(shape).map { let (k, o) = locate($0); return parts[k].numbers![o] }
+                }
+            }
+            return ShapeResult(output: out)
         },
         cost: .zero(reason: "a copy: no arithmetic"),
         examples: [Example("channels", inputs: [[1, 2, 4, 4], [1, 3, 4, 4]], outputs: [[1, 5, 4, 4]])])
@@ -263,6 +286,7 @@ enum ShapeOps {
                 throw RuleError("slice bounds name more axes than the tensor has")
             }
             var shape = x.shape
+            var ranges: [(Int, Int, Int)] = []
             for (i, rawAxis) in axes.enumerated() {
                 let axis = try ShapeMath.axis(rawAxis, rank: x.rank)
                 let n = x.shape[axis]
@@ -284,8 +308,14 @@ enum ShapeOps {
                     throw RuleError("slice [\(begin):\(end):\(step)] of axis \(axis) (size \(n)) is empty")
                 }
                 shape[axis] = length
+                ranges.append((axis, begin, step))
             }
-            return ShapeResult(shape: shape, dataType: x.dataType)
+            let strides = Values.strides(x.shape)
+            return ShapeResult(output: Values.map(x, shape: shape) { index in
+                var source = index
+                for (axis, begin, step) in ranges { source[axis] = begin + index[axis] * step }
+                return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            })
         },
         cost: .zero(reason: "a view or strided copy: no arithmetic"),
         examples: [
@@ -324,10 +354,12 @@ enum ShapeOps {
 
     static let identity = OpDefinition(
         "Identity", "pass-through (Dropout at inference, identity, copy, BlockGrad)",
-        inputs: [.data],
+        inputs: [.data, .optionalData, .optionalData],
         shape: { q in
             let x = try q.input(0)
-            return ShapeResult(outputs: [x] + (try q.attributes.bool("withMask", default: false) ? [x] : []))
+            // Dropout's optional mask is boolean.
+            let mask = TensorInfo(shape: x.shape, dataType: .bool)
+            return ShapeResult(outputs: [x] + (try q.attributes.bool("withMask", default: false) ? [mask] : []))
         },
         cost: .zero(reason: "returns its input unchanged at inference"),
         examples: [Example("any tensor", inputs: [[2, 3]], outputs: [[2, 3]])])
@@ -339,7 +371,13 @@ enum ShapeOps {
             let x = try q.input(0)
             let name = try q.attributes.string("to", default: x.dataType.rawValue)
             guard let type = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
-            return ShapeResult(output: TensorInfo(shape: x.shape, dataType: type, values: x.values))
+            var out = TensorInfo(shape: x.shape, dataType: type)
+            if type.isFloatingPoint {
+                out.realValues = x.numbers
+            } else if let numbers = x.numbers, numbers.allSatisfy({ $0.magnitude < 9e18 }) {
+                out.values = type == .bool ? numbers.map { $0 != 0 ? 1 : 0 } : numbers.map { Int($0.rounded(.towardZero)) }
+            }
+            return ShapeResult(output: out)
         },
         cost: .zero(reason: "a type conversion: no arithmetic counted"),
         examples: [Example("to float16", inputs: [[4]], attributes: ["to": .string("float16")], outputs: [[4]])])

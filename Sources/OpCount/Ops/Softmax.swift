@@ -58,7 +58,7 @@ enum SoftmaxOps {
             let x = try q.input(0)
             let grouping = try grouping(q.attributes)
             var derived: [Int: [Int]] = [:]
-            if q.count > 1, q.optionalInput(1) == nil {
+            if q.isPresent(1), q.optionalInput(1) == nil {
                 // MXNet's label shapes: (N, spatial elements) per pixel, else the data without its last axis.
                 if grouping == "channel" {
                     derived[1] = [x.shape[0], try ShapeMath.product(x.shape.dropFirst(2), "label size")]
