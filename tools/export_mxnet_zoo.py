@@ -21,7 +21,9 @@ For every model of tools/mxnet_zoo.py (in the seed table's order) this script
    mxop's params, and the args/aux feeding the backbone ancestors equal mxop's
    backbone params (with the dropped blocks excluded). A mismatch is fatal.
 5. writes data/zoo/manifest.json, with the top-1/top-5 accuracies taken from
-   data/reference/seed_table.csv (run tools/extract_seed_table.py first).
+   data/reference/seed_table.csv (run tools/extract_seed_table.py first). Entries of
+   other formats already in the manifest (the ONNX models that
+   tools/export_torchvision_zoo.py adds) are kept unchanged, after the MXNet ones.
 
 Usage (with the venv from tools/setup_mxnet_venv.sh):
     .venv-mxnet/bin/python tools/export_mxnet_zoo.py
@@ -166,16 +168,21 @@ def main() -> int:
               f"backbone={info['backbone_params']}")
         entries.append(manifest_entry(model, info, seed[model.name]))
 
+    # Entries of other formats (the ONNX models of tools/export_torchvision_zoo.py) stay, after ours.
+    manifest_path = os.path.join(ZOO_DIR, "manifest.json")
+    if os.path.exists(manifest_path):
+        with open(manifest_path, encoding="utf-8") as f:
+            entries += [e for e in json.load(f)["models"] if e.get("format") != "mxnet-symbol"]
     manifest = {
         "format_version": 1,
         "generated_by": "tools/export_mxnet_zoo.py",
         "packages": {"mxnet": PINNED["mxnet"], "numpy": PINNED["numpy"]},
         "models": entries,
     }
-    with open(os.path.join(ZOO_DIR, "manifest.json"), "w", encoding="utf-8") as f:
+    with open(manifest_path, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")
-    print(f"wrote {len(entries)} symbol files and manifest.json to {os.path.relpath(ZOO_DIR)}",
+    print(f"wrote {len(MODELS)} symbol files and manifest.json to {os.path.relpath(ZOO_DIR)}",
           file=sys.stderr)
     return 0
 

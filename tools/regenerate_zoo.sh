@@ -6,11 +6,16 @@
 #   3. tools/export_mxnet_zoo.py   data/zoo/*-symbol.json + manifest.json (reads step 2's CSV)
 #   4. tools/mxop_reference.py     data/reference/mxop_zoo.csv
 #   5. tools/mxnet_op_fixtures.py  Tests/Fixtures/mxnet_ops/cases.json (MXNet's infer_shape on small graphs)
+#   6. tools/setup_torch_venv.sh   venv with torch==2.13.0 torchvision==0.28.0 onnx==1.23.2 (+ numpy, protobuf)
+#   7. tools/export_torchvision_zoo.py  data/zoo/<name>.onnx (9 torchvision models, weights stripped),
+#                                  their manifest.json entries (after the MXNet ones, which it keeps)
+#                                  and data/reference/torchvision_onnx.csv
 #
 # Usage: bash tools/regenerate_zoo.sh [SEED_FILE]
 #   SEED_FILE is passed to extract_seed_table.py (default ../shared/seed/000_95165ccf6b526930.txt
-#   relative to the repo root). OPCAT_MXNET_VENV / OPCAT_PYTHON are honoured as in
-#   setup_mxnet_venv.sh. Takes about 4 minutes on a CPU; downloads nothing but the packages.
+#   relative to the repo root). OPCAT_MXNET_VENV / OPCAT_TORCH_VENV / OPCAT_PYTHON are honoured as in
+#   setup_mxnet_venv.sh and setup_torch_venv.sh. Takes about 5 minutes on a CPU (plus about 2 to
+#   install the torch venv, a few GB, the first time); downloads nothing but the packages.
 set -euo pipefail
 
 tools="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,5 +28,9 @@ echo "regenerate_zoo: using $py" >&2
 "$py" "$tools/export_mxnet_zoo.py"
 "$py" "$tools/mxop_reference.py"
 "$py" "$tools/mxnet_op_fixtures.py"
+
+torch_py="$(bash "$tools/setup_torch_venv.sh")"
+echo "regenerate_zoo: using $torch_py" >&2
+"$torch_py" "$tools/export_torchvision_zoo.py"
 
 echo "regenerate_zoo: done; review with: git status --short data/ Tests/Fixtures/" >&2

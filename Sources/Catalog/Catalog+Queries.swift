@@ -75,7 +75,7 @@ public struct ProfileSummary: Sendable, Hashable {
 extension Catalog {
     /// One profile per model: at `input` (a shape like `1x3x320x320`, or a full key
     /// `data:1x3x320x320`) when given, else at the model's default input.
-    public func summaries(convention: String, input: String? = nil, family: String? = nil) throws -> [ProfileSummary] {
+    public func summaries(convention: String, input: String? = nil, family: String? = nil, format: String? = nil) throws -> [ProfileSummary] {
         try read { db in
             var sql = """
                 SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, p.*
@@ -88,10 +88,16 @@ extension Catalog {
             } else {
                 sql += " AND p.input_shape = m.default_input"
             }
+            var conditions: [String] = []
             if let family {
-                sql += " WHERE m.family = ? COLLATE NOCASE"
+                conditions.append("m.family = ? COLLATE NOCASE")
                 arguments.append(family)
             }
+            if let format {
+                conditions.append("m.format = ?")
+                arguments.append(format)
+            }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY m.id"
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             var metrics: [Int64: [String: Double]] = [:]

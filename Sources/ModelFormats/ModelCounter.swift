@@ -32,8 +32,7 @@ public enum ModelCounter {
             if let entry {
                 bindings = [InputBinding(name: entry.input.name, shape: entry.input.shape)]
             } else {
-                bindings = [InputBinding(shape: defaultInput)]
-                notices.append("no --input given; assuming \(formatShape(defaultInput))")
+                (bindings, notices) = try declaredInputs(graph, file: file)
             }
         }
         var analysis: Analysis
@@ -47,6 +46,31 @@ public enum ModelCounter {
         let name = entry?.name ?? Self.modelName(for: file)
         return CountedModel(name: name, file: file, format: format, analysis: analysis, sha256: SHA256.hex(data),
                             zooEntry: entry)
+    }
+
+    /// Inputs from the shapes the file declares (ONNX): a symbolic first dimension is taken as a
+    /// batch of 1, with a notice; any other unknown dimension needs `--input`. A file that declares
+    /// nothing (MXNet) gets 1×3×224×224, with a notice.
+    static func declaredInputs(_ graph: Graph, file: URL) throws -> ([InputBinding], [String]) {
+        let inputs = graph.nodes.filter { $0.variable?.role == .input }
+        guard !inputs.isEmpty, inputs.allSatisfy({ $0.variable?.declaredShape != nil }) else {
+            return ([InputBinding(shape: defaultInput)], ["no --input given; assuming \(formatShape(defaultInput))"])
+        }
+        var bindings: [InputBinding] = [], notices: [String] = []
+        for node in inputs {
+            var dims = node.variable!.declaredShape!
+            if dims.first == nil, dims.count > 1 {
+                dims[0] = 1
+                notices.append("input '\(node.name)' has a symbolic batch dimension; counting batch 1 (set it with --input \(node.name):SHAPE)")
+            }
+            guard dims.allSatisfy({ $0 != nil }) else {
+                let shown = dims.map { $0.map(String.init) ?? "?" }.joined(separator: "x")
+                throw CountError(file: file.relativePath, error: .input(
+                    "input '\(node.name)' has symbolic dimensions (\(shown)); give its shape with --input \(node.name):SHAPE"))
+            }
+            bindings.append(InputBinding(name: node.name, shape: dims.map { $0! }, dataType: node.variable?.dataType ?? .float32))
+        }
+        return (bindings, notices)
     }
 
     /// A model name from its file name: `resnet50_v1-symbol.json` → `resnet50_v1`.

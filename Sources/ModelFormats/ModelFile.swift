@@ -4,7 +4,7 @@ import OpCount
 /// Opens a model file in any supported format.
 public enum ModelFile {
     /// Formats opcat reads, by name.
-    public static let formats = [MXNetSymbolReader.formatName]
+    public static let formats = [MXNetSymbolReader.formatName, ONNXReader.formatName]
 
     /// Reads `url`, choosing the reader by content.
     public static func read(_ url: URL) throws -> (graph: Graph, format: String) {
@@ -14,7 +14,8 @@ public enum ModelFile {
     /// The bytes of `url`, or a ``ModelFormatError`` naming it.
     public static func contents(of url: URL) throws -> Data {
         do {
-            return try Data(contentsOf: url)
+            // Mapped: a large ONNX file is read through the page cache, never copied whole.
+            return try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw ModelFormatError.unreadable(file: url.relativePath, reason: (error as NSError).localizedDescription)
         }
@@ -29,6 +30,10 @@ public enum ModelFile {
         if data.isEmpty {
             throw ModelFormatError.malformed(file: url.relativePath, reason: "the file is empty")
         }
-        throw ModelFormatError.malformed(file: url.relativePath, reason: "not a model format opcat reads (supported: MXNet symbol JSON)")
+        if url.pathExtension.lowercased() == "onnx" || firstByte == 0x08 {
+            // An ONNX ModelProto starts with ir_version (field 1, varint): byte 0x08.
+            return (try ONNXReader.read(data, file: url.relativePath), ONNXReader.formatName)
+        }
+        throw ModelFormatError.malformed(file: url.relativePath, reason: "not a model format opcat reads (MXNet symbol JSON or ONNX)")
     }
 }

@@ -22,11 +22,17 @@ public struct InputBinding: Sendable, Hashable {
     public var name: String?
     public var shape: [Int]
     public var dataType: DataType
+    /// Known values of a small input (an integer shape vector, say), if any.
+    public var values: [Int]?
+    public var realValues: [Double]?
 
-    public init(name: String? = nil, shape: [Int], dataType: DataType = .float32) {
+    public init(name: String? = nil, shape: [Int], dataType: DataType = .float32, values: [Int]? = nil,
+                realValues: [Double]? = nil) {
         self.name = name
         self.shape = shape
         self.dataType = dataType
+        self.values = values
+        self.realValues = realValues
     }
 }
 
@@ -179,7 +185,7 @@ private struct Run {
         for index in order {
             guard let variable = graph.nodes[index].variable, tensors[index] == nil,
                   let shape = variable.completeShape else { continue }
-            try checkDimensions(shape, what: "declared shape of '\(graph.nodes[index].name)'")
+            try checkDimensions(shape, what: "declared shape of '\(graph.nodes[index].name)'", allowZero: true)
             tensors[index] = [TensorInfo(shape: shape, dataType: variable.dataType ?? .float32, values: variable.values,
                                          realValues: variable.realValues)]
         }
@@ -198,16 +204,17 @@ private struct Run {
     mutating func bind(_ index: Int, _ binding: InputBinding, record: Bool = true) throws {
         let name = graph.nodes[index].name
         guard tensors[index] == nil else { throw AnalysisError.input("input '\(name)' is given two shapes") }
-        try checkDimensions(binding.shape, what: "the shape of input '\(name)'")
+        try checkDimensions(binding.shape, what: "the shape of input '\(name)'", allowZero: binding.values != nil || binding.realValues != nil)
         if let declared = graph.nodes[index].variable?.declaredShape, !Run.fits(binding.shape, declared) {
             throw AnalysisError.input("input '\(name)' is declared as \(Run.format(declared)) but was given \(formatShape(binding.shape))")
         }
-        tensors[index] = [TensorInfo(shape: binding.shape, dataType: binding.dataType)]
+        tensors[index] = [TensorInfo(shape: binding.shape, dataType: binding.dataType, values: binding.values,
+                                     realValues: binding.realValues)]
         if record { bound.append(BoundInput(name: name, shape: binding.shape)) }
     }
 
-    func checkDimensions(_ shape: [Int], what: String) throws {
-        if let bad = shape.first(where: { $0 < 1 }) {
+    func checkDimensions(_ shape: [Int], what: String, allowZero: Bool = false) throws {
+        if let bad = shape.first(where: { $0 < (allowZero ? 0 : 1) }) {
             throw AnalysisError.input("\(what) has a dimension of \(bad); dimensions must be positive")
         }
         guard shape.exactProduct.value != nil else {
@@ -365,7 +372,7 @@ private struct Run {
             let elements = try info.elementCount.get("parameter elements")
             if role == .buffer { counts.buffers = elements } else {
                 counts.params = elements
-                counts.paramBytes = try (Exact(elements) * info.dataType.byteWidth).get("parameter bytes")
+                counts.paramBytes = try info.dataType.bytes(Exact(elements)).get("parameter bytes")
             }
             variableCounts[variable] = counts
             parameters.append((consumer, variable, Parameter(
@@ -416,6 +423,7 @@ private struct Run {
             unsupported: unsupported.map { OpOccurrence(op: $0.key, count: $0.value) }.sorted { $0.op < $1.op },
             unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
             parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
+            outputs: graph.outputs.map { tensor($0) },
             notices: notices)
     }
 
@@ -426,8 +434,10 @@ private struct Run {
             graph: graph, output: graph.outputs[0].node,
             shapeOf: { tensors[$0]?.first?.shape },
             activationInputs: { node in
+                // Activations only: not constants, indices or computed shapes (tensors with known values).
                 graph.nodes[node].inputs.map(\.node).filter { producer in
-                    producer >= 0 && (graph.nodes[producer].operation != nil || roles[producer] == .input)
+                    producer >= 0 && tensors[producer]?.first?.values == nil && tensors[producer]?.first?.realValues == nil
+                        && (graph.nodes[producer].operation != nil || roles[producer] == .input)
                 }
             })
         return index.map { graph.nodes[$0].name }

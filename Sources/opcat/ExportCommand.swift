@@ -35,7 +35,8 @@ struct ExportMarkdown: ParsableCommand {
         let catalog = try self.catalog.openExisting()
         let standard = try catalog.summaries(convention: "standard")
         guard !standard.isEmpty else { throw CLIError("\(catalog.path): no models; ingest some with `opcat ingest data/zoo`") }
-        let mxop = try catalog.summaries(convention: "mxop")
+        // The seed table covers the MXNet models it was published for.
+        let mxop = try catalog.summaries(convention: "mxop", format: "mxnet-symbol")
         var chartPath = svg
         if chartPath == nil, let out {
             let url = URL(fileURLWithPath: out)

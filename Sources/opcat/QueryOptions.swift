@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import ModelFormats
 
 /// Which profiles a query reads.
 struct SelectionOptions: ParsableArguments {
@@ -9,15 +10,22 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Use the profiles at this input shape (default: each model's own).", valueName: "shape"))
     var input: String?
 
+    @Option(name: .long, help: ArgumentHelp("Only models read from this file format: mxnet-symbol or onnx.", valueName: "format"))
+    var fileFormat: String?
+
     func validate() throws {
         if let input { try InputShape.check([input]) }
+        if let fileFormat, !ModelFile.formats.contains(fileFormat) {
+            throw ValidationError("unknown file format '\(fileFormat)'; choose from \(ModelFile.formats.joined(separator: ", "))")
+        }
     }
 
-    /// Standard-convention profiles, or a clear error when there are none.
-    func summaries(_ catalog: Catalog) throws -> [ProfileSummary] {
-        let rows = try catalog.summaries(convention: "standard", input: input, family: family)
+    /// Profiles of a convention, or a clear error when there are none.
+    func summaries(_ catalog: Catalog, convention: String = "standard") throws -> [ProfileSummary] {
+        let rows = try catalog.summaries(convention: convention, input: input, family: family, format: fileFormat)
         if rows.isEmpty {
-            let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }].compactMap { $0 }.joined(separator: " and ")
+            let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" }]
+                .compactMap { $0 }.joined(separator: " and ")
             throw CLIError("\(catalog.path): no models" + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)"))
         }
         return rows

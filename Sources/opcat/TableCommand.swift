@@ -22,11 +22,7 @@ struct TableCommand: ParsableCommand {
     @Flag(name: .long, help: "Sort in descending order.")
     var desc = false
 
-    @Option(name: .long, help: "Only models of this family (case-insensitive).")
-    var family: String?
-
-    @Option(name: .long, help: ArgumentHelp("Show the profiles at this input shape (default: each model's own).", valueName: "shape"))
-    var input: String?
+    @OptionGroup var selection: SelectionOptions
 
     @Option(name: .long, help: "Counting convention: standard or mxop.")
     var convention: Convention = .standard
@@ -45,23 +41,18 @@ struct TableCommand: ParsableCommand {
         for column in extra where !ComparisonTable.optionalColumns.contains(column) {
             throw ValidationError("unknown column '\(column)'; choose from \(ComparisonTable.optionalColumns.joined(separator: ", "))")
         }
-        if convention == .mxop && !extra.isEmpty {
+        if convention == .mxop && extra.contains(where: { !ComparisonTable.textColumns.contains($0) }) {
             throw ValidationError("--columns applies to the standard convention")
         }
         if let sort, !Self.sortable.contains(sort) {
             throw ValidationError("cannot sort by '\(sort)'; choose from \(Self.sortable.joined(separator: ", "))")
         }
-        if let input { try InputShape.check([input]) }
     }
 
     func run() throws {
         let catalog = try self.catalog.openExisting()
         let table = ComparisonTable(convention: convention, extra: columns.flatMap { $0.split(separator: ",").map(String.init) })
-        var rows = try catalog.summaries(convention: convention.rawValue, input: input, family: family).map(ComparisonRow.init)
-        if rows.isEmpty {
-            let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }].compactMap { $0 }.joined(separator: " and ")
-            throw CLIError("\(catalog.path): no models" + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)"))
-        }
+        var rows = try selection.summaries(catalog, convention: convention.rawValue).map(ComparisonRow.init)
         if let sort { rows = Self.sorted(rows, by: sort, descending: desc, table: table) }
         print(table.render(rows, format: output.format), terminator: "")
     }

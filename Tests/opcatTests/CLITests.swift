@@ -8,6 +8,13 @@ struct CLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
     static let golden = root.appendingPathComponent("Tests/Fixtures/golden")
 
+    /// The bundled zoo's manifest entries (name → family), read as plain JSON.
+    static let zooModels: [(name: String, family: String)] = {
+        let data = try! Data(contentsOf: root.appendingPathComponent("data/zoo/manifest.json"))
+        let models = (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["models"] as! [[String: Any]]
+        return models.map { ($0["name"] as! String, $0["family"] as? String ?? "") }
+    }()
+
     /// The `opcat` executable built next to this test bundle.
     static let binary: URL = {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -75,7 +82,7 @@ struct CLITests {
         Case(golden: "count-squeezenet-layers.csv", arguments: ["count", "data/zoo/squeezenet1.1-symbol.json", "--layers", "--format", "csv"]),
         Case(golden: "count-mobilenet-320.md",
              arguments: ["count", "data/zoo/mobilenet1.0-symbol.json", "--input", "data:1x3x320x320", "--format", "markdown"]),
-        Case(golden: "zoo-seed-table.md", arguments: ["count", "data/zoo", "--convention", "mxop", "--format", "markdown"]),
+        Case(golden: "zoo-count-mxop.md", arguments: ["count", "data/zoo", "--convention", "mxop", "--format", "markdown"]),
         Case(golden: "zoo.csv", arguments: ["count", "data/zoo", "--format", "csv"]),
         Case(golden: "zoo.txt", arguments: ["count", "data/zoo"]),
     ]

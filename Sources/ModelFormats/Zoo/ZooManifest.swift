@@ -7,6 +7,11 @@ public struct ZooManifest: Sendable, Codable {
     public var formatVersion: Int
     public var models: [Entry]
 
+    public init(formatVersion: Int, models: [Entry]) {
+        self.formatVersion = formatVersion
+        self.models = models
+    }
+
     public struct Entry: Sendable, Codable, Hashable {
         public var name: String
         /// The name as a published table prints it (e.g. `MobileNet_v1_1.00`).

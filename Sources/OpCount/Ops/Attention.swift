@@ -51,7 +51,9 @@ enum AttentionOps {
             let g = try geometry(q)
             let type = try q.input(0).dataType
             if let mask = q.optionalInput(3) {
-                let scores = [g.batch, g.qHeads, g.qLength, g.total]
+                // The mask may cover only the non-padded keys (opset 24's nonpad_kv_seqlen).
+                var scores = [g.batch, g.qHeads, g.qLength, g.total]
+                if let last = mask.shape.last, last < g.total { scores[3] = last }
                 guard try ShapeMath.broadcast(scores, mask.shape) == scores else {
                     throw RuleError("mask \(formatShape(mask.shape)) does not broadcast to the scores \(formatShape(scores))")
                 }

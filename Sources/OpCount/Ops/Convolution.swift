@@ -160,7 +160,9 @@ enum ConvolutionOps {
                 throw RuleError("channels \(cin) → \(channels) are not divisible by groups \(g.groups)")
             }
             var adjust = try ShapeMath.spatial(q.attributes, "outputPadding", count: n, default: 0)
-            let target = try q.attributes.ints("outputShape", default: [])
+            var target = try q.attributes.ints("outputShape", default: [])
+            if target.count == n + 2 { target = Array(target.dropFirst(2)) }
+            let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
             let useTarget = !target.isEmpty && target.contains { $0 != 0 }
             if useTarget && target.count != n {
                 throw RuleError("output shape \(formatShape(target)) has \(target.count) dimensions, expected \(n)")
@@ -171,6 +173,19 @@ enum ConvolutionOps {
             var spatial: [Int] = []
             for d in 0..<n {
                 let full = g.stride[d] * (x.shape[2 + d] - 1) + g.dilatedKernel(d)
+                if autoPad == "VALID" { g.padBegin[d] = 0; g.padEnd[d] = 0 }
+                if !useTarget, autoPad.hasPrefix("SAME") {
+                    // ONNX: the output is input × stride; the padding makes it so.
+                    let total = max(0, full + adjust[d] - x.shape[2 + d] * g.stride[d])
+                    g.padBegin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
+                    g.padEnd[d] = total - g.padBegin[d]
+                }
+                if useTarget, try q.attributes.bool("onnxOutputShape", default: false) {
+                    // ONNX: the output is the given shape; padding (or extra output padding) makes it so.
+                    guard target[d] >= 1 else { throw RuleError("output shape \(target[d]) must be positive") }
+                    spatial.append(target[d])
+                    continue
+                }
                 if useTarget {
                     // The padding that makes the output exactly the target (MXNet `target_shape`).
                     let total = full - target[d]

@@ -27,10 +27,11 @@ enum ElementwiseOps {
     // MARK: Factories
 
     /// An op of one tensor whose output has the input's shape; `value` computes known values.
+    /// `bounds`: optional lower and upper bound inputs (ONNX Clip since opset 11).
     static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement,
-                        value: (@Sendable (Double) -> Double)? = nil) -> OpDefinition {
+                        value: (@Sendable (Double) -> Double)? = nil, bounds: Bool = false) -> OpDefinition {
         OpDefinition(
-            type, "element-wise \(formula)", inputs: [.data],
+            type, "element-wise \(formula)", inputs: bounds ? [.data, .optionalData, .optionalData] : [.data],
             shape: { q in
                 // `withMask`: a second output of the same shape (MXNet rrelu's mask).
                 let x = try q.input(0)
@@ -68,7 +69,23 @@ enum ElementwiseOps {
         unaryOp("GeluTanh", "0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", PerElement(muls: 6, adds: 2, exps: 1)),
         unaryOp("HardSigmoid", "max(0, min(1, α·x + β))", PerElement(muls: 1, adds: 1, cmps: 2)),
         unaryOp("HardSwish", "x · max(0, min(1, x/6 + 1/2))", PerElement(muls: 2, adds: 1, cmps: 2)),
-        unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2)),
+        unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2), bounds: true),
+        unaryOp("Mish", "x · tanh(log(1 + e^x))", PerElement(muls: 1, adds: 1, exps: 3)),
+        unaryOp("Sin", "sin(x)", PerElement(exps: 1)),
+        unaryOp("Cos", "cos(x)", PerElement(exps: 1)),
+        unaryOp("Tan", "tan(x)", PerElement(exps: 1)),
+        unaryOp("Asin", "asin(x)", PerElement(exps: 1)),
+        unaryOp("Acos", "acos(x)", PerElement(exps: 1)),
+        unaryOp("Atan", "atan(x)", PerElement(exps: 1)),
+        unaryOp("Sinh", "sinh(x)", PerElement(exps: 1)),
+        unaryOp("Cosh", "cosh(x)", PerElement(exps: 1)),
+        unaryOp("Asinh", "asinh(x)", PerElement(exps: 1)),
+        unaryOp("Acosh", "acosh(x)", PerElement(exps: 1)),
+        unaryOp("Atanh", "atanh(x)", PerElement(exps: 1)),
+        unaryOp("ThresholdedRelu", "x if x > α else 0", PerElement(cmps: 1)),
+        unaryOp("Celu", "max(0, x) + min(0, α·(e^(x/α) − 1))", PerElement(muls: 1, adds: 2, divs: 1, exps: 1, cmps: 2)),
+        unaryOp("Shrink", "x ± bias outside [−λ, λ], else 0", PerElement(adds: 1, cmps: 2)),
+        unaryOp("IsSpecial", "isnan(x) or isinf(x)", PerElement(cmps: 1)),
         unaryOp("Exp", "e^x", PerElement(exps: 1)),
         unaryOp("Log", "log(x)", PerElement(exps: 1)),
         unaryOp("Sqrt", "√x", PerElement(exps: 1), value: { $0.squareRoot() }),
@@ -152,6 +169,14 @@ enum ElementwiseOps {
             { $1 == 0 ? .nan : $0 / $1 }
         }),
         binaryOp("Pow", "a^b", PerElement(exps: 1), value: { _ in { Foundation.pow($0, $1) } }),
+        binaryOp("Mod", "a mod b (floored, or truncated with fmod)", PerElement(divs: 1), value: { a in
+            let truncated = try a.bool("fmod", default: false)
+            return { x, y in
+                guard y != 0 else { return .nan }
+                let r = Foundation.fmod(x, y)
+                return truncated || r == 0 || (r < 0) == (y < 0) ? r : r + y
+            }
+        }),
         binaryOp("Max", "max(a, b, …)", PerElement(cmps: 1), value: { _ in { Swift.max($0, $1) } }),
         binaryOp("Min", "min(a, b, …)", PerElement(cmps: 1), value: { _ in { Swift.min($0, $1) } }),
         binaryOp("Mean", "(a + b + …) / n", PerElement(adds: 1), final: PerElement(divs: 1)),

@@ -88,7 +88,7 @@ enum NormalizationOps {
             var outputs = [x]
             if try q.attributes.bool("outputMeanVar", default: false) {
                 var stat = x.shape
-                stat[axis] = 1
+                for d in axis..<(try q.attributes.bool("throughLast", default: false) ? x.rank : axis + 1) { stat[d] = 1 }
                 outputs += [TensorInfo(shape: stat, dataType: x.dataType), TensorInfo(shape: stat, dataType: x.dataType)]
             }
             return ShapeResult(outputs: outputs, inputShapes: derived)

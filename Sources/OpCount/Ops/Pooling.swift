@@ -19,8 +19,10 @@ enum PoolingOps {
             try ShapeMath.requireRank(x, atLeast: 3, "pooling")
             let n = x.rank - 2
             _ = try q.attributes.choice("mode", modes, default: "max")
+            let withIndices = try q.attributes.bool("withIndices", default: false)
             if try q.attributes.bool("global", default: false) {
-                return ShapeResult(shape: Array(x.shape[..<2]) + [Int](repeating: 1, count: n), dataType: x.dataType)
+                let y = TensorInfo(shape: Array(x.shape[..<2]) + [Int](repeating: 1, count: n), dataType: x.dataType)
+                return ShapeResult(outputs: withIndices ? [y, TensorInfo(shape: y.shape, dataType: .int64)] : [y])
             }
             let kernel = try q.attributes.ints("kernel")
             guard kernel.count == n else {
@@ -29,14 +31,18 @@ enum PoolingOps {
             let stride = try ShapeMath.spatial(q.attributes, "stride", count: n, default: 1)
             let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
             let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
+            func result(_ spatial: [Int]) -> ShapeResult {
+                let y = TensorInfo(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+                // MaxPool's optional second output: the int64 index of each maximum.
+                return ShapeResult(outputs: withIndices ? [y, TensorInfo(shape: y.shape, dataType: .int64)] : [y])
+            }
             if convention == "same" {
                 // ⌈input / stride⌉; the convention computes its own padding.
                 try ShapeMath.requirePositive(stride, "stride")
                 guard try q.attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) else {
                     throw RuleError("the 'same' pooling convention takes no explicit padding")
                 }
-                let spatial = (0..<n).map { (x.shape[2 + $0] + stride[$0] - 1) / stride[$0] }
-                return ShapeResult(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+                return result((0..<n).map { (x.shape[2 + $0] + stride[$0] - 1) / stride[$0] })
             }
             var (padBegin, padEnd) = try ShapeMath.pads(q.attributes, count: n)
             try ShapeMath.requirePositive(kernel, "kernel")
@@ -66,7 +72,7 @@ enum PoolingOps {
                 }
                 spatial.append(size)
             }
-            return ShapeResult(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+            return result(spatial)
         },
         cost: .formula(
             "per output over a K-element window: max K−1 cmps; avg K−1 adds + 1 div; sum K−1 adds; Lp K+1 exps + K−1 adds",

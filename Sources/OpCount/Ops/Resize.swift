@@ -10,9 +10,10 @@ enum ResizeOps {
 
     static let resize = OpDefinition(
         "Resize", "nearest / linear / cubic spatial resizing",
-        inputs: [.data, .optionalData],
+        inputs: [.data, .optionalData, .optionalData, .optionalData],
         shape: { q in
             let x = try q.input(0)
+            if try q.attributes.bool("allDims", default: false) { return try onnxShape(q, x) }
             try ShapeMath.requireRank(x, atLeast: 3, "resize")
             let n = x.rank - 2
             let input = Array(x.shape[2...])
@@ -47,8 +48,9 @@ enum ResizeOps {
             try ShapeMath.requirePositive(spatial, "output size")
             return ShapeResult(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
         },
-        cost: .formula("per output: nearest nothing; linear 2^d muls + 2^d−1 adds; cubic 4^d muls + 4^d−1 adds", { q in
-            let d = q.outputs[0].rank - 2
+        cost: .formula("per output, over the d resized axes: nearest nothing; linear 2^d muls + 2^d−1 adds; cubic 4^d muls + 4^d−1 adds", { q in
+            let x = try q.input(0)
+            let d = zip(x.shape, q.outputs[0].shape).filter { $0 != $1 }.count
             let taps: Int
             switch try q.attributes.string("mode", default: "nearest") {
             case "linear": taps = 1 << d
@@ -105,4 +107,42 @@ enum ResizeOps {
             Example("sum of two scales", inputs: [[1, 4, 8, 8], [1, 4, 4, 4]], attributes: ["scale": .int(2), "join": .string("sum")],
                     outputs: [[1, 4, 16, 16]], cost: .of(adds: 1024), arithmetic: "1024 outputs × 1 add"),
         ])
+
+    /// ONNX Resize and Upsample: `scales` (attribute, or input `scalesInput`) or `sizes` (input
+    /// `sizesInput`) for every axis, or for the listed `axes`; scaled sizes round down; `sizes`
+    /// with `aspectPolicy` `not_larger` / `not_smaller` keep the aspect ratio.
+    static func onnxShape(_ q: ShapeQuery, _ x: TensorInfo) throws -> ShapeResult {
+        let axes = try q.attributes.ints("axes", default: Array(0..<x.rank)).map { try ShapeMath.axis($0, rank: x.rank) }
+        let scalesAt = try q.attributes.int("scalesInput", default: -1), sizesAt = try q.attributes.int("sizesInput", default: -1)
+        var out = x.shape
+        if sizesAt >= 0, let sizes = q.optionalInput(sizesAt), sizes.elementCount.value != 0 {
+            guard let values = sizes.values, values.count == axes.count else {
+                throw RuleError("the output sizes are not known at analysis time, or do not match the axes")
+            }
+            switch try q.attributes.string("aspectPolicy", default: "stretch") {
+            case "not_larger", "not_smaller":
+                let ratios = zip(values, axes).map { Double($0) / Double(x.shape[$1]) }
+                let scale = try q.attributes.string("aspectPolicy", default: "") == "not_larger" ? ratios.min()! : ratios.max()!
+                for axis in axes { out[axis] = Int((Double(x.shape[axis]) * scale).rounded(.toNearestOrEven)) }
+            default:
+                for (axis, size) in zip(axes, values) { out[axis] = size }
+            }
+        } else {
+            var scales: [Double]
+            if case .floats(let given)? = q.attributes["scales"] {
+                scales = given
+            } else if scalesAt >= 0, let input = q.optionalInput(scalesAt), let values = input.numbers {
+                scales = values
+            } else {
+                throw RuleError("the scales are not known at analysis time")
+            }
+            guard scales.count == axes.count else { throw RuleError("\(scales.count) scales for \(axes.count) axes") }
+            for (axis, scale) in zip(axes, scales) {
+                guard scale > 0 else { throw RuleError("scale \(scale) must be positive") }
+                out[axis] = Int((Double(x.shape[axis]) * scale).rounded(.down))
+            }
+        }
+        try ShapeMath.requireNonNegative(out, "output size")
+        return ShapeResult(shape: out, dataType: x.dataType)
+    }
 }

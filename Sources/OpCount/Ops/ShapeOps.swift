@@ -327,16 +327,28 @@ enum ShapeOps {
                     outputs: [[3]]),
         ])
 
-    /// Pad with `pads` given as (begin, end) pairs per axis, all axes: `[b0, e0, b1, e1, …]`.
+    /// Pad with `pads` (the attribute, or input 1's values) given as (begin, end) pairs per axis,
+    /// `[b0, e0, b1, e1, …]`, or with `padsLayout` `beginsThenEnds` as `[b0, b1, …, e0, e1, …]`
+    /// (ONNX), optionally for the listed `axes` (input 3) only. Negative widths crop.
     static let pad = OpDefinition(
-        "Pad", "border padding (constant, edge or reflect)",
-        inputs: [.data, .optionalData, .optionalData],
+        "Pad", "border padding (constant, edge, reflect or wrap)",
+        inputs: [.data, .optionalData, .optionalData, .optionalData],
         shape: { q in
             let x = try q.input(0)
-            let pairs = try q.attributes.ints("pads", default: q.optionalInput(1)?.values ?? [])
-            guard pairs.count == 2 * x.rank else {
-                throw RuleError("pad widths \(formatShape(pairs)) need 2 values for each of \(x.rank) axes")
+            var given = try q.attributes.ints("pads", default: q.optionalInput(1)?.values ?? [])
+            if !q.attributes.has("pads"), q.optionalInput(1) != nil, q.optionalInput(1)?.values == nil {
+                throw RuleError("the pad widths are not known at analysis time")
             }
+            let axes = try (q.optionalInput(3)?.values ?? Array(0..<x.rank)).map { try ShapeMath.axis($0, rank: x.rank) }
+            guard given.count == 2 * axes.count else {
+                throw RuleError("pad widths \(formatShape(given)) need 2 values for each of \(axes.count) axes")
+            }
+            if try q.attributes.string("padsLayout", default: "pairs") == "beginsThenEnds" {
+                let k = axes.count
+                given = (0..<k).flatMap { [given[$0], given[k + $0]] }
+            }
+            var pairs = [Int](repeating: 0, count: 2 * x.rank)
+            for (i, axis) in axes.enumerated() { pairs[2 * axis] = given[2 * i]; pairs[2 * axis + 1] = given[2 * i + 1] }
             if try q.attributes.bool("spatialOnly", default: false) {
                 // MXNet's Pad: 4-D or 5-D input, no padding of the batch and channel axes.
                 guard x.rank == 4 || x.rank == 5 else { throw RuleError("padding needs a 4-D or 5-D input, got \(formatShape(x.shape))") }
@@ -344,7 +356,7 @@ enum ShapeOps {
             }
             let shape = try (0..<x.rank).map { d in
                 let size = x.shape[d] + pairs[2 * d] + pairs[2 * d + 1]
-                guard size >= 1 else { throw RuleError("padding leaves axis \(d) with size \(size)") }
+                guard size >= 0 else { throw RuleError("padding leaves axis \(d) with size \(size)") }
                 return size
             }
             return ShapeResult(shape: shape, dataType: x.dataType)

@@ -13,10 +13,12 @@ enum SoftmaxOps {
         return try OpCost(adds: groups * (n - 1), divs: e, exps: e)
     }
 
-    /// The length of the softmax axis.
+    /// The length of the softmax axis, or of every axis from it on with `throughLast` (ONNX
+    /// opsets before 13).
     static func axisLength(_ q: CostQuery) throws -> Int {
         let x = try q.input(0)
-        return x.shape[try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)]
+        let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
+        return try q.attributes.bool("throughLast", default: false) ? ShapeMath.product(x.shape[axis...], "softmax size") : x.shape[axis]
     }
 
     static let softmax = OpDefinition(

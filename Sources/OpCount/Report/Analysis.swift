@@ -15,6 +15,8 @@ public struct Analysis: Sendable {
     public var uncountedParameters: [String]
     /// Every parameter and buffer with its inferred shape, in the order first consumed.
     public var parameters: [Parameter]
+    /// The graph's outputs as inferred (nil where they could not be shaped).
+    public var outputs: [TensorInfo?]
     /// Things the user should know that do not stop the count.
     public var notices: [String]
 

@@ -2,8 +2,8 @@
 /// output through a chain of head-like ops (flatten, dropout, activations, softmax, dense,
 /// pooling to 1×1, classifier 1×1 convolutions) and cut before the earliest *anchor* — a dense
 /// layer, a pooling to 1×1, or a 1×1 convolution that works on 1×1 maps or feeds such a pooling.
-/// A flatten feeding the anchor joins the head; activations and dropout before it stay in the
-/// backbone.
+/// A flatten, transpose or token selection feeding the anchor joins the head; activations,
+/// normalization and dropout before it stay in the backbone.
 ///
 /// On the 34 bundled zoo models this proposes exactly the node mxop's `dropped_layers` imply
 /// (a test checks it).
@@ -19,8 +19,11 @@ enum BackboneHeuristic {
     static let passThrough: Set<String> = [
         "Flatten", "Reshape", "Identity", "Relu", "Sigmoid", "Tanh", "Clip", "LeakyRelu", "PRelu", "Elu", "Selu",
         "Gelu", "HardSigmoid", "HardSwish", "Softplus", "Softmax", "LogSoftmax", "SoftmaxOutput", "Squeeze",
+        "Transpose", "Gather", "LayerNorm", "BatchNorm",
     ]
-    static let anchors: Set<String> = ["FullyConnected", "Pooling", "AdaptiveAvgPool", "Convolution", "ReduceMean", "MatMul"]
+    /// Ops that only reshape or select what the classifier reads: they join the head.
+    static let feedsClassifier: Set<String> = ["Flatten", "Reshape", "Squeeze", "Transpose", "Gather"]
+    static let anchors: Set<String> = ["FullyConnected", "Gemm", "Pooling", "AdaptiveAvgPool", "Convolution", "ReduceMean", "MatMul"]
 
     /// `shapeOf(node)` gives a node's first output shape, `inputsOf(node)` its activation producers.
     static func propose(graph: Graph, output: Int, shapeOf: (Int) -> [Int]?, activationInputs: (Int) -> [Int]) -> Int? {
@@ -39,8 +42,8 @@ enum BackboneHeuristic {
         var cut: Int?
         for (i, step) in chain.enumerated() where isAnchor(step, closerToOutput: chain[..<i]) { cut = i }
         guard var cut else { return nil }
-        // A flatten feeding the classifier belongs to it.
-        while cut + 1 < chain.count, ["Flatten", "Reshape"].contains(chain[cut + 1].op) { cut += 1 }
+        // A flatten (or token selection, or transpose) feeding the classifier belongs to it.
+        while cut + 1 < chain.count, feedsClassifier.contains(chain[cut + 1].op) { cut += 1 }
         return cut + 1 < chain.count ? chain[cut + 1].node : current
     }
 
@@ -63,9 +66,15 @@ enum BackboneHeuristic {
 
     static func isAnchor(_ step: Step, closerToOutput: ArraySlice<Step>) -> Bool {
         switch step.op {
-        case "FullyConnected", "MatMul": return true
+        case "FullyConnected", "Gemm", "MatMul": return true
         case "Pooling", "AdaptiveAvgPool", "ReduceMean": return isPoolToOne(step)
-        case "Convolution": return spatialIsOne(step.inputShape) || closerToOutput.contains(where: isPoolToOne)
+        case "Convolution":
+            // A classifier convolution: on 1×1 maps, or feeding a pooling with no dense layer after it
+            // (SqueezeNet); a 1×1 convolution before pooling and a dense layer is a feature layer.
+            let dense = closerToOutput.contains {
+                ["FullyConnected", "Gemm", "MatMul"].contains($0.op) || ($0.op == "Convolution" && spatialIsOne($0.inputShape))
+            }
+            return spatialIsOne(step.inputShape) || (!dense && closerToOutput.contains(where: isPoolToOne))
         default: return false
         }
     }

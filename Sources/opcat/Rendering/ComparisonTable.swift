@@ -6,6 +6,8 @@ import OpCount
 struct ComparisonRow {
     var model: String
     var displayName: String?
+    var family: String?
+    var format: String
     var input: String
     var complete: Bool
     var totals: [String: Int]
@@ -21,7 +23,7 @@ extension ComparisonRow {
             convention == .mxop ? Dictionary(uniqueKeysWithValues: m.fields.map { ($0.name, $0.value) })
                 : Dictionary(uniqueKeysWithValues: c.fields.map { ($0.name, $0.value) })
         }
-        self.init(model: model.name, displayName: model.zooEntry?.displayName,
+        self.init(model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family, format: model.format,
                   input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","), complete: a.isComplete,
                   totals: counts(a.totals, a.mxop), backbone: a.backbone.map { counts($0.totals, $0.mxop) },
                   top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"))
@@ -33,7 +35,7 @@ extension ComparisonRow {
             for column in ComparisonTable.countColumns { if let v = c.value(column) { d[column] = v } }
             return d
         }
-        self.init(model: s.model, displayName: s.displayName, input: s.inputShape, complete: s.complete,
+        self.init(model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.inputShape, complete: s.complete,
                   totals: counts(s.totals), backbone: s.backbone.map(counts), top1: s.metrics["top1"], top5: s.metrics["top5"])
     }
 }
@@ -44,7 +46,9 @@ extension ComparisonRow {
 struct ComparisonTable {
     static let countColumns = ["params", "buffers", "param_bytes", "macs", "muls", "adds", "divs", "exps", "cmps", "flops", "activations"]
     /// Extra columns `--columns` may add.
-    static let optionalColumns = ["flops", "activations", "param_bytes", "buffers"]
+    static let optionalColumns = ["flops", "activations", "param_bytes", "buffers", "format", "family"]
+    /// Optional columns that are text, not counts.
+    static let textColumns: Set<String> = ["format", "family"]
 
     var convention: Convention
     var extra: [String] = []
@@ -62,7 +66,13 @@ struct ComparisonTable {
         case .json:
             return JSON.array(rows.map { row in
                 var fields: [(String, JSON)] = [("model", .string(row.model)), ("input", .string(row.input))]
-                for column in columns.dropFirst(2) { fields.append((column, value(row, column).map(JSON.int) ?? number(row, column))) }
+                for column in columns.dropFirst(2) {
+                    if Self.textColumns.contains(column) {
+                        fields.append((column, text(row, column).map(JSON.string) ?? .null))
+                    } else {
+                        fields.append((column, value(row, column).map(JSON.int) ?? number(row, column)))
+                    }
+                }
                 fields.append(("complete", .bool(row.complete)))
                 return .object(fields)
             }).rendered()
@@ -77,6 +87,10 @@ struct ComparisonTable {
         case "top5": row.top5.map(JSON.number) ?? .null
         default: .null
         }
+    }
+
+    func text(_ row: ComparisonRow, _ column: String) -> String? {
+        column == "format" ? row.format : row.family
     }
 
     /// An exact count for a column name, `backbone_` prefixed for the backbone.
@@ -94,6 +108,7 @@ struct ComparisonTable {
                 case "input": row.input
                 case "top1": row.top1.map { "\($0)" } ?? ""
                 case "top5": row.top5.map { "\($0)" } ?? ""
+                case _ where Self.textColumns.contains(column): text(row, column) ?? ""
                 default: value(row, column).map(String.init) ?? ""
                 }
             })
@@ -133,7 +148,7 @@ struct ComparisonTable {
         }
         var table = Table(columns.map { column in
             switch column {
-            case "model", "input": Table.Column(column)
+            case "model", "input", "format", "family": Table.Column(column)
             case "top1": Table.Column("top-1", right: true)
             case "top5": Table.Column("top-5", right: true)
             default: Table.Column(Self.scaled(column).title, right: true)
@@ -146,6 +161,7 @@ struct ComparisonTable {
                 case "input": row.input
                 case "top1": Numbers.accuracy(row.top1)
                 case "top5": Numbers.accuracy(row.top5)
+                case _ where Self.textColumns.contains(column): text(row, column) ?? ""
                 default: scaledValue(row, column)
                 }
             })

@@ -19,11 +19,14 @@ struct ParetoChart {
     var logX: Bool
     var points: [Point]
 
-    let width = 1000.0, height = 640.0
-    let left = 80.0, right = 30.0, top = 56.0, bottom = 64.0
+    let width = 1140.0, height = 660.0
+    /// The legend sits in the right margin, outside the plot.
+    let left = 80.0, right = 190.0, top = 56.0, bottom = 64.0
 
+    /// Twenty distinguishable colours (Tableau 20 order: strong, then light).
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                          "#7f7f7f", "#bcbd22"]
+                          "#7f7f7f", "#bcbd22", "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94",
+                          "#f7b6d2", "#9edae5", "#c7c7c7", "#dbdb8d"]
 
     func render() -> String {
         let xs = points.map { Double($0.cost) / xScale }, ys = points.map(\.accuracy)
@@ -119,8 +122,8 @@ struct ParetoChart {
         svg += labels
 
         // Legend: one swatch per family, and the front line.
-        let legendX = left + plotW - 170, legendY = top + plotH - 24 - Double(families.count) * 18
-        svg += "<rect x=\"\(f(legendX - 10))\" y=\"\(f(legendY - 16))\" width=\"172\" height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#ccc\"/>\n"
+        let legendX = left + plotW + 26, legendY = top + 16
+        svg += "<rect x=\"\(f(legendX - 12))\" y=\"\(f(legendY - 16))\" width=\"\(f(right - 24))\" height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" stroke=\"#ccc\"/>\n"
         for (i, family) in families.enumerated() {
             let y = legendY + Double(i) * 18
             svg += "<circle cx=\"\(f(legendX))\" cy=\"\(f(y - 4))\" r=\"5\" fill=\"\(colour[family]!)\"/>\n"

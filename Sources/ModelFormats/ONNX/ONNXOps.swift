@@ -1,0 +1,270 @@
+import OpCount
+
+/// How each ONNX operator (default domain) maps onto a canonical op of the ``Registry``, for the
+/// model's opset. This table is all opcat knows of ONNX; formulas never see it. An operator not
+/// here keeps its name (prefixed with its domain when not the default) and is reported as
+/// unsupported.
+public enum ONNXOps {
+    typealias Translate = @Sendable (ONNXAttributes, _ outputs: Int) throws -> (String, Attributes)
+
+    static func translate(_ op: String, domain: String, _ a: ONNXAttributes, outputs: Int) throws -> (type: String, attributes: Attributes) {
+        guard domain.isEmpty || domain == "ai.onnx", let rule = table[op] else {
+            let name = domain.isEmpty || domain == "ai.onnx" ? op : "\(domain):\(op)"
+            return (Registry.standard[name] == nil ? name : "onnx:\(name)", [:])
+        }
+        return try rule(a, outputs)
+    }
+
+    /// For each canonical op, the ONNX operators that can become it (for `opcat ops`).
+    public static var aliases: [String: [String]] {
+        var result: [String: [String]] = [:]
+        for (name, types) in produces { for type in types { result[type, default: []].append(name) } }
+        return result.mapValues { $0.sorted() }
+    }
+
+    static let (table, produces): ([String: Translate], [String: [String]]) = {
+        var t: [String: Translate] = [:]
+        var p: [String: [String]] = [:]
+        func add(_ names: [String], _ type: String, _ attributes: Attributes = [:]) {
+            add(names, produces: [type]) { _, _ in (type, attributes) }
+        }
+        func add(_ names: [String], produces types: [String], _ rule: @escaping Translate) {
+            for name in names {
+                precondition(t[name] == nil, "ONNX op '\(name)' mapped twice")
+                t[name] = rule
+                p[name] = types
+            }
+        }
+        let spatial: [(String, String, ONNXAttributes.Kind)] = [
+            ("kernel_shape", "kernel", .ints), ("strides", "stride", .ints), ("dilations", "dilation", .ints),
+            ("pads", "pads", .ints), ("auto_pad", "autoPad", .string),
+        ]
+
+        add(["Conv"], produces: ["Convolution"]) { a, _ in
+            var out: Attributes = ["groups": .int(a.int("group", default: 1))]
+            a.copy(spatial, into: &out)
+            return ("Convolution", out)
+        }
+        add(["ConvTranspose"], produces: ["ConvTranspose"]) { a, _ in
+            var out: Attributes = ["groups": .int(a.int("group", default: 1)), "onnxOutputShape": .bool(true)]
+            a.copy(spatial + [("output_padding", "outputPadding", .ints), ("output_shape", "outputShape", .ints)], into: &out)
+            return ("ConvTranspose", out)
+        }
+        add(["Gemm"], produces: ["Gemm"]) { a, _ in
+            var out: Attributes = [:]
+            a.copy([("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float), ("beta", "beta", .float)],
+                   into: &out)
+            return ("Gemm", out)
+        }
+        add(["MatMul"], "MatMul")
+        add(["Einsum"], produces: ["Einsum"]) { a, _ in ("Einsum", ["equation": .string(a.string("equation", default: ""))]) }
+        add(["BatchNormalization"], produces: ["BatchNorm"]) { a, outputs in
+            ("BatchNorm", ["axis": .int(1), "outputMeanVar": .bool(outputs > 1)])
+        }
+        add(["LayerNormalization"], produces: ["LayerNorm"]) { a, outputs in
+            ("LayerNorm", ["axis": .int(a.int("axis", default: -1)), "throughLast": .bool(true), "outputMeanVar": .bool(outputs > 1)])
+        }
+        add(["GroupNormalization"], produces: ["GroupNorm"]) { a, _ in
+            // Opset 18 keeps one scale/bias per group; opset 21 one per channel.
+            ("GroupNorm", ["groups": .int(a.int("num_groups", default: 1)), "paramsPer": .string(a.opset >= 21 ? "channel" : "group")])
+        }
+        add(["InstanceNormalization"], "InstanceNorm")
+
+        for (onnx, canonical) in [("Relu", "Relu"), ("Sigmoid", "Sigmoid"), ("Tanh", "Tanh"), ("Softplus", "Softplus"),
+                                  ("Softsign", "Softsign"), ("Elu", "Elu"), ("Selu", "Selu"), ("Erf", "Erf"), ("Exp", "Exp"),
+                                  ("Log", "Log"), ("Sqrt", "Sqrt"), ("Neg", "Neg"), ("Abs", "Abs"), ("Reciprocal", "Reciprocal"),
+                                  ("Floor", "Floor"), ("Ceil", "Ceil"), ("Sign", "Sign"), ("Round", "Round"),
+                                  ("HardSigmoid", "HardSigmoid"), ("HardSwish", "HardSwish"), ("LeakyRelu", "LeakyRelu"),
+                                  ("PRelu", "PRelu"), ("Mish", "Mish"), ("Sin", "Sin"), ("Cos", "Cos"), ("Tan", "Tan"),
+                                  ("Asin", "Asin"), ("Acos", "Acos"), ("Atan", "Atan"), ("Sinh", "Sinh"), ("Cosh", "Cosh"),
+                                  ("Asinh", "Asinh"), ("Acosh", "Acosh"), ("Atanh", "Atanh"), ("ThresholdedRelu", "ThresholdedRelu"),
+                                  ("Celu", "Celu"), ("Shrink", "Shrink")] {
+            add([onnx], canonical)
+        }
+        add(["Not"], "Not", ["outputType": .string("bool")])
+        add(["IsNaN", "IsInf"], "IsSpecial", ["outputType": .string("bool")])
+        add(["Gelu"], produces: ["Gelu", "GeluTanh"]) { a, _ in (a.string("approximate", default: "none") == "tanh" ? "GeluTanh" : "Gelu", [:]) }
+        add(["Clip"], produces: ["Clip"]) { _, _ in ("Clip", [:]) }
+
+        add(["Add", "Sum"], "Add")
+        add(["Sub"], "Sub")
+        add(["Mul"], "Mul")
+        add(["Div"], "Div")
+        add(["Pow"], "Pow")
+        add(["Mod"], produces: ["Mod"]) { a, _ in ("Mod", ["fmod": .bool(a.int("fmod", default: 0) != 0)]) }
+        add(["Max"], "Max")
+        add(["Min"], "Min")
+        add(["Mean"], "Mean")
+        for (onnx, comparison) in [("Equal", "equal"), ("Greater", "greater"), ("GreaterOrEqual", "greater_equal"),
+                                   ("Less", "less"), ("LessOrEqual", "less_equal")] {
+            add([onnx], "Compare", ["comparison": .string(comparison), "outputType": .string("bool")])
+        }
+        for (onnx, logic) in [("And", "and"), ("Or", "or"), ("Xor", "xor")] {
+            add([onnx], "Logical", ["comparison": .string(logic), "outputType": .string("bool")])
+        }
+        add(["Where"], "Where")
+
+        func pooling(_ mode: String, global: Bool) -> Translate {
+            { a, outputs in
+                var out: Attributes = ["mode": .string(mode), "global": .bool(global), "withIndices": .bool(outputs > 1),
+                                       "countIncludePad": .bool(a.int("count_include_pad", default: 0) != 0)]
+                if a.int("ceil_mode", default: 0) != 0 {
+                    out["convention"] = .string("full")
+                    out["clipLastWindow"] = .bool(true)
+                }
+                if mode == "lp" { out["p"] = .int(a.int("p", default: 2)) }
+                a.copy(spatial, into: &out)
+                return ("Pooling", out)
+            }
+        }
+        add(["MaxPool"], produces: ["Pooling"], pooling("max", global: false))
+        add(["AveragePool"], produces: ["Pooling"], pooling("avg", global: false))
+        add(["LpPool"], produces: ["Pooling"], pooling("lp", global: false))
+        add(["GlobalMaxPool"], produces: ["Pooling"], pooling("max", global: true))
+        add(["GlobalAveragePool"], produces: ["Pooling"], pooling("avg", global: true))
+        add(["GlobalLpPool"], produces: ["Pooling"], pooling("lp", global: true))
+
+        add(["Resize"], produces: ["Resize"]) { a, _ in
+            var out: Attributes = ["allDims": .bool(true), "mode": .string(a.string("mode", default: "nearest"))]
+            // Opset 10: (X, scales); 11 on: (X, roi, scales, sizes).
+            out["scalesInput"] = .int(a.opset >= 11 ? 2 : 1)
+            out["sizesInput"] = .int(a.opset >= 11 ? 3 : -1)
+            if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
+            out["aspectPolicy"] = .string(a.string("keep_aspect_ratio_policy", default: "stretch"))
+            return ("Resize", out)
+        }
+        add(["Upsample"], produces: ["Resize"]) { a, _ in
+            var out: Attributes = ["allDims": .bool(true), "mode": .string(a.string("mode", default: "nearest"))]
+            if let scales = a.floats("scales") { out["scales"] = .floats(scales) } else { out["scalesInput"] = .int(1) }
+            return ("Resize", out)
+        }
+
+        add(["Reshape"], produces: ["Reshape"]) { a, _ in ("Reshape", ["allowZero": .bool(a.int("allowzero", default: 0) != 0)]) }
+        add(["Flatten"], produces: ["Flatten"]) { a, _ in ("Flatten", ["axis": .int(a.int("axis", default: 1))]) }
+        add(["Transpose"], produces: ["Transpose"]) { a, _ in ("Transpose", ["perm": .ints(a.ints("perm") ?? [])]) }
+        add(["Squeeze"], produces: ["Squeeze"]) { a, _ in
+            var out: Attributes = [:]
+            if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
+            return ("Squeeze", out)
+        }
+        add(["Unsqueeze"], produces: ["Unsqueeze"]) { a, _ in
+            var out: Attributes = [:]
+            if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
+            return ("Unsqueeze", out)
+        }
+        add(["Concat"], produces: ["Concat"]) { a, _ in ("Concat", ["axis": .int(a.int("axis", default: 0))]) }
+        add(["Split"], produces: ["Split"]) { a, outputs in
+            var out: Attributes = ["axis": .int(a.int("axis", default: 0))]
+            if let split = a.ints("split") { out["sizes"] = .ints(split) }
+            if a.has("num_outputs") {
+                out["outputs"] = .int(a.int("num_outputs", default: outputs))
+                out["unevenLast"] = .bool(true)
+            } else {
+                out["outputs"] = .int(outputs)
+            }
+            return ("Split", out)
+        }
+        add(["Slice"], produces: ["Slice"]) { a, _ in
+            var out: Attributes = [:]
+            // Opset 1–9 give starts, ends and axes as attributes.
+            if let starts = a.ints("starts") { out["starts"] = .ints(starts) }
+            if let ends = a.ints("ends") { out["ends"] = .ints(ends) }
+            if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
+            return ("Slice", out)
+        }
+        add(["Gather"], produces: ["Gather"]) { a, _ in ("Gather", ["axis": .int(a.int("axis", default: 0))]) }
+        add(["GatherElements"], produces: ["GatherElements"]) { a, _ in ("GatherElements", ["axis": .int(a.int("axis", default: 0))]) }
+        add(["Expand"], "Expand")
+        add(["Tile"], "Tile")
+        add(["Shape"], produces: ["Shape"]) { a, _ in
+            var out: Attributes = [:]
+            if a.has("start") { out["start"] = .int(a.int("start", default: 0)) }
+            if a.has("end") { out["end"] = .int(a.int("end", default: 0)) }
+            return ("Shape", out)
+        }
+        add(["Size"], "Size")
+        add(["ConstantOfShape"], produces: ["ConstantOfShape"]) { a, _ in
+            var out: Attributes = [:]
+            if let value = a.tensor("value") {
+                let code = Int(value.dataType)
+                guard let type = ONNXTensors.dataType(code) else { throw RuleError("value of type \(ONNXTensors.typeName(code)) is not supported") }
+                out["dataType"] = .string(type.rawValue)
+                let (ints, reals) = ONNXTensors.values(value, type: type)
+                if let ints { out["values"] = .ints(ints) }
+                if let reals { out["realValues"] = .floats(reals) }
+            }
+            return ("ConstantOfShape", out)
+        }
+        add(["Range"], "Range")
+        add(["Cast"], produces: ["Cast"]) { a, _ in
+            let code = a.int("to", default: 1)
+            guard let type = ONNXTensors.dataType(code) else { throw RuleError("cast to \(ONNXTensors.typeName(code)) is not supported") }
+            return ("Cast", ["to": .string(type.rawValue)])
+        }
+        add(["Identity"], "Identity")
+        add(["Dropout"], produces: ["Identity"]) { _, outputs in ("Identity", ["withMask": .bool(outputs > 1)]) }
+        add(["Constant"], produces: ["Constant"]) { a, _ in try constant(a) }
+        for (onnx, canonical) in [("ReduceSum", "ReduceSum"), ("ReduceMean", "ReduceMean"), ("ReduceMax", "ReduceMax"),
+                                  ("ReduceMin", "ReduceMin"), ("ReduceProd", "ReduceProd")] {
+            add([onnx], produces: [canonical]) { a, _ in
+                var out: Attributes = ["keepDims": .bool(a.int("keepdims", default: 1) != 0),
+                                       "emptyAxesIsNoop": .bool(a.int("noop_with_empty_axes", default: 0) != 0)]
+                if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
+                return (canonical, out)
+            }
+        }
+        add(["ArgMax", "ArgMin"], produces: ["ArgExtreme"]) { a, _ in
+            ("ArgExtreme", ["axis": .int(a.int("axis", default: 0)), "keepDims": .bool(a.int("keepdims", default: 1) != 0)])
+        }
+        add(["Pad"], produces: ["Pad"]) { a, _ in
+            var out: Attributes = ["mode": .string(a.string("mode", default: "constant")), "padsLayout": .string("beginsThenEnds")]
+            if let pads = a.ints("pads") ?? a.ints("paddings") { out["pads"] = .ints(pads) }
+            return ("Pad", out)
+        }
+        add(["Softmax"], produces: ["Softmax"]) { a, _ in
+            // Before opset 13 softmax covers every axis from `axis` (default 1) on.
+            a.opset < 13 ? ("Softmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
+                : ("Softmax", ["axis": .int(a.int("axis", default: -1))])
+        }
+        add(["LogSoftmax"], produces: ["LogSoftmax"]) { a, _ in
+            a.opset < 13 ? ("LogSoftmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
+                : ("LogSoftmax", ["axis": .int(a.int("axis", default: -1))])
+        }
+        add(["Trilu"], "Trilu")
+        add(["CumSum"], "CumSum")
+        add(["ScatterND", "ScatterElements", "Scatter"], "Scatter")
+        add(["Attention"], produces: ["Attention"]) { a, outputs in
+            var out: Attributes = ["outputs": .int(outputs)]
+            if a.has("q_num_heads") { out["qHeads"] = .int(a.int("q_num_heads", default: 0)) }
+            if a.has("kv_num_heads") { out["kvHeads"] = .int(a.int("kv_num_heads", default: 0)) }
+            return ("Attention", out)
+        }
+        return (t, p)
+    }()
+
+    /// A `Constant` node's tensor as canonical attributes.
+    static func constant(_ a: ONNXAttributes) throws -> (String, Attributes) {
+        if let t = a.tensor("value") {
+            let code = Int(t.dataType)
+            guard let type = ONNXTensors.dataType(code) else { throw RuleError("constant of type \(ONNXTensors.typeName(code)) is not supported") }
+            var out: Attributes = ["shape": .ints(t.dims.map { Int($0) }), "dataType": .string(type.rawValue)]
+            let (ints, reals) = ONNXTensors.values(t, type: type)
+            if let ints { out["values"] = .ints(ints) }
+            if let reals { out["realValues"] = .floats(reals) }
+            return ("Constant", out)
+        }
+        if a.has("value_float") {
+            return ("Constant", ["shape": .ints([]), "dataType": .string("float32"), "realValues": .floats([a.float("value_float", default: 0)])])
+        }
+        if let v = a.floats("value_floats") {
+            return ("Constant", ["shape": .ints([v.count]), "dataType": .string("float32"), "realValues": .floats(v)])
+        }
+        if a.has("value_int") {
+            return ("Constant", ["shape": .ints([]), "dataType": .string("int64"), "values": .ints([a.int("value_int", default: 0)])])
+        }
+        if let v = a.ints("value_ints") {
+            return ("Constant", ["shape": .ints([v.count]), "dataType": .string("int64"), "values": .ints(v)])
+        }
+        return ("Constant(sparse or string value)", [:])
+    }
+}

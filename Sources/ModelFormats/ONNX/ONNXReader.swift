@@ -1,0 +1,134 @@
+import Foundation
+import OpCount
+import SwiftProtobuf
+
+/// Reads ONNX ModelProto files into opcat's graph IR. Weights are never decoded: the payload
+/// filter drops large tensor data before parsing, so a model with external data, stripped
+/// weights or full weights counts the same, and a large file is held once (memory-mapped).
+public enum ONNXReader {
+    public static let formatName = "onnx"
+
+    public static func read(_ data: Data, file: String) throws -> Graph {
+        let model: Onnx_ModelProto
+        do {
+            let structure = try ONNXPayloadFilter.filter(data)
+            var options = BinaryDecodingOptions()
+            options.discardUnknownFields = true
+            model = try Onnx_ModelProto(serializedBytes: structure, options: options)
+        } catch let error as ONNXPayloadFilter.Malformed {
+            throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
+        } catch {
+            throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file (\(error))")
+        }
+        guard model.hasGraph else { throw ModelFormatError.malformed(file: file, reason: "the ONNX model has no graph") }
+        var opsets: [String: Int] = [:]
+        for entry in model.opsetImport { opsets[entry.domain == "ai.onnx" ? "" : entry.domain] = Int(entry.version) }
+        if opsets[""] == nil { opsets[""] = 1 }
+        var builder = Builder(file: file, opsets: opsets)
+        return try builder.build(model.graph)
+    }
+
+    struct Builder {
+        let file: String
+        let opsets: [String: Int]
+        var nodes: [Node] = []
+        /// Value name → the tensor that produces it.
+        var producers: [String: TensorRef] = [:]
+
+        init(file: String, opsets: [String: Int]) {
+            self.file = file
+            self.opsets = opsets
+        }
+
+        func fail(_ node: String, _ op: String, _ reason: String) -> ModelFormatError {
+            .node(file: file, node: node, op: op, reason: reason)
+        }
+
+        mutating func build(_ graph: Onnx_GraphProto) throws -> Graph {
+            for tensor in graph.initializer {
+                try addInitializer(tensor)
+            }
+            for input in graph.input where producers[input.name] == nil {
+                try addInput(input)
+            }
+            var usedNames = Set(nodes.map(\.name))
+            for (index, proto) in graph.node.enumerated() {
+                var name = proto.name.isEmpty ? (proto.output.first { !$0.isEmpty } ?? "\(proto.opType)_\(index)") : proto.name
+                if usedNames.contains(name) { name += "#\(index)" }
+                usedNames.insert(name)
+                try addNode(proto, name: name)
+            }
+            var outputs: [TensorRef] = []
+            for output in graph.output {
+                guard let ref = producers[output.name] else {
+                    throw ModelFormatError.malformed(file: file, reason: "graph output '\(output.name)' is produced by no node")
+                }
+                outputs.append(ref)
+            }
+            return Graph(nodes: nodes, outputs: outputs)
+        }
+
+        mutating func addInitializer(_ tensor: Onnx_TensorProto) throws {
+            let code = Int(tensor.dataType)
+            guard let type = ONNXTensors.dataType(code) else {
+                throw fail(tensor.name, "initializer", "element type \(ONNXTensors.typeName(code)) is not supported")
+            }
+            if let bad = tensor.dims.first(where: { $0 < 0 || $0 > Int64(ShapeSyntax.maximumDimension) }) {
+                throw fail(tensor.name, "initializer", "dimension \(bad) is out of range")
+            }
+            let (ints, reals) = ONNXTensors.values(tensor, type: type)
+            // Integer tensors hold shapes and indices: counted as neither params nor buffers.
+            let variable = Variable(declaredShape: tensor.dims.map { Int($0) }, dataType: type,
+                                    role: type.isFloatingPoint ? nil : .constant, values: ints, realValues: reals)
+            producers[tensor.name] = TensorRef(node: nodes.count)
+            nodes.append(Node(name: tensor.name, kind: .variable(variable)))
+        }
+
+        mutating func addInput(_ input: Onnx_ValueInfoProto) throws {
+            var variable = Variable(role: .input)
+            if input.type.tensorType.hasElemType {
+                let code = Int(input.type.tensorType.elemType)
+                variable.dataType = ONNXTensors.dataType(code)
+            }
+            if input.type.tensorType.hasShape {
+                variable.declaredShape = input.type.tensorType.shape.dim.map { dim in
+                    if case .dimValue(let v)? = dim.value, v > 0 { return Int(v) }
+                    return nil
+                }
+            }
+            producers[input.name] = TensorRef(node: nodes.count)
+            nodes.append(Node(name: input.name, kind: .variable(variable)))
+        }
+
+        mutating func addNode(_ proto: Onnx_NodeProto, name: String) throws {
+            let domain = proto.domain == "ai.onnx" ? "" : proto.domain
+            let attributes = ONNXAttributes(proto, opset: opsets[domain] ?? 1)
+            let outputCount = (proto.output.lastIndex { !$0.isEmpty } ?? -1) + 1
+            let translated: (type: String, attributes: Attributes)
+            do {
+                translated = try ONNXOps.translate(proto.opType, domain: domain, attributes, outputs: outputCount)
+            } catch let error as RuleError {
+                throw fail(name, proto.opType, error.message)
+            }
+            var inputs: [TensorRef] = []
+            for (position, value) in proto.input.enumerated() {
+                if value.isEmpty {
+                    inputs.append(.absent)
+                    continue
+                }
+                guard let ref = producers[value] else {
+                    throw fail(name, proto.opType, "input \(position) '\(value)' is produced by no earlier node, initializer or graph input")
+                }
+                inputs.append(ref)
+            }
+            while inputs.last?.isAbsent == true { inputs.removeLast() }
+            let index = nodes.count
+            nodes.append(Node(name: name, kind: .operation(Operation(
+                type: translated.type, sourceType: domain.isEmpty ? proto.opType : "\(domain):\(proto.opType)",
+                attributes: translated.attributes)), inputs: inputs))
+            for (position, value) in proto.output.enumerated() where !value.isEmpty {
+                producers[value] = TensorRef(node: index, output: position)
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import ModelFormats
+import OpCount
+
+/// The torchvision models of the zoo, exported to ONNX (opset 17, weights stripped) by
+/// `tools/export_torchvision_zoo.py`, against `data/reference/torchvision_onnx.csv`, written by
+/// the same script from torch, the exported graph and torchvision's weight metadata.
+struct ONNXZooTests {
+    static let zoo = ZooReferenceTests.zoo
+    static let entries = ZooReferenceTests.fullManifest.models.filter { $0.format == ONNXReader.formatName }
+    static let reference = Dictionary(uniqueKeysWithValues: ZooReferenceTests.csv("data/reference/torchvision_onnx.csv").map { ($0["model"]!, $0) })
+
+    static let counted: [String: CountedModel] = Dictionary(uniqueKeysWithValues: entries.map { entry in
+        (entry.name, try! ModelCounter.count(file: zoo.appendingPathComponent(entry.file), entry: entry))
+    })
+
+    @Test("the zoo has the torchvision ONNX models the issue names")
+    func present() {
+        let names = Set(Self.entries.map(\.name))
+        for required in ["resnet50", "mobilenet_v3_large", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny", "vit_b_16", "swin_t"] {
+            #expect(names.contains(required))
+        }
+        #expect(Set(Self.reference.keys) == names)
+    }
+
+    @Test("every ONNX zoo model counts completely", arguments: entries.map(\.name))
+    func complete(_ name: String) throws {
+        let a = try #require(Self.counted[name]).analysis
+        #expect(a.isComplete, "\(a.unsupported) \(a.unshapedNodes.prefix(3)) \(a.uncountedParameters.prefix(3))")
+        #expect(a.backbone != nil)
+    }
+
+    /// opcat's params are the exported graph's float initializers. torch's `sum(p.numel())`
+    /// differs by the BatchNorms the exporter folds into convolutions (γ and β gone, a bias added
+    /// to each convolution that had none) and, for Swin, by the relative position bias the
+    /// exporter expands from its table (`exporter_float_elements`).
+    @Test("params: the graph's float initializers, and torch's count through the export's folding", arguments: entries.map(\.name))
+    func params(_ name: String) throws {
+        let a = try #require(Self.counted[name]).analysis
+        let row = try #require(Self.reference[name])
+        func value(_ column: String) -> Int { Int(row[column] ?? "") ?? -1 }
+        #expect(a.totals.params == value("onnx_float_initializer_elements"))
+        #expect(a.totals.buffers == 0, "folded BatchNorms leave no running statistics")
+        #expect(a.totals.params == value("torch_params") - value("bn_folded_params") + value("conv_bias_added") + value("exporter_float_elements"))
+        #expect(value("torch_params") == value("torchvision_params"))
+    }
+
+    /// torchvision's `_ops` metadata is its own count of multiply-adds (GFLOPS in its docs), rounded
+    /// to three decimals.
+    @Test("MACs round to torchvision's _ops figure", arguments: entries.map(\.name))
+    func macs(_ name: String) throws {
+        let a = try #require(Self.counted[name]).analysis
+        let row = try #require(Self.reference[name])
+        #expect(ZooReferenceTests.rounded3(a.totals.macs) == row["torchvision_ops_g"], "\(name): \(a.totals.macs)")
+    }
+
+    @Test("accuracy comes from torchvision's weight metadata", arguments: entries)
+    func accuracy(_ entry: ZooManifest.Entry) throws {
+        let row = try #require(Self.reference[entry.name])
+        #expect(entry.metric("top1").map { ($0 * 1000).rounded() } == Double(row["acc1"]!).map { ($0 * 10).rounded() })
+        #expect(entry.metric("top5").map { ($0 * 1000).rounded() } == Double(row["acc5"]!).map { ($0 * 10).rounded() })
+        #expect(entry.metrics.allSatisfy { $0.source.contains("torchvision") })
+    }
+}
