@@ -59,7 +59,7 @@ public enum ModelCounter {
         var bindings: [InputBinding] = [], notices: [String] = []
         for node in inputs {
             var dims = node.variable!.declaredShape!
-            if dims.first == nil, dims.count > 1 {
+            if dims.count > 1, dims[0] == nil {
                 dims[0] = 1
                 notices.append("input '\(node.name)' has a symbolic batch dimension; counting batch 1 (set it with --input \(node.name):SHAPE)")
             }

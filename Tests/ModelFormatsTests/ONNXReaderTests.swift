@@ -1,0 +1,183 @@
+import Foundation
+import SwiftProtobuf
+import Testing
+@testable import ModelFormats
+import OpCount
+
+/// ONNX files built here with the generated protobuf types: symbolic dimensions, weights kept in
+/// external files, run-time reshape targets, bad files.
+struct ONNXReaderTests {
+    static func tensor(_ name: String, _ dims: [Int], type: Int32 = 1, int64s: [Int64]? = nil, external: Bool = false,
+                       floats: Int? = nil) -> Onnx_TensorProto {
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dims = dims.map(Int64.init)
+        t.dataType = type
+        if let int64s { t.int64Data = int64s }
+        if let floats { t.rawData = Data(repeating: 0, count: floats * 4) }
+        if external {
+            t.dataLocation = .external
+            var location = Onnx_StringStringEntryProto()
+            location.key = "location"
+            location.value = "weights.bin"
+            t.externalData = [location]
+        }
+        return t
+    }
+
+    static func input(_ name: String, _ dims: [Any]) -> Onnx_ValueInfoProto {
+        var v = Onnx_ValueInfoProto()
+        v.name = name
+        var type = Onnx_TypeProto.Tensor()
+        type.elemType = 1
+        var shape = Onnx_TensorShapeProto()
+        shape.dim = dims.map { d in
+            var dim = Onnx_TensorShapeProto.Dimension()
+            if let n = d as? Int { dim.dimValue = Int64(n) } else { dim.dimParam = "\(d)" }
+            return dim
+        }
+        type.shape = shape
+        v.type.tensorType = type
+        return v
+    }
+
+    static func node(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
+        var n = Onnx_NodeProto()
+        n.opType = op
+        n.name = outputs[0]
+        n.input = inputs
+        n.output = outputs
+        n.attribute = attributes
+        return n
+    }
+
+    static func ints(_ name: String, _ values: [Int]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .ints
+        a.ints = values.map(Int64.init)
+        return a
+    }
+
+    /// x (N×3×8×8) → Conv 3×3 (weights external) → Shape → Gather(0) → Concat with [-1] → Reshape → Gemm.
+    static func model(batch: Any = "N", external: Bool = true) throws -> Data {
+        var graph = Onnx_GraphProto()
+        graph.name = "test"
+        graph.input = [input("x", [batch, 3, 8, 8])]
+        graph.initializer = [
+            tensor("w", [4, 3, 3, 3], external: external, floats: external ? nil : 108),
+            tensor("zero", [], type: 7, int64s: [0]),
+            tensor("minus_one", [1], type: 7, int64s: [-1]),
+            tensor("fc_w", [10, 144], external: external, floats: external ? nil : 1440),
+            tensor("fc_b", [10], floats: 10),
+        ]
+        var axis = Onnx_AttributeProto()
+        axis.name = "axis"
+        axis.type = .int
+        axis.i = 0
+        var transB = Onnx_AttributeProto()
+        transB.name = "transB"
+        transB.type = .int
+        transB.i = 1
+        graph.node = [
+            node("Conv", ["x", "w"], ["conv"], [ints("kernel_shape", [3, 3]), ints("pads", [0, 0, 0, 0])]),
+            node("Shape", ["conv"], ["shape"]),
+            node("Gather", ["shape", "zero"], ["batch"], [axis]),
+            node("Unsqueeze", ["batch", "zero1d"], ["batch1d"]),
+            node("Concat", ["batch1d", "minus_one"], ["target"], [axis]),
+            node("Reshape", ["conv", "target"], ["flat"]),
+            node("Gemm", ["flat", "fc_w", "fc_b"], ["logits"], [transB]),
+        ]
+        graph.initializer.append(tensor("zero1d", [1], type: 7, int64s: [0]))
+        var output = Onnx_ValueInfoProto()
+        output.name = "logits"
+        graph.output = [output]
+        var model = Onnx_ModelProto()
+        model.irVersion = 8
+        var opset = Onnx_OperatorSetIdProto()
+        opset.version = 17
+        model.opsetImport = [opset]
+        model.graph = graph
+        return try model.serializedData()
+    }
+
+    static func count(_ data: Data, inputs: [InputBinding] = []) throws -> CountedModel {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-\(UUID().uuidString).onnx")
+        try data.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try ModelCounter.count(file: url, inputs: inputs)
+    }
+
+    @Test("weights in external files are not needed; a symbolic batch is 1, with a notice")
+    func externalAndSymbolic() throws {
+        let model = try Self.count(Self.model())
+        let a = model.analysis
+        #expect(a.isComplete)
+        #expect(model.format == "onnx")
+        #expect(a.inputs.map(\.shape) == [[1, 3, 8, 8]])
+        #expect(a.notices.contains { $0.contains("symbolic batch") })
+        // Conv: 1·4·6·6 = 144 outputs × 27 = 3,888 MACs; Gemm: 10 × 144 = 1,440.
+        #expect(a.totals.macs == 3_888 + 1_440)
+        // Float initializers only: 108 + 1,440 + 10; the int64 shape constants count as neither.
+        #expect(a.totals.params == 108 + 1_440 + 10)
+        #expect(a.layer(named: "flat")?.outputShapes == [[1, 144]], "Shape → Gather → Concat → Reshape resolved")
+    }
+
+    @Test("--input binds a symbolic batch; the run-time reshape follows it")
+    func boundBatch() throws {
+        let a = try Self.count(Self.model(), inputs: [InputBinding(name: "x", shape: [4, 3, 8, 8])]).analysis
+        #expect(a.layer(named: "flat")?.outputShapes == [[4, 144]])
+        #expect(a.totals.macs == 4 * (3_888 + 1_440))
+        #expect(!a.notices.contains { $0.contains("symbolic") })
+    }
+
+    @Test("a symbolic dimension other than the batch needs --input")
+    func symbolicHeight() throws {
+        var graph = Onnx_GraphProto()
+        graph.input = [Self.input("x", [1, 3, "H", 8])]
+        graph.node = [Self.node("Relu", ["x"], ["y"])]
+        var output = Onnx_ValueInfoProto()
+        output.name = "y"
+        graph.output = [output]
+        var model = Onnx_ModelProto()
+        model.graph = graph
+        #expect { try Self.count(try model.serializedData()) } throws: { error in
+            "\(error)".contains("input 'x' has symbolic dimensions (1x3x?x8)") && "\(error)".contains("--input x:SHAPE")
+        }
+    }
+
+    @Test("the same model with and without its weights counts the same")
+    func strippedEqualsFull() throws {
+        let full = try Self.count(Self.model(batch: 1, external: false)).analysis
+        let stripped = try Self.count(Self.model(batch: 1, external: true)).analysis
+        #expect(full.totals == stripped.totals)
+    }
+
+    @Test("large payloads are dropped before decoding; small tensors keep their values")
+    func payloadFilter() throws {
+        var model = Onnx_ModelProto()
+        var graph = Onnx_GraphProto()
+        graph.initializer = [Self.tensor("big", [100_000], floats: 100_000), Self.tensor("shape", [2], type: 7, int64s: [1, -1])]
+        model.graph = graph
+        let filtered = try ONNXPayloadFilter.filter(try model.serializedData())
+        #expect(filtered.count < 200)
+        let decoded = try Onnx_ModelProto(serializedBytes: filtered)
+        #expect(decoded.graph.initializer[0].dims == [100_000])
+        #expect(decoded.graph.initializer[0].rawData.isEmpty)
+        #expect(decoded.graph.initializer[1].int64Data == [1, -1])
+    }
+
+    @Test("a truncated or foreign file is one clear error")
+    func badFiles() throws {
+        let data = try Self.model()
+        for broken in [data.prefix(data.count / 2), Data([0x08, 0xFF]), Data("not a model".utf8)] {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-bad-\(UUID().uuidString).onnx")
+            try Data(broken).write(to: url)
+            defer { try? FileManager.default.removeItem(at: url) }
+            #expect { try ModelCounter.count(file: url) } throws: { error in
+                let text = "\(error)"
+                return text.contains(url.lastPathComponent) && !text.contains("\n")
+            }
+        }
+    }
+}
