@@ -50,11 +50,30 @@ hyperfine --style basic --runs 3 --prepare "rm -f $out/ingest1k.sqlite $out/inge
 "$bin" ingest "$out/synthetic" --db "$out/ingest1k.sqlite" 2>/dev/null
 hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/ingest_1k_noop.json" \
     -n "re-ingest 1,000 (no-op)" "$bin ingest $out/synthetic --db $out/ingest1k.sqlite"
+echo "== ONNX: opcat vs onnx-tool on the zoo's torchvision exports, with weights (zeros) ==" >&2
+onnxpy="$(bash tools/setup_onnx_venv.sh)"
+rm -rf "$out/onnx-full"
+"$onnxpy" tools/onnx_tool_bench.py --fill-to "$out/onnx-full" data/zoo/*.onnx
+onnx_models=$(cd "$out/onnx-full" && ls *.onnx | sed 's/\.onnx$//' | paste -sd, -)
+hyperfine --style none --warmup 1 --runs 10 --export-json "$out/opcat_onnx.json" \
+    -L model "$onnx_models" "$bin count $out/onnx-full/{model}.onnx --format csv"
+"$onnxpy" tools/onnx_tool_bench.py "$out"/onnx-full/*.onnx > "$out/onnx_tool_zoo.csv"
+
+echo "== ONNX: a generated graph of 10,000 nodes (onnx-tool's practical limit) and 100,000 nodes ==" >&2
+"$onnxpy" tools/make_large_onnx.py 10000 "$out/large-10k.onnx" --with-weights
+"$onnxpy" tools/make_large_onnx.py 100000 "$out/large-100k.onnx" --with-weights
+"$onnxpy" tools/make_large_onnx.py 100000 "$out/large-100k-stripped.onnx"
+"$onnxpy" tools/onnx_tool_bench.py "$out/large-10k.onnx" > "$out/onnx_tool_10k.csv"
+for name in large-10k large-100k large-100k-stripped; do
+    /usr/bin/time -f "%e %M" -o "$out/$name.time" "$bin" count "$out/$name.onnx" --format csv > /dev/null
+    echo "$(stat -c %s "$out/$name.onnx") $(cat "$out/$name.time")" > "$out/$name.time"
+done
+
 layers_zoo=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest.sqlite').execute('select count(*) from layers').fetchone()[0])")
 layers_1k=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest1k.sqlite').execute('select count(*) from layers').fetchone()[0])")
 
 "$py" - "$out" "$layers_zoo" "$layers_1k" <<'PY'
-import csv, json, sys
+import csv, json, os, sys
 out = sys.argv[1]
 def mean(path): return json.load(open(path))["results"][0]["mean"]
 opcat_zoo, mxop_zoo = mean(f"{out}/opcat_zoo.json"), mean(f"{out}/mxop_zoo.json")
@@ -80,4 +99,24 @@ for label, path, models, layers in [("bundled zoo, new catalog", "ingest_zoo", 3
     t = mean(f"{out}/{path}.json")
     rows = f"{layers / t:,.0f}" if layers else "-"
     print(f"| {label} | {t * 1e3:,.0f} ms | {models / t:,.0f} | {rows} |")
+
+print()
+tool = {os.path.basename(r["file"]).removesuffix(".onnx"): float(r["seconds"]) for r in csv.DictReader(open(f"{out}/onnx_tool_zoo.csv"))}
+ours = {r["parameters"]["model"]: r["mean"] for r in json.load(open(f"{out}/opcat_onnx.json"))["results"]}
+print("| ONNX model (with weights) | file MB | opcat (ms, whole process) | onnx-tool (s, in-process) | onnx-tool / opcat |")
+print("|---|---:|---:|---:|---:|")
+for name in sorted(ours, key=lambda n: os.path.getsize(f"{out}/onnx-full/{n}.onnx")):
+    size = os.path.getsize(f"{out}/onnx-full/{name}.onnx") / 1e6
+    print(f"| {name} | {size:,.0f} | {ours[name] * 1e3:,.1f} | {tool[name]:.2f} | {tool[name] / ours[name]:,.0f}x |")
+print(f"| all {len(ours)} | | {sum(ours.values()) * 1e3:,.0f} | {sum(tool.values()):.1f} | {sum(tool.values()) / sum(ours.values()):,.0f}x |")
+print()
+print("| generated ONNX graph | file MB | opcat time (s) | opcat peak RSS (MB) |")
+print("|---|---:|---:|---:|")
+for name, label in [("large-10k", "10,000 nodes, weights"), ("large-100k", "100,000 nodes, weights"),
+                    ("large-100k-stripped", "100,000 nodes, stripped")]:
+    size, seconds, rss = open(f"{out}/{name}.time").read().split()
+    print(f"| {label} | {int(size) / 1e6:,.0f} | {float(seconds):.2f} | {int(rss) / 1024:,.0f} |")
+tool10k = float(next(csv.DictReader(open(f"{out}/onnx_tool_10k.csv")))["seconds"])
+ours10k = float(open(f"{out}/large-10k.time").read().split()[1])
+print(f"\n10,000-node graph: onnx-tool {tool10k:.1f} s (in-process) vs opcat {ours10k:.2f} s: {tool10k / ours10k:,.0f}x")
 PY

@@ -10,7 +10,7 @@ struct CountRenderer {
     func render(_ model: CountedModel, layers: Bool, format: OutputFormat) -> String {
         switch format {
         case .json: return CountJSON.model(model, layers: layers).rendered()
-        case .csv: return layers ? layerTable(model, full: true).csv() : totalsTable(model).csv()
+        case .csv: return layers ? layerTable(model, full: true).csv() : totalsTable(model, exact: true).csv()
         case .markdown:
             var out = header(model).map { "- \($0.0): \($0.1)" }.joined(separator: "\n") + "\n\n" + totalsTable(model).markdown()
             if layers { out += "\n" + layerTable(model, full: false).markdown() }
@@ -48,13 +48,13 @@ struct CountRenderer {
     }
 
     /// Rows of the chosen convention: total and, when known, backbone.
-    func totalsTable(_ model: CountedModel) -> Table {
+    func totalsTable(_ model: CountedModel, exact: Bool = false) -> Table {
         let a = model.analysis
         let scopes: [(String, [(String, Int)])] = [("total", fields(a.totals, a.mxop))]
             + (a.backbone.map { [("backbone", fields($0.totals, $0.mxop))] } ?? [])
         var table = Table([Table.Column("count")] + scopes.map { Table.Column($0.0, right: true) })
         for (i, field) in scopes[0].1.enumerated() {
-            table.append([field.0] + scopes.map { Numbers.grouped($0.1[i].1) })
+            table.append([field.0] + scopes.map { exact ? String($0.1[i].1) : Numbers.grouped($0.1[i].1) })
         }
         return table
     }
