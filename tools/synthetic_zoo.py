@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a synthetic zoo of N distinct model files for ingest benchmarks (stdlib only).
 
-Model i is the bundled zoo model i % 34 with a marker attribute added to the graph's
+Model i is the bundled MXNet zoo model i % 34 with a marker attribute added to the graph's
 top-level "attrs", so every file has its own content (and SHA-256) while its counts stay
 those of the original. The manifest has the same fields as data/zoo/manifest.json.
 
@@ -22,7 +22,7 @@ def main() -> int:
     count, out = int(sys.argv[1]), sys.argv[2]
     zoo = os.path.join(ROOT, "data", "zoo")
     with open(os.path.join(zoo, "manifest.json")) as f:
-        base = json.load(f)["models"]
+        base = [m for m in json.load(f)["models"] if m["format"] == "mxnet-symbol"]
     graphs = {}
     for entry in base:
         with open(os.path.join(zoo, entry["file"])) as f:
