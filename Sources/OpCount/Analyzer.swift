@@ -241,7 +241,7 @@ private struct Run {
             var layer = Layer(
                 index: opIndex, name: node.name, op: operation.type, sourceOp: operation.sourceType,
                 inputShapes: node.inputs.map { tensor($0)?.shape }, outputShapes: [],
-                counts: Counts(), mxop: MxopCounts(), inBackbone: false, status: .counted)
+                counts: Counts(), mxop: MxopCounts(), inBackbone: false, status: .counted, precision: nil)
             guard let definition = registry[operation.type] else {
                 unsupported[operation.type, default: 0] += 1
                 layer.status = .unsupported
@@ -317,7 +317,7 @@ private struct Run {
             guard shape.exactProduct.value != nil else {
                 throw RuleError("parameter '\(producer.name)' would have more elements than a 64-bit count holds")
             }
-            let info = TensorInfo(shape: shape, dataType: producer.variable?.dataType ?? .float32)
+            let info = TensorInfo(shape: shape, dataType: result.inputTypes[position] ?? producer.variable?.dataType ?? .float32)
             tensors[ref.node] = [info]
             known[position] = info
         }
@@ -332,14 +332,30 @@ private struct Run {
             }
             inputs.append(info)
         }
-        tensors[index] = result.outputs
+        for (position, role) in result.inputRoles where position < node.inputs.count && !absent.contains(position) {
+            let ref = node.inputs[position]
+            if graph.nodes[ref.node].variable != nil, firstConsumer[ref.node] == index { roles[ref.node] = role }
+        }
+        var outputs = result.outputs
+        if case .zero = definition.cost, let carried = inputs.first?.quantizedAs {
+            // Moving or selecting dequantized data keeps its precision (QDQ graphs).
+            for i in outputs.indices where outputs[i].dataType == inputs[0].dataType && outputs[i].quantizedAs == nil {
+                outputs[i].quantizedAs = carried
+            }
+        }
+        tensors[index] = outputs
         layer.inputShapes = inputs.enumerated().map { absent.contains($0.offset) ? nil : $0.element.shape }
         layer.outputShapes = result.outputs.map(\.shape)
 
         let query = CostQuery(inputs: inputs, outputs: result.outputs, attributes: operation.attributes, absent: absent)
         switch definition.cost {
         case .formula(_, let rule):
-            try layer.counts.add(try rule(query))
+            let cost = try rule(query)
+            try layer.counts.add(cost)
+            if cost.macs > 0 {
+                layer.precision = cost.precision ?? Precision(
+                    activation: inputs[0].effectiveType, weight: (inputs.count > 1 ? inputs[1] : inputs[0]).effectiveType)
+            }
         case .zero:
             layer.status = .zeroCost
         }
@@ -355,8 +371,13 @@ private struct Run {
         var variableCounts: [Int: Counts] = [:]
         var parameters: [(consumer: Int, position: Int, Parameter)] = []
         for (variable, consumer) in firstConsumer {
-            let role = graph.nodes[variable].variable?.role ?? roles[variable] ?? .parameter
+            var role = graph.nodes[variable].variable?.role ?? roles[variable] ?? .parameter
             if role == .input && isBoundInput(variable) { continue }
+            if role == .input, let type = tensors[variable]?.first?.dataType {
+                // A stored tensor used as an activation: learned if floating-point (a position
+                // embedding), fixed if integer (shapes, indices).
+                role = type.isFloatingPoint ? .parameter : .constant
+            }
             guard let info = tensors[variable]?.first else {
                 if role != .constant { uncounted.append(graph.nodes[variable].name) }
                 continue

@@ -75,15 +75,17 @@ public enum InputRole: Sendable, Hashable {
     case parameter
     /// A learnable tensor that may be absent (a bias): `params`.
     case optionalParameter
-    /// Stored non-learned state (running mean/variance): `buffers`.
+    /// Stored non-learned state (running mean/variance, quantization scales): `buffers`.
     case buffer
+    /// Stored state that may be absent (a zero point).
+    case optionalBuffer
     /// A training label the rule gives a shape; counted in neither.
     case label
 
     public var isRequired: Bool {
         switch self {
         case .data, .parameter, .buffer: true
-        case .optionalData, .variadic, .optionalParameter, .label: false
+        case .optionalData, .variadic, .optionalParameter, .optionalBuffer, .label: false
         }
     }
 
@@ -94,7 +96,7 @@ public enum InputRole: Sendable, Hashable {
     public var variableRole: VariableRole {
         switch self {
         case .parameter, .optionalParameter: .parameter
-        case .buffer: .buffer
+        case .buffer, .optionalBuffer: .buffer
         case .label: .constant
         case .data, .optionalData, .variadic: .input
         }
@@ -137,6 +139,10 @@ public struct ShapeQuery: Sendable {
 public struct ShapeResult: Sendable {
     public var outputs: [TensorInfo]
     public var inputShapes: [Int: [Int]]
+    /// Element types the rule knows for derived inputs (MXNet's quantized weights carry none).
+    public var inputTypes: [Int: DataType] = [:]
+    /// How variables at some inputs count, where the op's input layout varies (fused layers).
+    public var inputRoles: [Int: VariableRole] = [:]
 
     public init(outputs: [TensorInfo], inputShapes: [Int: [Int]] = [:]) {
         self.outputs = outputs
@@ -187,6 +193,9 @@ public struct OpCost: Sendable, Hashable {
     public var divs: Int
     public var exps: Int
     public var cmps: Int
+    /// The precision of the MACs, when the rule knows it better than the analyzer (which takes
+    /// the types of inputs 0 and 1).
+    public var precision: Precision?
 
     public static let zero = OpCost()
 
@@ -209,6 +218,25 @@ public struct OpCost: Sendable, Hashable {
                       divs: count * perElement.divs, exps: count * perElement.exps,
                       cmps: count * perElement.cmps)
     }
+}
+
+/// The element types a linear op multiplies: activations by weights (int8 × int8, fp32 × fp32 …).
+public struct Precision: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var activation: DataType
+    public var weight: DataType
+
+    public init(activation: DataType, weight: DataType) {
+        self.activation = activation
+        self.weight = weight
+    }
+
+    /// `int8×int8`, `uint8×int8`, `float32×float32`.
+    public var description: String { "\(activation.rawValue)×\(weight.rawValue)" }
+
+    /// Bit operations per MAC: activation bits × weight bits.
+    public var bitsProduct: Int { activation.bitWidth * weight.bitWidth }
+
+    public static func < (a: Precision, b: Precision) -> Bool { a.description < b.description }
 }
 
 /// Primitive operations spent on one element.

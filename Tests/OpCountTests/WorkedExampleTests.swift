@@ -42,7 +42,10 @@ struct WorkedExampleTests {
         let inputs = e.inputs.enumerated().map { i, s in given[i] ?? TensorInfo(shape: result.inputShapes[i] ?? []) }
         let costQuery = CostQuery(inputs: inputs, outputs: result.outputs, attributes: e.attributes)
         switch c.definition.cost {
-        case .formula(_, let rule): #expect(try rule(costQuery) == e.cost, "\(e.arithmetic)")
+        case .formula(_, let rule):
+            var cost = try rule(costQuery)
+            cost.precision = nil  // examples state counts; precision is checked on whole graphs
+            #expect(cost == e.cost, "\(e.arithmetic)")
         case .zero(let reason): #expect(!reason.isEmpty)
         }
         if let mxop = c.definition.mxop {

@@ -9,8 +9,15 @@ import OpCount
 public enum MXNetOps {
     typealias Translate = @Sendable (MXNetAttributes) throws -> (String, Attributes)
 
-    /// Canonical op and attributes for one MXNet node.
-    static func translate(_ op: String, _ attributes: MXNetAttributes) throws -> (type: String, attributes: Attributes) {
+    /// Canonical op and attributes for one MXNet node; fused nodes bring their `subgraph`.
+    static func translate(_ op: String, _ attributes: MXNetAttributes, subgraph: [MXNetNode]? = nil,
+                          inputs: Int = 0) throws -> (type: String, attributes: Attributes) {
+        if op == "_sg_mkldnn_conv" || op == "_sg_onednn_conv" {
+            return try fusedConvolution(attributes, subgraph ?? [], inputs: inputs)
+        }
+        if op == "_sg_mkldnn_fully_connected" || op == "_sg_onednn_fully_connected" {
+            return try fusedFullyConnected(attributes, subgraph ?? [], inputs: inputs)
+        }
         guard let rule = table[op] else {
             return (Registry.standard[op] == nil ? op : "mxnet:\(op)", [:])
         }
@@ -19,7 +26,7 @@ public enum MXNetOps {
 
     /// For each canonical op, the MXNet ops that can become it (for `opcat ops`).
     public static var aliases: [String: [String]] {
-        var result: [String: [String]] = [:]
+        var result: [String: [String]] = ["FusedConvolution": ["_sg_mkldnn_conv"], "FusedFullyConnected": ["_sg_mkldnn_fully_connected"]]
         for (name, types) in produces { for type in types { result[type, default: []].append(name) } }
         return result.mapValues { $0.sorted() }
     }
@@ -75,21 +82,8 @@ public enum MXNetOps {
             let map = ["leaky": "LeakyRelu", "rrelu": "LeakyRelu", "prelu": "PRelu", "elu": "Elu", "selu": "Selu", "gelu": "Gelu"]
             return (map[kind] ?? "LeakyReLU(act_type=\(kind))", kind == "rrelu" ? ["withMask": .bool(true)] : [:])
         }
-        add(["Pooling", "Pooling_v1"], produces: ["Pooling"]) { a in
-            try checkChannelFirst(a)
-            let mode = a.string("pool_type", default: "max")
-            guard ["max", "avg", "sum", "lp"].contains(mode) else { return ("Pooling(pool_type=\(mode))", [:]) }
-            var out: Attributes = [
-                "mode": .string(mode), "global": .bool(try a.bool("global_pool", default: false)),
-                "convention": .string(a.string("pooling_convention", default: "valid")),
-                "countIncludePad": .bool(try a.bool("count_include_pad", default: true)),
-            ]
-            if a.has("kernel") { out["kernel"] = .ints(try a.ints("kernel")) }
-            if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
-            if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
-            if a.has("p_value") { out["p"] = .int(try a.int("p_value")) }
-            return ("Pooling", out)
-        }
+        add(["Pooling", "Pooling_v1"], produces: ["Pooling"]) { a in try pooling(a) }
+
         add(["_contrib_AdaptiveAvgPooling2D"], produces: ["AdaptiveAvgPool"]) { a in
             ("AdaptiveAvgPool", ["outputSize": .ints(try a.ints("output_size", default: [1]))])
         }
@@ -252,6 +246,37 @@ public enum MXNetOps {
         add(["min", "min_axis"], reduction("ReduceMin"))
         add(["prod"], reduction("ReduceProd"))
 
+        // Quantized graphs (mxnet.contrib.quantization).
+        add(["_contrib_quantize_v2", "_contrib_quantize"], produces: ["Quantize"]) { a in
+            var type = a.string("out_type", default: "int8")
+            if type == "auto" {
+                // Without a calibrated range MXNet decides at run time; a non-negative range means uint8.
+                type = (try a.float("min_calib_range")).map { $0 >= 0 ? "uint8" : "int8" } ?? "int8"
+            }
+            return ("Quantize", ["outputType": .string(type), "rangeOutputs": .bool(true)])
+        }
+        add(["_contrib_dequantize"], produces: ["Dequantize"]) { a in ("Dequantize", ["outputType": .string(a.string("out_type", default: "float32"))]) }
+        add(["_contrib_requantize"], produces: ["Requantize"]) { a in
+            var type = a.string("out_type", default: "int8")
+            if type == "auto" { type = (try a.float("min_calib_range")).map { $0 >= 0 ? "uint8" : "int8" } ?? "int8" }
+            return ("Requantize", ["outputType": .string(type)])
+        }
+        add(["_contrib_quantized_conv"], produces: ["QuantizedConvolution"]) { a in
+            var out = try convolutionAttributes(a)
+            out["positions"] = .ints(try a.bool("no_bias", default: false) ? [0, 1] : [0, 1, 2])
+            return ("QuantizedConvolution", out)
+        }
+        add(["_contrib_quantized_fully_connected"], produces: ["QuantizedFullyConnected"]) { a in
+            ("QuantizedFullyConnected", ["units": .int(try a.int("num_hidden")), "flatten": .bool(try a.bool("flatten", default: true)),
+                                         "positions": .ints(try a.bool("no_bias", default: false) ? [0, 1] : [0, 1, 2])])
+        }
+        add(["_contrib_quantized_pooling"], produces: ["QuantizedPooling"]) { a in
+            let (_, attributes) = try pooling(a)
+            return ("QuantizedPooling", attributes)
+        }
+        add(["_contrib_quantized_flatten"], same("QuantizedFlatten"))
+        add(["_contrib_quantized_elemwise_add"], same("QuantizedAdd"))
+
         add(["Dropout"], same("Identity"))
         add(["_copy", "identity", "BlockGrad", "stop_gradient", "MakeLoss", "make_loss"], same("Identity"))
         add(["Cast", "cast", "amp_cast"], produces: ["Cast"]) { a in ("Cast", ["to": .string(a.string("dtype", default: "float32"))]) }
@@ -268,6 +293,96 @@ public enum MXNetOps {
         }
         return (t, p)
     }()
+
+    /// MXNet Pooling attributes (also the quantized form's).
+    static func pooling(_ a: MXNetAttributes) throws -> (String, Attributes) {
+        try checkChannelFirst(a)
+        let mode = a.string("pool_type", default: "max")
+        guard ["max", "avg", "sum", "lp"].contains(mode) else { return ("Pooling(pool_type=\(mode))", [:]) }
+        var out: Attributes = [
+            "mode": .string(mode), "global": .bool(try a.bool("global_pool", default: false)),
+            "convention": .string(a.string("pooling_convention", default: "valid")),
+            "countIncludePad": .bool(try a.bool("count_include_pad", default: true)),
+        ]
+        if a.has("kernel") { out["kernel"] = .ints(try a.ints("kernel")) }
+        if a.has("stride") { out["stride"] = .ints(try a.ints("stride")) }
+        if a.has("pad") { out["pads"] = .ints(try a.ints("pad")) }
+        if a.has("p_value") { out["p"] = .int(try a.int("p_value")) }
+        return ("Pooling", out)
+    }
+
+    /// Whether a fused node is quantized: `quantized` is "true" or "True".
+    static func isQuantized(_ a: MXNetAttributes) throws -> Bool { try a.bool("quantized", default: false) }
+
+    /// The type a quantized layer writes: int32 accumulators, unless a calibrated range lets it
+    /// requantize itself (to uint8 after a ReLU, int8 otherwise), or it dequantizes (float).
+    static func quantizedOutput(_ a: MXNetAttributes, relu: Bool) -> (type: String, requantize: Bool) {
+        if (try? a.bool("enable_float_output", default: false)) == true { return ("float32", false) }
+        guard a.has("min_calib_range") else { return ("int32", false) }
+        let minimum = (try? a.float("min_calib_range")) ?? nil
+        return (relu || (minimum ?? -1) >= 0 ? "uint8" : "int8", true)
+    }
+
+    /// `_sg_mkldnn_conv`: the Convolution inside `subgraph` gives the geometry; inputs are data,
+    /// weight, (bias), (γ, β, mean, variance with BatchNorm), (the sum operand), then for 8-bit
+    /// layers the data range (and the sum's range).
+    static func fusedConvolution(_ a: MXNetAttributes, _ subgraph: [MXNetNode], inputs: Int) throws -> (String, Attributes) {
+        guard let conv = subgraph.first(where: { $0.op == "Convolution" }) else {
+            throw RuleError("the fused node's subgraph has no Convolution")
+        }
+        let c = MXNetAttributes(raw: conv.attributes)
+        var out = try convolutionAttributes(c)
+        let bias = !(try c.bool("no_bias", default: false))
+        var next = 2
+        out["positions"] = .ints(bias ? [0, 1, 2] : [0, 1])
+        if bias { next = 3 }
+        if try a.bool("with_bn", default: false) || subgraph.contains(where: { $0.op == "BatchNorm" }) {
+            out["bnAt"] = .int(next)
+            next += 4
+        }
+        if try a.bool("with_sum", default: false) || subgraph.contains(where: { $0.op.hasSuffix("elemwise_add") }) {
+            out["sumAt"] = .int(next)
+            next += 1
+        }
+        let relu = try a.bool("with_act", default: false) || (try a.bool("with_postsum_act", default: false))
+            || subgraph.contains(where: { $0.op == "Activation" || $0.op == "relu" })
+        out["activation"] = .bool(relu)
+        if try isQuantized(a) {
+            out["quantized"] = .bool(true)
+            out["rangesAt"] = .int(next)
+            let (type, requantize) = quantizedOutput(a, relu: relu)
+            out["outputType"] = .string(type)
+            out["requantize"] = .bool(requantize)
+            out["rangeOutputs"] = .bool(type != "float32")
+        }
+        _ = inputs
+        return ("FusedConvolution", out)
+    }
+
+    /// `_sg_mkldnn_fully_connected`: inputs data, weight, (bias), then for 8-bit layers the data,
+    /// weight and bias ranges; 8-bit weights are stored pre-quantized, as int8 arguments.
+    static func fusedFullyConnected(_ a: MXNetAttributes, _ subgraph: [MXNetNode], inputs: Int) throws -> (String, Attributes) {
+        guard let fc = subgraph.first(where: { $0.op == "FullyConnected" }) else {
+            throw RuleError("the fused node's subgraph has no FullyConnected")
+        }
+        let f = MXNetAttributes(raw: fc.attributes)
+        let bias = !(try f.bool("no_bias", default: false))
+        var out: Attributes = ["units": .int(try f.int("num_hidden")), "flatten": .bool(try f.bool("flatten", default: true)),
+                               "positions": .ints(bias ? [0, 1, 2] : [0, 1])]
+        let relu = subgraph.contains(where: { $0.op == "Activation" || $0.op == "relu" })
+        out["activation"] = .bool(relu)
+        if try isQuantized(a) {
+            out["quantized"] = .bool(true)
+            out["int8Weights"] = .bool(true)
+            out["rangesAt"] = .int(bias ? 3 : 2)
+            let (type, requantize) = quantizedOutput(a, relu: relu)
+            out["outputType"] = .string(type)
+            out["requantize"] = .bool(requantize)
+            out["rangeOutputs"] = .bool(type != "float32")
+        }
+        _ = inputs
+        return ("FusedFullyConnected", out)
+    }
 
     /// The attributes Convolution and Deconvolution share.
     static func convolutionAttributes(_ a: MXNetAttributes) throws -> Attributes {

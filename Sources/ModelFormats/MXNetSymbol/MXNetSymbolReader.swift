@@ -67,7 +67,8 @@ public enum MXNetSymbolReader {
             } else {
                 let translated: (type: String, attributes: Attributes)
                 do {
-                    translated = try MXNetOps.translate(source.op, attributes)
+                    translated = try MXNetOps.translate(source.op, attributes, subgraph: source.subgraphs?.first?.nodes,
+                                                        inputs: inputs.count)
                 } catch let error as RuleError {
                     throw fail(error.message)
                 }

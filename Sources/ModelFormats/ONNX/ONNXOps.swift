@@ -8,7 +8,8 @@ public enum ONNXOps {
     typealias Translate = @Sendable (ONNXAttributes, _ outputs: Int) throws -> (String, Attributes)
 
     static func translate(_ op: String, domain: String, _ a: ONNXAttributes, outputs: Int) throws -> (type: String, attributes: Attributes) {
-        guard domain.isEmpty || domain == "ai.onnx", let rule = table[op] else {
+        let key = domain.isEmpty || domain == "ai.onnx" ? op : "\(domain):\(op)"
+        guard let rule = table[key] else {
             let name = domain.isEmpty || domain == "ai.onnx" ? op : "\(domain):\(op)"
             return (Registry.standard[name] == nil ? name : "onnx:\(name)", [:])
         }
@@ -233,6 +234,40 @@ public enum ONNXOps {
         add(["Trilu"], "Trilu")
         add(["CumSum"], "CumSum")
         add(["ScatterND", "ScatterElements", "Scatter"], "Scatter")
+        // Quantized graphs (onnxruntime.quantization: QDQ, QOperator, dynamic).
+        add(["QuantizeLinear", "com.microsoft:QuantizeLinear"], produces: ["Quantize"]) { a, _ in
+            var out: Attributes = ["axis": .int(a.int("axis", default: 1))]
+            if a.has("output_dtype"), let type = ONNXTensors.dataType(a.int("output_dtype", default: 0)) { out["outputType"] = .string(type.rawValue) }
+            if a.has("block_size") { out["blockSize"] = .int(a.int("block_size", default: 0)) }
+            return ("Quantize", out)
+        }
+        add(["DequantizeLinear", "com.microsoft:DequantizeLinear"], produces: ["Dequantize"]) { a, _ in
+            ("Dequantize", ["axis": .int(a.int("axis", default: 1))])
+        }
+        add(["DynamicQuantizeLinear"], "DynamicQuantize")
+        add(["QLinearConv"], produces: ["QLinearConv"]) { a, _ in
+            var out: Attributes = ["groups": .int(a.int("group", default: 1))]
+            a.copy(spatial, into: &out)
+            return ("QLinearConv", out)
+        }
+        add(["ConvInteger"], produces: ["ConvInteger"]) { a, _ in
+            var out: Attributes = ["groups": .int(a.int("group", default: 1))]
+            a.copy(spatial, into: &out)
+            return ("ConvInteger", out)
+        }
+        add(["QLinearMatMul"], "QLinearMatMul")
+        add(["MatMulInteger"], "MatMulInteger")
+        add(["com.microsoft:QLinearAdd"], "QLinearAdd")
+        add(["com.microsoft:QLinearMul"], "QLinearMul")
+        add(["com.microsoft:QLinearGlobalAveragePool"], produces: ["QLinearGlobalAveragePool"]) { a, _ in
+            a.int("channels_last", default: 0) != 0 ? ("QLinearGlobalAveragePool(channels_last)", [:]) : ("QLinearGlobalAveragePool", [:])
+        }
+        add(["com.microsoft:QGemm"], produces: ["QGemm"]) { a, _ in
+            var out: Attributes = [:]
+            a.copy([("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float)], into: &out)
+            return ("QGemm", out)
+        }
+
         add(["Attention"], produces: ["Attention"]) { a, outputs in
             var out: Attributes = ["outputs": .int(outputs)]
             if a.has("q_num_heads") { out["qHeads"] = .int(a.int("q_num_heads", default: 0)) }

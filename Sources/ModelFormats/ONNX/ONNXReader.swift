@@ -77,9 +77,10 @@ public enum ONNXReader {
                 throw fail(tensor.name, "initializer", "dimension \(bad) is out of range")
             }
             let (ints, reals) = ONNXTensors.values(tensor, type: type)
-            // Integer tensors hold shapes and indices: counted as neither params nor buffers.
+            // The consumer decides: weights (quantized ones included) are params, scales and zero
+            // points buffers; integer tensors used as activations (shapes, indices) count as neither.
             let variable = Variable(declaredShape: tensor.dims.map { Int($0) }, dataType: type,
-                                    role: type.isFloatingPoint ? nil : .constant, values: ints, realValues: reals)
+                                    values: ints, realValues: reals)
             producers[tensor.name] = TensorRef(node: nodes.count)
             nodes.append(Node(name: tensor.name, kind: .variable(variable)))
         }

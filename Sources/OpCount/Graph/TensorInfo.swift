@@ -8,6 +8,12 @@ public struct TensorInfo: Sendable, Hashable {
     public var values: [Int]?
     /// Element values of a small floating-point tensor (scales, range bounds), when known.
     public var realValues: [Double]?
+    /// For a floating-point tensor dequantized from integers (ONNX QDQ graphs), the integer type
+    /// it carries: the layer that consumes it runs at that precision.
+    public var quantizedAs: DataType?
+
+    /// The type a consumer computes with: the quantized type when there is one.
+    public var effectiveType: DataType { quantizedAs ?? dataType }
 
     /// Tensors larger than this do not carry values through the analysis.
     public static let valueLimit = 4096

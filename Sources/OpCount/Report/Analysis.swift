@@ -20,6 +20,30 @@ public struct Analysis: Sendable {
     /// Things the user should know that do not stop the count.
     public var notices: [String]
 
+    /// MACs by the precision they run at (int8×int8, float32×float32 …).
+    public var macsByPrecision: [Precision: Int] {
+        var result: [Precision: Int] = [:]
+        for layer in layers { if let p = layer.precision { result[p, default: 0] += layer.counts.macs } }
+        return result
+    }
+
+    /// Parameters and buffers by storage type: elements and bytes.
+    public var storageByType: [DataType: (elements: Int, bytes: Int)] {
+        var result: [DataType: (elements: Int, bytes: Int)] = [:]
+        for p in parameters where p.role != .constant {
+            let elements = p.shape.reduce(1, *)
+            let bytes = p.dataType.bytes(Exact(elements)).value ?? 0
+            result[p.dataType, default: (0, 0)].elements += elements
+            result[p.dataType, default: (0, 0)].bytes += bytes
+        }
+        return result
+    }
+
+    /// Bit operations: Σ MACs × activation bits × weight bits.
+    public var bops: Int {
+        macsByPrecision.reduce(0) { $0 + $1.value * $1.key.bitsProduct }
+    }
+
     /// True when every node was counted.
     public var isComplete: Bool { unsupported.isEmpty && unshapedNodes.isEmpty && uncountedParameters.isEmpty }
 
@@ -70,6 +94,8 @@ public struct Layer: Sendable {
     public var mxop: MxopCounts
     public var inBackbone: Bool
     public var status: Status
+    /// For layers with MACs: the element types multiplied.
+    public var precision: Precision?
 
     public enum Status: String, Sendable, Codable {
         /// Counted by a formula.

@@ -1,0 +1,245 @@
+/// Quantized graphs: converting between float and integer tensors, and the integer forms of the
+/// linear and element-wise ops (ONNX QOperator and Integer ops, MXNet's quantized and fused ops).
+///
+/// Conversions cost, per element: quantize x/s + z rounded and saturated = 1 div + 1 add + 2 cmps;
+/// dequantize (x − z)·s = 1 add + 1 mul; requantize (rescale an int32 accumulator to 8 bits) =
+/// 1 mul + 1 add + 2 cmps. Scales, zero points and calibration ranges are buffers.
+/// A quantized linear op counts its float form's MACs, at the precision of its operands; its
+/// output rescaling counts as a requantize per output element.
+enum QuantizationOps {
+    static let definitions: [OpDefinition] = [
+        quantize, dequantize, requantize, dynamicQuantize,
+        remapped("QLinearConv", "ONNX QLinearConv: an 8-bit convolution with rescaled output", base: ConvolutionOps.convolution,
+                 positions: [0, 3, 8], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .buffer, .buffer, .optionalParameter],
+                 outputType: .zeroPointAt(7), rescale: true,
+                 examples: [Example("2×2 kernel, no bias", inputs: [[1, 1, 3, 3], [], [], nil, [], [], [], []],
+                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1)], outputs: [[1, 1, 2, 2]],
+                                     derived: [3: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 20, adds: 16, cmps: 8),
+                                     arithmetic: "4 outputs × K 4 = 16 MACs; adds 4·3; rescale 4 × (mul + add + 2 cmps)")]),
+        remapped("ConvInteger", "ONNX ConvInteger: an 8-bit convolution into int32", base: ConvolutionOps.convolution,
+                 positions: [0, 1], roles: [.data, .parameter, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32), rescale: false,
+                 examples: [Example("2×2 kernel", inputs: [[1, 1, 3, 3], nil], attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
+                                     outputs: [[1, 1, 2, 2]], derived: [1: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 16, adds: 12),
+                                     arithmetic: "4 outputs × K 4")]),
+        remapped("QLinearMatMul", "ONNX QLinearMatMul: an 8-bit matrix product with rescaled output", base: LinearOps.matMul,
+                 positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .buffer],
+                 outputType: .zeroPointAt(7), rescale: true,
+                 examples: [Example("2×3 by 3×4", inputs: [[2, 3], [], [], [3, 4], [], [], [], []], outputs: [[2, 4]],
+                                     cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
+                                     arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")]),
+        remapped("MatMulInteger", "ONNX MatMulInteger: an 8-bit matrix product into int32", base: LinearOps.matMul,
+                 positions: [0, 1], roles: [.data, .data, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32), rescale: false,
+                 examples: [Example("2×3 by 3×4", inputs: [[2, 3], [3, 4]], outputs: [[2, 4]], cost: .of(macs: 24, muls: 24, adds: 16),
+                                     arithmetic: "8 outputs × 3; adds 8·2")]),
+        remapped("QGemm", "com.microsoft QGemm: an 8-bit Gemm, float or rescaled 8-bit output", base: LinearOps.gemm,
+                 positions: [0, 3, 6], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .optionalParameter, .optionalBuffer, .optionalBuffer],
+                 outputType: .zeroPointAt(8, otherwise: .float32), rescale: true,
+                 examples: [Example("B transposed, float output", inputs: [[2, 3], [], [], [4, 3], [], []],
+                                     attributes: ["transposeB": .bool(true)], outputs: [[2, 4]],
+                                     cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
+                                     arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")]),
+        remapped("QLinearAdd", "com.microsoft QLinearAdd: 8-bit addition with rescaling", base: ElementwiseOps.binary[0],
+                 positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
+                 outputType: .zeroPointAt(7), rescale: true,
+                 examples: [Example("broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
+                                     cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
+        remapped("QLinearMul", "com.microsoft QLinearMul: 8-bit multiplication with rescaling", base: ElementwiseOps.binary[2],
+                 positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
+                 outputType: .zeroPointAt(7), rescale: true,
+                 examples: [Example("broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
+                                     cost: .of(muls: 12, adds: 6, cmps: 12), arithmetic: "6 muls; rescale 6 × (mul + add + 2 cmps)")]),
+        remapped("QLinearGlobalAveragePool", "com.microsoft QLinearGlobalAveragePool: 8-bit global average", base: PoolingOps.pooling,
+                 positions: [0], roles: [.data, .buffer, .buffer, .buffer, .buffer], outputType: .zeroPointAt(4), rescale: true,
+                 attributes: ["mode": .string("avg"), "global": .bool(true)],
+                 examples: [Example("2 channels of 2×2", inputs: [[1, 2, 2, 2], [], [], [], []], outputs: [[1, 2, 1, 1]],
+                                     cost: .of(muls: 2, adds: 8, divs: 2, cmps: 4), arithmetic: "2 × (3 adds + div); rescale 2 × (mul + add + 2 cmps)")]),
+        remapped("QuantizedConvolution", "MXNet _contrib_quantized_conv: 8-bit convolution into int32 with its range",
+                 base: ConvolutionOps.convolution, positions: [0, 1, 2], roles: [.data, .parameter, .optionalParameter, .variadic],
+                 outputType: .fixed(.int32), rescale: false, rangeOutputs: true,
+                 examples: [Example("no bias: ranges follow the weight", inputs: [[1, 1, 3, 3], nil, [1], [1], [1], [1]],
+                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1), "positions": .ints([0, 1])],
+                                     outputs: [[1, 1, 2, 2], [1], [1]], derived: [1: [1, 1, 2, 2]],
+                                     cost: .of(macs: 16, muls: 16, adds: 12), arithmetic: "4 outputs × K 4")]),
+        remapped("QuantizedFullyConnected", "MXNet _contrib_quantized_fully_connected: 8-bit dense layer into int32",
+                 base: LinearOps.fullyConnected, positions: [0, 1, 2], roles: [.data, .parameter, .optionalParameter, .variadic],
+                 outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
+                 examples: [Example("no bias", inputs: [[2, 3], nil, [1], [1], [1], [1]],
+                                     attributes: ["units": .int(4), "positions": .ints([0, 1])], outputs: [[2, 4], [1], [1]],
+                                     derived: [1: [4, 3]], cost: .of(macs: 24, muls: 24, adds: 16), arithmetic: "8 outputs × 3")]),
+        remapped("QuantizedPooling", "MXNet _contrib_quantized_pooling", base: PoolingOps.pooling, positions: [0],
+                 roles: [.data, .variadic], outputType: .input, rescale: false, rangeOutputs: true,
+                 examples: [Example("2×2 max", inputs: [[1, 1, 4, 4], [1], [1]],
+                                     attributes: ["mode": .string("max"), "kernel": .ints([2, 2]), "stride": .ints([2, 2])],
+                                     outputs: [[1, 1, 2, 2], [1], [1]], cost: .of(cmps: 12), arithmetic: "4 outputs × 3 cmps")]),
+        remapped("QuantizedFlatten", "MXNet _contrib_quantized_flatten", base: ShapeOps.flatten, positions: [0],
+                 roles: [.data, .variadic], outputType: .input, rescale: false, rangeOutputs: true,
+                 examples: [Example("to 2-D", inputs: [[1, 2, 3], [1], [1]], outputs: [[1, 6], [1], [1]], cost: .of(),
+                                     arithmetic: "a view")]),
+        remapped("QuantizedAdd", "MXNet _contrib_quantized_elemwise_add: 8-bit addition with rescaling",
+                 base: ElementwiseOps.binary[0], positions: [0, 1], roles: [.data, .data, .variadic],
+                 outputType: .fixed(.int32), rescale: true, rangeOutputs: true,
+                 examples: [Example("equal shapes", inputs: [[2, 3], [2, 3], [1], [1], [1], [1]], outputs: [[2, 3], [1], [1]],
+                                     cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
+    ]
+
+    /// Where a quantized op's output type comes from.
+    enum OutputType: Sendable {
+        case fixed(DataType)
+        /// The type of the zero point at that input (uint8 when absent, or `otherwise`).
+        case zeroPointAt(Int, otherwise: DataType = .uint8)
+        /// The type of input 0.
+        case input
+    }
+
+    /// A quantized op as its float form (`base`) over the inputs at `positions`, with the
+    /// output type set, the output rescaling counted, and for MXNet two range outputs (min, max).
+    static func remapped(_ type: String, _ summary: String, base: OpDefinition, positions: [Int], roles: [InputRole],
+                         outputType: OutputType, rescale: Bool, rangeOutputs: Bool = false, weightType: DataType? = nil,
+                         attributes extra: Attributes = [:], examples: [Example]) -> OpDefinition {
+        @Sendable func attributes(_ a: Attributes) -> Attributes {
+            var merged = a
+            for (k, v) in extra.values { merged[k] = v }
+            return merged
+        }
+        // The attribute `positions` overrides where the float op's inputs are (MXNet's quantized
+        // ops leave the bias out when there is none).
+        @Sendable func sub<T>(_ inputs: [T], absent: Set<Int>, count: Int, filler: T, _ a: Attributes) -> ([T], Set<Int>) {
+            var out: [T] = [], missing = Set<Int>()
+            let positions = (try? a.ints("positions", default: positions)) ?? positions
+            for (i, p) in positions.enumerated() {
+                if p < count, !absent.contains(p) { out.append(inputs[p]) } else { out.append(filler); missing.insert(i) }
+            }
+            while let last = out.indices.last, missing.contains(last) { out.removeLast(); missing.remove(last) }
+            return (out, missing)
+        }
+        @Sendable func resolvedType(_ q: ShapeQuery) throws -> DataType {
+            switch outputType {
+            case .fixed(let t): return t
+            case .input: return try q.input(0).dataType
+            case .zeroPointAt(let i, let otherwise): return q.optionalInput(i)?.dataType ?? otherwise
+            }
+        }
+        return OpDefinition(
+            type, summary, inputs: roles,
+            shape: { q in
+                let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
+                let positions = try q.attributes.ints("positions", default: positions)
+                var result = try base.shape(ShapeQuery(inputs: inputs, attributes: attributes(q.attributes), absent: missing))
+                var derived: [Int: [Int]] = [:]
+                for (i, shape) in result.inputShapes { derived[positions[i]] = shape }
+                if let weightType {
+                    result.inputTypes = [positions[1]: weightType]
+                    if positions.count > 2 { result.inputTypes[positions[2]] = weightType }
+                }
+                var types: [Int: DataType] = [:]
+                for (i, t) in result.inputTypes { types[i] = t }
+                result.inputShapes = derived
+                result.inputTypes = types
+                let type = try resolvedType(q)
+                result.outputs[0].dataType = type
+                result.outputs[0].quantizedAs = nil
+                result.outputs[0].values = nil
+                if rangeOutputs {
+                    result.outputs = [result.outputs[0], TensorInfo(shape: [1]), TensorInfo(shape: [1])]
+                }
+                return result
+            },
+            cost: .formula("as \(base.type) at 8 bits\(rescale ? ", + a requantize per output element" : "")", { q in
+                let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.inputs.count, filler: TensorInfo(shape: [0]), q.attributes)
+                let inner = CostQuery(inputs: inputs, outputs: [q.outputs[0]], attributes: attributes(q.attributes), absent: missing)
+                var cost: OpCost
+                switch base.cost {
+                case .formula(_, let rule): cost = try rule(inner)
+                case .zero: cost = .zero
+                }
+                if rescale {
+                    let out = q.outputElements
+                    cost = try OpCost(macs: Exact(cost.macs), muls: Exact(cost.muls) + out, adds: Exact(cost.adds) + out,
+                                      divs: Exact(cost.divs), exps: Exact(cost.exps), cmps: Exact(cost.cmps) + out * 2)
+                }
+                if cost.macs > 0 {
+                    let weight = inputs.count > 1 ? inputs[1].effectiveType : inputs[0].effectiveType
+                    cost.precision = Precision(activation: inputs[0].effectiveType, weight: weightType ?? weight)
+                }
+                return cost
+            }),
+            examples: examples)
+    }
+
+    /// ONNX QuantizeLinear (x, scale, zero point) and MXNet `_contrib_quantize_v2` (x → x, min,
+    /// max). The output type is `outputType`, else the zero point's, else uint8.
+    static let quantize = OpDefinition(
+        "Quantize", "float to 8-bit: round(x / scale) + zero point, saturated",
+        inputs: [.data, .optionalBuffer, .optionalBuffer],
+        shape: { q in
+            let x = try q.input(0)
+            let name = try q.attributes.string("outputType", default: q.optionalInput(2)?.dataType.rawValue ?? "uint8")
+            guard let type = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
+            if let scale = q.optionalInput(1), scale.rank > 0, scale.shape.reduce(1, *) > 1 {
+                let axis = try ShapeMath.axis(q.attributes.int("axis", default: 1), rank: x.rank)
+                let blocked = try q.attributes.int("blockSize", default: 0)
+                guard blocked > 0 || scale.shape == [x.shape[axis]] else {
+                    throw RuleError("per-axis scale \(formatShape(scale.shape)) does not match axis \(axis) of \(formatShape(x.shape))")
+                }
+            }
+            let y = TensorInfo(shape: x.shape, dataType: type)
+            return ShapeResult(outputs: try q.attributes.bool("rangeOutputs", default: false)
+                                ? [y, TensorInfo(shape: [1]), TensorInfo(shape: [1])] : [y])
+        },
+        cost: .formula("1 div + 1 add + 2 cmps per element", { q in
+            try OpCost(elements: q.outputElements, PerElement(adds: 1, divs: 1, cmps: 2))
+        }),
+        examples: [Example("per-tensor to uint8", inputs: [[1, 3, 2, 2], [], []], outputs: [[1, 3, 2, 2]],
+                           cost: .of(adds: 12, divs: 12, cmps: 24), arithmetic: "12 elements × (div + add + 2 cmps)")])
+
+    /// ONNX DequantizeLinear (x, scale, zero point) and MXNet `_contrib_dequantize` (x, min, max):
+    /// float output that remembers its integer type, so the layer it feeds counts at 8 bits.
+    static let dequantize = OpDefinition(
+        "Dequantize", "8-bit to float: (x − zero point) · scale",
+        inputs: [.parameter, .optionalBuffer, .optionalBuffer],
+        shape: { q in
+            guard let x = q.optionalInput(0) else { throw RuleError("the quantized input has no known shape") }
+            let name = try q.attributes.string("outputType", default: q.optionalInput(1)?.dataType.rawValue ?? "float32")
+            guard let type = DataType(rawValue: name), type.isFloatingPoint else { throw RuleError("unknown float type '\(name)'") }
+            var y = TensorInfo(shape: x.shape, dataType: type)
+            y.quantizedAs = x.dataType.isFloatingPoint ? x.quantizedAs : x.dataType
+            return ShapeResult(output: y)
+        },
+        cost: .formula("1 add + 1 mul per element", { q in
+            try OpCost(elements: q.outputElements, PerElement(muls: 1, adds: 1))
+        }),
+        examples: [Example("a weight tensor", inputs: [[4, 3], [], []], outputs: [[4, 3]], cost: .of(muls: 12, adds: 12),
+                           arithmetic: "12 elements × (add + mul)")])
+
+    /// MXNet `_contrib_requantize`: int32 accumulators (with their range) to 8 bits.
+    static let requantize = OpDefinition(
+        "Requantize", "int32 to 8-bit with a new scale (and its range outputs)",
+        inputs: [.data, .variadic],
+        shape: { q in
+            let x = try q.input(0)
+            let name = try q.attributes.string("outputType", default: "int8")
+            guard let type = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
+            return ShapeResult(outputs: [TensorInfo(shape: x.shape, dataType: type), TensorInfo(shape: [1]), TensorInfo(shape: [1])])
+        },
+        cost: .formula("1 mul + 1 add + 2 cmps per element", { q in
+            try OpCost(elements: q.outputElements, PerElement(muls: 1, adds: 1, cmps: 2))
+        }),
+        examples: [Example("a feature map", inputs: [[1, 2, 2, 2], [1], [1]], outputs: [[1, 2, 2, 2], [1], [1]],
+                           cost: .of(muls: 8, adds: 8, cmps: 16), arithmetic: "8 elements × (mul + add + 2 cmps)")])
+
+    /// ONNX DynamicQuantizeLinear: uint8 output with the scale and zero point found at run time.
+    static let dynamicQuantize = OpDefinition(
+        "DynamicQuantize", "float to uint8 with a run-time range: min/max search, then quantize",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            return ShapeResult(outputs: [TensorInfo(shape: x.shape, dataType: .uint8), TensorInfo(shape: [], dataType: .float32),
+                                         TensorInfo(shape: [], dataType: .uint8)])
+        },
+        cost: .formula("2(E − 1) cmps for the range, then 1 div + 1 add + 2 cmps per element", { q in
+            let e = q.outputElements
+            return try OpCost(adds: e, divs: e, cmps: (e - 1) * 2 + e * 2)
+        }),
+        examples: [Example("a row", inputs: [[1, 8]], outputs: [[1, 8], [], []], cost: .of(adds: 8, divs: 8, cmps: 30),
+                           arithmetic: "range 2·7 cmps; quantize 8 × (div + add + 2 cmps)")])
+}
