@@ -7,7 +7,7 @@ public struct CountedModel: Sendable {
     public var file: URL
     public var format: String
     public var analysis: Analysis
-    /// SHA-256 of the file's bytes.
+    /// SHA-256 of the file's bytes (empty when the caller asked for no hash).
     public var sha256: String
     /// The zoo entry the file belongs to, if any.
     public var zooEntry: ZooManifest.Entry?
@@ -21,7 +21,9 @@ public enum ModelCounter {
     /// Counts `file`. Missing inputs and backbone end come from the zoo manifest beside the file,
     /// if it lists the file; otherwise the input defaults to 1×3×224×224 and the backbone end is
     /// proposed by ``BackboneHeuristic`` (each with a notice).
-    public static func count(file: URL, contents: Data? = nil, inputs: [InputBinding] = [], backboneEnd: String? = nil,
+    /// `sha256`: the file's digest if the caller has it; `hash: false` skips computing it.
+    public static func count(file: URL, contents: Data? = nil, sha256: String? = nil, hash: Bool = true,
+                             inputs: [InputBinding] = [], backboneEnd: String? = nil,
                              entry: ZooManifest.Entry? = nil) throws -> CountedModel {
         let entry = entry ?? ZooManifest.entry(for: file)
         let data = try contents ?? ModelFile.contents(of: file)
@@ -44,7 +46,8 @@ public enum ModelCounter {
         }
         analysis.notices = notices + analysis.notices
         let name = entry?.name ?? Self.modelName(for: file)
-        return CountedModel(name: name, file: file, format: format, analysis: analysis, sha256: SHA256.hex(data),
+        return CountedModel(name: name, file: file, format: format, analysis: analysis,
+                            sha256: sha256 ?? (hash ? SHA256.hex(data) : ""),
                             zooEntry: entry)
     }
 

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import OpCount
 
 /// Opens a model file in any supported format.
@@ -11,14 +16,27 @@ public enum ModelFile {
         try parse(contents(of: url), url: url)
     }
 
-    /// The bytes of `url`, or a ``ModelFormatError`` naming it.
+    /// The bytes of `url`, memory-mapped: a large file is read through the page cache and the
+    /// parts a reader skips (weights) are never loaded. Errors name the file.
     public static func contents(of url: URL) throws -> Data {
-        do {
-            // Mapped: a large ONNX file is read through the page cache, never copied whole.
-            return try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: (error as NSError).localizedDescription)
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
         }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else { return Data() }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
+        }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     /// Parses the bytes of a model file; `url` names it and hints at its format.

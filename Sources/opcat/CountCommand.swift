@@ -58,7 +58,7 @@ struct CountCommand: ParsableCommand {
             try countZoo(url, bindings)
             return
         }
-        let model = try ModelCounter.count(file: url, inputs: bindings, backboneEnd: backboneEnd)
+        let model = try ModelCounter.count(file: url, hash: false, inputs: bindings, backboneEnd: backboneEnd)
         for notice in model.analysis.notices { Console.notice(notice) }
         Console.reportPartial(model)
         print(CountRenderer(convention: convention).render(model, layers: layers, format: output.format), terminator: "")
@@ -75,7 +75,7 @@ struct CountCommand: ParsableCommand {
         for entry in manifest.models {
             do {
                 let file = directory.appendingPathComponent(entry.file)
-                let model = try ModelCounter.count(file: file, inputs: bindings, entry: entry)
+                let model = try ModelCounter.count(file: file, hash: false, inputs: bindings, entry: entry)
                 Console.reportPartial(model)
                 models.append(model)
             } catch {

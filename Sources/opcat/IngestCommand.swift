@@ -87,13 +87,15 @@ struct IngestCommand: ParsableCommand {
             progress.show(i, job.record.name)
             do {
                 let contents = try ModelFile.contents(of: job.file)
+                let digest = SHA256.hex(contents)
                 let end = backboneEnd ?? job.entry?.backboneEnd
                 if !force, let key = inputKey(bindings, job),
-                   try catalog.isCurrent(name: job.record.name, sha256: SHA256.hex(contents), inputKey: key, backboneEnd: end) {
+                   try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end) {
                     tally[.skipped, default: 0] += 1
                     continue
                 }
-                let model = try ModelCounter.count(file: job.file, contents: contents, inputs: bindings, backboneEnd: end, entry: job.entry)
+                let model = try ModelCounter.count(file: job.file, contents: contents, sha256: digest, inputs: bindings,
+                                                   backboneEnd: end, entry: job.entry)
                 let outcome = try catalog.ingest(model, record: job.record, force: force)
                 tally[outcome, default: 0] += 1
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }

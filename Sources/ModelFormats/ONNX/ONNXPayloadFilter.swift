@@ -8,8 +8,10 @@ import Foundation
 /// (`raw_data`, `float_data`, `int64_data` …) longer than `limit` bytes. Dims, type, name and
 /// small tensors — the values shape inference needs — are kept byte for byte.
 enum ONNXPayloadFilter {
-    /// Data fields longer than this are dropped (enough for 4,096 int64 values).
-    static let limit = 64 * 1024
+    /// Integer tensors keep data up to this many bytes (4,096 int64 values: shapes, indices);
+    /// other tensors up to `smallLimit` (scalars and short vectors such as Resize scales).
+    static let limit = 32 * 1024
+    static let smallLimit = 256
 
     enum Kind { case model, graph, node, attribute, function, tensor, sparseTensor, trainingInfo }
 
@@ -47,15 +49,20 @@ enum ONNXPayloadFilter {
         }
     }
 
+    /// TensorProto data types whose values shape inference uses (integers and bool).
+    static let integerTypes: Set<UInt64> = [2, 3, 4, 5, 6, 7, 9, 12, 13]
+
     private static func filter(_ bytes: UnsafeRawBufferPointer, kind: Kind, into out: inout Data) throws {
         var position = 0
+        var tensorType: UInt64?  // TensorProto.data_type, written before the data by every exporter
         while position < bytes.count {
             let tagStart = position
             let tag = try varint(bytes, &position)
             let field = tag >> 3
             switch tag & 7 {
             case 0:
-                _ = try varint(bytes, &position)
+                let value = try varint(bytes, &position)
+                if kind == .tensor, field == 2 { tensorType = value }
                 out.append(contentsOf: bytes[tagStart..<position])
             case 1, 5:
                 let size = tag & 7 == 1 ? 8 : 4
@@ -75,7 +82,8 @@ enum ONNXPayloadFilter {
                     appendVarint(tag, to: &out)
                     appendVarint(UInt64(inner.count), to: &out)
                     out.append(inner)
-                } else if kind == .tensor, tensorData.contains(field), Int(length) > limit {
+                } else if kind == .tensor, tensorData.contains(field),
+                          Int(length) > (tensorType.map(integerTypes.contains) == true ? limit : smallLimit) {
                     continue  // weights: dropped
                 } else {
                     out.append(contentsOf: bytes[tagStart..<end])
