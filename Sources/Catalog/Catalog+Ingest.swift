@@ -10,12 +10,16 @@ public struct ModelRecord: Sendable, Hashable {
     public var displayName: String?
     public var family: String?
     public var metrics: [ZooManifest.Metric]
+    /// For a quantized model: the float model it was made from.
+    public var floatParent: String?
 
-    public init(name: String, displayName: String? = nil, family: String? = nil, metrics: [ZooManifest.Metric] = []) {
+    public init(name: String, displayName: String? = nil, family: String? = nil, metrics: [ZooManifest.Metric] = [],
+                floatParent: String? = nil) {
         self.name = name
         self.displayName = displayName
         self.family = family
         self.metrics = metrics
+        self.floatParent = floatParent
     }
 }
 
@@ -112,19 +116,21 @@ extension Catalog {
     private func insertModel(_ db: Database, _ model: CountedModel, _ record: ModelRecord, _ key: String, _ now: Date) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
-                                ingested_at, opcat_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                ingested_at, opcat_version, float_parent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [record.name, record.displayName, record.family, model.format, model.file.relativePath,
-                             model.sha256, key, Catalog.timestamp(now), Catalog.opcatVersion])
+                             model.sha256, key, Catalog.timestamp(now), Catalog.opcatVersion, record.floatParent])
         let id = db.lastInsertedRowID
         try replaceMetrics(db, id, record.metrics)
         return id
     }
 
     private func updateMetadata(_ db: Database, _ id: Int64, _ record: ModelRecord) throws {
-        if record.displayName != nil || record.family != nil {
-            try db.execute(sql: "UPDATE models SET display_name = coalesce(?, display_name), family = coalesce(?, family) WHERE id = ?",
-                           arguments: [record.displayName, record.family, id])
+        if record.displayName != nil || record.family != nil || record.floatParent != nil {
+            try db.execute(sql: """
+                UPDATE models SET display_name = coalesce(?, display_name), family = coalesce(?, family),
+                                  float_parent = coalesce(?, float_parent) WHERE id = ?
+                """, arguments: [record.displayName, record.family, record.floatParent, id])
         }
         if !record.metrics.isEmpty { try replaceMetrics(db, id, record.metrics) }
     }
@@ -168,7 +174,7 @@ extension Catalog {
         let profileID = db.lastInsertedRowID
 
         let layerColumns = ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
-            + Catalog.countColumns + ["in_backbone"]
+            + Catalog.countColumns + ["in_backbone", "precision"]
         let statement = try db.cachedStatement(
             sql: "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: layerColumns.count).joined(separator: ", ")))")
         // Layer rows are the bulk of an ingest: bind them with SQLite's C API, one prepared statement.
@@ -190,6 +196,7 @@ extension Catalog {
             bind(Catalog.json(layer.inputShapes)); bind(Catalog.json(layer.outputShapes.map { Optional($0) }))
             for value in Catalog.values(layer.counts, layer.mxop, convention: convention) { bind(value) }
             bind(layer.inBackbone ? 1 : 0)
+            if let precision = layer.precision, convention == "standard" { bind(precision.description) } else { bind(nil as Int?) }
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
@@ -200,6 +207,16 @@ extension Catalog {
         for entry in analysis.unsupported {
             try db.execute(sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
                            arguments: [profileID, entry.op, entry.count])
+        }
+        guard convention == "standard" else { return }
+        for (precision, macs) in analysis.macsByPrecision {
+            try db.execute(sql: "INSERT INTO profile_precisions (profile_id, activation_type, weight_type, macs, bops) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [profileID, precision.activation.rawValue, precision.weight.rawValue, macs,
+                                       (Exact(macs) * precision.bitsProduct).value])
+        }
+        for (type, stored) in analysis.storageByType {
+            try db.execute(sql: "INSERT INTO profile_storage (profile_id, data_type, elements, bytes) VALUES (?, ?, ?, ?)",
+                           arguments: [profileID, type.rawValue, stored.elements, stored.bytes])
         }
     }
 

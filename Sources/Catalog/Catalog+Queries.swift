@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OpCount
 
 /// The counts of one profile or its backbone. Fields a convention does not define are nil.
 public struct ProfileCounts: Sendable, Hashable {
@@ -65,6 +66,19 @@ public struct ProfileSummary: Sendable, Hashable {
     /// Metric name → value (top1, top5 …).
     public var metrics: [String: Double]
     public var unsupported: [String: Int]
+    /// For a quantized model, the float model it was made from.
+    public var floatParent: String?
+    /// MACs by precision, `activation×weight` → MACs (standard profiles).
+    public var precisions: [String: Int] = [:]
+    /// Stored bytes of params and buffers by element type (standard profiles).
+    public var storedBytes: [String: Int] = [:]
+
+    /// MACs whose operands are both 8 bits or narrower.
+    public var lowBitMACs: Int {
+        precisions.filter { key, _ in
+            key.split(separator: "×").allSatisfy { DataType(rawValue: String($0)).map { $0.bitWidth <= 8 } ?? false }
+        }.values.reduce(0, +)
+    }
 
     /// The shape part of the input key: `data:1x3x224x224` → `1x3x224x224`.
     public var inputShape: String {
@@ -78,7 +92,7 @@ extension Catalog {
     public func summaries(convention: String, input: String? = nil, family: String? = nil, format: String? = nil) throws -> [ProfileSummary] {
         try read { db in
             var sql = """
-                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, p.*
+                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent, p.*
                 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = ?
                 """
             var arguments: [(any DatabaseValueConvertible)?] = [convention]
@@ -108,6 +122,14 @@ extension Catalog {
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
                 unsupported[row["profile_id"], default: [:]][row["op"]] = row["occurrences"]
             }
+            var precisions: [Int64: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions") {
+                precisions[row["profile_id"], default: [:]]["\(row["activation_type"] as String)×\(row["weight_type"] as String)"] = row["macs"]
+            }
+            var stored: [Int64: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT profile_id, data_type, bytes FROM profile_storage") {
+                stored[row["profile_id"], default: [:]][row["data_type"]] = row["bytes"]
+            }
             return rows.compactMap { row in
                 guard let totals = ProfileCounts(row) else { return nil }
                 let id: Int64 = row["model_id"]
@@ -116,7 +138,8 @@ extension Catalog {
                     input: row["input_shape"], convention: row["convention"], complete: row["complete"],
                     layerCount: row["layer_count"], backboneEnd: row["backbone_end"], totals: totals,
                     backbone: ProfileCounts(row, prefix: "bb_"), metrics: metrics[id] ?? [:],
-                    unsupported: unsupported[row["id"]] ?? [:])
+                    unsupported: unsupported[row["id"]] ?? [:], floatParent: row["float_parent"],
+                    precisions: precisions[row["id"]] ?? [:], storedBytes: stored[row["id"]] ?? [:])
             }
         }
     }

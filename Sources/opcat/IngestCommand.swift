@@ -40,6 +40,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The node that ends the backbone (a single file).", valueName: "node"))
     var backboneEnd: String?
 
+    @Option(name: .long, help: ArgumentHelp("For a quantized model: the float model it was made from (a single file).", valueName: "model"))
+    var quantizedFrom: String?
+
     @Option(name: .long, help: "Top-1 accuracy as a fraction, e.g. 0.7647 (a single file; needs --metric-source).")
     var top1: Double?
 
@@ -143,13 +146,14 @@ struct IngestCommand: ParsableCommand {
                 for entry in try ZooManifest.load(directory: url).models {
                     jobs.append(Job(file: url.appendingPathComponent(entry.file), entry: entry,
                                     record: ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family,
-                                                        metrics: entry.metrics)))
+                                                        metrics: entry.metrics, floatParent: entry.quantizedFrom)))
                 }
             } else {
                 let entry = ZooManifest.entry(for: url)
                 var record = ModelRecord(name: entry?.name ?? ModelCounter.modelName(for: url), displayName: entry?.displayName,
-                                         family: entry?.family, metrics: entry?.metrics ?? [])
+                                         family: entry?.family, metrics: entry?.metrics ?? [], floatParent: entry?.quantizedFrom)
                 if let name { record.name = name }
+                if let quantizedFrom { record.floatParent = quantizedFrom }
                 if let family { record.family = family }
                 if let source = metricSource {
                     record.metrics = [("top1", top1), ("top5", top5)].compactMap { metric, value in
@@ -163,8 +167,8 @@ struct IngestCommand: ParsableCommand {
             var d: ObjCBool = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
         }
-        if !single && (name != nil || family != nil || backboneEnd != nil || top1 != nil || top5 != nil) {
-            throw ValidationError("--name, --family, --backbone-end, --top1 and --top5 apply to a single model file")
+        if !single && (name != nil || family != nil || backboneEnd != nil || top1 != nil || top5 != nil || quantizedFrom != nil) {
+            throw ValidationError("--name, --family, --backbone-end, --quantized-from, --top1 and --top5 apply to a single model file")
         }
         if let name, name.isEmpty { throw ValidationError("--name cannot be empty") }
         return jobs

@@ -24,11 +24,14 @@ public struct ZooManifest: Sendable, Codable {
         /// The node whose ancestors form the backbone (the model without its classifier).
         public var backboneEnd: String?
         public var metrics: [Metric]
+        /// For a quantized model: the zoo name of the float model it was made from.
+        public var quantizedFrom: String?
 
         enum CodingKeys: String, CodingKey {
             case name, family, format, file, input, metrics
             case displayName = "display_name"
             case backboneEnd = "backbone_end"
+            case quantizedFrom = "quantized_from"
         }
 
         public func metric(_ name: String) -> Double? { metrics.first { $0.metric == name }?.value }

@@ -14,6 +14,10 @@ struct ComparisonRow {
     var backbone: [String: Int]?
     var top1: Double?
     var top5: Double?
+    var parent: String? = nil
+    /// MACs with both operands 8 bits or narrower, and stored bytes of params and buffers.
+    var lowBitMACs: Int = 0
+    var storedBytes: Int = 0
 }
 
 extension ComparisonRow {
@@ -26,7 +30,9 @@ extension ComparisonRow {
         self.init(model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family, format: model.format,
                   input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","), complete: a.isComplete,
                   totals: counts(a.totals, a.mxop), backbone: a.backbone.map { counts($0.totals, $0.mxop) },
-                  top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"))
+                  top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"), parent: model.zooEntry?.quantizedFrom,
+                  lowBitMACs: a.macsByPrecision.filter { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 }.values.reduce(0, +),
+                  storedBytes: a.storageByType.values.reduce(0) { $0 + $1.bytes })
     }
 
     init(_ s: ProfileSummary) {
@@ -36,7 +42,8 @@ extension ComparisonRow {
             return d
         }
         self.init(model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.inputShape, complete: s.complete,
-                  totals: counts(s.totals), backbone: s.backbone.map(counts), top1: s.metrics["top1"], top5: s.metrics["top5"])
+                  totals: counts(s.totals), backbone: s.backbone.map(counts), top1: s.metrics["top1"], top5: s.metrics["top5"],
+                  parent: s.floatParent, lowBitMACs: s.lowBitMACs, storedBytes: s.storedBytes.values.reduce(0, +))
     }
 }
 
@@ -46,9 +53,10 @@ extension ComparisonRow {
 struct ComparisonTable {
     static let countColumns = ["params", "buffers", "param_bytes", "macs", "muls", "adds", "divs", "exps", "cmps", "flops", "activations"]
     /// Extra columns `--columns` may add.
-    static let optionalColumns = ["flops", "activations", "param_bytes", "buffers", "format", "family"]
+    static let optionalColumns = ["flops", "activations", "param_bytes", "buffers", "format", "family", "parent",
+                                  "int8_macs", "int8_share", "stored_bytes"]
     /// Optional columns that are text, not counts.
-    static let textColumns: Set<String> = ["format", "family"]
+    static let textColumns: Set<String> = ["format", "family", "parent", "int8_share"]
 
     var convention: Convention
     var extra: [String] = []
@@ -90,11 +98,19 @@ struct ComparisonTable {
     }
 
     func text(_ row: ComparisonRow, _ column: String) -> String? {
-        column == "format" ? row.format : row.family
+        switch column {
+        case "format": row.format
+        case "family": row.family
+        case "parent": row.parent
+        case "int8_share": row.totals["macs"].map { Share(part: row.lowBitMACs, total: $0).percent }
+        default: nil
+        }
     }
 
     /// An exact count for a column name, `backbone_` prefixed for the backbone.
     func value(_ row: ComparisonRow, _ column: String) -> Int? {
+        if column == "int8_macs" { return row.lowBitMACs }
+        if column == "stored_bytes" { return row.storedBytes }
         if column.hasPrefix("backbone_") { return row.backbone?[String(column.dropFirst("backbone_".count))] }
         return row.totals[column]
     }
@@ -128,6 +144,8 @@ struct ComparisonTable {
         case "flops": ("FLOPs (G)", 9)
         case "activations": ("activations (M)", 6)
         case "param_bytes": ("param MB", 6)
+        case "stored_bytes": ("stored MB", 6)
+        case "int8_macs": ("8-bit MACs (G)", 9)
         case "buffers": ("buffers (M)", 6)
         default: (column, 0)
         }
@@ -148,7 +166,8 @@ struct ComparisonTable {
         }
         var table = Table(columns.map { column in
             switch column {
-            case "model", "input", "format", "family": Table.Column(column)
+            case "model", "input", "format", "family", "parent": Table.Column(column)
+            case "int8_share": Table.Column("8-bit share", right: true)
             case "top1": Table.Column("top-1", right: true)
             case "top5": Table.Column("top-5", right: true)
             default: Table.Column(Self.scaled(column).title, right: true)

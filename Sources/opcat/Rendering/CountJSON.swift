@@ -18,6 +18,12 @@ enum CountJSON {
         if let b = a.backbone {
             fields.append(("backbone", .object([("end", .string(b.end)), ("totals", counts(b.totals)), ("mxop", mxop(b.mxop))])))
         }
+        fields.append(("precision", .object(a.macsByPrecision.sorted { $0.key < $1.key }.map { ($0.key.description, .int($0.value)) })))
+        fields.append(("bops", .int(a.bops)))
+        fields.append(("storage", .object(a.storageByType.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+            ($0.key.rawValue, .object([("elements", .int($0.value.elements)), ("bytes", .int($0.value.bytes))]))
+        })))
+        if let parent = model.zooEntry?.quantizedFrom { fields.append(("quantized_from", .string(parent))) }
         fields.append(("unsupported", .array(a.unsupported.map { .object([("op", .string($0.op)), ("count", .int($0.count))]) })))
         fields.append(("unshaped_nodes", .array(a.unshapedNodes.map(JSON.string))))
         fields.append(("uncounted_parameters", .array(a.uncountedParameters.map(JSON.string))))
@@ -50,6 +56,7 @@ enum CountJSON {
             ("input_shapes", .array(l.inputShapes.map { $0.map(shape) ?? .null })),
             ("output_shapes", .array(l.outputShapes.map(shape))),
             ("counts", counts(l.counts)), ("mxop", mxop(l.mxop)), ("in_backbone", .bool(l.inBackbone)),
+            ("precision", l.precision.map { .string($0.description) } ?? .null),
         ])
     }
 }

@@ -13,6 +13,7 @@ struct CountRenderer {
         case .csv: return layers ? layerTable(model, full: true).csv() : totalsTable(model, exact: true).csv()
         case .markdown:
             var out = header(model).map { "- \($0.0): \($0.1)" }.joined(separator: "\n") + "\n\n" + totalsTable(model).markdown()
+            if let precision = precisionTable(model) { out += "\n" + precision.markdown() }
             if layers { out += "\n" + layerTable(model, full: false).markdown() }
             return out
         case .text:
@@ -20,6 +21,7 @@ struct CountRenderer {
             let width = head.map(\.0.count).max() ?? 0
             var out = head.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }.joined(separator: "\n")
             out += "\n\n" + totalsTable(model).text()
+            if let precision = precisionTable(model) { out += "\n" + precision.text() }
             if layers { out += "\n" + layerTable(model, full: false).text() }
             return out
         }
@@ -45,6 +47,26 @@ struct CountRenderer {
         if !a.unshapedNodes.isEmpty { parts.append("\(a.unshapedNodes.count) unshaped nodes") }
         if !a.uncountedParameters.isEmpty { parts.append("\(a.uncountedParameters.count) parameters of unknown shape") }
         return parts.joined(separator: ", ")
+    }
+
+    /// MACs by precision and stored bytes by type, for a model that is not all float32
+    /// (quantized or half-precision).
+    func precisionTable(_ model: CountedModel) -> Table? {
+        let a = model.analysis
+        let precisions = a.macsByPrecision, storage = a.storageByType
+        guard convention == .standard,
+              precisions.keys.contains(where: { $0 != Precision(activation: .float32, weight: .float32) })
+                || storage.keys.contains(where: { $0 != .float32 }) else { return nil }
+        var table = Table([Table.Column("precision"), Table.Column("MACs", right: true), Table.Column("share", right: true),
+                           Table.Column("stored as"), Table.Column("elements", right: true), Table.Column("bytes", right: true)])
+        let left = precisions.sorted { $0.key < $1.key }, right = storage.sorted { $0.key.rawValue < $1.key.rawValue }
+        for i in 0..<max(left.count, right.count) {
+            let p = i < left.count ? left[i] : nil, s = i < right.count ? right[i] : nil
+            table.append([p?.key.description ?? "", p.map { Numbers.grouped($0.value) } ?? "",
+                          p.map { Share(part: $0.value, total: a.totals.macs).percent } ?? "",
+                          s?.key.rawValue ?? "", s.map { Numbers.grouped($0.value.elements) } ?? "", s.map { Numbers.grouped($0.value.bytes) } ?? ""])
+        }
+        return table
     }
 
     /// Rows of the chosen convention: total and, when known, backbone.
