@@ -14,7 +14,7 @@ build:
 # fast no-op ingest.
 zoo: build
 	$(RELEASE_BIN) ingest data/zoo
-	$(RELEASE_BIN) table --convention mxop --file-format mxnet-symbol --format markdown
+	$(RELEASE_BIN) table --convention mxop --file-format mxnet-symbol --exclude-quantized --format markdown
 	@echo
 	$(RELEASE_BIN) table
 	@echo

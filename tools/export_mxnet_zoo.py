@@ -168,11 +168,12 @@ def main() -> int:
               f"backbone={info['backbone_params']}")
         entries.append(manifest_entry(model, info, seed[model.name]))
 
-    # Entries of other formats (the ONNX models of tools/export_torchvision_zoo.py) stay, after ours.
+    # Entries of other formats (the ONNX models of tools/export_torchvision_zoo.py) and quantized
+    # models (tools/export_quantized_*.py) stay, in their order, after ours.
     manifest_path = os.path.join(ZOO_DIR, "manifest.json")
     if os.path.exists(manifest_path):
         with open(manifest_path, encoding="utf-8") as f:
-            entries += [e for e in json.load(f)["models"] if e.get("format") != "mxnet-symbol"]
+            entries += [e for e in json.load(f)["models"] if e.get("format") != "mxnet-symbol" or "quantized_from" in e]
     manifest = {
         "format_version": 1,
         "generated_by": "tools/export_mxnet_zoo.py",

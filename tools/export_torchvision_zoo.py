@@ -450,17 +450,19 @@ def manifest_entry(model: TorchvisionModel, weights, side: int, backbone_end: st
 
 
 def write_manifest(entries: list) -> None:
-    """Adds `entries` to the manifest after the entries of other formats, which stay as they are."""
+    """Puts `entries` after the float entries of other formats and before quantized ones, which stay as they are."""
     if os.path.exists(MANIFEST):
         with open(MANIFEST, encoding="utf-8") as f:
             manifest = json.load(f)
     else:
         manifest = {"format_version": 1, "models": []}
-    others = [e for e in manifest["models"] if e.get("format") != FORMAT]
-    clash = {e["name"] for e in others} & {e["name"] for e in entries}
+    # Float models of other formats stay first; quantized models (tools/export_quantized_*.py) last.
+    others = [e for e in manifest["models"] if e.get("format") != FORMAT and "quantized_from" not in e]
+    quantized = [e for e in manifest["models"] if "quantized_from" in e]
+    clash = {e["name"] for e in others + quantized} & {e["name"] for e in entries}
     if clash:
         raise SystemExit(f"manifest: names already used by other entries: {sorted(clash)}")
-    manifest["models"] = others + entries
+    manifest["models"] = others + entries + quantized
     with open(MANIFEST, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")

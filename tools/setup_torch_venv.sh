@@ -3,6 +3,7 @@
 #
 # The venv holds exactly the pinned packages the ONNX zoo files in data/ were made with:
 #     torch==2.13.0  torchvision==0.28.0  onnx==1.23.2  numpy==2.4.6  protobuf==7.36.2
+#     onnxruntime==1.32.0   (only for tools/export_quantized_onnx.py: onnxruntime.quantization)
 # (plus their own dependencies, as pip resolves them), all from PyPI.
 #
 # torch is pinned with `===` (exactly the string 2.13.0, no local version label): a CPU-only
@@ -25,7 +26,8 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${OPCAT_TORCH_VENV:-$repo_root/.venv-torch}"
 base_python="${OPCAT_PYTHON:-python3}"
-pins=("torch===2.13.0" "torchvision==0.28.0" "onnx==1.23.2" "numpy==2.4.6" "protobuf==7.36.2")
+pins=("torch===2.13.0" "torchvision==0.28.0" "onnx==1.23.2" "numpy==2.4.6" "protobuf==7.36.2"
+      "onnxruntime==1.32.0")
 
 log() { echo "setup_torch_venv: $*" >&2; }
 
@@ -40,7 +42,7 @@ for pin in sys.argv[1:]:
     dist, want = re.split(r"===?", pin)
     if version(dist) != want:
         sys.exit(1)
-import onnx, torch, torchvision.models  # noqa: E401,F401  (they must import, not just be listed)
+import onnx, onnxruntime.quantization, torch, torchvision.models  # noqa: E401,F401  (they must import, not just be listed)
 EOF
 }
 

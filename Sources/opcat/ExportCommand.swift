@@ -36,7 +36,7 @@ struct ExportMarkdown: ParsableCommand {
         let standard = try catalog.summaries(convention: "standard")
         guard !standard.isEmpty else { throw CLIError("\(catalog.path): no models; ingest some with `opcat ingest data/zoo`") }
         // The seed table covers the MXNet models it was published for.
-        let mxop = try catalog.summaries(convention: "mxop", format: "mxnet-symbol")
+        let mxop = try catalog.summaries(convention: "mxop", format: "mxnet-symbol").filter { $0.floatParent == nil }
         var chartPath = svg
         if chartPath == nil, let out {
             let url = URL(fileURLWithPath: out)

@@ -13,6 +13,9 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Only models read from this file format: mxnet-symbol or onnx.", valueName: "format"))
     var fileFormat: String?
 
+    @Flag(name: .long, help: "Leave out quantized models (those with a float parent).")
+    var excludeQuantized = false
+
     func validate() throws {
         if let input { try InputShape.check([input]) }
         if let fileFormat, !ModelFile.formats.contains(fileFormat) {
@@ -23,6 +26,7 @@ struct SelectionOptions: ParsableArguments {
     /// Profiles of a convention, or a clear error when there are none.
     func summaries(_ catalog: Catalog, convention: String = "standard") throws -> [ProfileSummary] {
         let rows = try catalog.summaries(convention: convention, input: input, family: family, format: fileFormat)
+            .filter { !excludeQuantized || $0.floatParent == nil }
         if rows.isEmpty {
             let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" }]
                 .compactMap { $0 }.joined(separator: " and ")

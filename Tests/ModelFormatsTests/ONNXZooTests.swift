@@ -8,7 +8,7 @@ import OpCount
 /// the same script from torch, the exported graph and torchvision's weight metadata.
 struct ONNXZooTests {
     static let zoo = ZooReferenceTests.zoo
-    static let entries = ZooReferenceTests.fullManifest.models.filter { $0.format == ONNXReader.formatName }
+    static let entries = ZooReferenceTests.fullManifest.models.filter { $0.format == ONNXReader.formatName && $0.quantizedFrom == nil }
     static let reference = Dictionary(uniqueKeysWithValues: ZooReferenceTests.csv("data/reference/torchvision_onnx.csv").map { ($0["model"]!, $0) })
 
     static let counted: [String: CountedModel] = Dictionary(uniqueKeysWithValues: entries.map { entry in

@@ -9,10 +9,13 @@ struct CLITests {
     static let golden = root.appendingPathComponent("Tests/Fixtures/golden")
 
     /// The bundled zoo's manifest entries (name → family), read as plain JSON.
-    static let zooModels: [(name: String, family: String)] = {
+    static let zooModels: [(name: String, family: String, hasTop1: Bool)] = {
         let data = try! Data(contentsOf: root.appendingPathComponent("data/zoo/manifest.json"))
         let models = (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["models"] as! [[String: Any]]
-        return models.map { ($0["name"] as! String, $0["family"] as? String ?? "") }
+        return models.map { m in
+            let metrics = m["metrics"] as? [[String: Any]] ?? []
+            return (m["name"] as! String, m["family"] as? String ?? "", metrics.contains { $0["metric"] as? String == "top1" })
+        }
     }()
 
     /// The `opcat` executable built next to this test bundle.

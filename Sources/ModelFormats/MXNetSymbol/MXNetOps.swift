@@ -275,6 +275,13 @@ public enum MXNetOps {
             return ("QuantizedPooling", attributes)
         }
         add(["_contrib_quantized_flatten"], same("QuantizedFlatten"))
+        add(["_contrib_quantized_batch_norm"], produces: ["QuantizedBatchNorm"]) { a in
+            ("QuantizedBatchNorm", ["axis": .int(try a.int("axis", default: 1))])
+        }
+        add(["_contrib_quantized_act"], produces: ["QuantizedActivation"]) { a in
+            let kind = a.string("act_type", default: "relu")
+            return (kind == "relu" ? "QuantizedActivation" : "_contrib_quantized_act(act_type=\(kind))", [:])
+        }
         add(["_contrib_quantized_elemwise_add"], same("QuantizedAdd"))
 
         add(["Dropout"], same("Identity"))

@@ -262,6 +262,16 @@ public enum ONNXOps {
         add(["com.microsoft:QLinearGlobalAveragePool"], produces: ["QLinearGlobalAveragePool"]) { a, _ in
             a.int("channels_last", default: 0) != 0 ? ("QLinearGlobalAveragePool(channels_last)", [:]) : ("QLinearGlobalAveragePool", [:])
         }
+        add(["com.microsoft:QLinearAveragePool"], produces: ["QLinearAveragePool"]) { a, _ in
+            guard a.int("channels_last", default: 0) == 0 else { return ("QLinearAveragePool(channels_last)", [:]) }
+            var out: Attributes = ["countIncludePad": .bool(a.int("count_include_pad", default: 0) != 0)]
+            if a.int("ceil_mode", default: 0) != 0 {
+                out["convention"] = .string("full")
+                out["clipLastWindow"] = .bool(true)
+            }
+            a.copy(spatial, into: &out)
+            return ("QLinearAveragePool", out)
+        }
         add(["com.microsoft:QGemm"], produces: ["QGemm"]) { a, _ in
             var out: Attributes = [:]
             a.copy([("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float)], into: &out)

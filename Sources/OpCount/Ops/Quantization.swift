@@ -22,13 +22,13 @@ enum QuantizationOps {
                                      outputs: [[1, 1, 2, 2]], derived: [1: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 16, adds: 12),
                                      arithmetic: "4 outputs × K 4")]),
         remapped("QLinearMatMul", "ONNX QLinearMatMul: an 8-bit matrix product with rescaled output", base: LinearOps.matMul,
-                 positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .buffer],
+                 positions: [0, 3], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .buffer, .buffer],
                  outputType: .zeroPointAt(7), rescale: true,
                  examples: [Example("2×3 by 3×4", inputs: [[2, 3], [], [], [3, 4], [], [], [], []], outputs: [[2, 4]],
                                      cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
                                      arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")]),
         remapped("MatMulInteger", "ONNX MatMulInteger: an 8-bit matrix product into int32", base: LinearOps.matMul,
-                 positions: [0, 1], roles: [.data, .data, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32), rescale: false,
+                 positions: [0, 1], roles: [.data, .parameter, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32), rescale: false,
                  examples: [Example("2×3 by 3×4", inputs: [[2, 3], [3, 4]], outputs: [[2, 4]], cost: .of(macs: 24, muls: 24, adds: 16),
                                      arithmetic: "8 outputs × 3; adds 8·2")]),
         remapped("QGemm", "com.microsoft QGemm: an 8-bit Gemm, float or rescaled 8-bit output", base: LinearOps.gemm,
@@ -54,33 +54,54 @@ enum QuantizationOps {
                  examples: [Example("2 channels of 2×2", inputs: [[1, 2, 2, 2], [], [], [], []], outputs: [[1, 2, 1, 1]],
                                      cost: .of(muls: 2, adds: 8, divs: 2, cmps: 4), arithmetic: "2 × (3 adds + div); rescale 2 × (mul + add + 2 cmps)")]),
         remapped("QuantizedConvolution", "MXNet _contrib_quantized_conv: 8-bit convolution into int32 with its range",
-                 base: ConvolutionOps.convolution, positions: [0, 1, 2], roles: [.data, .parameter, .optionalParameter, .variadic],
-                 outputType: .fixed(.int32), rescale: false, rangeOutputs: true,
+                 base: ConvolutionOps.convolution, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
+                 outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
                  examples: [Example("no bias: ranges follow the weight", inputs: [[1, 1, 3, 3], nil, [1], [1], [1], [1]],
                                      attributes: ["kernel": .ints([2, 2]), "channels": .int(1), "positions": .ints([0, 1])],
                                      outputs: [[1, 1, 2, 2], [1], [1]], derived: [1: [1, 1, 2, 2]],
                                      cost: .of(macs: 16, muls: 16, adds: 12), arithmetic: "4 outputs × K 4")]),
         remapped("QuantizedFullyConnected", "MXNet _contrib_quantized_fully_connected: 8-bit dense layer into int32",
-                 base: LinearOps.fullyConnected, positions: [0, 1, 2], roles: [.data, .parameter, .optionalParameter, .variadic],
+                 base: LinearOps.fullyConnected, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
                  outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
                  examples: [Example("no bias", inputs: [[2, 3], nil, [1], [1], [1], [1]],
                                      attributes: ["units": .int(4), "positions": .ints([0, 1])], outputs: [[2, 4], [1], [1]],
                                      derived: [1: [4, 3]], cost: .of(macs: 24, muls: 24, adds: 16), arithmetic: "8 outputs × 3")]),
         remapped("QuantizedPooling", "MXNet _contrib_quantized_pooling", base: PoolingOps.pooling, positions: [0],
-                 roles: [.data, .variadic], outputType: .input, rescale: false, rangeOutputs: true,
+                 roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
                  examples: [Example("2×2 max", inputs: [[1, 1, 4, 4], [1], [1]],
                                      attributes: ["mode": .string("max"), "kernel": .ints([2, 2]), "stride": .ints([2, 2])],
                                      outputs: [[1, 1, 2, 2], [1], [1]], cost: .of(cmps: 12), arithmetic: "4 outputs × 3 cmps")]),
         remapped("QuantizedFlatten", "MXNet _contrib_quantized_flatten", base: ShapeOps.flatten, positions: [0],
-                 roles: [.data, .variadic], outputType: .input, rescale: false, rangeOutputs: true,
+                 roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
                  examples: [Example("to 2-D", inputs: [[1, 2, 3], [1], [1]], outputs: [[1, 6], [1], [1]], cost: .of(),
                                      arithmetic: "a view")]),
         remapped("QuantizedAdd", "MXNet _contrib_quantized_elemwise_add: 8-bit addition with rescaling",
-                 base: ElementwiseOps.binary[0], positions: [0, 1], roles: [.data, .data, .variadic],
+                 base: ElementwiseOps.binary[0], positions: [0, 1], roles: mxnetRoles([.data, .data]),
                  outputType: .fixed(.int32), rescale: true, rangeOutputs: true,
                  examples: [Example("equal shapes", inputs: [[2, 3], [2, 3], [1], [1], [1], [1]], outputs: [[2, 3], [1], [1]],
                                      cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
+        remapped("QLinearAveragePool", "com.microsoft QLinearAveragePool: 8-bit average pooling", base: PoolingOps.pooling,
+                 positions: [0], roles: [.data, .buffer, .buffer, .buffer, .buffer], outputType: .zeroPointAt(4), rescale: true,
+                 attributes: ["mode": .string("avg")],
+                 examples: [Example("2×2 windows", inputs: [[1, 1, 4, 4], [], [], [], []],
+                                    attributes: ["kernel": .ints([2, 2]), "stride": .ints([2, 2])], outputs: [[1, 1, 2, 2]],
+                                    cost: .of(muls: 4, adds: 16, divs: 4, cmps: 8), arithmetic: "4 × (3 adds + div); rescale 4 × (mul + add + 2 cmps)")]),
+        remapped("QuantizedBatchNorm", "MXNet _contrib_quantized_batch_norm", base: NormalizationOps.batchNorm,
+                 positions: [0, 1, 2, 3, 4], roles: mxnetRoles([.data, .parameter, .parameter, .buffer, .buffer]),
+                 outputType: .fixed(.int8), rescale: false, rangeOutputs: true,
+                 examples: [Example("per channel", inputs: [[1, 2, 2, 2], nil, nil, nil, nil, [1], [1]], outputs: [[1, 2, 2, 2], [1], [1]],
+                                    derived: [1: [2], 2: [2], 3: [2], 4: [2]], cost: .of(muls: 8, adds: 8), arithmetic: "8 × (mul + add)")]),
+        remapped("QuantizedActivation", "MXNet _contrib_quantized_act (ReLU)", base: ElementwiseOps.unary[0],
+                 positions: [0], roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
+                 examples: [Example("ReLU", inputs: [[2, 3], [1], [1]], outputs: [[2, 3], [1], [1]], cost: .of(cmps: 6),
+                                    arithmetic: "6 cmps")]),
     ]
+
+    /// MXNet quantized ops: `roles`, then ranges (min, max of each operand) — scalar arguments
+    /// that declare no shape when the layer's weights were quantized ahead of time.
+    static func mxnetRoles(_ roles: [InputRole]) -> [InputRole] {
+        roles + Array(repeating: .optionalParameter, count: 8)
+    }
 
     /// Where a quantized op's output type comes from.
     enum OutputType: Sendable {
@@ -133,6 +154,15 @@ enum QuantizationOps {
                 }
                 var types: [Int: DataType] = [:]
                 for (i, t) in result.inputTypes { types[i] = t }
+                if rangeOutputs {
+                    // Range scalars after the layer's own inputs: shape (1,), counted as buffers.
+                    var roles: [Int: VariableRole] = [:]
+                    for k in ((positions.max() ?? 0) + 1)..<max((positions.max() ?? 0) + 1, q.count) where q.isPresent(k) && q.inputs[k] == nil {
+                        derived[k] = [1]
+                        roles[k] = .buffer
+                    }
+                    result.inputRoles = roles
+                }
                 result.inputShapes = derived
                 result.inputTypes = types
                 let type = try resolvedType(q)
