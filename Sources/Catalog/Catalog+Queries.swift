@@ -171,6 +171,8 @@ public struct StoredLayer: Sendable, Hashable {
     public var cost: Int
     public var flops: Int?
     public var inBackbone: Bool
+    /// `activation×weight` types of a layer with MACs (standard profiles).
+    public var precision: String?
 }
 
 extension Catalog {
@@ -205,7 +207,8 @@ extension Catalog {
         return (profile, rows.map { row in
             StoredLayer(index: row["layer_index"], name: row["name"], op: row["op"], sourceOp: row["source_op"],
                         status: row["status"], outputShapes: row["output_shapes"], params: row["params"],
-                        cost: (row["macs"] as Int?) ?? row["muls"], flops: row["flops"], inBackbone: row["in_backbone"])
+                        cost: (row["macs"] as Int?) ?? row["muls"], flops: row["flops"], inBackbone: row["in_backbone"],
+                        precision: row["precision"])
         })
     }
 }

@@ -50,6 +50,8 @@ struct LayersCommand: ParsableCommand {
         }
         if let top { layers = Array(layers.prefix(top)) }
         let total = profile.totals.macs ?? profile.totals.muls
+        // Quantized (or half-precision) models show each layer's precision.
+        let showPrecision = stored.contains { ($0.precision ?? "float32×float32") != "float32×float32" }
         let costName = convention == .standard ? "macs" : "muls"
         let exact = output.format == .csv || output.format == .json
         var cumulative = 0
@@ -59,7 +61,7 @@ struct LayersCommand: ParsableCommand {
             Table.Column(exact ? "params" : (convention == .standard ? "MACs" : "muls"), right: true),
             Table.Column(exact ? costName : "share", right: true), Table.Column(exact ? "share" : "cumulative", right: true),
             Table.Column(exact ? "cumulative_share" : "", right: false), Table.Column("part"),
-        ])
+        ] + (showPrecision || exact ? [Table.Column("precision")] : []))
         var json: [JSON] = []
         var lastBackbone: Int? = nil
         for (row, layer) in layers.enumerated() {
@@ -68,14 +70,16 @@ struct LayersCommand: ParsableCommand {
             let shapes = Self.shapes(layer.outputShapes)
             if exact {
                 table.append([profile.model, "\(layer.index)", layer.name, layer.sourceOp, shapes, "\(layer.params)", "\(layer.cost)",
-                              share.ratio, running.ratio, layer.inBackbone ? "backbone" : "head"])
+                              share.ratio, running.ratio, layer.inBackbone ? "backbone" : "head", layer.precision ?? ""])
                 json.append(.object([("model", .string(profile.model)), ("index", .int(layer.index)), ("name", .string(layer.name)),
                                      ("op", .string(layer.sourceOp)), ("output_shapes", .string(shapes)), ("params", .int(layer.params)),
                                      (costName, .int(layer.cost)), ("share", .number(share.fraction)),
-                                     ("cumulative_share", .number(running.fraction)), ("in_backbone", .bool(layer.inBackbone))]))
+                                     ("cumulative_share", .number(running.fraction)), ("in_backbone", .bool(layer.inBackbone)),
+                                     ("precision", layer.precision.map(JSON.string) ?? .null)]))
             } else {
                 table.append(["\(layer.index)", layer.name, layer.sourceOp, shapes, Numbers.grouped(layer.params),
-                              Numbers.grouped(layer.cost), share.percent, running.percent, share.bar, layer.inBackbone ? "backbone" : "head"])
+                              Numbers.grouped(layer.cost), share.percent, running.percent, share.bar, layer.inBackbone ? "backbone" : "head"]
+                             + (showPrecision ? [layer.precision ?? ""] : []))
             }
             if layer.inBackbone { lastBackbone = row }
         }
@@ -88,9 +92,24 @@ struct LayersCommand: ParsableCommand {
             if sort == .order, top == nil, let lastBackbone, lastBackbone + 1 < layers.count, let end = profile.backboneEnd {
                 lines.insert("-- backbone ends at \(end); the head follows --", at: lastBackbone + 2)
             }
-            let header = "\(profile.model) at \(profile.inputShape): \(layers.count) of \(stored.count) layers, \(Numbers.grouped(total)) \(convention == .standard ? "MACs" : "muls")"
+            var header = "\(profile.model) at \(profile.inputShape): \(layers.count) of \(stored.count) layers, \(Numbers.grouped(total)) \(convention == .standard ? "MACs" : "muls")"
+            if let parent = profile.floatParent, convention == .standard {
+                header += "\n" + (try parentLine(catalog, profile, parent: parent))
+            }
             print(header + "\n\n" + lines.joined(separator: "\n"), terminator: "")
         }
+    }
+
+    /// The quantized model beside its float parent: MACs, share at 8 bits, stored bytes.
+    func parentLine(_ catalog: Catalog, _ profile: ProfileSummary, parent: String) throws -> String {
+        let mine = "\(Share(part: profile.lowBitMACs, total: profile.totals.macs ?? 0).percent) of MACs at 8 bits, "
+            + "\(Numbers.grouped(profile.storedBytes.values.reduce(0, +))) bytes stored"
+        guard let float = try catalog.summaries(convention: "standard", input: profile.input).first(where: { $0.model == parent }) else {
+            return "quantized from \(parent) (not in the catalog at this input): \(mine)"
+        }
+        let macs = float.totals.macs ?? 0
+        let same = macs == (profile.totals.macs ?? -1) ? "the same MACs" : "\(Numbers.grouped(macs)) MACs"
+        return "quantized from \(parent) (\(same), \(Numbers.grouped(float.storedBytes.values.reduce(0, +))) bytes stored): \(mine)"
     }
 
     static func shapes(_ json: String) -> String {
