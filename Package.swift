@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -38,11 +39,19 @@ let package = Package(
                 "OpCount", "ModelFormats", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The pipeline the fuzz targets run, also replayed by the regression tests.
+        .target(name: "FuzzHarness", dependencies: ["OpCount", "ModelFormats"]),
         .testTarget(name: "OpCountTests", dependencies: ["OpCount"]),
-        .testTarget(
-            name: "ModelFormatsTests", dependencies: ["ModelFormats", "OpCount"],
-            exclude: []),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "OpCount", "FuzzHarness"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ModelFormats", "OpCount"]),
         .testTarget(name: "opcatTests", dependencies: ["opcat", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
+
+// libFuzzer targets, built only by `make fuzz` (tools/fuzz.sh sets OPCAT_FUZZ=1 and -sanitize=fuzzer):
+// a plain build cannot link them, since libFuzzer's driver comes with the sanitizer.
+if ProcessInfo.processInfo.environment["OPCAT_FUZZ"] == "1" {
+    for name in ["FuzzMXNet", "FuzzONNX", "FuzzManifest", "FuzzSyntax"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzHarness"]))
+    }
+}

@@ -64,7 +64,9 @@ hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/ingest_1k_noop.j
 echo "== ONNX: opcat vs onnx-tool on the zoo's torchvision exports, with weights (zeros) ==" >&2
 onnxpy="$(bash tools/setup_onnx_venv.sh)"
 rm -rf "$out/onnx-full"
-"$onnxpy" tools/onnx_tool_bench.py --fill-to "$out/onnx-full" data/zoo/*.onnx
+# The float ONNX models (onnx-tool cannot profile the quantized ones).
+onnx_files=$("$py" -c 'import json; print(" ".join("data/zoo/" + m["file"] for m in json.load(open("data/zoo/manifest.json"))["models"] if m["format"] == "onnx" and "quantized_from" not in m))')
+"$onnxpy" tools/onnx_tool_bench.py --fill-to "$out/onnx-full" $onnx_files
 onnx_models=$(cd "$out/onnx-full" && ls *.onnx | sed 's/\.onnx$//' | paste -sd, -)
 hyperfine --style none --warmup 1 --runs 10 --export-json "$out/opcat_onnx.json" \
     -L model "$onnx_models" "$bin count $out/onnx-full/{model}.onnx --format csv"

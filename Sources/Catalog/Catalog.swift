@@ -7,8 +7,14 @@ import GRDB
 public final class Catalog: Sendable {
     /// `PRAGMA application_id` of an opcat catalog: "opca".
     public static let applicationID: Int32 = 0x6F70_6361
-    /// Seconds a writer waits for another process's lock before giving up.
-    public static let busyTimeout = 30
+    /// Seconds a writer waits for another process's lock before giving up: 30, or
+    /// `OPCAT_BUSY_TIMEOUT`.
+    public static let busyTimeout: Int = {
+        if let text = ProcessInfo.processInfo.environment["OPCAT_BUSY_TIMEOUT"], let seconds = Int(text), seconds >= 0 {
+            return seconds
+        }
+        return 30
+    }()
 
     public let path: String
     let writer: any DatabaseWriter
@@ -115,7 +121,8 @@ public final class Catalog: Sendable {
             case .SQLITE_NOTADB: return .notADatabase(path: path)
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: busyTimeout)
             case .SQLITE_READONLY: return .database(path: path, message: "the catalog is read-only here (\(error.message ?? "read-only"))")
-            case .SQLITE_FULL: return .database(path: path, message: "the disk is full; nothing of this model was written")
+            case .SQLITE_FULL: return .database(path: path, message: "the disk is full; the transaction was rolled back")
+            case .SQLITE_IOERR: return .database(path: path, message: "could not write (disk full or an I/O error); the transaction was rolled back")
             case .SQLITE_CANTOPEN: return .database(path: path, message: "cannot open the catalog (\(error.message ?? "no access"))")
             default: return .database(path: path, message: error.message ?? "\(error)")
             }

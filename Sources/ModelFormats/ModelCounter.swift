@@ -54,7 +54,7 @@ public enum ModelCounter {
     /// Inputs from the shapes the file declares (ONNX): a symbolic first dimension is taken as a
     /// batch of 1, with a notice; any other unknown dimension needs `--input`. A file that declares
     /// nothing (MXNet) gets 1×3×224×224, with a notice.
-    static func declaredInputs(_ graph: Graph, file: URL) throws -> ([InputBinding], [String]) {
+    public static func declaredInputs(_ graph: Graph, file: URL) throws -> ([InputBinding], [String]) {
         let inputs = graph.nodes.filter { $0.variable?.role == .input }
         guard !inputs.isEmpty, inputs.allSatisfy({ $0.variable?.declaredShape != nil }) else {
             return ([InputBinding(shape: defaultInput)], ["no --input given; assuming \(formatShape(defaultInput))"])

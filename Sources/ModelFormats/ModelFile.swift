@@ -32,6 +32,9 @@ public enum ModelFile {
             throw ModelFormatError.unreadable(file: url.relativePath, reason: "not a regular file")
         }
         let size = Int(info.st_size)
+        guard size <= Limits.fileBytes else {
+            throw ModelFormatError.unreadable(file: url.relativePath, reason: "the file has \(size) bytes; the limit is \(Limits.fileBytes)")
+        }
         guard size > 0 else { return Data() }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
             throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))

@@ -97,6 +97,9 @@ private struct Run {
     var notices: [String] = []
 
     init(graph: Graph, registry: Registry) throws {
+        guard graph.nodes.count <= Limits.nodes else {
+            throw AnalysisError.graph("the graph has \(graph.nodes.count) nodes; the limit is \(Limits.nodes)")
+        }
         self.graph = graph
         self.registry = registry
         order = try Run.topologicalOrder(graph)
@@ -214,6 +217,7 @@ private struct Run {
     }
 
     func checkDimensions(_ shape: [Int], what: String, allowZero: Bool = false) throws {
+        if let limit = Limits.violation(shape) { throw AnalysisError.input("\(what): \(limit)") }
         if let bad = shape.first(where: { $0 < (allowZero ? 0 : 1) }) {
             throw AnalysisError.input("\(what) has a dimension of \(bad); dimensions must be positive")
         }
@@ -296,6 +300,7 @@ private struct Run {
             if let bad = output.shape.first(where: { $0 < 0 }) {
                 throw RuleError("inferred a negative dimension \(bad) in \(formatShape(output.shape))")
             }
+            if let limit = Limits.violation(output.shape) { throw RuleError("output \(formatShape(output.shape)): \(limit)") }
             guard output.elementCount.value != nil else {
                 throw RuleError("output \(formatShape(output.shape)) has more elements than a 64-bit count holds")
             }
@@ -317,6 +322,7 @@ private struct Run {
             guard shape.exactProduct.value != nil else {
                 throw RuleError("parameter '\(producer.name)' would have more elements than a 64-bit count holds")
             }
+            if let limit = Limits.violation(shape) { throw RuleError("parameter '\(producer.name)': \(limit)") }
             let info = TensorInfo(shape: shape, dataType: result.inputTypes[position] ?? producer.variable?.dataType ?? .float32)
             tensors[ref.node] = [info]
             known[position] = info

@@ -104,8 +104,9 @@ struct IngestCommand: ParsableCommand {
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
                 if !model.analysis.isComplete { Console.reportPartial(model) }
             } catch let error as CatalogError {
+                // The catalog itself failed: stop the batch; this model's transaction left nothing.
                 progress.clear()
-                throw error
+                throw CLIError("\(error) (storing \(job.record.name); nothing of it was kept)")
             } catch {
                 progress.clear()
                 Console.error("\(error)")

@@ -42,6 +42,9 @@ public enum MXNetSymbolReader {
     static func graph(from symbol: MXNetSymbolFile, file: String) throws -> Graph {
         let count = symbol.nodes.count
         guard count > 0 else { throw ModelFormatError.malformed(file: file, reason: "the symbol has no nodes") }
+        guard count <= Limits.nodes else {
+            throw ModelFormatError.malformed(file: file, reason: "the symbol has \(count) nodes; the limit is \(Limits.nodes)")
+        }
         var nodes: [Node] = []
         nodes.reserveCapacity(count)
         for (index, source) in symbol.nodes.enumerated() {
@@ -95,9 +98,7 @@ public enum MXNetSymbolReader {
             let dims: [Int]
             do { dims = try a.ints("__shape__") } catch let e as RuleError { throw fail(e.message) }
             if let bad = dims.first(where: { $0 < 0 }) { throw fail("declared shape has a negative dimension \(bad)") }
-            if let huge = dims.first(where: { $0 > ShapeSyntax.maximumDimension }) {
-                throw fail("declared dimension \(huge) exceeds the limit of \(ShapeSyntax.maximumDimension)")
-            }
+            if let limit = Limits.violation(dims) { throw fail("declared shape: \(limit)") }
             v.declaredShape = dims.map { $0 == 0 ? nil : $0 }
         }
         if a.has("__dtype__") {

@@ -45,6 +45,10 @@ public enum ONNXReader {
         }
 
         mutating func build(_ graph: Onnx_GraphProto) throws -> Graph {
+            let total = graph.node.count + graph.initializer.count + graph.input.count
+            guard total <= Limits.nodes else {
+                throw ModelFormatError.malformed(file: file, reason: "the graph has \(total) nodes and tensors; the limit is \(Limits.nodes)")
+            }
             for tensor in graph.initializer {
                 try addInitializer(tensor)
             }
@@ -73,9 +77,10 @@ public enum ONNXReader {
             guard let type = ONNXTensors.dataType(code) else {
                 throw fail(tensor.name, "initializer", "element type \(ONNXTensors.typeName(code)) is not supported")
             }
-            if let bad = tensor.dims.first(where: { $0 < 0 || $0 > Int64(ShapeSyntax.maximumDimension) }) {
-                throw fail(tensor.name, "initializer", "dimension \(bad) is out of range")
+            if let bad = tensor.dims.first(where: { $0 < 0 || $0 > Int64(Limits.dimension) }) {
+                throw fail(tensor.name, "initializer", "dimension \(bad) is out of range (0 to \(Limits.dimension))")
             }
+            if tensor.dims.count > Limits.rank { throw fail(tensor.name, "initializer", "rank \(tensor.dims.count) exceeds the limit of \(Limits.rank) axes") }
             let (ints, reals) = ONNXTensors.values(tensor, type: type)
             // The consumer decides: weights (quantized ones included) are params, scales and zero
             // points buffers; integer tensors used as activations (shapes, indices) count as neither.
@@ -92,8 +97,12 @@ public enum ONNXReader {
                 variable.dataType = ONNXTensors.dataType(code)
             }
             if input.type.tensorType.hasShape {
-                variable.declaredShape = input.type.tensorType.shape.dim.map { dim in
-                    if case .dimValue(let v)? = dim.value, v > 0 { return Int(v) }
+                let dims = input.type.tensorType.shape.dim
+                guard dims.count <= Limits.rank else {
+                    throw fail(input.name, "input", "rank \(dims.count) exceeds the limit of \(Limits.rank) axes")
+                }
+                variable.declaredShape = dims.map { dim in
+                    if case .dimValue(let v)? = dim.value, v > 0, v <= Int64(Limits.dimension) { return Int(v) }
                     return nil
                 }
             }

@@ -71,6 +71,12 @@ public struct ZooManifest: Sendable, Codable {
         do { data = try Data(contentsOf: url) } catch {
             throw ModelFormatError.unreadable(file: url.relativePath, reason: (error as NSError).localizedDescription)
         }
+        return try decode(data, file: url.relativePath)
+    }
+
+    /// Parses and checks manifest bytes; `file` names them in errors.
+    public static func decode(_ data: Data, file: String) throws -> ZooManifest {
+        let url = URL(fileURLWithPath: file)
         let manifest: ZooManifest
         do {
             manifest = try JSONDecoder().decode(ZooManifest.self, from: data)

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import ModelFormats
+import OpCount
+
+/// Limits, deep graphs, and invariants that must hold whatever the file's node order.
+struct HardeningTests {
+    @Test("a chain of 300,000 nodes is analysed without recursion")
+    func deepChain() throws {
+        var nodes: [Node] = [.variable("data")]
+        for i in 0..<300_000 {
+            nodes.append(.operation("relu\(i)", "Relu", inputs: [TensorRef(node: nodes.count - 1)]))
+        }
+        let graph = Graph(nodes: nodes, outputs: [TensorRef(node: nodes.count - 1)])
+        let a = try Analyzer().analyze(graph, inputs: [InputBinding(shape: [1, 8])], backbone: .propose)
+        #expect(a.layers.count == 300_000)
+        #expect(a.totals.cmps == 300_000 * 8)
+    }
+
+    @Test("a chain given in reverse order is sorted, not recursed")
+    func reversedChain() throws {
+        // Node i feeds node i − 1: the file lists consumers before producers.
+        let count = 50_000
+        var nodes: [Node] = []
+        for i in 0..<count {
+            nodes.append(.operation("relu\(i)", "Relu", inputs: [TensorRef(node: i + 1)]))
+        }
+        nodes.append(.variable("data"))
+        let a = try Analyzer().analyze(Graph(nodes: nodes, outputs: [TensorRef(node: 0)]), inputs: [InputBinding(shape: [2, 3])])
+        #expect(a.layers.count == count)
+        #expect(a.layers.first?.name == "relu\(count - 1)")
+    }
+
+    @Test("shapes past the limits are refused at the node, before anything is allocated")
+    func limits() throws {
+        func reshape(_ target: [Int]) throws -> Analysis {
+            let nodes: [Node] = [.variable("data"), .operation("r", "Reshape", ["shape": .ints(target)], inputs: [TensorRef(node: 0)])]
+            return try Analyzer().analyze(Graph(nodes: nodes, outputs: [TensorRef(node: 1)]), inputs: [InputBinding(shape: [1, 2])])
+        }
+        #expect(throws: AnalysisError.self) { try reshape(Array(repeating: 1, count: 17) + [2]) }
+        #expect { try reshape(Array(repeating: 1, count: 17) + [2]) } throws: { "\($0)".contains("rank 18 exceeds the limit of 16") }
+        // 2 elements cannot become 2^41 of them, but the rank check comes first for a 17-axis target;
+        // a single huge axis is refused by the dimension limit on input shapes.
+        #expect { try ShapeSyntax.parseShape("1x\(Limits.dimension + 1)") } throws: { "\($0)".contains("exceeds the limit") }
+        #expect(Limits.violation([1, Limits.dimension]) == nil)
+        #expect(Limits.violation([1, Limits.dimension + 1]) != nil)
+    }
+
+    /// The zoo model, with its nodes in a shuffled (but valid) order.
+    static func shuffled(_ graph: Graph, seed: UInt64) -> Graph {
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        var order = Array(graph.nodes.indices)
+        for i in order.indices.reversed() where i > 0 { order.swapAt(i, Int(next() % UInt64(i + 1))) }
+        var position = [Int](repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { position[old] = new }
+        let nodes = order.map { old -> Node in
+            var node = graph.nodes[old]
+            node.inputs = node.inputs.map { $0.isAbsent ? $0 : TensorRef(node: position[$0.node], output: $0.output) }
+            return node
+        }
+        return Graph(nodes: nodes, outputs: graph.outputs.map { TensorRef(node: position[$0.node], output: $0.output) })
+    }
+
+    static let sample = ["alexnet", "resnet50_v1", "inceptionv3", "densenet121", "mobilenetv2_1.0", "vit_b_16", "resnet50_int8_qdq"]
+
+    @Test("totals do not depend on the order of nodes in the file", arguments: sample)
+    func nodeOrder(_ name: String) throws {
+        let entry = try #require(ZooReferenceTests.fullManifest.models.first { $0.name == name })
+        let (graph, _) = try ModelFile.read(ZooReferenceTests.zoo.appendingPathComponent(entry.file))
+        let inputs = [InputBinding(name: entry.input.name, shape: entry.input.shape)]
+        let original = try Analyzer().analyze(graph, inputs: inputs, backboneEnd: entry.backboneEnd)
+        for seed in [1, 2, 3] as [UInt64] {
+            let other = try Analyzer().analyze(Self.shuffled(graph, seed: seed), inputs: inputs, backboneEnd: entry.backboneEnd)
+            #expect(other.totals == original.totals)
+            #expect(other.mxop == original.mxop)
+            #expect(other.backbone?.totals == original.backbone?.totals)
+            #expect(other.macsByPrecision == original.macsByPrecision)
+        }
+    }
+
+    @Test("backbone plus head is the whole model", arguments: ZooReferenceTests.fullManifest.models.map(\.name))
+    func backbonePlusHead(_ name: String) throws {
+        let entry = try #require(ZooReferenceTests.fullManifest.models.first { $0.name == name })
+        let a = try ModelCounter.count(file: ZooReferenceTests.zoo.appendingPathComponent(entry.file), hash: false, entry: entry).analysis
+        let backbone = try #require(a.backbone)
+        var head = Counts()
+        for layer in a.layers where !layer.inBackbone {
+            head.macs += layer.counts.macs; head.muls += layer.counts.muls; head.adds += layer.counts.adds
+            head.divs += layer.counts.divs; head.exps += layer.counts.exps; head.cmps += layer.counts.cmps
+            head.activations += layer.counts.activations
+        }
+        let headParams = a.parameters.filter { p in a.layers.contains { $0.name == p.layer && !$0.inBackbone } && p.role == .parameter }
+            .reduce(0) { $0 + $1.shape.reduce(1, *) }
+        #expect(backbone.totals.macs + head.macs == a.totals.macs)
+        #expect(backbone.totals.flops + head.flops == a.totals.flops)
+        #expect(backbone.totals.activations + head.activations == a.totals.activations)
+        #expect(backbone.totals.params + headParams == a.totals.params)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The catalog when the system says no: a read-only file, a full disk, a lock held too long.
+/// Each ends in one clear error, a non-zero status, and an intact catalog.
+struct CatalogFaultTests {
+    typealias CLI = CLITests
+
+    /// A catalog with the zoo's squeezenet in it, in a fresh directory.
+    static func catalog() throws -> (dir: URL, db: URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-fault-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = dir.appendingPathComponent("c.sqlite")
+        let result = try CLI.run(["ingest", "data/zoo/squeezenet1.1-symbol.json", "--db", db.path])
+        precondition(result.status == 0, result.stderr)
+        return (dir, db)
+    }
+
+    static func intact(_ db: URL) throws {
+        #expect(try IngestCLITests.sqlite(db, "PRAGMA integrity_check") == "ok")
+        #expect(try IngestCLITests.sqlite(db, "SELECT group_concat(name) FROM models") == "squeezenet1.1")
+        #expect(try IngestCLITests.sqlite(db, "SELECT count(*) FROM profiles p WHERE p.layer_count != (SELECT count(*) FROM layers l WHERE l.profile_id = p.id)") == "0")
+    }
+
+    /// Runs a shell command line (for ulimit and traps), returning status and stderr.
+    static func shell(_ script: String) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = CLI.root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static let canMakeImmutable: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-probe-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: probe.path, contents: Data())
+        defer { _ = try? shell("chattr -i '\(probe.path)'"); try? FileManager.default.removeItem(at: probe) }
+        return (try? shell("chattr +i '\(probe.path)'"))?.status == 0
+    }()
+
+    @Test("a read-only catalog: one clear error, nothing changed", .enabled(if: canMakeImmutable, "needs chattr (root reads past file modes)"))
+    func readOnly() throws {
+        let (dir, db) = try Self.catalog()
+        defer { _ = try? Self.shell("chattr -i '\(dir.path)' '\(db.path)'"); try? FileManager.default.removeItem(at: dir) }
+        // Immutable file and directory: even root cannot write them, nor create the WAL beside them.
+        _ = try Self.shell("rm -f '\(db.path)-wal' '\(db.path)-shm'; chattr +i '\(db.path)' '\(dir.path)'")
+        let before = try Data(contentsOf: db)
+        let result = try CLI.run(["ingest", "data/zoo/mobilenet0.25-symbol.json", "--db", db.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(db.path))
+        #expect(try Data(contentsOf: db) == before)
+    }
+
+    @Test("a full disk: one clear error, the model not half written, the catalog intact")
+    func diskFull() throws {
+        let (dir, db) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A file-size limit just above the catalog's size makes every write past it fail (EFBIG),
+        // as a full disk would; SIGXFSZ is ignored so the write returns the error.
+        let size = try FileManager.default.attributesOfItem(atPath: db.path)[.size] as! Int
+        let wal = (try? FileManager.default.attributesOfItem(atPath: db.path + "-wal")[.size] as? Int) ?? 0
+        let blocks = (max(size, wal) + 64 * 1024) / 512
+        let result = try Self.shell("""
+            trap '' XFSZ; ulimit -f \(blocks); exec '\(CLI.binary.path)' ingest data/zoo/resnet152_v1-symbol.json --db '\(db.path)'
+            """)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("resnet152_v1") || result.stderr.contains(db.path), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").filter { $0.contains("error") }.count == 1, "\(result.stderr)")
+        try Self.intact(db)
+    }
+
+    @Test("a lock held past the busy timeout: one clear error, the catalog intact")
+    func lockedTooLong() throws {
+        let (dir, db) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let holder = try DatabaseQueue(path: db.path)
+        try holder.writeWithoutTransaction { database in
+            try database.execute(sql: "BEGIN IMMEDIATE")
+            let result = try CLI.run(["ingest", "data/zoo/mobilenet0.25-symbol.json", "--db", db.path], environment: ["OPCAT_BUSY_TIMEOUT": "1"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("locked"), "\(result.stderr)")
+            #expect(result.stderr.contains(db.path))
+            try database.execute(sql: "ROLLBACK")
+        }
+        try holder.close()
+        try Self.intact(db)
+    }
+}
