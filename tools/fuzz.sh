@@ -17,7 +17,7 @@ scratch=.build-fuzz
 export SWIFT_BACKTRACE=enable=no  # let libFuzzer, not the Swift backtracer, catch the crash
 
 for target in "${targets[@]}"; do
-    OPCAT_FUZZ=1 swift build -c release --scratch-path "$scratch" --product "$target" \
+    OPCAT_FUZZ=1 swift build -c release --scratch-path "$scratch" --product "$target" -Xswiftc -use-ld=lld \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
 done
 bin="$(OPCAT_FUZZ=1 swift build -c release --scratch-path "$scratch" --show-bin-path)"
