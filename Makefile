@@ -2,7 +2,9 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/opcat
 
-.PHONY: all build zoo test docs golden bench regenerate-zoo clean
+.PHONY: all build zoo test docs golden bench fuzz regenerate-zoo clean
+
+FUZZ_SECONDS ?= 600
 
 all: build
 
@@ -39,6 +41,11 @@ golden:
 # Speed against mxop 0.2.0 (needs Python; sets up .venv-mxnet on first use) and hyperfine.
 bench: build
 	bash tools/bench.sh
+
+# Run the libFuzzer targets (MXNet reader, ONNX reader, zoo manifest, shape/budget syntax)
+# for FUZZ_SECONDS each, two at a time; crashes land in .build-fuzz/crashes/.
+fuzz:
+	bash tools/fuzz.sh $(FUZZ_SECONDS)
 
 # Rebuild data/zoo and data/reference from the pinned PyPI packages.
 regenerate-zoo:

@@ -68,8 +68,8 @@ run() {
     set -e
     grep -E "^stat::|Done|INFO: Loaded|cov:" "$scratch/stats/$target.log" | tail -12 > "$scratch/stats/$target.txt"
     local runs execs
-    runs=$(grep -oE "stat::number_of_executed_units: [0-9]+" "$scratch/stats/$target.log" | grep -oE "[0-9]+$" || echo 0)
-    execs=$(grep -oE "stat::average_exec_per_sec: [0-9]+" "$scratch/stats/$target.log" | grep -oE "[0-9]+$" || echo 0)
+    runs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$scratch/stats/$target.log" | grep -oE "[0-9]+$" || echo 0)
+    execs=$(grep -oE "stat::average_exec_per_sec: *[0-9]+" "$scratch/stats/$target.log" | grep -oE "[0-9]+$" || echo 0)
     local crashes
     crashes=$(find "$scratch/crashes/$target" -type f | wc -l)
     echo "$target: ${seconds}s, $runs runs, $execs exec/s, $crashes crash files, exit $status"

@@ -74,13 +74,17 @@ enum ONNXTensors {
             }
             return type.isFloatingPoint ? (nil, reals) : (ints, nil)
         }
+        // Typed fields: each must hold exactly the tensor's element count.
         switch type {
-        case .float32 where t.floatData.count == count: return (nil, t.floatData.map(Double.init))
-        case .float64 where t.doubleData.count == count: return (nil, t.doubleData)
-        case .float16 where t.int32Data.count == count: return (nil, t.int32Data.map { Double(half(UInt16(truncatingIfNeeded: $0))) })
-        case .int64 where t.int64Data.count == count: return (t.int64Data.map { Int($0) }, nil)
-        case .uint64, .uint32 where t.uint64Data.count == count: return (t.uint64Data.map { Int(truncatingIfNeeded: $0) }, nil)
-        case .int32, .int16, .int8, .uint16, .uint8, .bool where t.int32Data.count == count: return (t.int32Data.map { Int($0) }, nil)
+        case .float32: return t.floatData.count == count ? (nil, t.floatData.map(Double.init)) : (nil, nil)
+        case .float64: return t.doubleData.count == count ? (nil, t.doubleData) : (nil, nil)
+        case .float16:
+            return t.int32Data.count == count ? (nil, t.int32Data.map { Double(half(UInt16(truncatingIfNeeded: $0))) }) : (nil, nil)
+        case .int64: return t.int64Data.count == count ? (t.int64Data.map { Int($0) }, nil) : (nil, nil)
+        case .uint64, .uint32:
+            return t.uint64Data.count == count ? (t.uint64Data.map { Int(truncatingIfNeeded: $0) }, nil) : (nil, nil)
+        case .int32, .int16, .int8, .uint16, .uint8, .bool:
+            return t.int32Data.count == count ? (t.int32Data.map { Int($0) }, nil) : (nil, nil)
         default: return (nil, nil)
         }
     }
