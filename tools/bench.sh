@@ -82,6 +82,25 @@ for name in large-10k large-100k large-100k-stripped; do
     echo "$(stat -c %s "$out/$name.onnx") $(cat "$out/$name.time")" > "$out/$name.time"
 done
 
+echo "== scale: counting generated graphs of 10k, 100k and 1M nodes, both formats ==" >&2
+for n in 10000 100000 1000000; do
+    python3 tools/make_large_symbol.py "$n" "$out/scale-$n-symbol.json"
+    "$onnxpy" tools/make_large_onnx.py "$n" "$out/scale-$n.onnx"
+    for f in "$out/scale-$n-symbol.json" "$out/scale-$n.onnx"; do
+        /usr/bin/time -f "%e %M" -o "$f.time" "$bin" count "$f" --input 1x16x16x16 --format csv > /dev/null
+        echo "$n $(stat -c %s "$f") $(cat "$f.time")" > "$f.time"
+    done
+done
+
+echo "== queries on a catalog of 100,000 models ==" >&2
+rm -f "$out/catalog-100k.sqlite"*
+"$bin" ingest data/zoo --db "$out/catalog-100k.sqlite" 2>/dev/null
+python3 tools/synthetic_catalog.py 100000 "$out/catalog-100k.sqlite"
+hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/queries.json" \
+    -n table "$bin table --db $out/catalog-100k.sqlite --format csv" \
+    -n pareto "$bin pareto --db $out/catalog-100k.sqlite --format csv" \
+    -n best "$bin best --db $out/catalog-100k.sqlite --max-macs 2G --limit 10 --format csv"
+
 layers_zoo=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest.sqlite').execute('select count(*) from layers').fetchone()[0])")
 layers_1k=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest1k.sqlite').execute('select count(*) from layers').fetchone()[0])")
 
@@ -129,6 +148,18 @@ for name, label in [("large-10k", "10,000 nodes, weights"), ("large-100k", "100,
                     ("large-100k-stripped", "100,000 nodes, stripped")]:
     size, seconds, rss = open(f"{out}/{name}.time").read().split()
     print(f"| {label} | {int(size) / 1e6:,.0f} | {float(seconds):.2f} | {int(rss) / 1024:,.0f} |")
+print()
+print("| generated graph | nodes | file MB | count time (s) | time per 100k nodes (s) | peak RSS (MB) |")
+print("|---|---:|---:|---:|---:|---:|")
+for n in (10000, 100000, 1000000):
+    for path, label in ((f"{out}/scale-{n}-symbol.json", "MXNet symbol"), (f"{out}/scale-{n}.onnx", "ONNX, stripped")):
+        _, size, seconds, rss = open(path + ".time").read().split()
+        print(f"| {label} | {n:,} | {int(size) / 1e6:,.1f} | {float(seconds):.2f} | {float(seconds) / n * 1e5:.2f} | {int(rss) / 1024:,.0f} |")
+print()
+print("| query on 100,000 models | mean (ms) |")
+print("|---|---:|")
+for r in json.load(open(f"{out}/queries.json"))["results"]:
+    print(f"| {r['command']} | {r['mean'] * 1e3:,.0f} |")
 tool10k = float(next(csv.DictReader(open(f"{out}/onnx_tool_10k.csv")))["seconds"])
 ours10k = float(open(f"{out}/large-10k.time").read().split()[1])
 print(f"\n10,000-node graph: onnx-tool {tool10k:.1f} s (in-process) vs opcat {ours10k:.2f} s: {tool10k / ours10k:,.0f}x")
