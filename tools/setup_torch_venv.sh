@@ -24,45 +24,9 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="${OPCAT_TORCH_VENV:-$repo_root/.venv-torch}"
-base_python="${OPCAT_PYTHON:-python3}"
-pins=("torch===2.13.0" "torchvision==0.28.0" "onnx==1.23.2" "numpy==2.4.6" "protobuf==7.36.2"
-      "onnxruntime==1.32.0")
+. "$repo_root/tools/venv_lib.sh"
 
-log() { echo "setup_torch_venv: $*" >&2; }
-
-# Exit status 0 iff the venv at $venv has exactly the pinned versions and they import.
-venv_is_good() {
-    [ -x "$venv/bin/python" ] || return 1
-    "$venv/bin/python" - "${pins[@]}" >/dev/null 2>&1 <<'EOF'
-import re
-import sys
-from importlib.metadata import version
-for pin in sys.argv[1:]:
-    dist, want = re.split(r"===?", pin)
-    if version(dist) != want:
-        sys.exit(1)
-import onnx, onnxruntime.quantization, torch, torchvision.models  # noqa: E401,F401  (they must import, not just be listed)
-EOF
-}
-
-if venv_is_good; then
-    log "$venv already has ${pins[*]}; nothing to do"
-else
-    if [ ! -x "$venv/bin/python" ]; then
-        # torch 2.13.0 has wheels for CPython 3.10 and later.
-        if ! "$base_python" -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else 1)'; then
-            log "warning: $("$base_python" --version 2>&1) is older than 3.10; torch==2.13.0 may not install"
-        fi
-        log "creating venv $venv with $("$base_python" --version 2>&1)"
-        "$base_python" -m venv "$venv"
-    fi
-    log "installing ${pins[*]} (torch brings a few GB of nvidia-* wheels)"
-    "$venv/bin/python" -m pip install --disable-pip-version-check --no-input "${pins[@]}" >&2
-    if ! venv_is_good; then
-        log "error: $venv still does not provide ${pins[*]}"
-        exit 1
-    fi
-fi
-
-echo "$venv/bin/python"
+# torch 2.13.0 has wheels for CPython 3.10 and later (torch brings a few GB of nvidia-* wheels).
+ensure_venv setup_torch_venv "${OPCAT_TORCH_VENV:-$repo_root/.venv-torch}" "3.10" "" \
+    "import onnx, onnxruntime.quantization, torch, torchvision.models" \
+    "torch===2.13.0" "torchvision==0.28.0" "onnx==1.23.2" "numpy==2.4.6" "protobuf==7.36.2" "onnxruntime==1.32.0"
