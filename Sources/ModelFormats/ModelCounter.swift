@@ -90,5 +90,5 @@ public enum ModelCounter {
 public struct CountError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var error: AnalysisError
-    public var description: String { "\(file): \(error)" }
+    public var description: String { "\(file): \(error)".oneLine }
 }

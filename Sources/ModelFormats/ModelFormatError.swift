@@ -11,9 +11,9 @@ public enum ModelFormatError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .unreadable(let file, let reason): "\(file): cannot read: \(reason)"
-        case .malformed(let file, let reason): "\(file): \(reason)"
-        case .node(let file, let node, let op, let reason): "\(file): node '\(node)' (\(op)): \(reason)"
+        case .unreadable(let file, let reason): "\(file): cannot read: \(reason)".oneLine
+        case .malformed(let file, let reason): "\(file): \(reason)".oneLine
+        case .node(let file, let node, let op, let reason): "\(file): node '\(node)' (\(op)): \(reason)".oneLine
         }
     }
 }

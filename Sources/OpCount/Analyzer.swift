@@ -9,9 +9,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .graph(let message): message
-        case .node(let name, let op, let message): "node '\(name)' (\(op)): \(message)"
-        case .input(let message): message
+        case .graph(let message): message.oneLine
+        case .node(let name, let op, let message): "node '\(name)' (\(op)): \(message)".oneLine
+        case .input(let message): message.oneLine
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ModelFormats
+import OpCount
 
 /// stderr messages: errors, notices and partial-count warnings. Data goes to stdout only.
 enum Console {
@@ -19,8 +20,9 @@ enum Console {
         write("opcat: warning: \(model.name): totals are partial: " + parts.joined(separator: "; "))
     }
 
+    /// One line, whatever names from files it quotes.
     static func write(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((line.oneLine + "\n").utf8))
     }
 }
 

@@ -18,8 +18,16 @@ struct CatalogTests {
         return (model, ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family, metrics: entry.metrics))
     }
 
-    static func temporaryPath(_ name: String = "catalog.sqlite") throws -> String {
+    /// One scratch directory per test process, removed when the process exits.
+    static let scratch: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: CatalogTests.scratch) }
+        return dir
+    }()
+
+    static func temporaryPath(_ name: String = "catalog.sqlite") throws -> String {
+        let dir = scratch.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.appendingPathComponent(name).path
     }

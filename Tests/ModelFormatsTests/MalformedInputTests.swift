@@ -84,6 +84,10 @@ struct MalformedInputTests {
              mentions: ["node 'conv'", "64-bit"]),
         Case(title: "heads naming a missing node", json: edit(#""heads": [[6, 0, 0]]"#, #""heads": [[60, 0, 0]]"#),
              mentions: ["bad-symbol.json", "heads"]),
+        Case(title: "a node name with a newline and a terminal escape stays on one line",
+             json: edit(#""kernel": "(3, 3)", "num_filter""#, #""kernel": "(0, 3)", "num_filter""#)
+                .replacingOccurrences(of: #""name": "conv""#, with: #""name": "co\nnv\u001b[2J""#),
+             mentions: ["node 'co\\nnv\\u{1B}[2J'", "kernel"]),
         Case(title: "concat of different heights", json: """
             {"nodes": [
               {"op": "null", "name": "data", "inputs": []},

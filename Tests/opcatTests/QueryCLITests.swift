@@ -12,6 +12,7 @@ struct QueryCLITests {
     static let catalog: String = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-query-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: URL(fileURLWithPath: QueryCLITests.catalog).deletingLastPathComponent()) }
         let path = dir.appendingPathComponent("zoo.sqlite").path
         let result = try! CLI.run(["ingest", "data/zoo", "--db", path])
         precondition(result.status == 0, result.stderr)
