@@ -46,6 +46,18 @@ struct HardeningTests {
         #expect(Limits.violation([1, Limits.dimension + 1]) != nil)
     }
 
+    @Test("resize scales that give no size (infinite, NaN, huge) are errors at the node, not traps",
+          arguments: [("scales", [Double.infinity, 1]), ("scales", [Double.nan, 1]), ("scales", [1e300, 1]),
+                      ("scales", [-Double.infinity, 1]), ("odd", [Double.infinity, 1]), ("allDims", [1, 1, Double.infinity, 1])])
+    func impossibleResize(_ mode: String, _ scales: [Double]) throws {
+        var attributes: [String: AttributeValue] = ["scales": .floats(scales)]
+        if mode == "odd" { attributes["sizeMode"] = .string("odd_scale") }
+        if mode == "allDims" { attributes["allDims"] = .bool(true) }
+        let nodes: [Node] = [.variable("data"), .operation("up", "Resize", Attributes(attributes), inputs: [TensorRef(node: 0)])]
+        #expect { try Analyzer().analyze(Graph(nodes: nodes, outputs: [TensorRef(node: 1)]), inputs: [InputBinding(shape: [1, 2, 3, 5])]) }
+            throws: { "\($0)".contains("node 'up' (Resize)") }
+    }
+
     /// The zoo model, with its nodes in a shuffled (but valid) order.
     static func shuffled(_ graph: Graph, seed: UInt64) -> Graph {
         var state = seed

@@ -28,7 +28,7 @@ enum ResizeOps {
                 spatial = try q.attributes.ints("sizes")
             } else if case .floats(let scales)? = q.attributes["scales"] {
                 guard scales.count == n else { throw RuleError("\(scales.count) scales for \(n) spatial axes") }
-                spatial = zip(input, scales).map { Int((Double($0) * $1).rounded(.down)) }
+                spatial = try zip(input, scales).map { try ShapeMath.size((Double($0) * $1).rounded(.down), "output size") }
             } else {
                 throw RuleError("the output size is not given (sizes, scales or a 'like' input)")
             }
@@ -37,7 +37,9 @@ enum ResizeOps {
             case "odd_scale":
                 // MXNet: odd sizes keep their centre pixel aligned: (size − 1)·scale + 1.
                 guard case .floats(let scales)? = q.attributes["scales"] else { throw RuleError("odd_scale needs scales") }
-                spatial = zip(input, scales).map { $0 % 2 == 1 ? Int(Double($0 - 1) * $1) + 1 : Int(Double($0) * $1) }
+                spatial = try zip(input, scales).map {
+                    $0 % 2 == 1 ? try ShapeMath.size(Double($0 - 1) * $1, "output size") + 1 : try ShapeMath.size(Double($0) * $1, "output size")
+                }
             case "to_even_down": spatial = input.map { $0 % 2 == 0 ? $0 : $0 - 1 }
             case "to_even_up": spatial = input.map { $0 % 2 == 0 ? $0 : $0 + 1 }
             case "to_odd_down": spatial = input.map { $0 % 2 == 1 ? $0 : $0 - 1 }
@@ -121,9 +123,15 @@ enum ResizeOps {
             }
             switch try q.attributes.string("aspectPolicy", default: "stretch") {
             case "not_larger", "not_smaller":
+                guard !axes.isEmpty, axes.allSatisfy({ x.shape[$0] > 0 }) else {
+                    throw RuleError("keeping the aspect ratio needs non-empty axes of positive size")
+                }
                 let ratios = zip(values, axes).map { Double($0) / Double(x.shape[$1]) }
-                let scale = try q.attributes.string("aspectPolicy", default: "") == "not_larger" ? ratios.min()! : ratios.max()!
-                for axis in axes { out[axis] = Int((Double(x.shape[axis]) * scale).rounded(.toNearestOrEven)) }
+                let notLarger = try q.attributes.string("aspectPolicy", default: "") == "not_larger"
+                let scale = (notLarger ? ratios.min() : ratios.max()) ?? 1
+                for axis in axes {
+                    out[axis] = try ShapeMath.size((Double(x.shape[axis]) * scale).rounded(.toNearestOrEven), "output size")
+                }
             default:
                 for (axis, size) in zip(axes, values) { out[axis] = size }
             }
@@ -139,7 +147,7 @@ enum ResizeOps {
             guard scales.count == axes.count else { throw RuleError("\(scales.count) scales for \(axes.count) axes") }
             for (axis, scale) in zip(axes, scales) {
                 guard scale > 0 else { throw RuleError("scale \(scale) must be positive") }
-                out[axis] = Int((Double(x.shape[axis]) * scale).rounded(.down))
+                out[axis] = try ShapeMath.size((Double(x.shape[axis]) * scale).rounded(.down), "output size")
             }
         }
         try ShapeMath.requireNonNegative(out, "output size")

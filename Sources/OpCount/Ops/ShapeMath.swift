@@ -47,6 +47,15 @@ enum ShapeMath {
         }
     }
 
+    /// A size computed in floating point (a scaled resize), as an integer: an error, not a trap,
+    /// when it is NaN, infinite, negative or past the dimension limit.
+    static func size(_ value: Double, _ name: String) throws -> Int {
+        guard value.isFinite, value >= 0, value <= Double(Limits.dimension) else {
+            throw RuleError("\(name) \(value) is not a size (0 to \(Limits.dimension))")
+        }
+        return Int(value)
+    }
+
     static func requirePositive(_ values: [Int], _ name: String) throws {
         if let bad = values.first(where: { $0 < 1 }) {
             throw RuleError("\(name) must be positive, got \(bad)")
