@@ -58,6 +58,19 @@ struct HardeningTests {
             throws: { "\($0)".contains("node 'up' (Resize)") }
     }
 
+    @Test("a range whose values pass Int's range keeps its shape but carries no values (was an Int() trap)")
+    func hugeRange() throws {
+        func constant(_ name: String, _ value: Int) -> Node {
+            .operation(name, "Constant", ["shape": .ints([]), "dataType": .string("int64"), "values": .ints([value])], inputs: [])
+        }
+        let nodes: [Node] = [constant("start", Int.max - 2000), constant("limit", Int.max), constant("delta", 1000),
+                             .operation("r", "Range", inputs: [TensorRef(node: 0), TensorRef(node: 1), TensorRef(node: 2)])]
+        let a = try Analyzer().analyze(Graph(nodes: nodes, outputs: [TensorRef(node: 3)]), inputs: [])
+        let range = try #require(a.outputs.first ?? nil)
+        #expect(range.shape.count == 1)
+        #expect(range.values == nil)
+    }
+
     /// The zoo model, with its nodes in a shuffled (but valid) order.
     static func shuffled(_ graph: Graph, seed: UInt64) -> Graph {
         var state = seed

@@ -43,8 +43,14 @@ enum ONNXTensors {
 
     /// The element values of a small tensor, integer or real, when the file carries them.
     static func values(_ t: Onnx_TensorProto, type: DataType) -> (ints: [Int]?, reals: [Double]?) {
-        let count = t.dims.reduce(1) { $0 &* Int($1) }
-        guard t.dims.allSatisfy({ $0 >= 0 }), count <= TensorInfo.valueLimit, type.bitWidth >= 8,
+        // Checked product: dims past the value limit (even ones whose product would wrap) carry no values.
+        var count = 1
+        for dim in t.dims {
+            guard dim >= 0, dim <= Int64(TensorInfo.valueLimit) else { return (nil, nil) }
+            count *= Int(dim)
+            guard count <= TensorInfo.valueLimit else { return (nil, nil) }
+        }
+        guard type.bitWidth >= 8,
               ![.float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0].contains(type) else { return (nil, nil) }
         if t.hasRawData {
             let raw = t.rawData

@@ -90,7 +90,11 @@ enum TensorOps {
             var out = TensorInfo(shape: [count], dataType: s.dataType)
             if count <= TensorInfo.valueLimit {
                 let values = (0..<count).map { start + Double($0) * delta }
-                if s.dataType.isFloatingPoint { out.realValues = values } else { out.values = values.map { Int($0) } }
+                if s.dataType.isFloatingPoint {
+                    out.realValues = values
+                } else if values.allSatisfy({ $0.magnitude < 9e18 }) {
+                    out.values = values.map { Int($0) }
+                }
             }
             return ShapeResult(output: out)
         },
