@@ -445,13 +445,18 @@ private struct Run {
             rows.append(row)
         }
 
-        return Analysis(
+        let analysis = Analysis(
             layers: rows, inputs: bound, totals: totals, mxop: mxop, backbone: backbone,
             unsupported: unsupported.map { OpOccurrence(op: $0.key, count: $0.value) }.sorted { $0.op < $1.op },
             unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
             parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
             outputs: graph.outputs.map { tensor($0) },
             notices: notices)
+        if analysis.exactBops.value == nil { throw AnalysisError.graph("the model's BOPs exceed the 64-bit range") }
+        if analysis.exactStorage.values.contains(where: { $0.bytes.value == nil }) {
+            throw AnalysisError.graph("the model's stored bytes exceed the 64-bit range")
+        }
+        return analysis
     }
 
     /// The heuristic's proposal, as a node name.

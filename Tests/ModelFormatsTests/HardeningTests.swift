@@ -44,6 +44,9 @@ struct HardeningTests {
         #expect { try ShapeSyntax.parseShape("1x\(Limits.dimension + 1)") } throws: { "\($0)".contains("exceeds the limit") }
         #expect(Limits.violation([1, Limits.dimension]) == nil)
         #expect(Limits.violation([1, Limits.dimension + 1]) != nil)
+        // Axes within the limit whose product passes Int: refused, even with a zero axis last.
+        #expect(Limits.violation([Limits.dimension, Limits.dimension, 0])?.contains("more than 2^63 - 1 elements") == true)
+        #expect(Limits.violation([Limits.dimension, 1 << 22]) == nil)
     }
 
     @Test("resize scales that give no size (infinite, NaN, huge) are errors at the node, not traps",
@@ -69,6 +72,32 @@ struct HardeningTests {
         let range = try #require(a.outputs.first ?? nil)
         #expect(range.shape.count == 1)
         #expect(range.values == nil)
+    }
+
+    @Test("MACs within range whose BOPs pass 2^63 - 1 are an error, not a wrapped figure")
+    func bopsOverflow() throws {
+        let nodes: [Node] = [.variable("a"), .variable("b"),
+                             .operation("mm", "MatMul", inputs: [TensorRef(node: 0), TensorRef(node: 1)])]
+        let graph = Graph(nodes: nodes, outputs: [TensorRef(node: 2)])
+        // 2^20 × 2^21 · 2^21 × 2^2: 2^43 MACs at float32 × float32 (1,024 bits): 2^53 BOPs, fine.
+        let fine = try Analyzer().analyze(graph, inputs: [InputBinding(name: "a", shape: [1 << 20, 1 << 21]),
+                                                          InputBinding(name: "b", shape: [1 << 21, 4])])
+        #expect(fine.totals.macs == 1 << 43)
+        #expect(fine.bops == 1 << 53)
+        // 2^61 MACs fit; 2^71 BOPs do not.
+        #expect {
+            try Analyzer().analyze(graph, inputs: [InputBinding(name: "a", shape: [1 << 20, 1 << 21]),
+                                                   InputBinding(name: "b", shape: [1 << 21, 1 << 20])])
+        } throws: { "\($0)" == "the model's BOPs exceed the 64-bit range" }
+    }
+
+    @Test("a split into more parts than elements, or sizes whose sum overflows, is an error at the node",
+          arguments: [["outputs": AttributeValue.int(1 << 50)], ["outputs": .int(1 << 50), "unevenLast": .bool(true)],
+                      ["sizes": .ints([Int.max, 1])], ["sizes": .ints([Int.max, Int.max, 2])]])
+    func impossibleSplit(_ attributes: [String: AttributeValue]) throws {
+        let nodes: [Node] = [.variable("data"), .operation("cut", "Split", Attributes(attributes), inputs: [TensorRef(node: 0)])]
+        #expect { try Analyzer().analyze(Graph(nodes: nodes, outputs: [TensorRef(node: 1)]), inputs: [InputBinding(shape: [1, 6, 3])]) }
+            throws: { "\($0)".contains("node 'cut' (Split)") }
     }
 
     /// The zoo model, with its nodes in a shuffled (but valid) order.

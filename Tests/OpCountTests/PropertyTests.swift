@@ -133,4 +133,17 @@ struct PropertyTests {
             #expect(result.cost.cmps == comparisons)
         }
     }
+
+    @Test("adaptive pooling: the closed-form cell sizes equal a loop over every cell")
+    func adaptivePooling() throws {
+        for length in 1...40 {
+            for cells in 1...40 {
+                var sum = 0
+                for i in 0..<cells { sum += ((i + 1) * length + cells - 1) / cells - i * length / cells }
+                #expect(PoolingOps.cellSizeSum(length: length, cells: cells).value == sum, "\(length) into \(cells)")
+            }
+        }
+        let huge = PoolingOps.cellSizeSum(length: Limits.dimension, cells: Limits.dimension - 1)
+        #expect(huge.value == 2 * Limits.dimension - 2)
+    }
 }

@@ -14,6 +14,13 @@ public enum Limits {
     public static func violation(_ shape: [Int]) -> String? {
         if shape.count > rank { return "rank \(shape.count) exceeds the limit of \(rank) axes" }
         if let huge = shape.first(where: { $0 > dimension }) { return "dimension \(huge) exceeds the limit of \(dimension)" }
+        // Every tensor's element count fits in an Int, whatever the order its axes are multiplied in.
+        var elements = 1
+        for d in shape where d > 0 {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+            if overflow { return "\(formatShape(shape)) holds more than 2^63 - 1 elements" }
+            elements = product
+        }
         return nil
     }
 }

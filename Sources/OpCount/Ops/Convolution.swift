@@ -37,9 +37,15 @@ enum ConvolutionOps {
             try ShapeMath.requirePositive(dilation, "dilation")
             try ShapeMath.requireNonNegative(padBegin + padEnd, "padding")
             try ShapeMath.requirePositive([groups], "groups")
+            for (values, name) in [(kernel, "kernel"), (stride, "stride"), (dilation, "dilation"), (padBegin + padEnd, "padding")] {
+                try ShapeMath.requireWithinLimit(values, name)
+            }
+            window = try zip(kernel, dilation).map { try ShapeMath.window(kernel: $0, dilation: $1) }
         }
 
-        func dilatedKernel(_ d: Int) -> Int { dilation[d] * (kernel[d] - 1) + 1 }
+        /// The dilated kernel's extent per spatial dimension.
+        let window: [Int]
+        func dilatedKernel(_ d: Int) -> Int { window[d] }
     }
 
     // MARK: Convolution
@@ -167,12 +173,17 @@ enum ConvolutionOps {
             if useTarget && target.count != n {
                 throw RuleError("output shape \(formatShape(target)) has \(target.count) dimensions, expected \(n)")
             }
+            try ShapeMath.requireWithinLimit(target, "output shape")
             for d in 0..<n where adjust[d] < 0 || adjust[d] >= max(g.stride[d], g.dilation[d]) {
                 throw RuleError("output padding \(adjust[d]) must be smaller than the stride \(g.stride[d])")
             }
             var spatial: [Int] = []
             for d in 0..<n {
-                let full = g.stride[d] * (x.shape[2 + d] - 1) + g.dilatedKernel(d)
+                // At most 2^40 · 2^40 + 3 · 2^40: exact, then refused past what any output could be.
+                guard let full = (Exact(g.stride[d]) * (x.shape[2 + d] - 1) + g.dilatedKernel(d)).value,
+                      full <= 4 * Limits.dimension else {
+                    throw RuleError("output size in spatial dimension \(d) exceeds the limit of \(Limits.dimension)")
+                }
                 if autoPad == "VALID" { g.padBegin[d] = 0; g.padEnd[d] = 0 }
                 if !useTarget, autoPad.hasPrefix("SAME") {
                     // ONNX: the output is input × stride; the padding makes it so.

@@ -30,6 +30,13 @@ enum FusedOps {
             shape: { q in
                 let a = q.attributes
                 let positions = try a.ints("positions")
+                // Positions come from the reader; still, an index outside the node is an error, not a trap.
+                for key in ["bnAt", "rangesAt"] where try a.int(key, default: -1) > q.count {
+                    throw RuleError("attribute '\(key)' points past the node's \(q.count) inputs")
+                }
+                guard positions.count >= 2, positions.allSatisfy({ $0 >= 0 }), positions[..<2].allSatisfy({ q.isPresent($0) }) else {
+                    throw RuleError("attribute 'positions' \(formatShape(positions)) does not name the node's inputs")
+                }
                 let inner = ShapeQuery(inputs: positions.map { $0 < q.count ? q.inputs[$0] : nil }, attributes: a,
                                        absent: Set(positions.indices.filter { !q.isPresent(positions[$0]) }))
                 var result = try base.shape(inner)

@@ -111,7 +111,9 @@ enum LinearOps {
             "MACs = output elements × input features; adds = output × (features − 1), + output with a bias",
             { q in
                 let out = q.outputElements
-                let features = try q.input(1).shape[1]
+                let weight = try q.input(1).shape
+                guard weight.count == 2 else { throw RuleError("the weight \(formatShape(weight)) is not a matrix") }
+                let features = weight[1]
                 let bias: Exact = q.isPresent(2) ? out : 0
                 return try OpCost(macs: out * features, muls: out * features, adds: out * (features - 1) + bias)
             }),

@@ -39,6 +39,7 @@ enum PoolingOps {
             if convention == "same" {
                 // ⌈input / stride⌉; the convention computes its own padding.
                 try ShapeMath.requirePositive(stride, "stride")
+                try ShapeMath.requireWithinLimit(stride, "stride")
                 guard try q.attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) else {
                     throw RuleError("the 'same' pooling convention takes no explicit padding")
                 }
@@ -48,11 +49,15 @@ enum PoolingOps {
             try ShapeMath.requirePositive(kernel, "kernel")
             try ShapeMath.requirePositive(stride, "stride")
             try ShapeMath.requireNonNegative(padBegin + padEnd, "padding")
+            try ShapeMath.requirePositive(dilation, "dilation")
+            for (values, name) in [(kernel, "kernel"), (stride, "stride"), (dilation, "dilation"), (padBegin + padEnd, "padding")] {
+                try ShapeMath.requireWithinLimit(values, name)
+            }
             let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
             var spatial: [Int] = []
             for d in 0..<n {
                 let input = x.shape[2 + d]
-                let window = dilation[d] * (kernel[d] - 1) + 1
+                let window = try ShapeMath.window(kernel: kernel[d], dilation: dilation[d])
                 if autoPad.hasPrefix("SAME") {
                     spatial.append((input + stride[d] - 1) / stride[d])
                     continue
@@ -130,6 +135,16 @@ enum PoolingOps {
         return try q.attributes.ints("kernel").exactProduct
     }
 
+    /// Σ over cells i < S of ⌈(i+1)·L/S⌉ − ⌊i·L/S⌋, the inputs the cells of one axis read, in
+    /// closed form: Σ⌈(i+1)L/S⌉ = Σ⌊iL/S⌋ (i = 1…S) + S − gcd(L, S) (a ceiling exceeds the floor
+    /// unless S divides iL, which happens for gcd(L, S) of the i), and the floor sums differ by the
+    /// last term, L. So the sum is L + S − gcd(L, S): no loop over S cells, no product i·L.
+    static func cellSizeSum(length: Int, cells: Int) -> Exact {
+        var (a, b) = (length, cells)
+        while b != 0 { (a, b) = (b, a % b) }
+        return Exact(length) + cells - a
+    }
+
     /// Adaptive average pooling to a fixed output size: output cell i of an axis of length L
     /// split into S cells averages inputs ⌊i·L/S⌋ ..< ⌈(i+1)·L/S⌉.
     static let adaptiveAvgPool = OpDefinition(
@@ -143,17 +158,12 @@ enum PoolingOps {
             return ShapeResult(shape: Array(x.shape[..<2]) + size, dataType: x.dataType)
         },
         cost: .formula(
-            "per output cell of W inputs: W−1 adds + 1 div (cell sizes summed exactly per axis)",
+            "per output cell of W inputs: W−1 adds + 1 div; an axis of L inputs in S cells reads L + S − gcd(L, S)",
             { q in
                 let x = try q.input(0), y = q.outputs[0]
                 var reads = Exact(x.shape[0]) * x.shape[1]
                 for d in 2..<x.rank {
-                    let (length, cells) = (x.shape[d], y.shape[d])
-                    var sum = 0
-                    for i in 0..<cells {
-                        sum += (((i + 1) * length + cells - 1) / cells) - (i * length / cells)
-                    }
-                    reads = reads * sum
+                    reads = reads * cellSizeSum(length: x.shape[d], cells: y.shape[d])
                 }
                 let out = q.outputElements
                 return try OpCost(adds: reads - out, divs: out)

@@ -143,8 +143,11 @@ enum QuantizationOps {
         return OpDefinition(
             type, summary, inputs: roles,
             shape: { q in
-                let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
                 let positions = try q.attributes.ints("positions", default: positions)
+                guard positions.allSatisfy({ (0..<roles.count).contains($0) }) else {
+                    throw RuleError("attribute 'positions' \(formatShape(positions)) does not name the node's inputs")
+                }
+                let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
                 var result = try base.shape(ShapeQuery(inputs: inputs, attributes: attributes(q.attributes), absent: missing))
                 var derived: [Int: [Int]] = [:]
                 for (i, shape) in result.inputShapes { derived[positions[i]] = shape }

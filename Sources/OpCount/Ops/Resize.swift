@@ -81,7 +81,7 @@ enum ResizeOps {
             try ShapeMath.requireRank(first, atLeast: 3, "upsampling")
             let scale = try q.attributes.int("scale")
             try ShapeMath.requirePositive([scale], "scale")
-            let spatial = first.shape.dropFirst(2).map { $0 * scale }
+            let spatial = try first.shape.dropFirst(2).map { try (Exact($0) * scale).get("upsampled size") }
             let sum = try q.attributes.choice("join", ["concat", "sum"], default: "concat") == "sum"
             var channels = 0
             for i in 0..<q.count {
@@ -95,7 +95,7 @@ enum ResizeOps {
                 if sum, x.shape[1] != first.shape[1] {
                     throw RuleError("summed inputs need equal channels: \(x.shape[1]) vs \(first.shape[1])")
                 }
-                channels += x.shape[1]
+                channels = try (Exact(channels) + x.shape[1]).get("joined channels")
             }
             return ShapeResult(shape: [first.shape[0], sum ? first.shape[1] : channels] + spatial, dataType: first.dataType)
         },

@@ -56,6 +56,24 @@ enum ShapeMath {
         return Int(value)
     }
 
+    /// Geometry values (kernel, stride, dilation, padding) past the dimension limit describe no
+    /// real layer; refusing them keeps the size arithmetic below within 64 bits.
+    static func requireWithinLimit(_ values: [Int], _ name: String) throws {
+        if let bad = values.first(where: { $0.magnitude > UInt(Limits.dimension) }) {
+            throw RuleError("\(name) \(bad) exceeds the limit of \(Limits.dimension)")
+        }
+    }
+
+    /// The extent of a dilated window, `dilation × (kernel − 1) + 1`, refused when it could not
+    /// fit any padded input (more than three times the dimension limit).
+    static func window(kernel: Int, dilation: Int) throws -> Int {
+        let extent = Exact(dilation) * (kernel - 1) + 1
+        guard let value = extent.value, value <= 3 * Limits.dimension else {
+            throw RuleError("kernel \(kernel) dilated by \(dilation) is larger than any input can be")
+        }
+        return value
+    }
+
     static func requirePositive(_ values: [Int], _ name: String) throws {
         if let bad = values.first(where: { $0 < 1 }) {
             throw RuleError("\(name) must be positive, got \(bad)")

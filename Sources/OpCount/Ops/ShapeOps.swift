@@ -87,7 +87,7 @@ enum ShapeOps {
                 var (d0, d1) = (spec[i + 1], spec[i + 2])
                 if d0 == -1, d1 > 0 { d0 = whole / d1 }
                 if d1 == -1, d0 > 0 { d1 = whole / d0 }
-                guard d0 > 0, d1 > 0, d0 * d1 == whole else {
+                guard d0 > 0, d1 > 0, (Exact(d0) * d1).value == whole else {
                     throw RuleError("code -4 cannot split \(whole) into \(spec[i + 1]) × \(spec[i + 2])")
                 }
                 out += [d0, d1]; i += 2
@@ -238,7 +238,11 @@ enum ShapeOps {
             var sizes = try q.attributes.ints("sizes", default: q.optionalInput(1)?.values ?? [])
             if sizes.isEmpty {
                 let parts = try q.attributes.int("outputs")
-                guard parts >= 1 else { throw RuleError("cannot split into \(parts) parts") }
+                // More parts than elements (beyond one empty part) is a file error, and must not
+                // become an allocation of `parts` tensors.
+                guard parts >= 1, parts <= max(length, 1) else {
+                    throw RuleError("axis \(axis) of size \(length) cannot be split into \(parts) parts")
+                }
                 if try q.attributes.bool("unevenLast", default: false) {
                     let chunk = (length + parts - 1) / parts
                     sizes = (0..<parts).map { min(chunk, max(0, length - $0 * chunk)) }
@@ -249,7 +253,7 @@ enum ShapeOps {
                     sizes = [Int](repeating: length / parts, count: parts)
                 }
             }
-            guard sizes.reduce(0, +) == length, sizes.allSatisfy({ $0 >= 0 }) else {
+            guard sizes.allSatisfy({ $0 >= 0 }), sizes.exactSum.value == length else {
                 throw RuleError("split sizes \(formatShape(sizes)) do not add up to \(length)")
             }
             let squeezeAxis = try q.attributes.bool("squeezeAxis", default: false)
@@ -290,8 +294,11 @@ enum ShapeOps {
             for (i, rawAxis) in axes.enumerated() {
                 let axis = try ShapeMath.axis(rawAxis, rank: x.rank)
                 let n = x.shape[axis]
-                let step = (i < steps.count ? steps[i] : nil) ?? 1
-                guard step != 0 else { throw RuleError("slice step of axis \(axis) is 0") }
+                let given = (i < steps.count ? steps[i] : nil) ?? 1
+                guard given != 0 else { throw RuleError("slice step of axis \(axis) is 0") }
+                // A step longer than the axis takes at most one element, as a step of n + 1 does;
+                // clamping keeps the arithmetic below within 64 bits.
+                let step = max(min(given, n + 1), -(n + 1))
                 let strict = try q.attributes.bool("strictBounds", default: false)
                 func resolve(_ v: Int?, _ fallback: Int) throws -> Int {
                     guard let v else { return fallback }
@@ -355,7 +362,7 @@ enum ShapeOps {
                 guard pairs[..<4].allSatisfy({ $0 == 0 }) else { throw RuleError("the batch and channel axes cannot be padded") }
             }
             let shape = try (0..<x.rank).map { d in
-                let size = x.shape[d] + pairs[2 * d] + pairs[2 * d + 1]
+                let size = try (Exact(x.shape[d]) + pairs[2 * d] + pairs[2 * d + 1]).get("padded size of axis \(d)")
                 guard size >= 0 else { throw RuleError("padding leaves axis \(d) with size \(size)") }
                 return size
             }

@@ -27,21 +27,27 @@ public struct Analysis: Sendable {
         return result
     }
 
-    /// Parameters and buffers by storage type: elements and bytes.
+    /// Parameters and buffers by storage type: elements and bytes. (The analyzer refuses a graph
+    /// whose storage passes 2^63 - 1 bytes, so the sums here are exact.)
     public var storageByType: [DataType: (elements: Int, bytes: Int)] {
-        var result: [DataType: (elements: Int, bytes: Int)] = [:]
+        exactStorage.mapValues { ($0.elements.value ?? .max, $0.bytes.value ?? .max) }
+    }
+
+    /// Bit operations: Σ MACs × activation bits × weight bits. (Checked by the analyzer like storage.)
+    public var bops: Int { exactBops.value ?? .max }
+
+    var exactStorage: [DataType: (elements: Exact, bytes: Exact)] {
+        var result: [DataType: (elements: Exact, bytes: Exact)] = [:]
         for p in parameters where p.role != .constant {
-            let elements = p.shape.reduce(1, *)
-            let bytes = p.dataType.bytes(Exact(elements)).value ?? 0
+            let elements = p.shape.exactProduct
             result[p.dataType, default: (0, 0)].elements += elements
-            result[p.dataType, default: (0, 0)].bytes += bytes
+            result[p.dataType, default: (0, 0)].bytes += p.dataType.bytes(elements)
         }
         return result
     }
 
-    /// Bit operations: Σ MACs × activation bits × weight bits.
-    public var bops: Int {
-        macsByPrecision.reduce(0) { $0 + $1.value * $1.key.bitsProduct }
+    var exactBops: Exact {
+        macsByPrecision.reduce(Exact(0)) { $0 + Exact($1.value) * $1.key.bitsProduct }
     }
 
     /// True when every node was counted.

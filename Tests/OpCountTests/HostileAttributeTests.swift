@@ -1,0 +1,133 @@
+import Testing
+@testable import OpCount
+
+/// Every op's worked examples, with one attribute, one known input value or one input dimension
+/// at a time replaced by an extreme a hostile file could hold (Int.max, Int.min, 2^62, 2^40 + 1,
+/// NaN, infinity …), run through the analyzer as a file would be. Each must count or fail with an
+/// error: never trap on overflow, never allocate by a size the file chose. (The fuzzers reach
+/// these values rarely; this reaches all of them for every op.)
+struct HostileAttributeTests {
+    static let extremeInts = [Int.max, Int.min, Int.max - 1, Int.min + 1, 1 << 62, -(1 << 62), Limits.dimension + 1,
+                              Limits.dimension, -Limits.dimension, 1 << 32, 1 << 31, -1, 0, 2]
+    static let extremeReals = [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1e-300, 0, -1, 4096]
+
+    /// The example as a graph: each given input a bound variable, each derived one left for the op.
+    static func analyze(_ type: String, _ e: Example, attributes: Attributes, values: [Int: [Int]],
+                        shapes: [[Int]?]) throws -> Analysis {
+        var nodes: [Node] = []
+        var bindings: [InputBinding] = []
+        for (i, shape) in shapes.enumerated() {
+            nodes.append(.variable("in\(i)"))
+            if let shape {
+                bindings.append(InputBinding(name: "in\(i)", shape: shape, dataType: values[i] == nil ? .float32 : .int64,
+                                             values: values[i]))
+            }
+        }
+        nodes.append(.operation("op", type, attributes, inputs: shapes.indices.map { TensorRef(node: $0) }))
+        let outputs = e.outputs.indices.map { TensorRef(node: shapes.count, output: $0) }
+        return try Analyzer().analyze(Graph(nodes: nodes, outputs: outputs), inputs: bindings)
+    }
+
+    /// The variants of one example: one change each.
+    static func variants(_ e: Example) -> [(what: String, attributes: Attributes, values: [Int: [Int]], shapes: [[Int]?])] {
+        var result: [(String, Attributes, [Int: [Int]], [[Int]?])] = []
+        func with(_ key: String, _ value: AttributeValue) -> Attributes {
+            var a = e.attributes
+            a[key] = value
+            return a
+        }
+        for (key, value) in e.attributes.values.sorted(by: { $0.key < $1.key }) {
+            switch value {
+            case .int:
+                for x in extremeInts { result.append(("\(key)=\(x)", with(key, .int(x)), e.values, e.inputs)) }
+            case .ints(let list):
+                for x in extremeInts {
+                    result.append(("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs))
+                    for i in list.indices.prefix(4) {
+                        var l = list
+                        l[i] = x
+                        result.append(("\(key)[\(i)]=\(x)", with(key, .ints(l)), e.values, e.inputs))
+                    }
+                }
+            case .optionalInts(let list):
+                for x in extremeInts {
+                    for i in list.indices.prefix(4) {
+                        var l = list
+                        l[i] = x
+                        result.append(("\(key)[\(i)]=\(x)", with(key, .optionalInts(l)), e.values, e.inputs))
+                    }
+                }
+            case .float:
+                for x in extremeReals { result.append(("\(key)=\(x)", with(key, .float(x)), e.values, e.inputs)) }
+            case .floats(let list):
+                for x in extremeReals {
+                    for i in list.indices.prefix(4) {
+                        var l = list
+                        l[i] = x
+                        result.append(("\(key)[\(i)]=\(x)", with(key, .floats(l)), e.values, e.inputs))
+                    }
+                }
+            case .string, .bool: break
+            }
+        }
+        for (position, list) in e.values.sorted(by: { $0.key < $1.key }) {
+            for x in extremeInts {
+                for i in list.indices.prefix(4) {
+                    var values = e.values
+                    values[position]![i] = x
+                    result.append(("input \(position) value [\(i)]=\(x)", e.attributes, values, e.inputs))
+                }
+            }
+        }
+        for (position, shape) in e.inputs.enumerated() {
+            guard let shape, e.values[position] == nil else { continue }
+            for d in shape.indices.prefix(5) {
+                for x in [Limits.dimension, 1 << 21] {
+                    var shapes = e.inputs
+                    shapes[position]![d] = x
+                    result.append(("input \(position) dim \(d)=\(x)", e.attributes, e.values, shapes))
+                }
+            }
+        }
+        return result
+    }
+
+    @Test("each worked example, run through the analyzer unchanged, gives its stated shapes",
+          arguments: WorkedExampleTests.cases)
+    func harnessMatchesExamples(_ c: WorkedExampleTests.Case) throws {
+        let a = try Self.analyze(c.definition.type, c.example, attributes: c.example.attributes, values: c.example.values,
+                                 shapes: c.example.inputs)
+        #expect(a.outputs.map { $0?.shape } == c.example.outputs.map { Optional($0) })
+    }
+
+    /// Runs every variant of an example: (counted, refused).
+    static func run(_ c: WorkedExampleTests.Case) -> (counted: Int, refused: Int) {
+        var outcomes = (counted: 0, refused: 0)
+        for v in variants(c.example) {
+            do {
+                let a = try analyze(c.definition.type, c.example, attributes: v.attributes, values: v.values, shapes: v.shapes)
+                // Whatever was counted is a real count: no negative figure slipped through.
+                #expect(a.totals.macs >= 0 && a.totals.muls >= 0 && a.totals.adds >= 0 && a.totals.activations >= 0,
+                        "\(c.testDescription) with \(v.what)")
+                outcomes.counted += 1
+            } catch {
+                #expect("\(error)".split(separator: "\n").count == 1, "one-line error for \(v.what)")
+                outcomes.refused += 1
+            }
+        }
+        return outcomes
+    }
+
+    @Test("extreme attributes, values and dimensions count or fail cleanly", arguments: WorkedExampleTests.cases)
+    func extremes(_ c: WorkedExampleTests.Case) {
+        _ = Self.run(c)
+    }
+
+    @Test("the extremes reach both outcomes: many variants count, many are refused")
+    func coverage() {
+        let all = WorkedExampleTests.cases.map(Self.run)
+        let counted = all.map(\.counted).reduce(0, +), refused = all.map(\.refused).reduce(0, +)
+        #expect(counted > 1_000, "counted \(counted) of \(counted + refused)")
+        #expect(refused > 1_000, "refused \(refused)")
+    }
+}
