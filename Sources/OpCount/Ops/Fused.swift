@@ -41,7 +41,10 @@ enum FusedOps {
                                        absent: Set(positions.indices.filter { !q.isPresent(positions[$0]) }))
                 var result = try base.shape(inner)
                 var derived: [Int: [Int]] = [:], types: [Int: DataType] = [:], roles: [Int: VariableRole] = [:]
-                for (i, shape) in result.inputShapes { derived[positions[i]] = shape }
+                for (i, shape) in result.inputShapes {
+                    guard i < positions.count else { throw RuleError("attribute 'positions' names no input for \(base.type) input \(i)") }
+                    derived[positions[i]] = shape
+                }
                 let y = result.outputs[0]
                 let channels = [y.shape[1]]
                 if let bn = try? a.int("bnAt", default: -1), bn >= 0 {

@@ -144,13 +144,16 @@ enum QuantizationOps {
             type, summary, inputs: roles,
             shape: { q in
                 let positions = try q.attributes.ints("positions", default: positions)
-                guard positions.allSatisfy({ (0..<roles.count).contains($0) }) else {
+                guard positions.count >= 2 || weightType == nil, positions.allSatisfy({ (0..<roles.count).contains($0) }) else {
                     throw RuleError("attribute 'positions' \(formatShape(positions)) does not name the node's inputs")
                 }
                 let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
                 var result = try base.shape(ShapeQuery(inputs: inputs, attributes: attributes(q.attributes), absent: missing))
                 var derived: [Int: [Int]] = [:]
-                for (i, shape) in result.inputShapes { derived[positions[i]] = shape }
+                for (i, shape) in result.inputShapes {
+                    guard i < positions.count else { throw RuleError("attribute 'positions' names no input for \(base.type) input \(i)") }
+                    derived[positions[i]] = shape
+                }
                 if let weightType {
                     result.inputTypes = [positions[1]: weightType]
                     if positions.count > 2 { result.inputTypes[positions[2]] = weightType }
