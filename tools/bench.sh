@@ -25,7 +25,8 @@ rm -rf "$out/mxnet-zoo" && mkdir -p "$out/mxnet-zoo"
 "$py" - "$out/mxnet-zoo" <<'PY'
 import json, os, sys
 manifest = json.load(open("data/zoo/manifest.json"))
-manifest["models"] = [m for m in manifest["models"] if m["format"] == "mxnet-symbol"]
+# mxop counts float Gluon nets only: the quantized MXNet models are left out.
+manifest["models"] = [m for m in manifest["models"] if m["format"] == "mxnet-symbol" and "quantized_from" not in m]
 for m in manifest["models"]:
     os.symlink(os.path.abspath(os.path.join("data/zoo", m["file"])), os.path.join(sys.argv[1], m["file"]))
 json.dump(manifest, open(os.path.join(sys.argv[1], "manifest.json"), "w"))
