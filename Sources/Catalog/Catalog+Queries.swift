@@ -16,19 +16,21 @@ public struct ProfileCounts: Sendable, Hashable {
     public var flops: Int?
     public var activations: Int?
 
-    init?(_ row: Row, prefix: String = "") {
-        guard let params = row[prefix + "params"] as Int? else { return nil }
+    /// The counts in `row`, whose columns `column` finds by name (positions looked up once per
+    /// query: GRDB's by-name lookup lowercases the name on every access).
+    init?(_ row: Row, _ column: ColumnIndex, prefix: String = "") {
+        guard let params = row[column[prefix + "params"]] as Int? else { return nil }
         self.params = params
-        buffers = row[prefix + "buffers"]
-        paramBytes = row[prefix + "param_bytes"]
-        macs = row[prefix + "macs"]
-        muls = row[prefix + "muls"]
-        adds = row[prefix + "adds"]
-        divs = row[prefix + "divs"]
-        exps = row[prefix + "exps"]
-        cmps = row[prefix + "cmps"]
-        flops = row[prefix + "flops"]
-        activations = row[prefix + "activations"]
+        buffers = row[column[prefix + "buffers"]]
+        paramBytes = row[column[prefix + "param_bytes"]]
+        macs = row[column[prefix + "macs"]]
+        muls = row[column[prefix + "muls"]]
+        adds = row[column[prefix + "adds"]]
+        divs = row[column[prefix + "divs"]]
+        exps = row[column[prefix + "exps"]]
+        cmps = row[column[prefix + "cmps"]]
+        flops = row[column[prefix + "flops"]]
+        activations = row[column[prefix + "activations"]]
     }
 
     /// A count by its column name (`params`, `macs`, …).
@@ -113,34 +115,40 @@ extension Catalog {
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY m.id"
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            let statement = try db.makeStatement(sql: sql)
+            let column = ColumnIndex(statement.columnNames)
+            // The side tables by position (columns as selected), a row each per model or profile.
             var metrics: [Int64: [String: Double]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT model_id, metric, value FROM metrics") {
-                metrics[row["model_id"], default: [:]][row["metric"]] = row["value"]
+                metrics[row[0], default: [:]][row[1]] = row[2]
             }
             var unsupported: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
-                unsupported[row["profile_id"], default: [:]][row["op"]] = row["occurrences"]
+                unsupported[row[0], default: [:]][row[1]] = row[2]
             }
             var precisions: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions") {
-                precisions[row["profile_id"], default: [:]]["\(row["activation_type"] as String)×\(row["weight_type"] as String)"] = row["macs"]
+                precisions[row[0], default: [:]]["\(row[1] as String)×\(row[2] as String)"] = row[3]
             }
             var stored: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, data_type, bytes FROM profile_storage") {
-                stored[row["profile_id"], default: [:]][row["data_type"]] = row["bytes"]
+                stored[row[0], default: [:]][row[1]] = row[2]
             }
-            return rows.compactMap { row in
-                guard let totals = ProfileCounts(row) else { return nil }
-                let id: Int64 = row["model_id"]
-                return ProfileSummary(
-                    model: row["name"], displayName: row["display_name"], family: row["family"], format: row["format"],
-                    input: row["input_shape"], convention: row["convention"], complete: row["complete"],
-                    layerCount: row["layer_count"], backboneEnd: row["backbone_end"], totals: totals,
-                    backbone: ProfileCounts(row, prefix: "bb_"), metrics: metrics[id] ?? [:],
-                    unsupported: unsupported[row["id"]] ?? [:], floatParent: row["float_parent"],
-                    precisions: precisions[row["id"]] ?? [:], storedBytes: stored[row["id"]] ?? [:])
+            var summaries: [ProfileSummary] = []
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                guard let totals = ProfileCounts(row, column) else { continue }
+                let modelID: Int64 = row[column["model_id"]], profileID: Int64 = row[column["id"]]
+                summaries.append(ProfileSummary(
+                    model: row[column["name"]], displayName: row[column["display_name"]], family: row[column["family"]],
+                    format: row[column["format"]], input: row[column["input_shape"]], convention: row[column["convention"]],
+                    complete: row[column["complete"]], layerCount: row[column["layer_count"]],
+                    backboneEnd: row[column["backbone_end"]], totals: totals, backbone: ProfileCounts(row, column, prefix: "bb_"),
+                    metrics: metrics[modelID] ?? [:], unsupported: unsupported[profileID] ?? [:],
+                    floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
+                    storedBytes: stored[profileID] ?? [:]))
             }
+            return summaries
         }
     }
 
@@ -156,6 +164,21 @@ extension Catalog {
 
     static func escapeLike(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
+
+/// Column positions of a statement by name; the leftmost column wins, as in GRDB's own lookup
+/// (`m.id AS model_id` before `p.*`'s `model_id`).
+struct ColumnIndex {
+    private let positions: [String: Int]
+
+    init(_ names: [String]) {
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    subscript(_ name: String) -> Int {
+        guard let position = positions[name] else { preconditionFailure("the query selects no column '\(name)'") }
+        return position
     }
 }
 
