@@ -153,6 +153,7 @@ struct HostileAttributeTests {
     func extremes() {
         let all = WorkedExampleTests.cases.map(Self.run)
         let counted = all.map(\.counted).reduce(0, +), refused = all.map(\.refused).reduce(0, +)
+        print("hostile-values: \(counted + refused) variants of \(all.count) examples: \(counted) counted, \(refused) refused")
         #expect(counted > 1_000, "counted \(counted) of \(counted + refused)")
         #expect(refused > 1_000, "refused \(refused)")
     }
