@@ -50,37 +50,29 @@ struct HostileAttributeTests {
             a[key] = value
             return a
         }
+        /// Each of the first four elements of `list` set to each extreme, one at a time.
+        func elementwise<T>(_ key: String, _ list: [T], _ extremes: [T], _ wrap: ([T]) -> AttributeValue) {
+            for x in extremes {
+                for i in list.indices.prefix(4) {
+                    var l = list
+                    l[i] = x
+                    result.append(("\(key)[\(i)]=\(x)", with(key, wrap(l)), e.values, e.inputs))
+                }
+            }
+        }
         for (key, value) in e.attributes.values.sorted(by: { $0.key < $1.key }) {
             switch value {
             case .int:
                 for x in extremeInts { result.append(("\(key)=\(x)", with(key, .int(x)), e.values, e.inputs)) }
             case .ints(let list):
-                for x in extremeInts {
-                    result.append(("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs))
-                    for i in list.indices.prefix(4) {
-                        var l = list
-                        l[i] = x
-                        result.append(("\(key)[\(i)]=\(x)", with(key, .ints(l)), e.values, e.inputs))
-                    }
-                }
+                for x in extremeInts { result.append(("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs)) }
+                elementwise(key, list, extremeInts, AttributeValue.ints)
             case .optionalInts(let list):
-                for x in extremeInts {
-                    for i in list.indices.prefix(4) {
-                        var l = list
-                        l[i] = x
-                        result.append(("\(key)[\(i)]=\(x)", with(key, .optionalInts(l)), e.values, e.inputs))
-                    }
-                }
+                elementwise(key, list, extremeInts.map(Optional.some), AttributeValue.optionalInts)
             case .float:
                 for x in extremeReals { result.append(("\(key)=\(x)", with(key, .float(x)), e.values, e.inputs)) }
             case .floats(let list):
-                for x in extremeReals {
-                    for i in list.indices.prefix(4) {
-                        var l = list
-                        l[i] = x
-                        result.append(("\(key)[\(i)]=\(x)", with(key, .floats(l)), e.values, e.inputs))
-                    }
-                }
+                elementwise(key, list, extremeReals, AttributeValue.floats)
             case .string, .bool: break
             }
         }
