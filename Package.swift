@@ -51,7 +51,8 @@ let package = Package(
 // libFuzzer targets, built only by `make fuzz` (tools/fuzz.sh sets OPCAT_FUZZ=1 and -sanitize=fuzzer):
 // a plain build cannot link them, since libFuzzer's driver comes with the sanitizer.
 if ProcessInfo.processInfo.environment["OPCAT_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver"))
     for name in ["FuzzMXNet", "FuzzONNX", "FuzzManifest", "FuzzSyntax"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzHarness"]))
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzHarness", "FuzzDriver"]))
     }
 }

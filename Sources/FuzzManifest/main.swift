@@ -1,18 +1,9 @@
 // libFuzzer entry point: built only by `make fuzz` (OPCAT_FUZZ=1 with -sanitize=fuzzer).
 // SwiftPM links executables with --defsym main=FuzzManifest_main, so that symbol starts the driver.
+import FuzzDriver
 import FuzzHarness
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
 
 @_cdecl("FuzzManifest_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in
-        FuzzHarness.manifest(UnsafeBufferPointer(start: bytes, count: size))
-        return 0
-    }
+    runFuzzer(argc, argv, FuzzHarness.manifest)
 }
