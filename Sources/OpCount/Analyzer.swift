@@ -221,9 +221,6 @@ private struct Run {
         if let bad = shape.first(where: { $0 < (allowZero ? 0 : 1) }) {
             throw AnalysisError.input("\(what) has a dimension of \(bad); dimensions must be positive")
         }
-        guard shape.exactProduct.value != nil else {
-            throw AnalysisError.input("\(what), \(formatShape(shape)), has more elements than a 64-bit count holds")
-        }
     }
 
     static func fits(_ shape: [Int], _ declared: [Int?]) -> Bool {
@@ -300,10 +297,8 @@ private struct Run {
             if let bad = output.shape.first(where: { $0 < 0 }) {
                 throw RuleError("inferred a negative dimension \(bad) in \(formatShape(output.shape))")
             }
+            // Within the limits, every element count fits in an Int.
             if let limit = Limits.violation(output.shape) { throw RuleError("output \(formatShape(output.shape)): \(limit)") }
-            guard output.elementCount.value != nil else {
-                throw RuleError("output \(formatShape(output.shape)) has more elements than a 64-bit count holds")
-            }
         }
         // Derived input shapes: check them against what is known or declared, then record them.
         for (position, shape) in result.inputShapes.sorted(by: { $0.key < $1.key })
@@ -319,8 +314,8 @@ private struct Run {
             if let declared = producer.variable?.declaredShape, !Run.fits(shape, declared) {
                 throw RuleError("parameter '\(producer.name)' is declared as \(Run.format(declared)) but this layer needs \(formatShape(shape))")
             }
-            guard shape.exactProduct.value != nil else {
-                throw RuleError("parameter '\(producer.name)' would have more elements than a 64-bit count holds")
+            if let bad = shape.first(where: { $0 < 0 }) {
+                throw RuleError("parameter '\(producer.name)' would have a negative dimension \(bad) in \(formatShape(shape))")
             }
             if let limit = Limits.violation(shape) { throw RuleError("parameter '\(producer.name)': \(limit)") }
             let info = TensorInfo(shape: shape, dataType: result.inputTypes[position] ?? producer.variable?.dataType ?? .float32)

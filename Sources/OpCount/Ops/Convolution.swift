@@ -32,15 +32,8 @@ enum ConvolutionOps {
             dilation = try ShapeMath.spatial(a, "dilation", count: n, default: 1)
             (padBegin, padEnd) = try ShapeMath.pads(a, count: n)
             groups = try a.int("groups", default: 1)
-            try ShapeMath.requirePositive(kernel, "kernel")
-            try ShapeMath.requirePositive(stride, "stride")
-            try ShapeMath.requirePositive(dilation, "dilation")
-            try ShapeMath.requireNonNegative(padBegin + padEnd, "padding")
             try ShapeMath.requirePositive([groups], "groups")
-            for (values, name) in [(kernel, "kernel"), (stride, "stride"), (dilation, "dilation"), (padBegin + padEnd, "padding")] {
-                try ShapeMath.requireWithinLimit(values, name)
-            }
-            window = try zip(kernel, dilation).map { try ShapeMath.window(kernel: $0, dilation: $1) }
+            window = try ShapeMath.window(kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
         }
 
         /// The dilated kernel's extent per spatial dimension.

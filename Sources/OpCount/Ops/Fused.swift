@@ -40,11 +40,8 @@ enum FusedOps {
                 let inner = ShapeQuery(inputs: positions.map { $0 < q.count ? q.inputs[$0] : nil }, attributes: a,
                                        absent: Set(positions.indices.filter { !q.isPresent(positions[$0]) }))
                 var result = try base.shape(inner)
-                var derived: [Int: [Int]] = [:], types: [Int: DataType] = [:], roles: [Int: VariableRole] = [:]
-                for (i, shape) in result.inputShapes {
-                    guard i < positions.count else { throw RuleError("attribute 'positions' names no input for \(base.type) input \(i)") }
-                    derived[positions[i]] = shape
-                }
+                var derived = try QuantizationOps.moved(result.inputShapes, to: positions, base: base.type)
+                var types: [Int: DataType] = [:], roles: [Int: VariableRole] = [:]
                 let y = result.outputs[0]
                 let channels = [y.shape[1]]
                 if let bn = try? a.int("bnAt", default: -1), bn >= 0 {

@@ -46,18 +46,12 @@ enum PoolingOps {
                 return result((0..<n).map { (x.shape[2 + $0] + stride[$0] - 1) / stride[$0] })
             }
             var (padBegin, padEnd) = try ShapeMath.pads(q.attributes, count: n)
-            try ShapeMath.requirePositive(kernel, "kernel")
-            try ShapeMath.requirePositive(stride, "stride")
-            try ShapeMath.requireNonNegative(padBegin + padEnd, "padding")
-            try ShapeMath.requirePositive(dilation, "dilation")
-            for (values, name) in [(kernel, "kernel"), (stride, "stride"), (dilation, "dilation"), (padBegin + padEnd, "padding")] {
-                try ShapeMath.requireWithinLimit(values, name)
-            }
+            let windows = try ShapeMath.window(kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
             let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
             var spatial: [Int] = []
             for d in 0..<n {
                 let input = x.shape[2 + d]
-                let window = try ShapeMath.window(kernel: kernel[d], dilation: dilation[d])
+                let window = windows[d]
                 if autoPad.hasPrefix("SAME") {
                     spatial.append((input + stride[d] - 1) / stride[d])
                     continue

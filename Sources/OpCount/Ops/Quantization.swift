@@ -112,6 +112,16 @@ enum QuantizationOps {
         case input
     }
 
+    /// Shapes the float op derives for its inputs, moved to the node's input `positions`.
+    static func moved(_ shapes: [Int: [Int]], to positions: [Int], base: String) throws -> [Int: [Int]] {
+        var result: [Int: [Int]] = [:]
+        for (i, shape) in shapes {
+            guard i < positions.count else { throw RuleError("attribute 'positions' names no input for \(base) input \(i)") }
+            result[positions[i]] = shape
+        }
+        return result
+    }
+
     /// A quantized op as its float form (`base`) over the inputs at `positions`, with the
     /// output type set, the output rescaling counted, and for MXNet two range outputs (min, max).
     static func remapped(_ type: String, _ summary: String, base: OpDefinition, positions: [Int], roles: [InputRole],
@@ -149,11 +159,7 @@ enum QuantizationOps {
                 }
                 let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
                 var result = try base.shape(ShapeQuery(inputs: inputs, attributes: attributes(q.attributes), absent: missing))
-                var derived: [Int: [Int]] = [:]
-                for (i, shape) in result.inputShapes {
-                    guard i < positions.count else { throw RuleError("attribute 'positions' names no input for \(base.type) input \(i)") }
-                    derived[positions[i]] = shape
-                }
+                var derived = try moved(result.inputShapes, to: positions, base: base.type)
                 if let weightType {
                     result.inputTypes = [positions[1]: weightType]
                     if positions.count > 2 { result.inputTypes[positions[2]] = weightType }

@@ -64,6 +64,19 @@ enum ShapeMath {
         }
     }
 
+    /// A sliding window's geometry (convolution, pooling): positive kernel, stride and dilation,
+    /// padding not negative, none past the axis limit. Returns each dimension's dilated extent.
+    static func window(kernel: [Int], stride: [Int], dilation: [Int], padding: [Int]) throws -> [Int] {
+        try requirePositive(kernel, "kernel")
+        try requirePositive(stride, "stride")
+        try requirePositive(dilation, "dilation")
+        try requireNonNegative(padding, "padding")
+        for (values, name) in [(kernel, "kernel"), (stride, "stride"), (dilation, "dilation"), (padding, "padding")] {
+            try requireWithinLimit(values, name)
+        }
+        return try zip(kernel, dilation).map { try window(kernel: $0, dilation: $1) }
+    }
+
     /// The extent of a dilated window, `dilation × (kernel − 1) + 1`, refused when it could not
     /// fit any padded input (more than three times the dimension limit).
     static func window(kernel: Int, dilation: Int) throws -> Int {
