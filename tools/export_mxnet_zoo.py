@@ -38,7 +38,8 @@ import mxnet as mx
 import numpy as np
 from mxop.gluon import count_params
 
-from mxnet_zoo import MODELS, PINNED, ZOO_DIR, ZooModel, build_net, dropped_blocks, read_seed_table
+from mxnet_zoo import MODELS, PINNED, ZOO_DIR, ZooModel, ancestors, build_net, dropped_blocks, read_seed_table
+from zoo_files import merge_manifest
 
 METRIC_SOURCE = ("MXNet Gluon model zoo documentation, as quoted in the OpSummary.MXNet README "
                  "(hey-yahei/OpSummary.MXNet@d18637c)")
@@ -78,18 +79,6 @@ def find_backbone_end(graph: dict, dropped_prefixes: list):
                 feeders.add(src)
     assert len(feeders) == 1, f"backbone end is not unique: {[nodes[i]['name'] for i in sorted(feeders)]}"
     return feeders.pop(), dropped_ops
-
-
-def ancestors(graph: dict, end: int) -> set:
-    """Indices of all nodes (ops and variables) `end` depends on, `end` included."""
-    nodes = graph["nodes"]
-    seen, stack = set(), [end]
-    while stack:
-        i = stack.pop()
-        if i not in seen:
-            seen.add(i)
-            stack.extend(src for src, _, _ in nodes[i]["inputs"])
-    return seen
 
 
 def check_model(model: ZooModel, net, path: str) -> dict:
@@ -168,21 +157,12 @@ def main() -> int:
               f"backbone={info['backbone_params']}")
         entries.append(manifest_entry(model, info, seed[model.name]))
 
-    # Entries of other formats (the ONNX models of tools/export_torchvision_zoo.py) and quantized
-    # models (tools/export_quantized_*.py) stay, in their order, after ours.
-    manifest_path = os.path.join(ZOO_DIR, "manifest.json")
-    if os.path.exists(manifest_path):
-        with open(manifest_path, encoding="utf-8") as f:
-            entries += [e for e in json.load(f)["models"] if e.get("format") != "mxnet-symbol" or "quantized_from" in e]
-    manifest = {
+    # Entries of other formats and quantized models (their own scripts) stay as they are.
+    merge_manifest(os.path.join(ZOO_DIR, "manifest.json"), entries, "mxnet-symbol", quantized=False, header={
         "format_version": 1,
         "generated_by": "tools/export_mxnet_zoo.py",
         "packages": {"mxnet": PINNED["mxnet"], "numpy": PINNED["numpy"]},
-        "models": entries,
-    }
-    with open(manifest_path, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
+    })
     print(f"wrote {len(MODELS)} symbol files and manifest.json to {os.path.relpath(ZOO_DIR)}",
           file=sys.stderr)
     return 0

@@ -80,7 +80,6 @@ os.environ["OMP_NUM_THREADS"] = "1"
 
 import argparse  # noqa: E402
 import collections  # noqa: E402
-import csv  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import shutil  # noqa: E402
@@ -96,7 +95,8 @@ import numpy as np  # noqa: E402
 from mxnet.contrib.quantization import quantize_net  # noqa: E402
 from mxnet.gluon import HybridBlock, nn  # noqa: E402
 
-from mxnet_zoo import MODELS_BY_NAME, PINNED, REPO_ROOT, ZOO_DIR, build_net  # noqa: E402
+from mxnet_zoo import MODELS_BY_NAME, PINNED, REPO_ROOT, ZOO_DIR, ancestors, build_net  # noqa: E402
+from zoo_files import merge_csv, merge_manifest  # noqa: E402
 
 FIXTURE_DIR = os.path.join(REPO_ROOT, "Tests", "Fixtures", "quantized", "mxnet")
 MANIFEST = os.path.join(ZOO_DIR, "manifest.json")
@@ -347,17 +347,6 @@ def weighted_macs(graph: dict, sym, shape, float_only: bool) -> list:
     return result
 
 
-def ancestors(graph: dict, end: int) -> set:
-    nodes = graph["nodes"]
-    seen, stack = set(), [end]
-    while stack:
-        i = stack.pop()
-        if i not in seen:
-            seen.add(i)
-            stack.extend(src for src, _, _ in nodes[i]["inputs"])
-    return seen
-
-
 def descendants(graph: dict, start: int) -> set:
     readers = collections.defaultdict(list)
     for i, n in enumerate(graph["nodes"]):
@@ -461,36 +450,6 @@ def read_manifest() -> dict:
         return json.load(f)
 
 
-def write_manifest(manifest: dict, entries: list) -> None:
-    """Float entries first (kept as they are), then the quantized entries of mxnet-symbol (ours),
-    then those of onnx (kept)."""
-    models = manifest["models"]
-    floats = [e for e in models if "quantized_from" not in e]
-    theirs = [e for e in models if "quantized_from" in e and e.get("format") != FORMAT]
-    clash = {e["name"] for e in floats + theirs} & {e["name"] for e in entries}
-    if clash:
-        raise SystemExit(f"manifest: names already used by other entries: {sorted(clash)}")
-    manifest["models"] = floats + entries + theirs
-    with open(MANIFEST, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
-def write_csv(rows: list) -> None:
-    """Our rows first, then the rows of other formats already in the file."""
-    others = []
-    if os.path.exists(CSV_PATH):
-        with open(CSV_PATH, newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            if reader.fieldnames != CSV_HEADER:
-                raise SystemExit(f"{CSV_PATH}: header {reader.fieldnames} != {CSV_HEADER}")
-            others = [r for r in reader if r["format"] != FORMAT]
-    with open(CSV_PATH, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows([row[c] for c in CSV_HEADER] for row in rows + others)
-
-
 def ops_column(ops: collections.Counter) -> str:
     return ";".join(f"{op}:{n}" for op, n in sorted(ops.items()))
 
@@ -581,8 +540,8 @@ def main() -> int:
             })
         sys.stdout.flush()
 
-    write_csv(rows)
-    write_manifest(manifest, entries)
+    merge_csv(CSV_PATH, CSV_HEADER, rows, FORMAT)
+    merge_manifest(MANIFEST, entries, FORMAT, quantized=True)
     print(f"wrote {len(first)} symbol files, {len(rows)} rows of {os.path.relpath(CSV_PATH, REPO_ROOT)} and "
           f"{len(entries)} entries of {os.path.relpath(MANIFEST, REPO_ROOT)}", file=sys.stderr)
     return 0

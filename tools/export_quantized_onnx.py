@@ -65,7 +65,6 @@ from __future__ import annotations
 import argparse
 import collections
 import copy
-import csv
 import json
 import logging
 import os
@@ -84,6 +83,7 @@ from onnx import TensorProto
 from torchvision.models import get_model_weights
 
 import export_torchvision_zoo as tvz
+from zoo_files import merge_csv, merge_manifest
 from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType, quantize_dynamic,
                                       quantize_static)
 
@@ -488,41 +488,6 @@ def elements_by_type(graph: onnx.GraphProto, path: str) -> dict:
 
 # --------------------------------------------------------------------------- manifest / csv
 
-def write_manifest(entries: list) -> None:
-    """Float entries first (kept as they are), then the quantized mxnet-symbol entries (kept),
-    then ours."""
-    with open(MANIFEST, encoding="utf-8") as f:
-        manifest = json.load(f)
-    models = manifest["models"]
-    floats = [e for e in models if "quantized_from" not in e]
-    others = [e for e in models if "quantized_from" in e and e.get("format") != FORMAT]
-    clash = {e["name"] for e in floats + others} & {e["name"] for e in entries}
-    if clash:
-        raise SystemExit(f"manifest: names already used by other entries: {sorted(clash)}")
-    missing = {e["quantized_from"] for e in entries} - {e["name"] for e in floats}
-    if missing:
-        raise SystemExit(f"manifest: quantized_from names no float entry: {sorted(missing)}")
-    manifest["models"] = floats + others + entries
-    with open(MANIFEST, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
-def write_csv(rows: list) -> None:
-    """The rows of other formats already in the file first (kept), then ours."""
-    others = []
-    if os.path.exists(CSV_PATH):
-        with open(CSV_PATH, newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            if reader.fieldnames != CSV_HEADER:
-                raise SystemExit(f"{CSV_PATH}: header {reader.fieldnames} != {CSV_HEADER}")
-            others = [r for r in reader if r["format"] != FORMAT]
-    with open(CSV_PATH, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows([row[c] for c in CSV_HEADER] for row in others + rows)
-
-
 # --------------------------------------------------------------------------- main
 
 def main() -> int:
@@ -598,8 +563,8 @@ def main() -> int:
         rows.append(row)
         sys.stdout.flush()
 
-    write_csv(rows)
-    write_manifest(entries)
+    merge_csv(CSV_PATH, CSV_HEADER, rows, FORMAT)
+    merge_manifest(MANIFEST, entries, FORMAT, quantized=True)
     print(f"wrote {sum(1 for k in first if isinstance(k, str))} .onnx files, {len(rows)} rows of "
           f"{os.path.relpath(CSV_PATH, REPO_ROOT)} and {len(entries)} entries of "
           f"{os.path.relpath(MANIFEST, REPO_ROOT)}", file=sys.stderr)

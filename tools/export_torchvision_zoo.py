@@ -47,9 +47,7 @@ from __future__ import annotations
 
 import argparse
 import collections
-import csv
 import io
-import json
 import os
 import sys
 import warnings
@@ -62,6 +60,8 @@ import onnx
 import torch
 from onnx import TensorProto
 from torchvision.models import get_model, get_model_weights
+
+from zoo_files import merge_csv, merge_manifest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ZOO_DIR = os.path.join(REPO_ROOT, "data", "zoo")
@@ -449,33 +449,6 @@ def manifest_entry(model: TorchvisionModel, weights, side: int, backbone_end: st
     }
 
 
-def write_manifest(entries: list) -> None:
-    """Puts `entries` after the float entries of other formats and before quantized ones, which stay as they are."""
-    if os.path.exists(MANIFEST):
-        with open(MANIFEST, encoding="utf-8") as f:
-            manifest = json.load(f)
-    else:
-        manifest = {"format_version": 1, "models": []}
-    # Float models of other formats stay first; quantized models (tools/export_quantized_*.py) last.
-    others = [e for e in manifest["models"] if e.get("format") != FORMAT and "quantized_from" not in e]
-    quantized = [e for e in manifest["models"] if "quantized_from" in e]
-    clash = {e["name"] for e in others + quantized} & {e["name"] for e in entries}
-    if clash:
-        raise SystemExit(f"manifest: names already used by other entries: {sorted(clash)}")
-    manifest["models"] = others + entries + quantized
-    with open(MANIFEST, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
-def write_csv(rows: list) -> None:
-    os.makedirs(os.path.dirname(CSV_PATH), exist_ok=True)
-    with open(CSV_PATH, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows([row[c] for c in CSV_HEADER] for row in rows)
-
-
 # --------------------------------------------------------------------------- main
 
 def export_one(model: TorchvisionModel):
@@ -558,8 +531,8 @@ def main() -> int:
             print("   computed from Shape: " + ", ".join(f"{op} {n}" for op, n in sorted(shape_ops.items())))
         sys.stdout.flush()
 
-    write_csv(rows)
-    write_manifest(entries)
+    merge_csv(CSV_PATH, CSV_HEADER, rows, FORMAT)
+    merge_manifest(MANIFEST, entries, FORMAT, quantized=False)
     print("== union of op types: " + ", ".join(f"{op} {n}" for op, n in sorted(union.items())))
     print(f"wrote {len(MODELS)} .onnx files, {os.path.relpath(CSV_PATH, REPO_ROOT)} and "
           f"{len(entries)} entries of {os.path.relpath(MANIFEST, REPO_ROOT)}", file=sys.stderr)

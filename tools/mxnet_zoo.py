@@ -145,6 +145,18 @@ def read_seed_table(path: str = SEED_TABLE_CSV) -> dict:
     return {r["name"]: r for r in rows}
 
 
+def ancestors(graph: dict, end: int) -> set:
+    """Indices of all nodes (ops and variables) `end` depends on, `end` included."""
+    nodes = graph["nodes"]
+    seen, stack = set(), [end]
+    while stack:
+        i = stack.pop()
+        if i not in seen:
+            seen.add(i)
+            stack.extend(src for src, _, _ in nodes[i]["inputs"])
+    return seen
+
+
 def build_net(model: ZooModel):
     """A freshly constructed (uninitialised, no pretrained weights) Gluon net."""
     from mxnet.gluon.model_zoo.vision import get_model
