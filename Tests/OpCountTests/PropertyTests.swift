@@ -143,6 +143,7 @@ struct PropertyTests {
                 #expect(PoolingOps.cellSizeSum(length: length, cells: cells).value == sum, "\(length) into \(cells)")
             }
         }
+        // 2^40 inputs in 2^40 − 1 cells (gcd 1): L + S − 1 = 2^41 − 2, with no loop over the cells.
         let huge = PoolingOps.cellSizeSum(length: Limits.dimension, cells: Limits.dimension - 1)
         #expect(huge.value == 2 * Limits.dimension - 2)
     }
