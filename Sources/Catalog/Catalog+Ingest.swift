@@ -36,23 +36,15 @@ public enum IngestOutcome: String, Sendable {
 }
 
 extension Catalog {
-    /// Version of the counting rules per convention; a profile records the one it was made with.
-    public static let conventionVersions = ["standard": 1, "mxop": 1]
-
-    /// `data:1x3x224x224` (several inputs joined by `,`), the key of a profile's input.
-    public static func inputKey(_ inputs: [BoundInput]) -> String {
-        inputs.map { "\($0.name):\(formatShape($0.shape))" }.joined(separator: ",")
-    }
-
     /// Whether the catalog already has `name` from a file with this digest, counted at `inputKey`
     /// (or at its default input when `inputKey` is nil) with this backbone end (any, when nil):
     /// then an ingest has nothing to count.
-    public func isCurrent(name: String, sha256: String, inputKey: String?, backboneEnd: String?) throws -> Bool {
+    public func isCurrent(name: String, sha256: String, inputKey: InputKey?, backboneEnd: String?) throws -> Bool {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
                                              arguments: [name]),
                   row["definition_sha256"] as String == sha256 else { return false }
-            let key: String = inputKey ?? row["default_input"]
+            let key: String = inputKey?.description ?? row["default_input"]
             var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
             var arguments: StatementArguments = [row["id"] as Int64, key]
             if let backboneEnd {
@@ -60,7 +52,7 @@ extension Catalog {
                 arguments += [backboneEnd]
             }
             let count = try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
-            return count == Catalog.conventionVersions.count
+            return count == Convention.allCases.count
         }
     }
 
@@ -71,7 +63,7 @@ extension Catalog {
     @discardableResult
     public func ingest(_ model: CountedModel, record: ModelRecord, force: Bool = false, now: Date = Date()) throws -> IngestOutcome {
         let analysis = model.analysis
-        let key = Catalog.inputKey(analysis.inputs)
+        let key = InputKey(analysis.inputs).description
         let backboneEnd = analysis.backbone?.end
         return try write { db in
             var outcome = IngestOutcome.added
@@ -88,24 +80,21 @@ extension Catalog {
                         SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ? AND backbone_end IS ?
                         """, arguments: [modelID, key, backboneEnd]) ?? 0
                     try updateMetadata(db, modelID, record)
-                    if current == Catalog.conventionVersions.count && !force { return .skipped }
+                    if current == Convention.allCases.count && !force { return .skipped }
                     outcome = current > 0 ? .replaced : .addedProfile
                     try db.execute(sql: "DELETE FROM profiles WHERE model_id = ? AND input_shape = ?", arguments: [modelID, key])
                     try db.execute(sql: "UPDATE models SET ingested_at = ?, opcat_version = ? WHERE id = ?",
-                                   arguments: [Catalog.timestamp(now), Catalog.opcatVersion, modelID])
+                                   arguments: [Catalog.timestamp(now), OpcatVersion.current, modelID])
                 }
             } else {
                 modelID = try insertModel(db, model, record, key, now)
             }
-            for convention in ["standard", "mxop"] {
+            for convention in Convention.allCases {
                 try insertProfile(db, modelID: modelID, key: key, convention: convention, analysis: analysis)
             }
             return outcome
         }
     }
-
-    /// The opcat version recorded with each ingest.
-    public static let opcatVersion = "0.1.0"
 
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -118,8 +107,8 @@ extension Catalog {
             INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
                                 ingested_at, opcat_version, float_parent)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [record.name, record.displayName, record.family, model.format, model.file.relativePath,
-                             model.sha256, key, Catalog.timestamp(now), Catalog.opcatVersion, record.floatParent])
+            """, arguments: [record.name, record.displayName, record.family, model.format, model.file,
+                             model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent])
         let id = db.lastInsertedRowID
         try replaceMetrics(db, id, record.metrics)
         return id
@@ -145,25 +134,21 @@ extension Catalog {
     }
 
     /// The count columns of profiles and layers, in schema order.
-    static let countColumns = ["params", "buffers", "param_bytes", "macs", "muls", "adds", "divs", "exps", "cmps", "flops", "activations"]
+    static let countColumns = Measure.allCases.map(\.key)
 
     /// Values for `countColumns` in a convention: NULL where the convention does not define one.
-    static func values(_ counts: Counts, _ mxop: MxopCounts, convention: String) -> [Int?] {
-        if convention == "mxop" {
-            return [mxop.params, nil, nil, nil, mxop.muls, mxop.adds, mxop.divs, mxop.exps, nil, nil, nil]
-        }
-        return [counts.params, counts.buffers, counts.paramBytes, counts.macs, counts.muls, counts.adds, counts.divs,
-                counts.exps, counts.cmps, counts.flops, counts.activations]
+    static func values(_ counts: Counts, _ mxop: MxopCounts, convention: Convention) -> [Int?] {
+        Measure.allCases.map { convention.value($0, counts, mxop) }
     }
 
-    private func insertProfile(_ db: Database, modelID: Int64, key: String, convention: String, analysis: Analysis) throws {
+    private func insertProfile(_ db: Database, modelID: Int64, key: String, convention: Convention, analysis: Analysis) throws {
         let totals = Catalog.values(analysis.totals, analysis.mxop, convention: convention)
         let backbone: [Int?] = analysis.backbone.map { Catalog.values($0.totals, $0.mxop, convention: convention) }
             ?? Array(repeating: nil, count: Catalog.countColumns.count)
         let columns = ["model_id", "input_shape", "convention", "convention_version", "complete", "layer_count", "backbone_end"]
             + Catalog.countColumns + Catalog.countColumns.map { "bb_" + $0 }
         var arguments: [(any DatabaseValueConvertible)?] = [
-            modelID, key, convention, Catalog.conventionVersions[convention], analysis.isComplete, analysis.layers.count,
+            modelID, key, convention.rawValue, convention.rulesVersion, analysis.isComplete, analysis.layers.count,
             analysis.backbone?.end,
         ]
         arguments += totals.map { $0 as (any DatabaseValueConvertible)? }
@@ -193,10 +178,10 @@ extension Catalog {
             }
             bind(Int(profileID)); bind(layer.index)
             bind(layer.name); bind(layer.op); bind(layer.sourceOp); bind(layer.status.rawValue)
-            bind(Catalog.json(layer.inputShapes)); bind(Catalog.json(layer.outputShapes.map { Optional($0) }))
+            bind(Catalog.encodeShapes(layer.inputShapes)); bind(Catalog.encodeShapes(layer.outputShapes.map { Optional($0) }))
             for value in Catalog.values(layer.counts, layer.mxop, convention: convention) { bind(value) }
             bind(layer.inBackbone ? 1 : 0)
-            if let precision = layer.precision, convention == "standard" { bind(precision.description) } else { bind(nil as Int?) }
+            if let precision = layer.precision, convention == .standard { bind(precision.description) } else { bind(nil as Int?) }
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
@@ -208,7 +193,7 @@ extension Catalog {
             try db.execute(sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
                            arguments: [profileID, entry.op, entry.count])
         }
-        guard convention == "standard" else { return }
+        guard convention == .standard else { return }
         for (precision, macs) in analysis.macsByPrecision {
             try db.execute(sql: "INSERT INTO profile_precisions (profile_id, activation_type, weight_type, macs, bops) VALUES (?, ?, ?, ?, ?)",
                            arguments: [profileID, precision.activation.rawValue, precision.weight.rawValue, macs,
@@ -222,10 +207,4 @@ extension Catalog {
 
     /// SQLITE_TRANSIENT: SQLite copies bound text before the call returns.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    /// Shapes as a JSON array of arrays (`null` for an unknown shape).
-    static func json(_ shapes: [[Int]?]) -> String {
-        "[" + shapes.map { shape in shape.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null" }
-            .joined(separator: ",") + "]"
-    }
 }

@@ -2,54 +2,24 @@ import Foundation
 import GRDB
 import OpCount
 
-/// The counts of one profile or its backbone. Fields a convention does not define are nil.
+/// The counts of one profile or its backbone. Measures a convention does not define are nil.
 public struct ProfileCounts: Sendable, Hashable {
-    public var params: Int
-    public var buffers: Int?
-    public var paramBytes: Int?
-    public var macs: Int?
-    public var muls: Int
-    public var adds: Int
-    public var divs: Int
-    public var exps: Int
-    public var cmps: Int?
-    public var flops: Int?
-    public var activations: Int?
+    private var values: [Measure: Int]
+
+    public init(_ values: [Measure: Int]) { self.values = values }
 
     /// The counts in `row`, whose columns `column` finds by name (positions looked up once per
     /// query: GRDB's by-name lookup lowercases the name on every access).
     init?(_ row: Row, _ column: ColumnIndex, prefix: String = "") {
-        guard let params = row[column[prefix + "params"]] as Int? else { return nil }
-        self.params = params
-        buffers = row[column[prefix + "buffers"]]
-        paramBytes = row[column[prefix + "param_bytes"]]
-        macs = row[column[prefix + "macs"]]
-        muls = row[column[prefix + "muls"]]
-        adds = row[column[prefix + "adds"]]
-        divs = row[column[prefix + "divs"]]
-        exps = row[column[prefix + "exps"]]
-        cmps = row[column[prefix + "cmps"]]
-        flops = row[column[prefix + "flops"]]
-        activations = row[column[prefix + "activations"]]
-    }
-
-    /// A count by its column name (`params`, `macs`, …).
-    public func value(_ column: String) -> Int? {
-        switch column {
-        case "params": params
-        case "buffers": buffers
-        case "param_bytes": paramBytes
-        case "macs": macs
-        case "muls": muls
-        case "adds": adds
-        case "divs": divs
-        case "exps": exps
-        case "cmps": cmps
-        case "flops": flops
-        case "activations": activations
-        default: nil
+        guard row[column[prefix + Measure.params.key]] as Int? != nil else { return nil }
+        values = [:]
+        for measure in Measure.allCases {
+            if let value = row[column[prefix + measure.key]] as Int? { values[measure] = value }
         }
     }
+
+    /// The count of a measure, nil where the profile's convention defines none.
+    public subscript(_ measure: Measure) -> Int? { values[measure] }
 }
 
 /// One model at one input under one convention, with what a comparison table needs.
@@ -58,8 +28,8 @@ public struct ProfileSummary: Sendable, Hashable {
     public var displayName: String?
     public var family: String?
     public var format: String
-    public var input: String
-    public var convention: String
+    public var input: InputKey
+    public var convention: Convention
     public var complete: Bool
     public var layerCount: Int
     public var backboneEnd: String?
@@ -82,25 +52,26 @@ public struct ProfileSummary: Sendable, Hashable {
         }.values.reduce(0, +)
     }
 
-    /// The shape part of the input key: `data:1x3x224x224` → `1x3x224x224`.
-    public var inputShape: String {
-        input.split(separator: ",").map { $0.split(separator: ":").last.map(String.init) ?? "" }.joined(separator: ",")
+    /// A count of the whole model or of its backbone.
+    public func value(_ measure: Measure, backbone: Bool = false) -> Int? {
+        backbone ? self.backbone?[measure] : totals[measure]
     }
 }
 
 extension Catalog {
-    /// One profile per model: at `input` (a shape like `1x3x320x320`, or a full key
-    /// `data:1x3x320x320`) when given, else at the model's default input.
-    public func summaries(convention: String, input: String? = nil, family: String? = nil, format: String? = nil) throws -> [ProfileSummary] {
+    /// One profile per model: at the inputs `input` matches (its names, where it gives them,
+    /// and its shapes) when given, else at the model's default input.
+    public func summaries(convention: Convention, input: InputKey? = nil, family: String? = nil,
+                          format: String? = nil) throws -> [ProfileSummary] {
         try read { db in
             var sql = """
                 SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent, p.*
                 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = ?
                 """
-            var arguments: [(any DatabaseValueConvertible)?] = [convention]
+            var arguments: [(any DatabaseValueConvertible)?] = [convention.rawValue]
             if let input {
-                sql += " AND (p.input_shape = ? OR p.input_shape LIKE ? ESCAPE '\\')"
-                arguments += [input, "%:" + Catalog.escapeLike(input)]
+                sql += " AND \(Catalog.inputMatches.name)(p.input_shape, ?)"
+                arguments.append(input.description)
             } else {
                 sql += " AND p.input_shape = m.default_input"
             }
@@ -141,7 +112,8 @@ extension Catalog {
                 let modelID: Int64 = row[column["model_id"]], profileID: Int64 = row[column["id"]]
                 summaries.append(ProfileSummary(
                     model: row[column["name"]], displayName: row[column["display_name"]], family: row[column["family"]],
-                    format: row[column["format"]], input: row[column["input_shape"]], convention: row[column["convention"]],
+                    format: row[column["format"]], input: try storedInputKey(row[column["input_shape"]]),
+                    convention: convention,
                     complete: row[column["complete"]], layerCount: row[column["layer_count"]],
                     backboneEnd: row[column["backbone_end"]], totals: totals, backbone: ProfileCounts(row, column, prefix: "bb_"),
                     metrics: metrics[modelID] ?? [:], unsupported: unsupported[profileID] ?? [:],
@@ -162,8 +134,19 @@ extension Catalog {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name") }
     }
 
-    static func escapeLike(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    /// The SQL function `opcat_input_matches(stored_key, query_key)`: ``InputKey/matches(_:)``
+    /// inside SQLite, so a query by shape needs no string pattern.
+    static let inputMatches = DatabaseFunction("opcat_input_matches", argumentCount: 2, pure: true) { values in
+        guard let stored = String.fromDatabaseValue(values[0]), let query = String.fromDatabaseValue(values[1]),
+              let storedKey = try? InputKey(parsing: stored), let queryKey = try? InputKey(parsing: query) else { return false }
+        return storedKey.matches(queryKey)
+    }
+
+    /// A stored input key, parsed; a key this build cannot read is a catalog error.
+    func storedInputKey(_ text: String) throws -> InputKey {
+        do { return try InputKey(parsing: text) } catch {
+            throw CatalogError.database(path: path, message: "a stored input key '\(text)' is not readable: \(error)")
+        }
     }
 }
 
@@ -189,7 +172,8 @@ public struct StoredLayer: Sendable, Hashable {
     public var op: String
     public var sourceOp: String
     public var status: String
-    public var outputShapes: String
+    /// Output shapes, nil where one could not be inferred.
+    public var outputShapes: [[Int]?]
     public var params: Int
     public var cost: Int
     public var flops: Int?
@@ -211,7 +195,8 @@ extension Catalog {
 
     /// The layers of `model` at `input` (its default input when nil) in a convention; the cost
     /// column is MACs in the standard convention and muls in mxop's.
-    public func layers(model: String, convention: String, input: String? = nil) throws -> (profile: ProfileSummary, layers: [StoredLayer]) {
+    public func layers(model: String, convention: Convention, input: InputKey? = nil) throws
+        -> (profile: ProfileSummary, layers: [StoredLayer]) {
         let name = try resolveModel(model)
         guard let profile = try summaries(convention: convention, input: input).first(where: { $0.model == name }) else {
             let inputs = try read { db in
@@ -219,20 +204,37 @@ extension Catalog {
                     SELECT DISTINCT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = ? ORDER BY 1
                     """, arguments: [name])
             }
-            throw CatalogError.notFound("'\(name)' has no profile at \(input ?? "its default input"); it has \(inputs.joined(separator: ", ")) (ingest with --input to add one)")
+            let asked = input.map { $0.description } ?? "its default input"
+            throw CatalogError.notFound(
+                "'\(name)' has no profile at \(asked); it has \(inputs.joined(separator: ", ")) (ingest with --input to add one)")
         }
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT l.* FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
                 WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
-                """, arguments: [name, profile.input, convention])
+                """, arguments: [name, profile.input.description, convention.rawValue])
         }
-        return (profile, rows.map { row in
+        return (profile, try rows.map { row in
             StoredLayer(index: row["layer_index"], name: row["name"], op: row["op"], sourceOp: row["source_op"],
-                        status: row["status"], outputShapes: row["output_shapes"], params: row["params"],
-                        cost: (row["macs"] as Int?) ?? row["muls"], flops: row["flops"], inBackbone: row["in_backbone"],
+                        status: row["status"], outputShapes: try storedShapes(row["output_shapes"]), params: row["params"],
+                        cost: row[convention.cost.key], flops: row["flops"], inBackbone: row["in_backbone"],
                         precision: row["precision"])
         })
+    }
+}
+
+extension Catalog {
+    /// Shapes as stored: a JSON array of arrays, `null` for an unknown shape (`[[1,64,56,56]]`).
+    static func encodeShapes(_ shapes: [[Int]?]) -> String {
+        "[" + shapes.map { shape in shape.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null" }
+            .joined(separator: ",") + "]"
+    }
+
+    /// Stored shapes read back; text that is not such an array is a catalog error.
+    func storedShapes(_ text: String) throws -> [[Int]?] {
+        do { return try JSONDecoder().decode([[Int]?].self, from: Data(text.utf8)) } catch {
+            throw CatalogError.database(path: path, message: "stored layer shapes '\(text.prefix(80))' are not readable")
+        }
     }
 }
 

@@ -30,15 +30,12 @@ public enum FuzzHarness {
 
     /// The analysis of MXNet symbol bytes, summarised; throws what a user would see.
     public static func describe(mxnet data: Data) throws -> String {
-        let graph = try MXNetSymbolReader.read(data, file: "fuzz-symbol.json")
-        return summary(try Analyzer().analyze(graph, inputs: [InputBinding(shape: [1, 3, 16, 16])], backbone: .propose))
+        summary(try Pipeline.count(data, file: "fuzz-symbol.json", inputs: [InputBinding(shape: [1, 3, 16, 16])]).analysis)
     }
 
     /// The analysis of ONNX bytes at the inputs the file declares (batch 1 when symbolic).
     public static func describe(onnx data: Data) throws -> String {
-        let graph = try ONNXReader.read(data, file: "fuzz.onnx")
-        let (inputs, _) = try ModelCounter.declaredInputs(graph, file: URL(fileURLWithPath: "fuzz.onnx"))
-        return summary(try Analyzer().analyze(graph, inputs: inputs, backbone: .propose))
+        summary(try Pipeline.count(data, file: "fuzz.onnx").analysis)
     }
 
     static func summary(_ a: Analysis) -> String {

@@ -13,7 +13,7 @@ public enum ModelFile {
 
     /// Reads `url`, choosing the reader by content.
     public static func read(_ url: URL) throws -> (graph: Graph, format: String) {
-        try parse(contents(of: url), url: url)
+        try parse(contents(of: url), file: url.relativePath)
     }
 
     /// The bytes of `url`, memory-mapped: a large file is read through the page cache and the
@@ -42,19 +42,20 @@ public enum ModelFile {
         return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
-    /// Parses the bytes of a model file; `url` names it and hints at its format.
-    public static func parse(_ data: Data, url: URL) throws -> (graph: Graph, format: String) {
+    /// Parses the bytes of a model file; `file` names it and its extension hints at the format.
+    public static func parse(_ data: Data, file: String) throws -> (graph: Graph, format: String) {
+        let url = URL(fileURLWithPath: file)
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if firstByte == UInt8(ascii: "{") || url.pathExtension.lowercased() == "json" {
-            return (try MXNetSymbolReader.read(data, file: url.relativePath), MXNetSymbolReader.formatName)
+            return (try MXNetSymbolReader.read(data, file: file), MXNetSymbolReader.formatName)
         }
         if data.isEmpty {
-            throw ModelFormatError.malformed(file: url.relativePath, reason: "the file is empty")
+            throw ModelFormatError.malformed(file: file, reason: "the file is empty")
         }
         if url.pathExtension.lowercased() == "onnx" || firstByte == 0x08 {
             // An ONNX ModelProto starts with ir_version (field 1, varint): byte 0x08.
-            return (try ONNXReader.read(data, file: url.relativePath), ONNXReader.formatName)
+            return (try ONNXReader.read(data, file: file), ONNXReader.formatName)
         }
-        throw ModelFormatError.malformed(file: url.relativePath, reason: "not a model format opcat reads (MXNet symbol JSON or ONNX)")
+        throw ModelFormatError.malformed(file: file, reason: "not a model format opcat reads (MXNet symbol JSON or ONNX)")
     }
 }

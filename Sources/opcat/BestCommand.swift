@@ -40,9 +40,9 @@ struct BestCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOptions
 
-    func budgets() throws -> [(CostMeasure, Int)] {
-        var result: [(CostMeasure, Int)] = []
-        for (measure, text, flag) in [(CostMeasure.macs, maxMacs, "--max-macs"), (.params, maxParams, "--max-params"),
+    func budgets() throws -> [(Measure, Int)] {
+        var result: [(Measure, Int)] = []
+        for (measure, text, flag) in [(Measure.macs, maxMacs, "--max-macs"), (.params, maxParams, "--max-params"),
                                       (.flops, maxFlops, "--max-flops"), (.activations, maxActivations, "--max-activations")] {
             guard let text else { continue }
             do { result.append((measure, try QuantitySyntax.parse(text))) } catch {
@@ -68,13 +68,13 @@ struct BestCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let rows = limit.map { Array(result.fitting.prefix($0)) } ?? result.fitting
-        print(query.render(rows, format: output.format), terminator: "")
+        query.document(rows).print(output.format)
     }
 }
 
 /// Ranking within budgets, shared with `export markdown`.
 struct BestQuery {
-    var budgets: [(CostMeasure, Int)]
+    var budgets: [(Measure, Int)]
     var metric: AccuracyMetric
     var backbone: Bool
 
@@ -93,7 +93,7 @@ struct BestQuery {
         var fitting: [Fit] = []
         for s in summaries {
             guard let accuracy = s.metrics[metric.rawValue] else { continue }
-            let costs = budgets.map { $0.0.value(s, backbone: backbone) }
+            let costs = budgets.map { s.value($0.0, backbone: backbone) }
             guard costs.allSatisfy({ $0 != nil }) else { continue }
             if zip(costs, budgets).allSatisfy({ $0! <= $1.1 }) {
                 fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
@@ -101,42 +101,29 @@ struct BestQuery {
         }
         fitting.sort { ($1.accuracy, $0.costs.first ?? 0, $0.summary.model) < ($0.accuracy, $1.costs.first ?? 0, $1.summary.model) }
         let (measure, _) = budgets[0]
-        let cheapest = summaries.compactMap { s in measure.value(s, backbone: backbone).map { (s.model, $0) } }.min { $0.1 < $1.1 }
+        let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
+            .min { $0.1 < $1.1 }
         return (fitting, cheapest.map { "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")\(measure.title))" })
     }
 
-    func render(_ fits: [Fit], format: OutputFormat) -> String {
-        let exact = format == .csv || format == .json
+    /// The fits ranked, with each budget's cost and the headroom left under it.
+    func document(_ fits: [Fit]) -> Document {
         let prefix = backbone ? "backbone_" : ""
-        var columns = ["model", exact ? "rank" : "#", exact ? metric.rawValue : metric.title]
+        var columns = [ResultSet.Column("model", nil, .text), ResultSet.Column("rank", "#", .integer),
+                       ResultSet.Column(metric.rawValue, metric.title, .accuracy)]
         for (measure, _) in budgets {
-            columns.append(exact ? prefix + measure.rawValue : "\(backbone ? "backbone " : "")\(measure.title) (\(measure.unit))")
-            columns.append(exact ? prefix + measure.rawValue + "_headroom" : "headroom (\(measure.unit))")
+            let scale = ResultSet.Kind.count(exponent: measure.exponent)
+            columns.append(ResultSet.Column(prefix + measure.key, "\(backbone ? "backbone " : "")\(measure.title) (\(measure.unit))", scale))
+            columns.append(ResultSet.Column(prefix + measure.key + "_headroom", "headroom (\(measure.unit))", scale))
         }
-        if format == .json {
-            return JSON.array(fits.enumerated().map { i, fit in
-                var fields: [(String, JSON)] = [("model", .string(fit.summary.model)), ("rank", .int(i + 1)),
-                                                (metric.rawValue, .number(fit.accuracy))]
-                for (j, (measure, budget)) in budgets.enumerated() {
-                    fields.append((prefix + measure.rawValue, .int(fit.costs[j])))
-                    fields.append((prefix + measure.rawValue + "_headroom", .int(budget - fit.costs[j])))
-                }
-                return .object(fields)
-            }).rendered()
-        }
-        var table = Table(columns.enumerated().map { Table.Column($0.element, right: $0.offset > 0) })
+        var result = ResultSet(columns)
         for (i, fit) in fits.enumerated() {
-            var row = [fit.summary.model, "\(i + 1)", exact ? "\(fit.accuracy)" : Numbers.accuracy(fit.accuracy)]
-            for (j, (measure, budget)) in budgets.enumerated() {
-                row.append(exact ? "\(fit.costs[j])" : Numbers.scaled(fit.costs[j], exponent: measure.exponent))
-                row.append(exact ? "\(budget - fit.costs[j])" : Numbers.scaled(budget - fit.costs[j], exponent: measure.exponent))
+            var row: [ResultSet.Cell] = [.text(fit.summary.model), .int(i + 1), .real(fit.accuracy)]
+            for (j, (_, budget)) in budgets.enumerated() {
+                row += [.int(fit.costs[j]), .int(budget - fit.costs[j])]
             }
-            table.append(row)
+            result.append(row)
         }
-        switch format {
-        case .csv: return table.csv()
-        case .markdown: return table.markdown()
-        default: return "\(fits.count) models within \(describeBudgets()), by \(metric.title)\n\n" + table.text()
-        }
+        return Document(result, line: "\(fits.count) models within \(describeBudgets()), by \(metric.title)")
     }
 }

@@ -22,7 +22,7 @@ struct CountCommand: ParsableCommand {
             is partial (an op opcat does not support).
             """)
 
-    @Argument(help: "A model file (MXNet -symbol.json) or a zoo directory.")
+    @Argument(help: "A model file (MXNet -symbol.json or ONNX .onnx) or a zoo directory.")
     var path: String
 
     @Option(name: .long, help: ArgumentHelp("Input shape, e.g. 1x3x224x224, or name:SHAPE for a named input. Repeat for several inputs.", valueName: "shape"))
@@ -43,7 +43,7 @@ struct CountCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func validate() throws {
-        try InputShape.check(input)
+        _ = try InputOption.bindings(input)
     }
 
     func run() throws {
@@ -52,16 +52,16 @@ struct CountCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CLIError("\(path): no such file or directory")
         }
-        let bindings = try input.map { try ShapeSyntax.parseBinding($0) }
+        let bindings = try InputOption.bindings(input)
         if isDirectory.boolValue {
             guard !layers else { throw ValidationError("--layers needs a single model file, not a zoo directory") }
             try countZoo(url, bindings)
             return
         }
-        let model = try ModelCounter.count(file: url, hash: false, inputs: bindings, backboneEnd: backboneEnd)
-        for notice in model.analysis.notices { Console.notice(notice) }
+        let model = try ModelJob(file: url).count(inputs: bindings, backboneEnd: backboneEnd)
+        for notice in model.notices { Console.notice(Hints.explain(notice)) }
         Console.reportPartial(model)
-        print(CountRenderer(convention: convention).render(model, layers: layers, format: output.format), terminator: "")
+        CountRenderer(convention: convention).document(model, layers: layers).print(output.format)
         if strict && !model.analysis.isComplete { throw ExitCode(3) }
     }
 
@@ -74,8 +74,8 @@ struct CountCommand: ParsableCommand {
         var failures = 0
         for entry in manifest.models {
             do {
-                let file = directory.appendingPathComponent(entry.file)
-                let model = try ModelCounter.count(file: file, hash: false, inputs: bindings, entry: entry)
+                let job = ModelJob(file: directory.appendingPathComponent(entry.file), entry: entry)
+                let model = try job.count(inputs: bindings, backboneEnd: nil)
                 Console.reportPartial(model)
                 models.append(model)
             } catch {
@@ -83,7 +83,7 @@ struct CountCommand: ParsableCommand {
                 failures += 1
             }
         }
-        print(CountRenderer(convention: convention).renderTable(models, format: output.format), terminator: "")
+        CountRenderer(convention: convention).table(models).print(output.format)
         if failures > 0 { throw ExitCode(1) }
         if strict && models.contains(where: { !$0.analysis.isComplete }) { throw ExitCode(3) }
     }

@@ -1,3 +1,4 @@
+import OpCount
 import ArgumentParser
 import Catalog
 import Foundation
@@ -33,10 +34,10 @@ struct ExportMarkdown: ParsableCommand {
 
     func run() throws {
         let catalog = try self.catalog.openExisting()
-        let standard = try catalog.summaries(convention: "standard")
+        let standard = try catalog.summaries(convention: .standard)
         guard !standard.isEmpty else { throw CLIError("\(catalog.path): no models; ingest some with `opcat ingest data/zoo`") }
         // The seed table covers the MXNet models it was published for.
-        let mxop = try catalog.summaries(convention: "mxop", format: "mxnet-symbol").filter { $0.floatParent == nil }
+        let mxop = try catalog.summaries(convention: .mxop, format: "mxnet-symbol").filter { $0.floatParent == nil }
         var chartPath = svg
         if chartPath == nil, let out {
             let url = URL(fileURLWithPath: out)
@@ -53,7 +54,7 @@ struct ExportMarkdown: ParsableCommand {
 
             ## Comparison
 
-            \(ComparisonTable(convention: .standard, extra: ["flops"]).render(standard.map(ComparisonRow.init), format: .markdown))
+            \(Document(ComparisonTable(convention: .standard, extra: [.measure(.flops)]).result(standard.map(ComparisonRow.init))).markdown())
             ## Accuracy against compute
 
             \(pareto.front.count) of \(pareto.front.count + pareto.dominated.count) models are on the Pareto front of \
@@ -70,7 +71,7 @@ struct ExportMarkdown: ParsableCommand {
                 throw CLIError("\(chartPath): cannot write the chart: \((error as NSError).localizedDescription)")
             }
         }
-        page += pareto.render(all: false, format: .markdown)
+        page += pareto.document(all: false).markdown()
         page += "\n## Best under a budget\n\nThe most accurate models (top-1) whose whole-model cost fits the budget.\n\n"
         page += budgetTable(standard, measure: .macs, budgets: Self.macBudgets)
         page += "\n"
@@ -84,7 +85,7 @@ struct ExportMarkdown: ParsableCommand {
                 convolution and dense multiplies (dense with mxop's `in_features − 1`) plus one per \
                 BatchNorm element; `*` columns are the backbone.
 
-                \(ComparisonTable(convention: .mxop).render(mxop.map(ComparisonRow.init), format: .markdown))
+                \(Document(ComparisonTable(convention: .mxop).result(mxop.map(ComparisonRow.init))).markdown())
                 """
         }
         if let out {
@@ -97,17 +98,21 @@ struct ExportMarkdown: ParsableCommand {
     }
 
     /// For each budget: the best model, the runner-up, and how many fit.
-    func budgetTable(_ summaries: [ProfileSummary], measure: CostMeasure, budgets: [Int]) -> String {
-        var table = Table([Table.Column("\(measure.title) budget"), Table.Column("best"), Table.Column("top-1", right: true),
-                           Table.Column("\(measure.title) (\(measure.unit))", right: true), Table.Column("runner-up"),
-                           Table.Column("top-1", right: true), Table.Column("models that fit", right: true)])
+    func budgetTable(_ summaries: [ProfileSummary], measure: Measure, budgets: [Int]) -> String {
+        let scaled = ResultSet.Kind.count(exponent: measure.exponent)
+        var result = ResultSet([
+            ResultSet.Column("budget", "\(measure.title) budget", .text), ResultSet.Column("best", nil, .text),
+            ResultSet.Column("best_top1", "top-1", .accuracy), ResultSet.Column(measure.key, "\(measure.title) (\(measure.unit))", scaled),
+            ResultSet.Column("runner_up", "runner-up", .text), ResultSet.Column("runner_up_top1", "top-1", .accuracy),
+            ResultSet.Column("fitting", "models that fit", .integer),
+        ])
         for budget in budgets {
             let fits = BestQuery(budgets: [(measure, budget)], metric: .top1, backbone: false).run(summaries).fitting
             let best = fits.first, second = fits.dropFirst().first
-            table.append(["≤ \(Numbers.compact(budget, exponent: measure.exponent))\(measure.unit)", best?.summary.model ?? "none",
-                          Numbers.accuracy(best?.accuracy), best.map { Numbers.scaled($0.costs[0], exponent: measure.exponent) } ?? "",
-                          second?.summary.model ?? "", Numbers.accuracy(second?.accuracy), "\(fits.count)"])
+            result.append([.text("≤ \(Numbers.compact(budget, exponent: measure.exponent))\(measure.unit)"),
+                           .text(best?.summary.model ?? "none"), .accuracy(best?.accuracy), .count(best?.costs[0]),
+                           .text(second?.summary.model ?? ""), .accuracy(second?.accuracy), .int(fits.count)])
         }
-        return table.markdown()
+        return Document(result).markdown()
     }
 }

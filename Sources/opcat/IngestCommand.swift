@@ -59,7 +59,7 @@ struct IngestCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        try InputShape.check(input)
+        _ = try InputOption.bindings(input)
         guard !paths.isEmpty else { throw ValidationError("give at least one model file or zoo directory") }
         for (label, value) in [("--top1", top1), ("--top5", top5)] {
             if let value, !(0...1).contains(value) {
@@ -72,15 +72,14 @@ struct IngestCommand: ParsableCommand {
     }
 
     struct Job {
-        var file: URL
-        var entry: ZooManifest.Entry?
+        var model: ModelJob
         var record: ModelRecord
     }
 
     func run() throws {
         let jobs = try plan()
         let catalog = try self.catalog.open()
-        let bindings = try input.map { try ShapeSyntax.parseBinding($0) }
+        let bindings = try InputOption.bindings(input)
         var tally: [IngestOutcome: Int] = [:]
         var failures: [String] = []
         var layerRows = 0
@@ -89,16 +88,16 @@ struct IngestCommand: ParsableCommand {
         for (i, job) in jobs.enumerated() {
             progress.show(i, job.record.name)
             do {
-                let contents = try ModelFile.contents(of: job.file)
+                let contents = try ModelFile.contents(of: job.model.file)
                 let digest = SHA256.hex(contents)
-                let end = backboneEnd ?? job.entry?.backboneEnd
+                let end = backboneEnd ?? job.model.entry?.backboneEnd
                 if !force, let key = inputKey(bindings, job),
                    try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end) {
                     tally[.skipped, default: 0] += 1
                     continue
                 }
-                let model = try ModelCounter.count(file: job.file, contents: contents, sha256: digest, inputs: bindings,
-                                                   backboneEnd: end, entry: job.entry)
+                var model = try job.model.count(contents: contents, inputs: bindings, backboneEnd: backboneEnd)
+                model.sha256 = digest
                 let outcome = try catalog.ingest(model, record: job.record, force: force)
                 tally[outcome, default: 0] += 1
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
@@ -121,14 +120,15 @@ struct IngestCommand: ParsableCommand {
         if !failures.isEmpty { throw ExitCode(1) }
     }
 
-    /// The input key a profile would have, when it can be known without counting.
-    func inputKey(_ bindings: [InputBinding], _ job: Job) -> String?? {
+    /// The input key a profile would have, when it can be known without counting: `.some(nil)`
+    /// stands for the model's default input.
+    func inputKey(_ bindings: [InputBinding], _ job: Job) -> InputKey?? {
         if bindings.isEmpty {
-            if let input = job.entry?.input, let name = input.name { return .some("\(name):\(formatShape(input.shape))") }
-            return .some(nil)  // the model's default input
+            if let entry = job.model.entry, entry.input.name != nil { return .some(InputKey(entry.inputBindings)) }
+            return .some(nil)
         }
-        guard bindings.allSatisfy({ $0.name != nil }) else { return nil }
-        return .some(bindings.map { "\($0.name!):\(formatShape($0.shape))" }.joined(separator: ","))
+        let key = InputKey(bindings)
+        return key.isNamed ? .some(key) : nil
     }
 
     /// The models to ingest, in order; every path is checked before anything is written.
@@ -145,13 +145,14 @@ struct IngestCommand: ParsableCommand {
                     throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
                 }
                 for entry in try ZooManifest.load(directory: url).models {
-                    jobs.append(Job(file: url.appendingPathComponent(entry.file), entry: entry,
+                    jobs.append(Job(model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry),
                                     record: ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family,
                                                         metrics: entry.metrics, floatParent: entry.quantizedFrom)))
                 }
             } else {
-                let entry = ZooManifest.entry(for: url)
-                var record = ModelRecord(name: entry?.name ?? ModelCounter.modelName(for: url), displayName: entry?.displayName,
+                let job = try ModelJob(file: url)
+                let entry = job.entry
+                var record = ModelRecord(name: job.name, displayName: entry?.displayName,
                                          family: entry?.family, metrics: entry?.metrics ?? [], floatParent: entry?.quantizedFrom)
                 if let name { record.name = name }
                 if let quantizedFrom { record.floatParent = quantizedFrom }
@@ -161,7 +162,7 @@ struct IngestCommand: ParsableCommand {
                         value.map { ZooManifest.Metric(dataset: dataset, metric: metric, value: $0, source: source) }
                     }
                 }
-                jobs.append(Job(file: url, entry: entry, record: record))
+                jobs.append(Job(model: job, record: record))
             }
         }
         let single = jobs.count == 1 && !paths.contains { path in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import OpCount
 
 struct LayersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,13 +36,15 @@ struct LayersCommand: ParsableCommand {
     enum LayerOrder: String, ExpressibleByArgument, CaseIterable { case order, macs, params }
 
     func validate() throws {
-        if let input { try InputShape.check([input]) }
+        _ = try inputKey()
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     }
 
+    func inputKey() throws -> InputKey? { try input.map { InputKey(try InputOption.bindings([$0])) } }
+
     func run() throws {
         let catalog = try self.catalog.openExisting()
-        let (profile, stored) = try catalog.layers(model: model, convention: convention.rawValue, input: input)
+        let (profile, stored) = try catalog.layers(model: model, convention: convention, input: inputKey())
         var layers = stored
         switch sort {
         case .order: break
@@ -49,99 +52,61 @@ struct LayersCommand: ParsableCommand {
         case .params: layers.sort { ($0.params, -$0.index) > ($1.params, -$1.index) }
         }
         if let top { layers = Array(layers.prefix(top)) }
-        let total = profile.totals.macs ?? profile.totals.muls
-        // Quantized (or half-precision) models show each layer's precision.
-        let showPrecision = stored.contains { ($0.precision ?? "float32×float32") != "float32×float32" }
-        let costName = convention == .standard ? "macs" : "muls"
-        let exact = output.format == .csv || output.format == .json
+        var result = breakdown(profile, layers, showPrecision: stored.contains { ($0.precision ?? "float32×float32") != "float32×float32" })
+        if sort == .order, top == nil, let last = layers.lastIndex(where: \.inBackbone), last + 1 < layers.count,
+           let end = profile.backboneEnd {
+            result.dividers[last] = "-- backbone ends at \(end); the head follows --"
+        }
+        let total = profile.totals[convention.cost] ?? 0
+        var header = "\(profile.model) at \(profile.input.shapes): \(layers.count) of \(stored.count) layers, "
+            + "\(Numbers.grouped(total)) \(convention.cost.title)"
+        if let parent = profile.floatParent, convention == .standard {
+            header += "\n" + (try parentLine(catalog, profile, parent: parent))
+        }
+        Document(result, line: header).print(output.format)
+    }
+
+    /// One row per layer with its share of the model's cost and the running share.
+    func breakdown(_ profile: ProfileSummary, _ layers: [StoredLayer], showPrecision: Bool) -> ResultSet {
+        let cost = convention.cost
+        var result = ResultSet([
+            ResultSet.Column("model", nil, .text, in: .exact),
+            ResultSet.Column("index", "#", .integer),
+            ResultSet.Column("name", nil, .text),
+            ResultSet.Column("op", nil, .text),
+            ResultSet.Column("output_shapes", "output", .text),
+            ResultSet.Column("params", nil, .count(exponent: 0)),
+            ResultSet.Column(cost.key, cost.title, .count(exponent: 0)),
+            ResultSet.Column("share", nil, .share),
+            ResultSet.Column("cumulative_share", "cumulative", .share),
+            ResultSet.Column("bar", "", .bar, in: .human),
+            ResultSet.Column("part", nil, .text, in: [.text, .markdown, .csv]),
+            ResultSet.Column("in_backbone", nil, .flag(yes: "backbone", no: "head"), in: [.json]),
+            ResultSet.Column("precision", nil, .text, in: showPrecision ? OutputFormat.all : .exact),
+        ])
+        let total = profile.totals[cost] ?? 0
         var cumulative = 0
-        var table = Table([
-            Table.Column(exact ? "model" : "#", right: !exact), Table.Column(exact ? "index" : "name", right: exact),
-            Table.Column(exact ? "name" : "op"), Table.Column(exact ? "op" : "output"), Table.Column(exact ? "output_shapes" : "params", right: !exact),
-            Table.Column(exact ? "params" : (convention == .standard ? "MACs" : "muls"), right: true),
-            Table.Column(exact ? costName : "share", right: true), Table.Column(exact ? "share" : "cumulative", right: true),
-            Table.Column(exact ? "cumulative_share" : "", right: false), Table.Column("part"),
-        ] + (showPrecision || exact ? [Table.Column("precision")] : []))
-        var json: [JSON] = []
-        var lastBackbone: Int? = nil
-        for (row, layer) in layers.enumerated() {
+        for layer in layers {
             cumulative += layer.cost
-            let share = Share(part: layer.cost, total: total), running = Share(part: cumulative, total: total)
-            let shapes = Self.shapes(layer.outputShapes)
-            if exact {
-                table.append([profile.model, "\(layer.index)", layer.name, layer.sourceOp, shapes, "\(layer.params)", "\(layer.cost)",
-                              share.ratio, running.ratio, layer.inBackbone ? "backbone" : "head", layer.precision ?? ""])
-                json.append(.object([("model", .string(profile.model)), ("index", .int(layer.index)), ("name", .string(layer.name)),
-                                     ("op", .string(layer.sourceOp)), ("output_shapes", .string(shapes)), ("params", .int(layer.params)),
-                                     (costName, .int(layer.cost)), ("share", .number(share.fraction)),
-                                     ("cumulative_share", .number(running.fraction)), ("in_backbone", .bool(layer.inBackbone)),
-                                     ("precision", layer.precision.map(JSON.string) ?? .null)]))
-            } else {
-                table.append(["\(layer.index)", layer.name, layer.sourceOp, shapes, Numbers.grouped(layer.params),
-                              Numbers.grouped(layer.cost), share.percent, running.percent, share.bar, layer.inBackbone ? "backbone" : "head"]
-                             + (showPrecision ? [layer.precision ?? ""] : []))
-            }
-            if layer.inBackbone { lastBackbone = row }
+            let share = Share(part: layer.cost, total: total)
+            result.append([.text(profile.model), .int(layer.index), .text(layer.name), .text(layer.sourceOp),
+                           .text(layer.outputShapes.map { $0.map(formatShape) ?? "?" }.joined(separator: " ")),
+                           .int(layer.params), .int(layer.cost), .share(share), .share(Share(part: cumulative, total: total)),
+                           .share(share), .text(layer.inBackbone ? "backbone" : "head"), .flag(layer.inBackbone),
+                           .text(layer.precision)])
         }
-        switch output.format {
-        case .csv: print(table.csv(), terminator: "")
-        case .json: print(JSON.array(json).rendered(), terminator: "")
-        case .markdown: print(table.markdown(), terminator: "")
-        case .text:
-            var lines = table.text().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if sort == .order, top == nil, let lastBackbone, lastBackbone + 1 < layers.count, let end = profile.backboneEnd {
-                lines.insert("-- backbone ends at \(end); the head follows --", at: lastBackbone + 2)
-            }
-            var header = "\(profile.model) at \(profile.inputShape): \(layers.count) of \(stored.count) layers, \(Numbers.grouped(total)) \(convention == .standard ? "MACs" : "muls")"
-            if let parent = profile.floatParent, convention == .standard {
-                header += "\n" + (try parentLine(catalog, profile, parent: parent))
-            }
-            print(header + "\n\n" + lines.joined(separator: "\n"), terminator: "")
-        }
+        return result
     }
 
     /// The quantized model beside its float parent: MACs, share at 8 bits, stored bytes.
     func parentLine(_ catalog: Catalog, _ profile: ProfileSummary, parent: String) throws -> String {
-        let mine = "\(Share(part: profile.lowBitMACs, total: profile.totals.macs ?? 0).percent) of MACs at 8 bits, "
+        let mine = "\(Share(part: profile.lowBitMACs, total: profile.totals[.macs] ?? 0).percent) of MACs at 8 bits, "
             + "\(Numbers.grouped(profile.storedBytes.values.reduce(0, +))) bytes stored"
-        guard let float = try catalog.summaries(convention: "standard", input: profile.input).first(where: { $0.model == parent }) else {
+        guard let float = try catalog.summaries(convention: .standard, input: profile.input).first(where: { $0.model == parent }) else {
             return "quantized from \(parent) (not in the catalog at this input): \(mine)"
         }
-        let macs = float.totals.macs ?? 0
-        let same = macs == (profile.totals.macs ?? -1) ? "the same MACs" : "\(Numbers.grouped(macs)) MACs"
+        let macs = float.totals[.macs] ?? 0
+        let same = macs == (profile.totals[.macs] ?? -1) ? "the same MACs" : "\(Numbers.grouped(macs)) MACs"
         return "quantized from \(parent) (\(same), \(Numbers.grouped(float.storedBytes.values.reduce(0, +))) bytes stored): \(mine)"
-    }
-
-    static func shapes(_ json: String) -> String {
-        // [[1,64,56,56]] → 1x64x56x56 (several outputs separated by spaces).
-        json.dropFirst().dropLast().split(separator: "]").map { part in
-            part.filter { $0.isNumber || $0 == "," }.split(separator: ",").joined(separator: "x")
-        }.filter { !$0.isEmpty }.joined(separator: " ")
-    }
-}
-
-/// A part of a total as a fraction, a percentage and a bar.
-struct Share {
-    var part: Int
-    var total: Int
-
-    var fraction: Double { total > 0 ? Double(part) / Double(total) : 0 }
-
-    /// Percent with two decimals, rounded half-up exactly.
-    var percent: String {
-        guard total > 0 else { return "-" }
-        let (scaled, overflow) = part.multipliedReportingOverflow(by: 10_000)
-        let q = overflow ? Int((fraction * 10_000).rounded()) : scaled / total + ((scaled % total) * 2 >= total ? 1 : 0)
-        return "\(q / 100).\(q % 100 < 10 ? "0" : "")\(q % 100)%"
-    }
-
-    /// Six decimals, for CSV.
-    var ratio: String { String(format: "%.6f", fraction) }
-
-    /// One block per 2.5 %, eighths for the rest: 40 blocks would be the whole model.
-    var bar: String {
-        let eighths = Int((fraction * 40 * 8).rounded())
-        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
-        return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
     }
 }

@@ -6,13 +6,11 @@ import OpCount
 
 @main
 struct Opcat: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "opcat",
         abstract: "Count parameters and multiply-accumulates of neural-network graph files, without running them.",
         discussion: """
-            opcat reads model graphs (MXNet -symbol.json), infers every tensor's shape from the \
+            opcat reads model graphs (MXNet -symbol.json, ONNX), infers every tensor's shape from the \
             input shape, and counts parameters, MACs and every primitive operation per layer. \
             Every op is counted, knowingly zero-cost, or reported as unsupported; totals that miss \
             an op say so.
@@ -24,7 +22,7 @@ struct Opcat: ParsableCommand {
               opcat ingest data/zoo && opcat table --sort macs
               opcat ops
             """,
-        version: version,
+        version: OpcatVersion.current,
         subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, BestCommand.self, LayersCommand.self, ExportCommand.self, OpsCommand.self])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's

@@ -1,29 +1,9 @@
 import ArgumentParser
 import OpCount
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case text, json, csv, markdown
-}
+extension OutputFormat: ExpressibleByArgument {}
 
-/// Which counting rules a table shows.
-enum Convention: String, ExpressibleByArgument, CaseIterable, Sendable {
-    /// opcat's own: params without buffers, MACs, every primitive.
-    case standard
-    /// mxop 0.2.0's: params with BatchNorm running statistics, its muls/adds/divs/exps.
-    case mxop
-}
-
-/// `--input` values: `1x3x224x224` or `name:1x3x224x224`.
-struct InputShape: ExpressibleByArgument, Sendable {
-    var binding: InputBinding
-
-    init?(argument: String) {
-        guard let binding = try? ShapeSyntax.parseBinding(argument) else { return nil }
-        self.binding = binding
-    }
-
-    static var defaultCompletionKind: CompletionKind { .default }
-}
+extension Convention: ExpressibleByArgument {}
 
 /// Output options shared by the commands that print tables.
 struct FormatOptions: ParsableArguments {
@@ -31,11 +11,12 @@ struct FormatOptions: ParsableArguments {
     var format: OutputFormat = .text
 }
 
-extension InputShape {
-    /// Parses with the exact reason on failure (for `validate()`).
-    static func check(_ values: [String]) throws {
-        for value in values {
-            do { _ = try ShapeSyntax.parseBinding(value) } catch {
+/// `--input` values (`1x3x224x224` or `name:1x3x224x224`), parsed with the exact reason on
+/// failure, for `validate()` and `run()`.
+enum InputOption {
+    static func bindings(_ values: [String]) throws -> [InputBinding] {
+        try values.map { value in
+            do { return try ShapeSyntax.parseBinding(value) } catch {
                 throw ValidationError("--input \(value): \(error)")
             }
         }

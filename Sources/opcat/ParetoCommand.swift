@@ -1,3 +1,4 @@
+import OpCount
 import ArgumentParser
 import Catalog
 import Foundation
@@ -17,8 +18,8 @@ struct ParetoCommand: ParsableCommand {
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: .customLong("x"), help: "Cost axis: macs, params, flops or activations.")
-    var cost: CostMeasure = .macs
+    @Option(name: .customLong("x"), help: "Cost axis: any measure, e.g. macs, params, flops or activations.")
+    var cost: Measure = .macs
 
     @Option(name: .customLong("y"), help: "Accuracy axis: top1 or top5.")
     var metric: AccuracyMetric = .top1
@@ -47,13 +48,13 @@ struct ParetoCommand: ParsableCommand {
                 throw CLIError("\(svg): cannot write the chart: \((error as NSError).localizedDescription)")
             }
         }
-        print(result.render(all: all, format: output.format), terminator: "")
+        result.document(all: all).print(output.format)
     }
 }
 
 /// The front, computed once for the command and for `export markdown`.
 struct ParetoQuery {
-    var cost: CostMeasure
+    var cost: Measure
     var metric: AccuracyMetric
     var backbone: Bool
 
@@ -66,36 +67,29 @@ struct ParetoQuery {
 
         var costTitle: String { (query.backbone ? "backbone " : "") + query.cost.title }
 
-        func render(all: Bool, format: OutputFormat) -> String {
-            let c = query.cost.rawValue, exact = format == .csv || format == .json
-            var columns = ["model", exact ? (query.backbone ? "backbone_" : "") + c : "\(costTitle) (\(query.cost.unit))",
-                           exact ? query.metric.rawValue : query.metric.title]
-            if all { columns += ["on_front", "dominated_by"] }
-            var rows: [[String]] = []
+        /// The front by cost; with `all`, every model, each dominated one with its dominator.
+        func document(all: Bool) -> Document {
+            let cost = (query.backbone ? "backbone_" : "") + query.cost.key
+            let listed: Set<OutputFormat> = all ? OutputFormat.all : [.json]
+            var result = ResultSet([
+                ResultSet.Column("model", nil, .text),
+                ResultSet.Column(cost, "\(costTitle) (\(query.cost.unit))", .count(exponent: query.cost.exponent)),
+                ResultSet.Column(query.metric.rawValue, query.metric.title, .accuracy),
+                ResultSet.Column("on_front", nil, .flag(yes: "yes", no: "no"), in: listed),
+                ResultSet.Column("dominated_by", nil, .text, in: listed, omitsEmptyInJSON: true),
+            ])
             var ordered: [(Pareto.Point, Pareto.Point?)] = front.map { ($0, nil) }
-            if all { ordered = (ordered + dominated.map { ($0.0, $0.by) }).sorted { ($0.0.cost, -$0.0.accuracy) < ($1.0.cost, -$1.0.accuracy) } }
+            if all {
+                ordered = (ordered + dominated.map { ($0.0, $0.by) })
+                    .sorted { ($0.0.cost, -$0.0.accuracy) < ($1.0.cost, -$1.0.accuracy) }
+            }
             for (point, dominator) in ordered {
-                var row = [point.model, exact ? String(point.cost) : Numbers.scaled(point.cost, exponent: query.cost.exponent),
-                           exact ? "\(point.accuracy)" : Numbers.accuracy(point.accuracy)]
-                if all { row += [dominator == nil ? "yes" : "no", dominator?.model ?? ""] }
-                rows.append(row)
+                result.append([.text(point.model), .int(point.cost), .real(point.accuracy), .flag(dominator == nil),
+                               .text(dominator?.model)])
             }
-            if format == .json {
-                return JSON.array(ordered.map { point, dominator in
-                    var fields: [(String, JSON)] = [("model", .string(point.model)), (columns[1], .int(point.cost)),
-                                                    (columns[2], .number(point.accuracy)), ("on_front", .bool(dominator == nil))]
-                    if let dominator { fields.append(("dominated_by", .string(dominator.model))) }
-                    return .object(fields)
-                }).rendered()
-            }
-            var table = Table(columns.enumerated().map { Table.Column($0.element, right: $0.offset == 1 || $0.offset == 2) })
-            for row in rows { table.append(row) }
-            switch format {
-            case .csv: return table.csv()
-            case .markdown: return table.markdown()
-            default:
-                return "\(front.count) of \(front.count + dominated.count) models on the front of \(query.metric.title) against \(costTitle)\n\n" + table.text()
-            }
+            let summary = "\(front.count) of \(front.count + dominated.count) models on the front of "
+                + "\(query.metric.title) against \(costTitle)"
+            return Document(result, line: summary)
         }
 
         func chart(logX: Bool) -> ParetoChart {
@@ -106,7 +100,7 @@ struct ParetoQuery {
             }
             return ParetoChart(
                 title: "ImageNet \(query.metric.title) against \(costTitle)",
-                xLabel: "\(costTitle) (\(query.cost.unit == "G" ? "billions" : "millions"))",
+                xLabel: "\(costTitle) (\(query.cost.exponent == 9 ? "billions" : "millions"))",
                 yLabel: "\(query.metric.title) accuracy", xScale: query.cost.exponent == 9 ? 1e9 : 1e6, logX: logX, points: points)
         }
     }
@@ -115,7 +109,7 @@ struct ParetoQuery {
         var points: [Pareto.Point] = []
         var missing = 0
         for s in summaries {
-            guard let accuracy = s.metrics[metric.rawValue], let value = cost.value(s, backbone: backbone) else {
+            guard let accuracy = s.metrics[metric.rawValue], let value = s.value(cost, backbone: backbone) else {
                 missing += 1
                 continue
             }

@@ -1,3 +1,4 @@
+import OpCount
 import ArgumentParser
 import Catalog
 import ModelFormats
@@ -17,15 +18,20 @@ struct SelectionOptions: ParsableArguments {
     var excludeQuantized = false
 
     func validate() throws {
-        if let input { try InputShape.check([input]) }
+        _ = try inputKey()
         if let fileFormat, !ModelFile.formats.contains(fileFormat) {
             throw ValidationError("unknown file format '\(fileFormat)'; choose from \(ModelFile.formats.joined(separator: ", "))")
         }
     }
 
+    /// The `--input` profiles to read, nil for each model's default input.
+    func inputKey() throws -> InputKey? {
+        try input.map { InputKey(try InputOption.bindings([$0])) }
+    }
+
     /// Profiles of a convention, or a clear error when there are none.
-    func summaries(_ catalog: Catalog, convention: String = "standard") throws -> [ProfileSummary] {
-        let rows = try catalog.summaries(convention: convention, input: input, family: family, format: fileFormat)
+    func summaries(_ catalog: Catalog, convention: Convention = .standard) throws -> [ProfileSummary] {
+        let rows = try catalog.summaries(convention: convention, input: inputKey(), family: family, format: fileFormat)
             .filter { !excludeQuantized || $0.floatParent == nil }
         if rows.isEmpty {
             let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" }]
@@ -36,27 +42,7 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// A cost axis of the queries.
-enum CostMeasure: String, ExpressibleByArgument, CaseIterable {
-    case macs, params, flops, activations
-
-    var title: String {
-        switch self {
-        case .macs: "MACs"
-        case .params: "params"
-        case .flops: "FLOPs"
-        case .activations: "activations"
-        }
-    }
-
-    /// Exponent of the unit shown to people: G for operations, M for elements.
-    var exponent: Int { self == .macs || self == .flops ? 9 : 6 }
-    var unit: String { exponent == 9 ? "G" : "M" }
-
-    func value(_ s: ProfileSummary, backbone: Bool) -> Int? {
-        (backbone ? s.backbone : s.totals)?.value(rawValue)
-    }
-}
+extension Measure: ExpressibleByArgument {}
 
 /// An accuracy metric.
 enum AccuracyMetric: String, ExpressibleByArgument, CaseIterable {

@@ -14,7 +14,9 @@ struct CatalogTests {
     static func counted(_ name: String, input: [Int]? = nil) throws -> (CountedModel, ModelRecord) {
         let entry = try #require(manifest.models.first { $0.name == name })
         let bindings = input.map { [InputBinding(name: "data", shape: $0)] } ?? []
-        let model = try ModelCounter.count(file: zoo.appendingPathComponent(entry.file), inputs: bindings, entry: entry)
+        let file = zoo.appendingPathComponent(entry.file)
+        var model = try Pipeline.count(ModelFile.contents(of: file), file: file.relativePath, entry: entry, inputs: bindings)
+        model.sha256 = SHA256.hex(try ModelFile.contents(of: file))
         return (model, ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family, metrics: entry.metrics))
     }
 
@@ -52,17 +54,17 @@ struct CatalogTests {
         let catalog = try Catalog()
         let (model, record) = try Self.counted("resnet18_v1")
         #expect(try catalog.ingest(model, record: record) == .added)
-        let standard = try #require(try catalog.summaries(convention: "standard").first)
-        #expect(standard.totals.params == model.analysis.totals.params)
-        #expect(standard.totals.macs == model.analysis.totals.macs)
-        #expect(standard.totals.flops == model.analysis.totals.flops)
-        #expect(standard.backbone?.macs == model.analysis.backbone?.totals.macs)
+        let standard = try #require(try catalog.summaries(convention: .standard).first)
+        #expect(standard.totals[.params] == model.analysis.totals[.params])
+        #expect(standard.totals[.macs] == model.analysis.totals[.macs])
+        #expect(standard.totals[.flops] == model.analysis.totals.flops)
+        #expect(standard.backbone?[.macs] == model.analysis.backbone?.totals[.macs])
         #expect(standard.metrics["top1"] == 0.7093)
-        #expect(standard.input == "data:1x3x224x224")
-        let mxop = try #require(try catalog.summaries(convention: "mxop").first)
-        #expect(mxop.totals.params == model.analysis.mxop.params)
-        #expect(mxop.totals.muls == model.analysis.mxop.muls)
-        #expect(mxop.totals.macs == nil, "mxop defines no MACs")
+        #expect(standard.input.description == "data:1x3x224x224")
+        let mxop = try #require(try catalog.summaries(convention: .mxop).first)
+        #expect(mxop.totals[.params] == model.analysis.mxop.params)
+        #expect(mxop.totals[.muls] == model.analysis.mxop.muls)
+        #expect(mxop.totals[.macs] == nil, "mxop defines no MACs")
         let layers = try catalog.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM layers") ?? 0
         }
@@ -70,7 +72,7 @@ struct CatalogTests {
         let layerMACs = try catalog.read { db in
             try Int.fetchOne(db, sql: "SELECT sum(l.macs) FROM layers l JOIN profiles p ON p.id = l.profile_id WHERE p.convention = 'standard'")
         }
-        #expect(layerMACs == model.analysis.totals.macs)
+        #expect(layerMACs == model.analysis.totals[.macs])
         let check = try catalog.check()
         #expect(check.integrity == ["ok"] && check.foreignKeys == 0)
     }
@@ -80,15 +82,15 @@ struct CatalogTests {
         let catalog = try Catalog()
         let (model, record) = try Self.counted("squeezenet1.1")
         #expect(try catalog.ingest(model, record: record) == .added)
-        #expect(try catalog.isCurrent(name: record.name, sha256: model.sha256, inputKey: "data:1x3x224x224", backboneEnd: nil))
+        #expect(try catalog.isCurrent(name: record.name, sha256: model.sha256, inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 224, 224])]), backboneEnd: nil))
         #expect(try catalog.ingest(model, record: record) == .skipped)
         #expect(try catalog.ingest(model, record: record, force: true) == .replaced)
 
         let (large, _) = try Self.counted("squeezenet1.1", input: [1, 3, 320, 320])
-        #expect(!(try catalog.isCurrent(name: record.name, sha256: large.sha256, inputKey: "data:1x3x320x320", backboneEnd: nil)))
+        #expect(!(try catalog.isCurrent(name: record.name, sha256: large.sha256, inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 320, 320])]), backboneEnd: nil)))
         #expect(try catalog.ingest(large, record: record) == .addedProfile)
-        #expect(try catalog.summaries(convention: "standard", input: "1x3x320x320").first?.totals.macs == large.analysis.totals.macs)
-        #expect(try catalog.summaries(convention: "standard").first?.totals.macs == model.analysis.totals.macs, "the default input stays")
+        #expect(try catalog.summaries(convention: .standard, input: InputKey([InputKey.Input(name: nil, shape: [1, 3, 320, 320])])).first?.totals[.macs] == large.analysis.totals[.macs])
+        #expect(try catalog.summaries(convention: .standard).first?.totals[.macs] == model.analysis.totals[.macs], "the default input stays")
 
         var changed = model
         changed.sha256 = String(repeating: "0", count: 64)
@@ -104,10 +106,10 @@ struct CatalogTests {
         let name = "x'); DROP TABLE models;--"
         let metric = ZooManifest.Metric(dataset: "d'\"", metric: "top1", value: 0.5, source: "'; DELETE FROM metrics; --")
         try catalog.ingest(model, record: ModelRecord(name: name, family: "f\"'", metrics: [metric]))
-        let stored = try catalog.summaries(convention: "standard")
+        let stored = try catalog.summaries(convention: .standard)
         #expect(stored.map(\.model) == [name])
         #expect(stored.first?.family == "f\"'")
-        #expect(try catalog.summaries(convention: "standard", family: "F\"'").count == 1)
+        #expect(try catalog.summaries(convention: .standard, family: "F\"'").count == 1)
         let check = try catalog.check()
         #expect(check.integrity == ["ok"] && check.foreignKeys == 0)
     }

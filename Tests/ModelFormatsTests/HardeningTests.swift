@@ -139,7 +139,7 @@ struct HardeningTests {
     @Test("backbone plus head is the whole model", arguments: ZooReferenceTests.fullManifest.models.map(\.name))
     func backbonePlusHead(_ name: String) throws {
         let entry = try #require(ZooReferenceTests.fullManifest.models.first { $0.name == name })
-        let a = try ModelCounter.count(file: ZooReferenceTests.zoo.appendingPathComponent(entry.file), hash: false, entry: entry).analysis
+        let a = try ZooReferenceTests.count(entry).analysis
         let backbone = try #require(a.backbone)
         var head = Counts()
         for layer in a.layers where !layer.inBackbone {

@@ -16,7 +16,11 @@ struct QuantizedTests {
         // The small test network takes 32×32 images; the rest the parent's 224×224.
         let input = row["parent"] == "tinynet" && row["format"] == "mxnet-symbol" ? [InputBinding(name: "data", shape: [1, 3, 32, 32])]
             : (row["format"] == "mxnet-symbol" ? [InputBinding(name: "data", shape: [1, 3, 224, 224])] : [])
-        return try ModelCounter.count(file: file, hash: false, inputs: input)
+        let data = try ModelFile.contents(of: file)
+        if let entry = try ZooManifest.entry(for: file) {
+            return try Pipeline.count(data, file: file.relativePath, entry: entry, inputs: input)
+        }
+        return try Pipeline.count(data, file: file.relativePath, inputs: input)
     }
 
     @Test("every quantized graph counts completely, with its float parent's MACs", arguments: rows)
@@ -49,9 +53,8 @@ struct QuantizedTests {
 
     @Test("int8 weights shrink the stored bytes about four times")
     func bytes() throws {
-        let zoo = ZooReferenceTests.zoo
-        let int8 = try ModelCounter.count(file: zoo.appendingPathComponent("resnet50_int8_qdq.onnx"), hash: false).analysis
-        let float = try ModelCounter.count(file: zoo.appendingPathComponent("resnet50.onnx"), hash: false).analysis
+        let int8 = try ZooReferenceTests.count(ZooReferenceTests.entry(file: "resnet50_int8_qdq.onnx")).analysis
+        let float = try ZooReferenceTests.count(ZooReferenceTests.entry(file: "resnet50.onnx")).analysis
         let storedInt8 = int8.storageByType.values.reduce(0) { $0 + $1.bytes }
         let storedFloat = float.storageByType.values.reduce(0) { $0 + $1.bytes }
         #expect(int8.totals.macs == float.totals.macs)

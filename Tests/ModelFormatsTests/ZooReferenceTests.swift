@@ -17,9 +17,20 @@ struct ZooReferenceTests {
     /// Each zoo model counted once, shared by the tests.
     static let counted: [String: CountedModel] = {
         Dictionary(uniqueKeysWithValues: manifest.models.map { entry in
-            (entry.name, try! ModelCounter.count(file: zoo.appendingPathComponent(entry.file), entry: entry))
+            (entry.name, try! count(entry))
         })
     }()
+
+    /// A model of the bundled zoo counted as `opcat count` counts it, with its manifest entry.
+    static func count(_ entry: ZooManifest.Entry, inputs: [InputBinding] = []) throws -> CountedModel {
+        let file = zoo.appendingPathComponent(entry.file)
+        return try Pipeline.count(ModelFile.contents(of: file), file: file.relativePath, entry: entry, inputs: inputs)
+    }
+
+    /// The bundled zoo's entry for a file name.
+    static func entry(file: String) throws -> ZooManifest.Entry {
+        try #require(fullManifest.models.first { $0.file == file })
+    }
 
     static func csv(_ path: String) -> [[String: String]] {
         let text = try! String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)

@@ -35,6 +35,12 @@ public struct ZooManifest: Sendable, Codable {
         }
 
         public func metric(_ name: String) -> Double? { metrics.first { $0.metric == name }?.value }
+
+        /// The input the manifest counts the model at.
+        public var inputBindings: [InputBinding] { [InputBinding(name: input.name, shape: input.shape)] }
+
+        /// The manifest's backbone end, or a proposal when it names none.
+        public var backbone: BackboneChoice { backboneEnd.map(BackboneChoice.node) ?? .propose }
     }
 
     public struct Input: Sendable, Codable, Hashable {
@@ -108,10 +114,11 @@ public struct ZooManifest: Sendable, Codable {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent(fileName).path)
     }
 
-    /// The entry whose file is `url`, if `url` lies in a zoo directory.
-    public static func entry(for url: URL) -> Entry? {
+    /// The entry whose file is `url`, if `url` lies in a zoo directory; a manifest beside the
+    /// file that cannot be read is an error, not silently ignored.
+    public static func entry(for url: URL) throws -> Entry? {
         let directory = url.deletingLastPathComponent()
-        guard exists(in: directory), let manifest = try? load(directory: directory) else { return nil }
-        return manifest.models.first { $0.file == url.lastPathComponent }
+        guard exists(in: directory) else { return nil }
+        return try load(directory: directory).models.first { $0.file == url.lastPathComponent }
     }
 }

@@ -16,26 +16,44 @@ public struct Counts: Sendable, Hashable, Codable {
     /// All primitive operations: muls + adds + divs + exps + cmps.
     public var flops: Int { muls + adds + divs + exps + cmps }
 
-    /// The field names in display order, with their values.
-    public var fields: [(name: String, value: Int)] {
-        [("params", params), ("buffers", buffers), ("param_bytes", paramBytes), ("macs", macs),
-         ("muls", muls), ("adds", adds), ("divs", divs), ("exps", exps), ("cmps", cmps),
-         ("flops", flops), ("activations", activations)]
+    /// The value of a measure.
+    public subscript(_ measure: Measure) -> Int {
+        get {
+            switch measure {
+            case .params: params
+            case .buffers: buffers
+            case .paramBytes: paramBytes
+            case .macs: macs
+            case .muls: muls
+            case .adds: adds
+            case .divs: divs
+            case .exps: exps
+            case .cmps: cmps
+            case .flops: flops
+            case .activations: activations
+            }
+        }
     }
 
-    /// Adds `other` field by field; throws on overflow.
+    /// Every measure in column order, with its value.
+    public var fields: [(name: String, value: Int)] { Measure.allCases.map { ($0.key, self[$0]) } }
+
+    /// Adds `other` field by field; throws on overflow, naming the measure.
     mutating func add(_ other: Counts) throws(RuleError) {
-        params = try (Exact(params) + Exact(other.params)).get("params")
-        buffers = try (Exact(buffers) + Exact(other.buffers)).get("buffers")
-        paramBytes = try (Exact(paramBytes) + Exact(other.paramBytes)).get("parameter bytes")
-        macs = try (Exact(macs) + Exact(other.macs)).get("MACs")
-        muls = try (Exact(muls) + Exact(other.muls)).get("multiplications")
-        adds = try (Exact(adds) + Exact(other.adds)).get("additions")
-        divs = try (Exact(divs) + Exact(other.divs)).get("divisions")
-        exps = try (Exact(exps) + Exact(other.exps)).get("special functions")
-        cmps = try (Exact(cmps) + Exact(other.cmps)).get("comparisons")
-        activations = try (Exact(activations) + Exact(other.activations)).get("activations")
-        _ = try (Exact(muls) + adds + divs + exps + cmps).get("FLOPs")
+        func sum(_ a: Int, _ b: Int, _ measure: Measure) throws(RuleError) -> Int {
+            try (Exact(a) + Exact(b)).get(measure.overflowName)
+        }
+        params = try sum(params, other.params, .params)
+        buffers = try sum(buffers, other.buffers, .buffers)
+        paramBytes = try sum(paramBytes, other.paramBytes, .paramBytes)
+        macs = try sum(macs, other.macs, .macs)
+        muls = try sum(muls, other.muls, .muls)
+        adds = try sum(adds, other.adds, .adds)
+        divs = try sum(divs, other.divs, .divs)
+        exps = try sum(exps, other.exps, .exps)
+        cmps = try sum(cmps, other.cmps, .cmps)
+        activations = try sum(activations, other.activations, .activations)
+        _ = try (Exact(muls) + adds + divs + exps + cmps).get(Measure.flops.overflowName)
     }
 
     mutating func add(_ cost: OpCost) throws(RuleError) {
@@ -56,9 +74,20 @@ public struct MxopCounts: Sendable, Hashable, Codable {
 
     public init() {}
 
-    public var fields: [(name: String, value: Int)] {
-        [("params", params), ("muls", muls), ("adds", adds), ("divs", divs), ("exps", exps)]
+    /// The value of a measure mxop defines (nil for the others).
+    public subscript(_ measure: Measure) -> Int? {
+        switch measure {
+        case .params: params
+        case .muls: muls
+        case .adds: adds
+        case .divs: divs
+        case .exps: exps
+        default: nil
+        }
     }
+
+    /// mxop's measures in column order, with their values.
+    public var fields: [(name: String, value: Int)] { Convention.mxop.measures.map { ($0.key, self[$0]!) } }
 
     mutating func add(_ other: MxopCounts) throws(RuleError) {
         params = try (Exact(params) + Exact(other.params)).get("params")

@@ -1,6 +1,69 @@
+import ArgumentParser
 import Catalog
 import ModelFormats
 import OpCount
+
+/// A column of the comparison table: the values of `--columns` and `--sort`.
+enum ComparisonColumn: Hashable, CaseIterable, ExpressibleByArgument {
+    case model, input
+    case measure(Measure)
+    case backbone(Measure)
+    case top1, top5
+    case format, family, parent
+    /// MACs with both operands 8 bits or narrower, their share of all MACs, and the bytes of
+    /// params and buffers as stored.
+    case int8MACs, int8Share, storedBytes
+
+    static let allCases: [ComparisonColumn] = [.model, .input] + Measure.allCases.map(measure)
+        + Measure.allCases.map(backbone) + [.top1, .top5, .format, .family, .parent, .int8MACs, .int8Share, .storedBytes]
+
+    /// The CSV header and JSON key.
+    var key: String {
+        switch self {
+        case .model: "model"
+        case .input: "input"
+        case .measure(let m): m.key
+        case .backbone(let m): "backbone_" + m.key
+        case .top1: "top1"
+        case .top5: "top5"
+        case .format: "format"
+        case .family: "family"
+        case .parent: "parent"
+        case .int8MACs: "int8_macs"
+        case .int8Share: "int8_share"
+        case .storedBytes: "stored_bytes"
+        }
+    }
+
+    init?(argument: String) {
+        guard let column = Self.allCases.first(where: { $0.key == argument }) else { return nil }
+        self = column
+    }
+
+    static var allValueStrings: [String] { allCases.map(\.key) }
+
+    /// The columns `--columns` may add to the fixed ones.
+    static let optional = allCases.filter { ![.model, .input, .top1, .top5].contains($0) }
+
+    /// Columns that show no count, so they apply to the mxop convention's table too.
+    var isDescriptive: Bool { [.format, .family, .parent, .int8Share].contains(self) }
+
+    /// The column as the result declares it.
+    var column: ResultSet.Column {
+        switch self {
+        case .model: ResultSet.Column(key, nil, .text)
+        case .input: ResultSet.Column(key, nil, .text)
+        case .measure(let m): ResultSet.Column(key, m.scaledTitle, .count(exponent: m.exponent))
+        case .backbone(let m): ResultSet.Column(key, "backbone " + m.scaledTitle, .count(exponent: m.exponent))
+        case .top1: ResultSet.Column(key, "top-1", .accuracy)
+        case .top5: ResultSet.Column(key, "top-5", .accuracy)
+        case .format, .family, .parent: ResultSet.Column(key, nil, .text)
+        case .int8MACs: ResultSet.Column(key, "8-bit MACs (G)", .count(exponent: 9))
+        case .int8Share: ResultSet.Column(key, "8-bit share", .share)
+        case .storedBytes: ResultSet.Column(key, "stored MB", .count(exponent: 6))
+        }
+    }
+}
 
 /// One model's line in a comparison table, whatever it came from (a count or the catalog).
 struct ComparisonRow {
@@ -10,40 +73,59 @@ struct ComparisonRow {
     var format: String
     var input: String
     var complete: Bool
-    var totals: [String: Int]
-    var backbone: [String: Int]?
+    var totals: [Measure: Int]
+    var backbone: [Measure: Int]?
     var top1: Double?
     var top5: Double?
-    var parent: String? = nil
+    var parent: String?
     /// MACs with both operands 8 bits or narrower, and stored bytes of params and buffers.
-    var lowBitMACs: Int = 0
-    var storedBytes: Int = 0
+    var lowBitMACs: Int
+    var storedBytes: Int
+
+    /// The row's cell in a column.
+    func cell(_ column: ComparisonColumn) -> ResultSet.Cell {
+        switch column {
+        case .model: .label(model, note: complete ? nil : "partial")
+        case .input: .text(input)
+        case .measure(let m): .count(totals[m])
+        case .backbone(let m): .count(backbone?[m])
+        case .top1: .accuracy(top1)
+        case .top5: .accuracy(top5)
+        case .format: .text(format)
+        case .family: .text(family)
+        case .parent: .text(parent)
+        case .int8MACs: .int(lowBitMACs)
+        case .int8Share: totals[.macs].map { .share(Share(part: lowBitMACs, total: $0)) } ?? .empty
+        case .storedBytes: .int(storedBytes)
+        }
+    }
 }
 
 extension ComparisonRow {
     init(_ model: CountedModel, convention: Convention) {
         let a = model.analysis
-        func counts(_ c: Counts, _ m: MxopCounts) -> [String: Int] {
-            convention == .mxop ? Dictionary(uniqueKeysWithValues: m.fields.map { ($0.name, $0.value) })
-                : Dictionary(uniqueKeysWithValues: c.fields.map { ($0.name, $0.value) })
+        func counts(_ c: Counts, _ m: MxopCounts) -> [Measure: Int] {
+            Dictionary(uniqueKeysWithValues: convention.measures.compactMap { measure in
+                convention.value(measure, c, m).map { (measure, $0) }
+            })
         }
-        self.init(model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family, format: model.format,
-                  input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","), complete: a.isComplete,
-                  totals: counts(a.totals, a.mxop), backbone: a.backbone.map { counts($0.totals, $0.mxop) },
-                  top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"), parent: model.zooEntry?.quantizedFrom,
-                  lowBitMACs: a.macsByPrecision.filter { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 }.values.reduce(0, +),
+        let lowBit = a.macsByPrecision.filter { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 }
+        self.init(model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family,
+                  format: model.format, input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","),
+                  complete: a.isComplete, totals: counts(a.totals, a.mxop), backbone: a.backbone.map { counts($0.totals, $0.mxop) },
+                  top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"),
+                  parent: model.zooEntry?.quantizedFrom, lowBitMACs: lowBit.values.reduce(0, +),
                   storedBytes: a.storageByType.values.reduce(0) { $0 + $1.bytes })
     }
 
     init(_ s: ProfileSummary) {
-        func counts(_ c: ProfileCounts) -> [String: Int] {
-            var d: [String: Int] = [:]
-            for column in ComparisonTable.countColumns { if let v = c.value(column) { d[column] = v } }
-            return d
+        func counts(_ c: ProfileCounts) -> [Measure: Int] {
+            Dictionary(uniqueKeysWithValues: Measure.allCases.compactMap { m in c[m].map { (m, $0) } })
         }
-        self.init(model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.inputShape, complete: s.complete,
-                  totals: counts(s.totals), backbone: s.backbone.map(counts), top1: s.metrics["top1"], top5: s.metrics["top5"],
-                  parent: s.floatParent, lowBitMACs: s.lowBitMACs, storedBytes: s.storedBytes.values.reduce(0, +))
+        self.init(model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.input.shapes,
+                  complete: s.complete, totals: counts(s.totals), backbone: s.backbone.map(counts),
+                  top1: s.metrics["top1"], top5: s.metrics["top5"], parent: s.floatParent, lowBitMACs: s.lowBitMACs,
+                  storedBytes: s.storedBytes.values.reduce(0, +))
     }
 }
 
@@ -51,145 +133,73 @@ extension ComparisonRow {
 /// Markdown, the unit in the header. In the mxop convention, Markdown and text print the seed
 /// table's columns.
 struct ComparisonTable {
-    static let countColumns = ["params", "buffers", "param_bytes", "macs", "muls", "adds", "divs", "exps", "cmps", "flops", "activations"]
-    /// Extra columns `--columns` may add.
-    static let optionalColumns = ["flops", "activations", "param_bytes", "buffers", "format", "family", "parent",
-                                  "int8_macs", "int8_share", "stored_bytes"]
-    /// Optional columns that are text, not counts.
-    static let textColumns: Set<String> = ["format", "family", "parent", "int8_share"]
-
     var convention: Convention
-    var extra: [String] = []
+    var extra: [ComparisonColumn] = []
 
-    var cost: String { convention == .standard ? "macs" : "muls" }
-
-    /// Column names in CSV/JSON order: the contract.
-    var columns: [String] {
-        ["model", "input", "params", cost, "backbone_params", "backbone_\(cost)", "top1", "top5"] + extra
+    /// The columns of CSV and JSON in order: the contract.
+    var columns: [ComparisonColumn] {
+        let cost = convention.cost
+        return [.model, .input, .measure(.params), .measure(cost), .backbone(.params), .backbone(cost), .top1, .top5] + extra
     }
 
-    func render(_ rows: [ComparisonRow], format: OutputFormat) -> String {
-        switch format {
-        case .csv: return exactTable(rows).csv()
-        case .json:
-            return JSON.array(rows.map { row in
-                var fields: [(String, JSON)] = [("model", .string(row.model)), ("input", .string(row.input))]
-                for column in columns.dropFirst(2) {
-                    if Self.textColumns.contains(column) {
-                        fields.append((column, text(row, column).map(JSON.string) ?? .null))
-                    } else {
-                        fields.append((column, value(row, column).map(JSON.int) ?? number(row, column)))
-                    }
-                }
-                fields.append(("complete", .bool(row.complete)))
-                return .object(fields)
-            }).rendered()
-        case .markdown: return scaledTable(rows).markdown()
-        case .text: return scaledTable(rows).text()
-        }
-    }
+    /// The seed table of OpSummary.MXNet, column for column (text and Markdown, mxop convention).
+    var isSeedTable: Bool { convention == .mxop && extra.isEmpty }
 
-    private func number(_ row: ComparisonRow, _ column: String) -> JSON {
-        switch column {
-        case "top1": row.top1.map(JSON.number) ?? .null
-        case "top5": row.top5.map(JSON.number) ?? .null
-        default: .null
-        }
-    }
-
-    func text(_ row: ComparisonRow, _ column: String) -> String? {
-        switch column {
-        case "format": row.format
-        case "family": row.family
-        case "parent": row.parent
-        case "int8_share": row.totals["macs"].map { Share(part: row.lowBitMACs, total: $0).percent }
-        default: nil
-        }
-    }
-
-    /// An exact count for a column name, `backbone_` prefixed for the backbone.
-    func value(_ row: ComparisonRow, _ column: String) -> Int? {
-        if column == "int8_macs" { return row.lowBitMACs }
-        if column == "stored_bytes" { return row.storedBytes }
-        if column.hasPrefix("backbone_") { return row.backbone?[String(column.dropFirst("backbone_".count))] }
-        return row.totals[column]
-    }
-
-    func exactTable(_ rows: [ComparisonRow]) -> Table {
-        var table = Table(columns.map { Table.Column($0) })
+    func result(_ rows: [ComparisonRow]) -> ResultSet {
+        let main = isSeedTable ? Set.exact : OutputFormat.all
+        var result = ResultSet(columns.map { column in
+            var c = column.column
+            c.formats = main
+            return c
+        } + seedColumns + [ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json])])
         for row in rows {
-            table.append(columns.map { column in
-                switch column {
-                case "model": row.model
-                case "input": row.input
-                case "top1": row.top1.map { "\($0)" } ?? ""
-                case "top5": row.top5.map { "\($0)" } ?? ""
-                case _ where Self.textColumns.contains(column): text(row, column) ?? ""
-                default: value(row, column).map(String.init) ?? ""
-                }
-            })
+            result.append(columns.map(row.cell) + seedCells(row) + [.flag(row.complete)])
         }
-        return table
+        return result
     }
 
-    /// Header and scale of a column in text and Markdown.
-    static func scaled(_ column: String) -> (title: String, exponent: Int) {
-        switch column {
-        case "params": ("params (M)", 6)
-        case "macs": ("MACs (G)", 9)
-        case "muls": ("muls (G)", 9)
-        case "backbone_params": ("backbone params (M)", 6)
-        case "backbone_macs": ("backbone MACs (G)", 9)
-        case "backbone_muls": ("backbone muls (G)", 9)
-        case "flops": ("FLOPs (G)", 9)
-        case "activations": ("activations (M)", 6)
-        case "param_bytes": ("param MB", 6)
-        case "stored_bytes": ("stored MB", 6)
-        case "int8_macs": ("8-bit MACs (G)", 9)
-        case "buffers": ("buffers (M)", 6)
-        default: (column, 0)
-        }
+    private var seedColumns: [ResultSet.Column] {
+        guard isSeedTable else { return [] }
+        return [("Model", ResultSet.Kind.text), ("Params(M)", .count(exponent: 6)), ("Muls(G)", .count(exponent: 9)),
+                ("*Params(M)", .count(exponent: 6)), ("*Muls(G)", .count(exponent: 9)), ("Top1 Acc", .accuracy),
+                ("Top5 Acc", .accuracy)].map { ResultSet.Column($0.0, $0.0, $0.1, in: .human) }
     }
 
-    func scaledTable(_ rows: [ComparisonRow]) -> Table {
-        if convention == .mxop && extra.isEmpty {
-            // The seed table of OpSummary.MXNet, column for column.
-            var table = Table([Table.Column("Model"), Table.Column("Params(M)", right: true), Table.Column("Muls(G)", right: true),
-                               Table.Column("*Params(M)", right: true), Table.Column("*Muls(G)", right: true),
-                               Table.Column("Top1 Acc", right: true), Table.Column("Top5 Acc", right: true)])
-            for row in rows {
-                let name = (row.displayName ?? row.model) + (row.complete ? "" : " (partial)")
-                table.append([name, scaledValue(row, "params"), scaledValue(row, "muls"), scaledValue(row, "backbone_params"),
-                              scaledValue(row, "backbone_muls"), Numbers.accuracy(row.top1), Numbers.accuracy(row.top5)])
+    private func seedCells(_ row: ComparisonRow) -> [ResultSet.Cell] {
+        guard isSeedTable else { return [] }
+        return [.label(row.displayName ?? row.model, note: row.complete ? nil : "partial"), .count(row.totals[.params]),
+                .count(row.totals[.muls]), .count(row.backbone?[.params]), .count(row.backbone?[.muls]),
+                .accuracy(row.top1), .accuracy(row.top5)]
+    }
+
+    /// Rows ordered by a column; models without a value go last, ties by name.
+    static func sorted(_ rows: [ComparisonRow], by column: ComparisonColumn, descending: Bool) -> [ComparisonRow] {
+        if column == .model || column == .input {
+            let sorted = rows.sorted { column == .model ? $0.model.lowercased() < $1.model.lowercased() : $0.input < $1.input }
+            return descending ? sorted.reversed() : sorted
+        }
+        func key(_ row: ComparisonRow) -> SortKey? {
+            switch row.cell(column) {
+            case .int(let v): .number(Double(v))
+            case .real(let v): .number(v)
+            case .share(let s): .number(s.fraction)
+            case .text(let s), .label(let s, _): .text(s.lowercased())
+            case .flag(let b): .number(b ? 1 : 0)
+            case .empty: nil
             }
-            return table
         }
-        var table = Table(columns.map { column in
-            switch column {
-            case "model", "input", "format", "family", "parent": Table.Column(column)
-            case "int8_share": Table.Column("8-bit share", right: true)
-            case "top1": Table.Column("top-1", right: true)
-            case "top5": Table.Column("top-5", right: true)
-            default: Table.Column(Self.scaled(column).title, right: true)
+        return rows.sorted { a, b in
+            switch (key(a), key(b)) {
+            case let (x?, y?): x == y ? a.model < b.model : (descending ? y < x : x < y)
+            case (_?, nil): true
+            case (nil, _?): false
+            default: a.model < b.model
             }
-        })
-        for row in rows {
-            table.append(columns.map { column in
-                switch column {
-                case "model": row.model + (row.complete ? "" : " (partial)")
-                case "input": row.input
-                case "top1": Numbers.accuracy(row.top1)
-                case "top5": Numbers.accuracy(row.top5)
-                case _ where Self.textColumns.contains(column): text(row, column) ?? ""
-                default: scaledValue(row, column)
-                }
-            })
         }
-        return table
     }
 
-    func scaledValue(_ row: ComparisonRow, _ column: String) -> String {
-        guard let v = value(row, column) else { return "" }
-        return Numbers.scaled(v, exponent: Self.scaled(column).exponent)
+    enum SortKey: Comparable {
+        case number(Double)
+        case text(String)
     }
 }

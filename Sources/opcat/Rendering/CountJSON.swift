@@ -8,7 +8,7 @@ enum CountJSON {
         let a = model.analysis
         var fields: [(String, JSON)] = [
             ("model", .string(model.name)),
-            ("file", .string(model.file.relativePath)),
+            ("file", .string(model.file)),
             ("format", .string(model.format)),
             ("inputs", .array(a.inputs.map { .object([("name", .string($0.name)), ("shape", shape($0.shape))]) })),
             ("complete", .bool(a.isComplete)),

@@ -1,38 +1,27 @@
 import ModelFormats
 import OpCount
 
-/// Formats counted models: one model's totals (and layers), or a table of many.
+/// The documents of `opcat count`: one model's facts, totals (and layers), or a table of many.
 struct CountRenderer {
     var convention: Convention
 
     // MARK: One model
 
-    func render(_ model: CountedModel, layers: Bool, format: OutputFormat) -> String {
-        switch format {
-        case .json: return CountJSON.model(model, layers: layers).rendered()
-        case .csv: return layers ? layerTable(model, full: true).csv() : totalsTable(model, exact: true).csv()
-        case .markdown:
-            var out = header(model).map { "- \($0.0): \($0.1)" }.joined(separator: "\n") + "\n\n" + totalsTable(model).markdown()
-            if let precision = precisionTable(model) { out += "\n" + precision.markdown() }
-            if layers { out += "\n" + layerTable(model, full: false).markdown() }
-            return out
-        case .text:
-            let head = header(model)
-            let width = head.map(\.0.count).max() ?? 0
-            var out = head.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }.joined(separator: "\n")
-            out += "\n\n" + totalsTable(model).text()
-            if let precision = precisionTable(model) { out += "\n" + precision.text() }
-            if layers { out += "\n" + layerTable(model, full: false).text() }
-            return out
-        }
+    func document(_ model: CountedModel, layers: Bool) -> Document {
+        var document = Document(json: CountJSON.model(model, layers: layers))
+        document.add(.facts(facts(model)), in: .human)
+        document.add(.result(totals(model)), in: layers ? .human : OutputFormat.all)
+        if let precision = precisionTable(model) { document.add(.result(precision), in: .human) }
+        if layers { document.add(.result(layerTable(model))) }
+        return document
     }
 
     /// Key facts above the totals.
-    func header(_ model: CountedModel) -> [(String, String)] {
+    func facts(_ model: CountedModel) -> [(String, String)] {
         let a = model.analysis
         var rows: [(String, String)] = [
             ("model", model.name),
-            ("file", "\(model.file.relativePath) (\(model.format))"),
+            ("file", "\(model.file) (\(model.format))"),
             ("input", a.inputs.map { "\($0.name) \(formatShape($0.shape))" }.joined(separator: ", ")),
             ("convention", convention.rawValue),
             ("layers", "\(a.layers.count)"),
@@ -51,101 +40,86 @@ struct CountRenderer {
 
     /// MACs by precision and stored bytes by type, for a model that is not all float32
     /// (quantized or half-precision).
-    func precisionTable(_ model: CountedModel) -> Table? {
+    func precisionTable(_ model: CountedModel) -> ResultSet? {
         let a = model.analysis
         let precisions = a.macsByPrecision, storage = a.storageByType
         guard convention == .standard,
               precisions.keys.contains(where: { $0 != Precision(activation: .float32, weight: .float32) })
                 || storage.keys.contains(where: { $0 != .float32 }) else { return nil }
-        var table = Table([Table.Column("precision"), Table.Column("MACs", right: true), Table.Column("share", right: true),
-                           Table.Column("stored as"), Table.Column("elements", right: true), Table.Column("bytes", right: true)])
+        var result = ResultSet([
+            ResultSet.Column("precision", nil, .text), ResultSet.Column("macs", "MACs", .count(exponent: 0)),
+            ResultSet.Column("share", nil, .share), ResultSet.Column("stored_as", "stored as", .text),
+            ResultSet.Column("elements", nil, .count(exponent: 0)), ResultSet.Column("bytes", nil, .count(exponent: 0)),
+        ])
         let left = precisions.sorted { $0.key < $1.key }, right = storage.sorted { $0.key.rawValue < $1.key.rawValue }
         for i in 0..<max(left.count, right.count) {
             let p = i < left.count ? left[i] : nil, s = i < right.count ? right[i] : nil
-            table.append([p?.key.description ?? "", p.map { Numbers.grouped($0.value) } ?? "",
-                          p.map { Share(part: $0.value, total: a.totals.macs).percent } ?? "",
-                          s?.key.rawValue ?? "", s.map { Numbers.grouped($0.value.elements) } ?? "", s.map { Numbers.grouped($0.value.bytes) } ?? ""])
+            result.append([.text(p?.key.description), .count(p?.value),
+                           p.map { .share(Share(part: $0.value, total: a.totals.macs)) } ?? .empty,
+                           .text(s?.key.rawValue), .count(s?.value.elements), .count(s?.value.bytes)])
         }
-        return table
+        return result
     }
 
-    /// Rows of the chosen convention: total and, when known, backbone.
-    func totalsTable(_ model: CountedModel, exact: Bool = false) -> Table {
+    /// The convention's measures, total and (when known) backbone.
+    func totals(_ model: CountedModel) -> ResultSet {
         let a = model.analysis
-        let scopes: [(String, [(String, Int)])] = [("total", fields(a.totals, a.mxop))]
-            + (a.backbone.map { [("backbone", fields($0.totals, $0.mxop))] } ?? [])
-        var table = Table([Table.Column("count")] + scopes.map { Table.Column($0.0, right: true) })
-        for (i, field) in scopes[0].1.enumerated() {
-            table.append([field.0] + scopes.map { exact ? String($0.1[i].1) : Numbers.grouped($0.1[i].1) })
+        let scopes: [(String, Counts, MxopCounts)] = [("total", a.totals, a.mxop)]
+            + (a.backbone.map { [("backbone", $0.totals, $0.mxop)] } ?? [])
+        var result = ResultSet([ResultSet.Column("count", nil, .text)]
+            + scopes.map { ResultSet.Column($0.0, nil, .count(exponent: 0)) })
+        for measure in Measure.readingOrder where convention.measures.contains(measure) {
+            result.append([.text(measure.key)] + scopes.map { .count(convention.value(measure, $0.1, $0.2)) })
         }
-        return table
+        return result
     }
 
-    func fields(_ counts: Counts, _ mxop: MxopCounts) -> [(String, Int)] {
-        switch convention {
-        case .standard:
-            [("params", counts.params), ("buffers", counts.buffers), ("param_bytes", counts.paramBytes),
-             ("macs", counts.macs), ("flops", counts.flops), ("muls", counts.muls), ("adds", counts.adds),
-             ("divs", counts.divs), ("exps", counts.exps), ("cmps", counts.cmps), ("activations", counts.activations)]
-        case .mxop:
-            mxop.fields.map { ($0.name, $0.value) }
-        }
-    }
-
-    /// One row per layer. `full` (CSV) carries every count of both conventions.
-    func layerTable(_ model: CountedModel, full: Bool) -> Table {
+    /// One row per layer: params, cost and share for people; every count of both conventions
+    /// in CSV.
+    func layerTable(_ model: CountedModel) -> ResultSet {
         let a = model.analysis
-        if full {
-            let countNames = Counts().fields.map(\.name)
-            let mxopNames = MxopCounts().fields.map { "mxop_" + $0.name }
-            var table = Table((["index", "name", "op", "source_op", "output_shapes"] + countNames + mxopNames + ["in_backbone", "status"])
-                .map { Table.Column($0) })
-            for layer in a.layers {
-                table.append(["\(layer.index)", layer.name, layer.op, layer.sourceOp,
-                              layer.outputShapes.map(formatShape).joined(separator: " ")]
-                             + layer.counts.fields.map { "\($0.value)" } + layer.mxop.fields.map { "\($0.value)" }
-                             + [layer.inBackbone ? "1" : "0", layer.status.rawValue])
-            }
-            return table
-        }
-        let (costName, total): (String, Int) = convention == .standard ? ("MACs", a.totals.macs) : ("muls", a.mxop.muls)
-        var table = Table([
-            Table.Column("#", right: true), Table.Column("name"), Table.Column("op"), Table.Column("output"),
-            Table.Column("params", right: true), Table.Column(costName, right: true), Table.Column("share", right: true),
-            Table.Column("backbone"),
-        ])
+        let cost = convention.cost
+        var columns = [
+            ResultSet.Column("index", "#", .integer), ResultSet.Column("name", nil, .text),
+            ResultSet.Column("source_op", "op", .text, in: .human), ResultSet.Column("op", nil, .text, in: .exact),
+            ResultSet.Column("source_op", nil, .text, in: .exact), ResultSet.Column("output_shapes", "output", .text),
+            ResultSet.Column("params", nil, .count(exponent: 0), in: .human),
+            ResultSet.Column(cost.key, cost.title, .count(exponent: 0), in: .human),
+            ResultSet.Column("share", nil, .share, in: .human),
+            ResultSet.Column("backbone", nil, .flag(yes: "yes", no: "no"), in: .human),
+        ]
+        columns += Measure.allCases.map { ResultSet.Column($0.key, nil, .count(exponent: 0), in: .exact) }
+        columns += Convention.mxop.measures.map { ResultSet.Column("mxop_" + $0.key, nil, .count(exponent: 0), in: .exact) }
+        columns += [ResultSet.Column("in_backbone", nil, .flag(yes: "1", no: "0"), in: .exact),
+                    ResultSet.Column("status", nil, .text, in: .exact)]
+        var result = ResultSet(columns)
+        let total = convention.value(cost, a.totals, a.mxop) ?? 0
         for layer in a.layers {
-            let params = convention == .standard ? layer.counts.params : layer.mxop.params
-            let cost = convention == .standard ? layer.counts.macs : layer.mxop.muls
-            var op = layer.sourceOp
-            if layer.status == .unsupported { op += " (unsupported)" }
-            if layer.status == .unshaped { op += " (unshaped)" }
-            table.append(["\(layer.index)", layer.name, op, layer.outputShapes.map(formatShape).joined(separator: " "),
-                          Numbers.grouped(params), Numbers.grouped(cost), share(cost, of: total),
-                          layer.inBackbone ? "yes" : "no"])
+            let note: String? = switch layer.status {
+            case .unsupported: "unsupported"
+            case .unshaped: "unshaped"
+            default: nil
+            }
+            let layerCost = convention.value(cost, layer.counts, layer.mxop) ?? 0
+            var row: [ResultSet.Cell] = [
+                .int(layer.index), .text(layer.name), .label(layer.sourceOp, note: note), .text(layer.op), .text(layer.sourceOp),
+                .text(layer.outputShapes.map(formatShape).joined(separator: " ")),
+                .count(convention.value(.params, layer.counts, layer.mxop)), .int(layerCost),
+                .share(Share(part: layerCost, total: total)), .flag(layer.inBackbone),
+            ]
+            row += Measure.allCases.map { .int(layer.counts[$0]) }
+            row += Convention.mxop.measures.map { .count(layer.mxop[$0]) }
+            row += [.flag(layer.inBackbone), .text(layer.status.rawValue)]
+            result.append(row)
         }
-        return table
-    }
-
-    func share(_ part: Int, of total: Int) -> String {
-        guard total > 0 else { return "-" }
-        // Percent with two decimals, rounded half-up exactly.
-        let (scaled, overflow) = part.multipliedReportingOverflow(by: 10_000)
-        guard !overflow else { return String(format2(Double(part) / Double(total) * 100)) + "%" }
-        var q = scaled / total
-        if (scaled % total) * 2 >= total { q += 1 }
-        return "\(q / 100).\(q % 100 < 10 ? "0" : "")\(q % 100)%"
-    }
-
-    private func format2(_ v: Double) -> String {
-        let q = Int((v * 100).rounded())
-        return "\(q / 100).\(q % 100 < 10 ? "0" : "")\(q % 100)"
+        return result
     }
 
     // MARK: Many models
 
-    func renderTable(_ models: [CountedModel], format: OutputFormat) -> String {
-        if format == .json { return JSON.array(models.map { CountJSON.model($0, layers: false) }).rendered() }
-        return ComparisonTable(convention: convention).render(models.map { ComparisonRow($0, convention: convention) }, format: format)
+    func table(_ models: [CountedModel]) -> Document {
+        var document = Document(ComparisonTable(convention: convention).result(models.map { ComparisonRow($0, convention: convention) }))
+        document.json = JSON.array(models.map { CountJSON.model($0, layers: false) })
+        return document
     }
 }

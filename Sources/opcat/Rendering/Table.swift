@@ -19,8 +19,9 @@ struct Table {
         rows.append(row)
     }
 
-    /// Columns separated by two spaces, numbers right-aligned, no trailing spaces.
-    func text() -> String {
+    /// Columns separated by two spaces, numbers right-aligned, no trailing spaces; `dividers`
+    /// are lines printed after the row of their index.
+    func text(dividers: [Int: String] = [:]) -> String {
         let widths = columns.indices.map { c in
             rows.reduce(columns[c].title.count) { max($0, $1[c].count) }
         }
@@ -34,7 +35,12 @@ struct Table {
             while s.last == " " { s.removeLast() }
             return s
         }
-        return ([line(columns.map(\.title))] + rows.map(line)).joined(separator: "\n") + "\n"
+        var lines = [line(columns.map(\.title))]
+        for (i, row) in rows.enumerated() {
+            lines.append(line(row))
+            if let divider = dividers[i] { lines.append(divider) }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     func markdown() -> String {

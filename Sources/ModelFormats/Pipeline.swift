@@ -1,0 +1,109 @@
+import Foundation
+import OpCount
+
+/// One model file, read and analyzed.
+public struct CountedModel: Sendable {
+    /// The model's name: from the file name unless the caller names it (a zoo manifest does).
+    public var name: String
+    /// The file as the caller named it, for messages and the catalog.
+    public var file: String
+    public var format: String
+    public var analysis: Analysis
+    /// What the pipeline assumed (inputs it was not given) before the analysis's own notices.
+    public var notices: [Notice]
+    /// SHA-256 of the file's bytes, when the caller computed it (ingest does).
+    public var sha256 = ""
+    /// The zoo entry the caller took defaults from, if any.
+    public var zooEntry: ZooManifest.Entry?
+}
+
+/// The counting pipeline: bytes → reader → graph → shapes → counts, one pure function with no
+/// file-system look-ups. Defaults from a zoo manifest are the caller's to apply.
+public enum Pipeline {
+    /// The input used when neither the caller nor the file gives one.
+    public static let defaultInput = [1, 3, 224, 224]
+
+    /// Counts the model file `data`, named `file` in messages (its extension hints at the
+    /// format). Without `inputs`, the inputs the file declares are used (batch 1 where the batch
+    /// is symbolic), else 1×3×224×224; each assumption is a notice.
+    public static func count(_ data: Data, file: String, inputs: [InputBinding] = [],
+                             backbone: BackboneChoice = .propose) throws -> CountedModel {
+        let (graph, format) = try ModelFile.parse(data, file: file)
+        var bindings = inputs
+        var notices: [Notice] = []
+        if bindings.isEmpty { (bindings, notices) = try declaredInputs(graph, file: file) }
+        let analysis: Analysis
+        do {
+            analysis = try Analyzer().analyze(graph, inputs: bindings, backbone: backbone)
+        } catch let error as AnalysisError {
+            throw CountError(file: file, error: error)
+        }
+        return CountedModel(name: modelName(for: file), file: file, format: format, analysis: analysis,
+                            notices: notices + analysis.notices.map { Notice($0) })
+    }
+
+    /// Inputs from the shapes the file declares (ONNX): a symbolic first dimension is taken as a
+    /// batch of 1, with a notice; any other unknown dimension is an error naming the input. A
+    /// file that declares nothing (MXNet) gets 1×3×224×224, with a notice.
+    public static func declaredInputs(_ graph: Graph, file: String) throws -> ([InputBinding], [Notice]) {
+        let inputs = graph.nodes.filter { $0.variable?.role == .input }
+        guard !inputs.isEmpty, inputs.allSatisfy({ $0.variable?.declaredShape != nil }) else {
+            let notice = Notice("no input shape given; assuming \(formatShape(defaultInput))", about: .input(nil))
+            return ([InputBinding(shape: defaultInput)], [notice])
+        }
+        var bindings: [InputBinding] = [], notices: [Notice] = []
+        for node in inputs {
+            var dims = node.variable!.declaredShape!
+            if dims.count > 1, dims[0] == nil {
+                dims[0] = 1
+                notices.append(Notice("input '\(node.name)' has a symbolic batch dimension; counting batch 1",
+                                      about: .input(node.name)))
+            }
+            guard dims.allSatisfy({ $0 != nil }) else {
+                let shown = dims.map { $0.map(String.init) ?? "?" }.joined(separator: "x")
+                throw CountError(file: file, error: .input("input '\(node.name)' has symbolic dimensions (\(shown))"),
+                                 input: node.name)
+            }
+            bindings.append(InputBinding(name: node.name, shape: dims.map { $0! }, dataType: node.variable?.dataType ?? .float32))
+        }
+        return (bindings, notices)
+    }
+
+    /// A model name from its file name: `resnet50_v1-symbol.json` → `resnet50_v1`.
+    public static func modelName(for file: String) -> String {
+        var name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        for suffix in ["-symbol", "_symbol", ".symbol"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        return name
+    }
+}
+
+/// An analysis failure, with the file it happened in (and the input it concerns, if one).
+public struct CountError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var error: AnalysisError
+    /// The input whose shape the user has to give, when that fixes the error.
+    public var input: String?
+
+    public init(file: String, error: AnalysisError, input: String? = nil) {
+        self.file = file
+        self.error = error
+        self.input = input
+    }
+
+    public var description: String { "\(file): \(error)".oneLine }
+}
+
+extension Pipeline {
+    /// Counts a model of a zoo: the manifest entry's name, and its input and backbone end where
+    /// the caller gives none. The caller found the entry; nothing is looked up here.
+    public static func count(_ data: Data, file: String, entry: ZooManifest.Entry, inputs: [InputBinding] = [],
+                             backboneEnd: String? = nil) throws -> CountedModel {
+        let backbone = backboneEnd.map(BackboneChoice.node) ?? entry.backbone
+        var model = try count(data, file: file, inputs: inputs.isEmpty ? entry.inputBindings : inputs, backbone: backbone)
+        model.name = entry.name
+        model.zooEntry = entry
+        return model
+    }
+}

@@ -1,0 +1,55 @@
+/// The inputs a profile was counted at, as the catalog keys it: `data:1x3x224x224`, several
+/// inputs joined by `,`. Formatting, parsing and matching live here and nowhere else.
+public struct InputKey: Sendable, Hashable, CustomStringConvertible {
+    /// One input: its name (nil in a query that names none) and shape.
+    public struct Input: Sendable, Hashable {
+        public var name: String?
+        public var shape: [Int]
+
+        public init(name: String?, shape: [Int]) {
+            self.name = name
+            self.shape = shape
+        }
+    }
+
+    public var inputs: [Input]
+
+    public init(_ inputs: [Input]) { self.inputs = inputs }
+
+    /// The key of the inputs an analysis bound.
+    public init(_ bound: [BoundInput]) { inputs = bound.map { Input(name: $0.name, shape: $0.shape) } }
+
+    /// The key of inputs given on the command line (names may be missing).
+    public init(_ bindings: [InputBinding]) { inputs = bindings.map { Input(name: $0.name, shape: $0.shape) } }
+
+    /// Parses a stored key: `name:1x3x224x224` parts joined by `,` (a part without a name is a
+    /// bare shape). Input names may contain `:`; the shape follows the last one.
+    public init(parsing text: String) throws(RuleError) {
+        var inputs: [Input] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let binding = try ShapeSyntax.parseBinding(String(part))
+            inputs.append(Input(name: binding.name, shape: binding.shape))
+        }
+        self.inputs = inputs
+    }
+
+    /// `data:1x3x224x224,mask:1x197`.
+    public var description: String {
+        inputs.map { ($0.name.map { $0 + ":" } ?? "") + formatShape($0.shape) }.joined(separator: ",")
+    }
+
+    /// The shapes without the names: `1x3x224x224,1x197`.
+    public var shapes: String { inputs.map { formatShape($0.shape) }.joined(separator: ",") }
+
+    /// Whether every input is named, so the key can be compared with stored keys as it is.
+    public var isNamed: Bool { inputs.allSatisfy { $0.name != nil } }
+
+    /// Whether a profile stored at this key answers `query`: the same shapes in order, and the
+    /// same names wherever the query names an input.
+    public func matches(_ query: InputKey) -> Bool {
+        inputs.count == query.inputs.count
+            && zip(inputs, query.inputs).allSatisfy { stored, asked in
+                stored.shape == asked.shape && (asked.name == nil || asked.name == stored.name)
+            }
+    }
+}

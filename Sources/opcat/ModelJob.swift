@@ -1,0 +1,61 @@
+import Foundation
+import ModelFormats
+import OpCount
+
+/// A model file to count, with the zoo manifest entry whose defaults apply to it: the one place
+/// the CLI turns paths and flags into a call of the ``Pipeline``.
+struct ModelJob {
+    var file: URL
+    /// The entry of the zoo the file belongs to: from the directory's manifest, or the
+    /// manifest beside a single file.
+    var entry: ZooManifest.Entry?
+
+    /// A single file, with the entry of the manifest beside it if it lists the file. A broken
+    /// manifest there is an error.
+    init(file: URL) throws {
+        self.file = file
+        entry = try ZooManifest.entry(for: file)
+    }
+
+    init(file: URL, entry: ZooManifest.Entry?) {
+        self.file = file
+        self.entry = entry
+    }
+
+    /// The model name: the manifest's, else the file's.
+    var name: String { entry?.name ?? Pipeline.modelName(for: file.relativePath) }
+
+    /// Counts the file (`contents` if the caller has read it already). Inputs and backbone end
+    /// given here win over the manifest's.
+    func count(contents: Data? = nil, inputs: [InputBinding], backboneEnd: String?) throws -> CountedModel {
+        let data = try contents ?? ModelFile.contents(of: file)
+        do {
+            if let entry {
+                return try Pipeline.count(data, file: file.relativePath, entry: entry, inputs: inputs, backboneEnd: backboneEnd)
+            }
+            return try Pipeline.count(data, file: file.relativePath, inputs: inputs,
+                                      backbone: backboneEnd.map(BackboneChoice.node) ?? .propose)
+        } catch let error as CountError {
+            throw CLIError(Hints.explain(error))
+        }
+    }
+}
+
+/// The command-line options that settle what the core's messages leave open.
+enum Hints {
+    /// A notice with the option that changes what it assumed.
+    static func explain(_ notice: Notice) -> String {
+        switch notice.subject {
+        case .input(let name?): "\(notice.message) (set it with --input \(name):SHAPE)"
+        case .input(nil): "\(notice.message) (set it with --input SHAPE)"
+        case .backboneEnd: "\(notice.message) (set it with --backbone-end)"
+        case nil: notice.message
+        }
+    }
+
+    /// A count error with the option that fixes it, when one does.
+    static func explain(_ error: CountError) -> String {
+        guard let input = error.input else { return error.description }
+        return "\(error.description); give its shape with --input \(input):SHAPE"
+    }
+}
