@@ -28,111 +28,163 @@ struct ParetoChart {
                           "#7f7f7f", "#bcbd22", "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94",
                           "#f7b6d2", "#9edae5", "#c7c7c7", "#dbdb8d"]
 
-    func render() -> String {
-        let xs = points.map { Double($0.cost) / xScale }, ys = points.map(\.accuracy)
-        let (xTicks, xMin, xMax) = logX ? logTicks(xs) : linearTicks(xs, includeZero: true)
-        let (yTicks, yMin, yMax) = linearTicks(ys, includeZero: false)
-        let plotW = width - left - right, plotH = height - top - bottom
+    /// Where values land on the canvas: the axis ranges, ticks and the plot area.
+    struct Layout {
+        var xTicks: [Double], yTicks: [Double]
+        var xMin: Double, xMax: Double, yMin: Double, yMax: Double
+        var left: Double, top: Double, plotW: Double, plotH: Double
+        var logX: Bool
+        var xScale: Double
+
         func px(_ v: Double) -> Double {
             let t = logX ? (log10(v) - log10(xMin)) / (log10(xMax) - log10(xMin)) : (v - xMin) / (xMax - xMin)
             return left + t * plotW
         }
+
         func py(_ v: Double) -> Double { top + (1 - (v - yMin) / (yMax - yMin)) * plotH }
 
+        /// A point's canvas position.
+        func position(_ p: Point) -> (x: Double, y: Double) { (px(Double(p.cost) / xScale), py(p.accuracy)) }
+    }
+
+    /// A rectangle labels must not overlap: (x0, y0, x1, y1).
+    typealias Box = (Double, Double, Double, Double)
+
+    func render() -> String {
+        let layout = self.layout()
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(f(width / 2))" y="30" font-size="18" text-anchor="middle" fill="#222">\(escape(title))</text>
 
             """
-        // Grid and ticks.
-        for tick in xTicks {
-            let x = px(tick)
-            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e6e6e6\"/>\n"
-            svg += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#444\">\(tickLabel(tick))</text>\n"
-        }
-        for tick in yTicks {
-            let y = py(tick)
-            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>\n"
-            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"12\" text-anchor=\"end\" fill=\"#444\">\(tickLabel(tick))</text>\n"
-        }
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
-        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 18))\" font-size=\"14\" text-anchor=\"middle\" fill=\"#222\">\(escape(xLabel))\(logX ? " (log scale)" : "")</text>\n"
-        svg += "<text transform=\"translate(22 \(f(top + plotH / 2))) rotate(-90)\" font-size=\"14\" text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))</text>\n"
-
-        // The front as a step line: from each front model right to the next one's cost, then up.
-        let front = points.filter(\.onFront).sorted { $0.cost < $1.cost }
+        svg += axes(layout)
         // Boxes labels must avoid: points and the front's segments.
-        var taken: [(Double, Double, Double, Double)] = points.map { p in
-            let x = px(Double(p.cost) / xScale), y = py(p.accuracy)
+        var taken: [Box] = points.map { p in
+            let (x, y) = layout.position(p)
             return (x - 5, y - 5, x + 5, y + 5)
         }
-        if !front.isEmpty {
-            var x = px(Double(front[0].cost) / xScale), y = py(front[0].accuracy)
-            var path = "M \(f(x)) \(f(y))"
-            for b in front.dropFirst().map(Optional.some) + [nil] {
-                let nx = b.map { px(Double($0.cost) / xScale) } ?? left + plotW
-                taken.append((x, y - 2, nx, y + 2))
-                path += " H \(f(nx))"
-                if let b {
-                    let ny = py(b.accuracy)
-                    taken.append((nx - 2, ny, nx + 2, y))
-                    path += " V \(f(ny))"
-                    y = ny
-                }
-                x = nx
-            }
-            svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
-        }
-
-        // Points, then labels placed where they do not collide.
+        svg += frontLine(layout, taken: &taken)
         let families = Array(Set(points.map(\.family))).sorted()
         let colour = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, Self.palette[$0 % Self.palette.count]) })
-        var labels = ""
-        for p in points.sorted(by: { ($0.onFront ? 0 : 1, $0.cost) < ($1.onFront ? 0 : 1, $1.cost) }) {
-            let x = px(Double(p.cost) / xScale), y = py(p.accuracy)
-            svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.onFront ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" stroke=\"\(p.onFront ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
-            let w = Double(p.model.count) * (p.onFront ? 6.8 : 6.2) + 2, h = 12.0
-            // Beside the point first; further out with a leader line when the neighbourhood is full.
-            var candidates: [(Double, Double, String)] = []
-            for distance in [0.0, 14, 28, 42] {
-                candidates += [
-                    (x + 7 + distance, y + 4, "start"), (x - 7 - distance, y + 4, "end"),
-                    (x + 6, y - 8 - distance, "start"), (x + 6, y + 15 + distance, "start"),
-                    (x - 6, y - 8 - distance, "end"), (x - 6, y + 15 + distance, "end"),
-                ]
-            }
-            for (lx, ly, anchor) in candidates {
-                let x0 = anchor == "start" ? lx : lx - w
-                let box = (x0, ly - h + 2, x0 + w, ly + 2)
-                let inside = box.0 >= left && box.2 <= left + plotW && box.1 >= top && box.3 <= top + plotH
-                let free = !taken.contains { $0.0 < box.2 && box.0 < $0.2 && $0.1 < box.3 && box.1 < $0.3 }
-                if inside && free {
-                    taken.append(box)
-                    let far = abs(lx - x) > 10 || ly - y > 16 || y - ly > 9
-                    if far {
-                        let tx = anchor == "start" ? box.0 : box.2, ty = ly - 4
-                        labels += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(tx))\" y2=\"\(f(ty))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
-                    }
-                    labels += "<text x=\"\(f(lx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#333\"\(p.onFront ? " font-weight=\"bold\"" : "")>\(escape(p.model))</text>\n"
-                    break
-                }
-            }
-        }
-        svg += labels
+        svg += pointsAndLabels(layout, colour: colour, taken: &taken)
+        svg += legend(layout, families: families, colour: colour)
+        return svg + "</svg>\n"
+    }
 
-        // Legend: one swatch per family, and the front line.
-        let legendX = left + plotW + 26, legendY = top + 16
-        svg += "<rect x=\"\(f(legendX - 12))\" y=\"\(f(legendY - 16))\" width=\"\(f(right - 24))\" height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" stroke=\"#ccc\"/>\n"
+    /// The axis ranges and ticks for the points.
+    func layout() -> Layout {
+        let xs = points.map { Double($0.cost) / xScale }, ys = points.map(\.accuracy)
+        let (xTicks, xMin, xMax) = logX ? logTicks(xs) : linearTicks(xs, includeZero: true)
+        let (yTicks, yMin, yMax) = linearTicks(ys, includeZero: false)
+        return Layout(xTicks: xTicks, yTicks: yTicks, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax, left: left, top: top,
+                      plotW: width - left - right, plotH: height - top - bottom, logX: logX, xScale: xScale)
+    }
+
+    /// Grid lines, tick labels, the frame and the axis titles.
+    func axes(_ l: Layout) -> String {
+        var svg = ""
+        for tick in l.xTicks {
+            let x = l.px(tick)
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + l.plotH))\" stroke=\"#e6e6e6\"/>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(top + l.plotH + 18))\" font-size=\"12\" text-anchor=\"middle\" "
+                + "fill=\"#444\">\(tickLabel(tick))</text>\n"
+        }
+        for tick in l.yTicks {
+            let y = l.py(tick)
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + l.plotW))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>\n"
+            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"12\" text-anchor=\"end\" "
+                + "fill=\"#444\">\(tickLabel(tick))</text>\n"
+        }
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(l.plotW))\" height=\"\(f(l.plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
+        svg += "<text x=\"\(f(left + l.plotW / 2))\" y=\"\(f(height - 18))\" font-size=\"14\" text-anchor=\"middle\" "
+            + "fill=\"#222\">\(escape(xLabel))\(logX ? " (log scale)" : "")</text>\n"
+        svg += "<text transform=\"translate(22 \(f(top + l.plotH / 2))) rotate(-90)\" font-size=\"14\" "
+            + "text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))</text>\n"
+        return svg
+    }
+
+    /// The front as a step line: from each front model right to the next one's cost, then up.
+    /// Its segments join the boxes labels avoid.
+    func frontLine(_ l: Layout, taken: inout [Box]) -> String {
+        let front = points.filter(\.onFront).sorted { $0.cost < $1.cost }
+        guard let first = front.first else { return "" }
+        var (x, y) = l.position(first)
+        var path = "M \(f(x)) \(f(y))"
+        for b in front.dropFirst().map(Optional.some) + [nil] {
+            let nx = b.map { l.position($0).x } ?? left + l.plotW
+            taken.append((x, y - 2, nx, y + 2))
+            path += " H \(f(nx))"
+            if let b {
+                let ny = l.py(b.accuracy)
+                taken.append((nx - 2, ny, nx + 2, y))
+                path += " V \(f(ny))"
+                y = ny
+            }
+            x = nx
+        }
+        return "<path d=\"\(path)\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
+    }
+
+    /// Every point (front first), then the labels, each placed where it collides with nothing.
+    func pointsAndLabels(_ l: Layout, colour: [String: String], taken: inout [Box]) -> String {
+        var circles = "", labels = ""
+        for p in points.sorted(by: { ($0.onFront ? 0 : 1, $0.cost) < ($1.onFront ? 0 : 1, $1.cost) }) {
+            let (x, y) = l.position(p)
+            circles += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.onFront ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" "
+                + "stroke=\"\(p.onFront ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
+            labels += label(p, at: (x, y), l, taken: &taken)
+        }
+        return circles + labels
+    }
+
+    /// A point's label beside it if there is room, else further out with a leader line; none if
+    /// the neighbourhood is full.
+    func label(_ p: Point, at point: (x: Double, y: Double), _ l: Layout, taken: inout [Box]) -> String {
+        let (x, y) = point
+        let w = Double(p.model.count) * (p.onFront ? 6.8 : 6.2) + 2, h = 12.0
+        var candidates: [(Double, Double, String)] = []
+        for distance in [0.0, 14, 28, 42] {
+            candidates += [
+                (x + 7 + distance, y + 4, "start"), (x - 7 - distance, y + 4, "end"),
+                (x + 6, y - 8 - distance, "start"), (x + 6, y + 15 + distance, "start"),
+                (x - 6, y - 8 - distance, "end"), (x - 6, y + 15 + distance, "end"),
+            ]
+        }
+        for (lx, ly, anchor) in candidates {
+            let x0 = anchor == "start" ? lx : lx - w
+            let box = (x0, ly - h + 2, x0 + w, ly + 2)
+            let inside = box.0 >= left && box.2 <= left + l.plotW && box.1 >= top && box.3 <= top + l.plotH
+            let free = !taken.contains { $0.0 < box.2 && box.0 < $0.2 && $0.1 < box.3 && box.1 < $0.3 }
+            guard inside && free else { continue }
+            taken.append(box)
+            var svg = ""
+            if abs(lx - x) > 10 || ly - y > 16 || y - ly > 9 {
+                let tx = anchor == "start" ? box.0 : box.2, ty = ly - 4
+                svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(tx))\" y2=\"\(f(ty))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
+            }
+            svg += "<text x=\"\(f(lx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#333\""
+                + "\(p.onFront ? " font-weight=\"bold\"" : "")>\(escape(p.model))</text>\n"
+            return svg
+        }
+        return ""
+    }
+
+    /// One swatch per family, and the front line, in the right margin.
+    func legend(_ l: Layout, families: [String], colour: [String: String]) -> String {
+        let legendX = left + l.plotW + 26, legendY = top + 16
+        var svg = "<rect x=\"\(f(legendX - 12))\" y=\"\(f(legendY - 16))\" width=\"\(f(right - 24))\" "
+            + "height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" stroke=\"#ccc\"/>\n"
         for (i, family) in families.enumerated() {
             let y = legendY + Double(i) * 18
             svg += "<circle cx=\"\(f(legendX))\" cy=\"\(f(y - 4))\" r=\"5\" fill=\"\(colour[family]!)\"/>\n"
             svg += "<text x=\"\(f(legendX + 12))\" y=\"\(f(y))\" font-size=\"12\" fill=\"#222\">\(escape(family))</text>\n"
         }
         let ly = legendY + Double(families.count) * 18
-        svg += "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
+        svg += "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" "
+            + "stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
         svg += "<text x=\"\(f(legendX + 12))\" y=\"\(f(ly))\" font-size=\"12\" fill=\"#222\">Pareto front (bold)</text>\n"
-        svg += "</svg>\n"
         return svg
     }
 
