@@ -13,13 +13,13 @@ public struct ModelRecord: Sendable, Hashable {
     /// For a quantized model: the float model it was made from.
     public var floatParent: String?
 
-    public init(name: String, displayName: String? = nil, family: String? = nil, metrics: [ZooManifest.Metric] = [],
-                floatParent: String? = nil) {
+    /// A model called `name`, described by its zoo manifest entry if it has one.
+    public init(name: String, entry: ZooManifest.Entry? = nil) {
         self.name = name
-        self.displayName = displayName
-        self.family = family
-        self.metrics = metrics
-        self.floatParent = floatParent
+        displayName = entry?.displayName
+        family = entry?.family
+        metrics = entry?.metrics ?? []
+        floatParent = entry?.quantizedFrom
     }
 }
 

@@ -146,14 +146,11 @@ struct IngestCommand: ParsableCommand {
                 }
                 for entry in try ZooManifest.load(directory: url).models {
                     jobs.append(Job(model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry),
-                                    record: ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family,
-                                                        metrics: entry.metrics, floatParent: entry.quantizedFrom)))
+                                    record: ModelRecord(name: entry.name, entry: entry)))
                 }
             } else {
                 let job = try ModelJob(file: url)
-                let entry = job.entry
-                var record = ModelRecord(name: job.name, displayName: entry?.displayName,
-                                         family: entry?.family, metrics: entry?.metrics ?? [], floatParent: entry?.quantizedFrom)
+                var record = ModelRecord(name: job.name, entry: job.entry)
                 if let name { record.name = name }
                 if let quantizedFrom { record.floatParent = quantizedFrom }
                 if let family { record.family = family }

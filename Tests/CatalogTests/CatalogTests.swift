@@ -17,7 +17,7 @@ struct CatalogTests {
         let file = zoo.appendingPathComponent(entry.file)
         var model = try Pipeline.count(ModelFile.contents(of: file), file: file.relativePath, entry: entry, inputs: bindings)
         model.sha256 = SHA256.hex(try ModelFile.contents(of: file))
-        return (model, ModelRecord(name: entry.name, displayName: entry.displayName, family: entry.family, metrics: entry.metrics))
+        return (model, ModelRecord(name: entry.name, entry: entry))
     }
 
     /// One scratch directory per test process, removed when the process exits.
@@ -105,7 +105,10 @@ struct CatalogTests {
         let (model, _) = try Self.counted("squeezenet1.1")
         let name = "x'); DROP TABLE models;--"
         let metric = ZooManifest.Metric(dataset: "d'\"", metric: "top1", value: 0.5, source: "'; DELETE FROM metrics; --")
-        try catalog.ingest(model, record: ModelRecord(name: name, family: "f\"'", metrics: [metric]))
+        var record = ModelRecord(name: name)
+        record.family = "f\"'"
+        record.metrics = [metric]
+        try catalog.ingest(model, record: record)
         let stored = try catalog.summaries(convention: .standard)
         #expect(stored.map(\.model) == [name])
         #expect(stored.first?.family == "f\"'")
