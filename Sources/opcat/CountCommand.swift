@@ -25,8 +25,7 @@ struct CountCommand: ParsableCommand {
     @Argument(help: "A model file (MXNet -symbol.json or ONNX .onnx) or a zoo directory.")
     var path: String
 
-    @Option(name: .long, help: ArgumentHelp("Input shape, e.g. 1x3x224x224, or name:SHAPE for a named input. Repeat for several inputs.", valueName: "shape"))
-    var input: [String] = []
+    @OptionGroup var inputs: InputOptions
 
     @Option(name: .long, help: ArgumentHelp("The node that ends the backbone (its ancestors are the backbone).", valueName: "node"))
     var backboneEnd: String?
@@ -42,17 +41,13 @@ struct CountCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOptions
 
-    func validate() throws {
-        _ = try InputOption.bindings(input)
-    }
-
     func run() throws {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CLIError("\(path): no such file or directory")
         }
-        let bindings = try InputOption.bindings(input)
+        let bindings = try inputs.bindings()
         if isDirectory.boolValue {
             guard !layers else { throw ValidationError("--layers needs a single model file, not a zoo directory") }
             try countZoo(url, bindings)

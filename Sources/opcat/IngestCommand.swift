@@ -28,8 +28,7 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var catalog: CatalogOptions
 
-    @Option(name: .long, help: ArgumentHelp("Input shape (e.g. 1x3x320x320, or name:SHAPE); repeat for several inputs. Adds a profile at this shape.", valueName: "shape"))
-    var input: [String] = []
+    @OptionGroup var inputs: InputOptions
 
     @Option(name: .long, help: "Model name (a single file; default: the file name without -symbol.json).")
     var name: String?
@@ -59,7 +58,6 @@ struct IngestCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        _ = try InputOption.bindings(input)
         guard !paths.isEmpty else { throw ValidationError("give at least one model file or zoo directory") }
         for (label, value) in [("--top1", top1), ("--top5", top5)] {
             if let value, !(0...1).contains(value) {
@@ -79,7 +77,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let jobs = try plan()
         let catalog = try self.catalog.open()
-        let bindings = try InputOption.bindings(input)
+        let bindings = try inputs.bindings()
         var tally: [IngestOutcome: Int] = [:]
         var failures: [String] = []
         var layerRows = 0

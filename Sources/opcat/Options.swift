@@ -11,6 +11,17 @@ struct FormatOptions: ParsableArguments {
     var format: OutputFormat = .text
 }
 
+/// `--input` for the commands that count: the shapes to bind to the graph's inputs.
+struct InputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Input shape, e.g. 1x3x224x224, or name:SHAPE for a named input; repeat for several inputs.", valueName: "shape"))
+    var input: [String] = []
+
+    func validate() throws { _ = try bindings() }
+
+    func bindings() throws -> [InputBinding] { try InputOption.bindings(input) }
+}
+
 /// `--input` values (`1x3x224x224` or `name:1x3x224x224`), parsed with the exact reason on
 /// failure, for `validate()` and `run()`.
 enum InputOption {
