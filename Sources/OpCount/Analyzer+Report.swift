@@ -1,7 +1,43 @@
 /// The report: parameters counted once at their first consumer, backbone figures, totals.
 extension Analyzer.Run {
+    /// The analysis: every row, the totals and, given its end, the backbone's figures.
     mutating func report(backboneEnd: String?) throws -> Analysis {
-        // Parameters and buffers, each counted once, at their first consumer.
+        let (parameters, variableCounts, uncounted) = try countVariables()
+        var backbone: Backbone?
+        var inBackbone = Set<Int>()
+        if let backboneEnd {
+            (backbone, inBackbone) = try backboneFigures(end: backboneEnd, variableCounts: variableCounts)
+        }
+
+        var rows: [Layer] = []
+        var totals = Counts(), mxop = MxopCounts()
+        for index in order {
+            guard var row = layers[index] else { continue }
+            row.inBackbone = backboneEnd == nil || inBackbone.contains(index)
+            try totals.add(row.counts)
+            try mxop.add(row.mxop)
+            rows.append(row)
+        }
+
+        let analysis = Analysis(
+            layers: rows, inputs: bound, totals: totals, mxop: mxop, backbone: backbone,
+            unsupported: unsupported.map { OpOccurrence(op: $0.key, count: $0.value) }.sorted { $0.op < $1.op },
+            unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
+            parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
+            outputs: graph.outputs.map { tensor($0) },
+            notices: notices)
+        if analysis.exactBops.value == nil { throw AnalysisError.graph("the model's BOPs exceed the 64-bit range") }
+        if analysis.exactStorage.values.contains(where: { $0.bytes.value == nil }) {
+            throw AnalysisError.graph("the model's stored bytes exceed the 64-bit range")
+        }
+        return analysis
+    }
+
+    /// Parameters and buffers, each counted once, at their first consumer (added to its row):
+    /// the listed variables, each one's counts, and the parameters whose shape stayed unknown.
+    mutating func countVariables() throws -> (
+        parameters: [(consumer: Int, position: Int, Parameter)], counts: [Int: Counts], uncounted: [String]
+    ) {
         var uncounted: [String] = []
         var variableCounts: [Int: Counts] = [:]
         var parameters: [(consumer: Int, position: Int, Parameter)] = []
@@ -39,53 +75,30 @@ extension Analyzer.Run {
             mxop.params = elements
             try layers[consumer]?.mxop.add(mxop)
         }
+        return (parameters, variableCounts, uncounted)
+    }
 
-        var backbone: Backbone?
-        var inBackbone = Set<Int>()
-        if let backboneEnd {
-            guard let end = graph.nodes.firstIndex(where: { $0.name == backboneEnd }) else {
-                throw AnalysisError.input("the backbone end '\(backboneEnd)' is not a node of this graph")
+    /// The figures of the node called `end` and its ancestors, and those nodes.
+    func backboneFigures(end name: String, variableCounts: [Int: Counts]) throws -> (Backbone, Set<Int>) {
+        guard let end = graph.nodes.firstIndex(where: { $0.name == name }) else {
+            throw AnalysisError.input("the backbone end '\(name)' is not a node of this graph")
+        }
+        let inBackbone = ancestors(of: end)
+        var counts = Counts(), mx = MxopCounts()
+        for index in order where inBackbone.contains(index) {
+            if var row = layers[index] {
+                // Parameters are added per variable below, so a weight shared with the head counts here too.
+                row.counts.params = 0; row.counts.buffers = 0; row.counts.paramBytes = 0; row.mxop.params = 0
+                try counts.add(row.counts)
+                try mx.add(row.mxop)
+            } else if let v = variableCounts[index] {
+                try counts.add(v)
+                var p = MxopCounts()
+                p.params = v.params + v.buffers
+                try mx.add(p)
             }
-            inBackbone = ancestors(of: end)
-            var counts = Counts(), mx = MxopCounts()
-            for index in order where inBackbone.contains(index) {
-                if var row = layers[index] {
-                    // Parameters are added per variable below, so a weight shared with the head counts here too.
-                    row.counts.params = 0; row.counts.buffers = 0; row.counts.paramBytes = 0; row.mxop.params = 0
-                    try counts.add(row.counts)
-                    try mx.add(row.mxop)
-                } else if let v = variableCounts[index] {
-                    try counts.add(v)
-                    var p = MxopCounts()
-                    p.params = v.params + v.buffers
-                    try mx.add(p)
-                }
-            }
-            backbone = Backbone(end: backboneEnd, totals: counts, mxop: mx)
         }
-
-        var rows: [Layer] = []
-        var totals = Counts(), mxop = MxopCounts()
-        for index in order {
-            guard var row = layers[index] else { continue }
-            row.inBackbone = backboneEnd == nil || inBackbone.contains(index)
-            try totals.add(row.counts)
-            try mxop.add(row.mxop)
-            rows.append(row)
-        }
-
-        let analysis = Analysis(
-            layers: rows, inputs: bound, totals: totals, mxop: mxop, backbone: backbone,
-            unsupported: unsupported.map { OpOccurrence(op: $0.key, count: $0.value) }.sorted { $0.op < $1.op },
-            unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
-            parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
-            outputs: graph.outputs.map { tensor($0) },
-            notices: notices)
-        if analysis.exactBops.value == nil { throw AnalysisError.graph("the model's BOPs exceed the 64-bit range") }
-        if analysis.exactStorage.values.contains(where: { $0.bytes.value == nil }) {
-            throw AnalysisError.graph("the model's stored bytes exceed the 64-bit range")
-        }
-        return analysis
+        return (Backbone(end: name, totals: counts, mxop: mx), inBackbone)
     }
 
     /// The heuristic's proposal, as a node name.
