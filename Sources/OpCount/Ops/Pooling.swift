@@ -89,12 +89,7 @@ enum PoolingOps {
         let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
         let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
         let same = convention == "same"
-        if same, try !q.attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) {
-            // MXNet accepts any number of zeros here.
-            throw RuleError("the 'same' pooling convention takes no explicit padding")
-        }
-        let none = [Int](repeating: 0, count: n)
-        let (padBegin, padEnd) = same ? (none, none) : try ShapeMath.pads(q.attributes, count: n)
+        let (padBegin, padEnd) = try pads(q.attributes, count: n, same: same)
         let windows = try ShapeMath.window(
             kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
         let autoPad = try same ? "SAME_UPPER" : ShapeMath.autoPad(q.attributes)
@@ -108,6 +103,17 @@ enum PoolingOps {
             return try pooledSize(input, d, begin: begin, end: end, window: windows[d], stride: stride[d],
                                   roundUp: convention == "full", clip: clip)
         }
+    }
+
+    /// Begin and end padding from `pads`; none for the `same` convention, which refuses any.
+    static func pads(_ attributes: Attributes, count n: Int, same: Bool) throws -> (begin: [Int], end: [Int]) {
+        guard same else { return try ShapeMath.pads(attributes, count: n) }
+        // MXNet accepts any number of zeros here.
+        guard try attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) else {
+            throw RuleError("the 'same' pooling convention takes no explicit padding")
+        }
+        let none = [Int](repeating: 0, count: n)
+        return (none, none)
     }
 
     /// The output size of spatial dimension `d`, `input` positions padded by `begin` and `end`:
