@@ -83,31 +83,44 @@ enum ShapeOps {
                 out.append(try (Exact(a) * b).get("merged dimension"))
             case -4:
                 guard i + 2 < spec.count else { throw RuleError("code -4 must be followed by two sizes") }
-                let whole = try sourceDim()
-                var (d0, d1) = (spec[i + 1], spec[i + 2])
-                if d0 == -1, d1 > 0 { d0 = whole / d1 }
-                if d1 == -1, d0 > 0 { d1 = whole / d0 }
-                guard d0 > 0, d1 > 0, (Exact(d0) * d1).value == whole else {
-                    throw RuleError("code -4 cannot split \(whole) into \(spec[i + 1]) × \(spec[i + 2])")
-                }
-                out += [d0, d1]; i += 2
+                out += try splitDimension(try sourceDim(), spec[i + 1], spec[i + 2]); i += 2
             default:
                 throw RuleError("invalid reshape code \(p)")
             }
             i += 1
         }
+        out = try inferring(out, at: inferred, input: input, target: target)
+        return reverse ? out.reversed() : out
+    }
+
+    /// MXNet's code −4: `whole` split into `d0 × d1`, one of which may be −1 (inferred).
+    static func splitDimension(_ whole: Int, _ d0: Int, _ d1: Int) throws -> [Int] {
+        var (a, b) = (d0, d1)
+        if a == -1, b > 0 { a = whole / b }
+        if b == -1, a > 0 { b = whole / a }
+        guard a > 0, b > 0, (Exact(a) * b).value == whole else {
+            throw RuleError("code -4 cannot split \(whole) into \(d0) × \(d1)")
+        }
+        return [a, b]
+    }
+
+    /// `out` with the −1 placeholder at `position` (if any) set so it holds the input's elements,
+    /// checked to hold exactly them.
+    static func inferring(_ out: [Int], at position: Int?, input: [Int], target: [Int]) throws -> [Int] {
+        var out = out
         let total = try input.exactProduct.get("elements")
-        if let inferred {
-            let known = try out.enumerated().filter { $0.offset != inferred }.map(\.element).exactProduct.get("elements")
+        if let position {
+            let others = out.enumerated().filter { $0.offset != position }.map(\.element)
+            let known = try others.exactProduct.get("elements")
             guard known > 0, total % known == 0 else {
                 throw RuleError("cannot reshape \(formatShape(input)) (\(total) elements) to \(formatShape(target))")
             }
-            out[inferred] = total / known
+            out[position] = total / known
         }
         guard try out.exactProduct.get("elements") == total else {
             throw RuleError("cannot reshape \(formatShape(input)) (\(total) elements) to \(formatShape(target))")
         }
-        return reverse ? out.reversed() : out
+        return out
     }
 
     static let transpose = OpDefinition(
