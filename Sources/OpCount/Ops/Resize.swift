@@ -134,43 +134,52 @@ enum ResizeOps {
     /// `sizesInput`) for every axis, or for the listed `axes`; scaled sizes round down; `sizes`
     /// with `aspectPolicy` `not_larger` / `not_smaller` keep the aspect ratio.
     static func onnxShape(_ q: ShapeQuery, _ x: TensorInfo) throws -> ShapeResult {
-        let axes = try q.attributes.ints("axes", default: Array(0..<x.rank)).map { try ShapeMath.axis($0, rank: x.rank) }
-        let scalesAt = try q.attributes.int("scalesInput", default: -1), sizesAt = try q.attributes.int("sizesInput", default: -1)
-        var out = x.shape
+        let axes = try q.attributes.ints("axes", default: Array(0..<x.rank))
+            .map { try ShapeMath.axis($0, rank: x.rank) }
+        let scalesAt = try q.attributes.int("scalesInput", default: -1)
+        let sizesAt = try q.attributes.int("sizesInput", default: -1)
+        let resized: [Int]
         if sizesAt >= 0, let sizes = q.optionalInput(sizesAt), sizes.elementCount.value != 0 {
             guard let values = sizes.values, values.count == axes.count else {
                 throw RuleError("the output sizes are not known at analysis time, or do not match the axes")
             }
-            switch try q.attributes.string("aspectPolicy", default: "stretch") {
-            case "not_larger", "not_smaller":
-                guard !axes.isEmpty, axes.allSatisfy({ x.shape[$0] > 0 }) else {
-                    throw RuleError("keeping the aspect ratio needs non-empty axes of positive size")
-                }
-                let ratios = zip(values, axes).map { Double($0) / Double(x.shape[$1]) }
-                let notLarger = try q.attributes.string("aspectPolicy", default: "") == "not_larger"
-                let scale = (notLarger ? ratios.min() : ratios.max()) ?? 1
-                for axis in axes {
-                    out[axis] = try ShapeMath.size((Double(x.shape[axis]) * scale).rounded(.toNearestOrEven), "output size")
-                }
-            default:
-                for (axis, size) in zip(axes, values) { out[axis] = size }
-            }
+            let policy = try q.attributes.string("aspectPolicy", default: "stretch")
+            resized = try onnxSizes(values, axes: axes, x.shape, policy: policy)
         } else {
-            var scales: [Double]
-            if case .floats(let given)? = q.attributes["scales"] {
-                scales = given
-            } else if scalesAt >= 0, let input = q.optionalInput(scalesAt), let values = input.numbers {
-                scales = values
-            } else {
-                throw RuleError("the scales are not known at analysis time")
-            }
-            guard scales.count == axes.count else { throw RuleError("\(scales.count) scales for \(axes.count) axes") }
-            for (axis, scale) in zip(axes, scales) {
-                guard scale > 0 else { throw RuleError("scale \(scale) must be positive") }
-                out[axis] = try ShapeMath.size((Double(x.shape[axis]) * scale).rounded(.down), "output size")
-            }
+            resized = try onnxScaled(q, at: scalesAt, axes: axes, x.shape)
         }
+        var out = x.shape
+        for (axis, size) in zip(axes, resized) { out[axis] = size }
         try ShapeMath.requireNonNegative(out, "output size")
         return ShapeResult(shape: out, dataType: x.dataType)
+    }
+
+    /// The sizes of `axes` from the given `sizes`: as given (`stretch`), or one scale for all
+    /// that keeps the aspect ratio, `not_larger` or `not_smaller` than the given sizes.
+    static func onnxSizes(_ sizes: [Int], axes: [Int], _ shape: [Int], policy: String) throws -> [Int] {
+        guard policy == "not_larger" || policy == "not_smaller" else { return sizes }
+        guard !axes.isEmpty, axes.allSatisfy({ shape[$0] > 0 }) else {
+            throw RuleError("keeping the aspect ratio needs non-empty axes of positive size")
+        }
+        let ratios = zip(sizes, axes).map { Double($0) / Double(shape[$1]) }
+        let scale = (policy == "not_larger" ? ratios.min() : ratios.max()) ?? 1
+        return try axes.map { try ShapeMath.size((Double(shape[$0]) * scale).rounded(.toNearestOrEven), "output size") }
+    }
+
+    /// The sizes of `axes` scaled, rounded down, by the `scales` attribute or the input at `position`.
+    static func onnxScaled(_ q: ShapeQuery, at position: Int, axes: [Int], _ shape: [Int]) throws -> [Int] {
+        let scales: [Double]
+        if case .floats(let given)? = q.attributes["scales"] {
+            scales = given
+        } else if position >= 0, let input = q.optionalInput(position), let values = input.numbers {
+            scales = values
+        } else {
+            throw RuleError("the scales are not known at analysis time")
+        }
+        guard scales.count == axes.count else { throw RuleError("\(scales.count) scales for \(axes.count) axes") }
+        return try zip(axes, scales).map { axis, scale in
+            guard scale > 0 else { throw RuleError("scale \(scale) must be positive") }
+            return try ShapeMath.size((Double(shape[axis]) * scale).rounded(.down), "output size")
+        }
     }
 }
