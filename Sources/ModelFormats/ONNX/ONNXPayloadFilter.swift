@@ -108,12 +108,6 @@ enum ONNXPayloadFilter {
         }
     }
 
-    static func varintLength(_ value: UInt64) -> Int {
-        var v = value, n = 1
-        while v >= 0x80 { v >>= 7; n += 1 }
-        return n
-    }
-
     static func appendVarint(_ value: UInt64, to out: inout Data) {
         var v = value
         while v >= 0x80 {

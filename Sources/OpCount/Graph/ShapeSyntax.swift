@@ -22,7 +22,9 @@ public enum ShapeSyntax {
             }
             dims.append(value)
         }
-        guard dims.count <= 16 else { throw RuleError("'\(text)' has \(dims.count) dimensions; at most 16 are supported") }
+        guard dims.count <= Limits.rank else {
+            throw RuleError("'\(text)' has \(dims.count) dimensions; at most \(Limits.rank) are supported")
+        }
         return dims
     }
 

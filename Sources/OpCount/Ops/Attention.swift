@@ -47,27 +47,7 @@ enum AttentionOps {
     static let attention = OpDefinition(
         "Attention", "scaled dot-product attention: softmax(scale·QKᵀ + mask)·V",
         inputs: [.data, .data, .data, .optionalData, .optionalData, .optionalData, .optionalData],
-        shape: { q in
-            let g = try geometry(q)
-            let type = try q.input(0).dataType
-            if let mask = q.optionalInput(3) {
-                // The mask may cover only the non-padded keys (opset 24's nonpad_kv_seqlen).
-                var scores = [g.batch, g.qHeads, g.qLength, g.total]
-                if let last = mask.shape.last, last < g.total { scores[3] = last }
-                guard try ShapeMath.broadcast(scores, mask.shape) == scores else {
-                    throw RuleError("mask \(formatShape(mask.shape)) does not broadcast to the scores \(formatShape(scores))")
-                }
-            }
-            let y = g.threeD ? [g.batch, g.qLength, g.qHeads * g.valueHeadSize] : [g.batch, g.qHeads, g.qLength, g.valueHeadSize]
-            var outputs = [TensorInfo(shape: y, dataType: type)]
-            let extra = try q.attributes.int("outputs", default: 1)
-            if extra > 1 {
-                outputs.append(TensorInfo(shape: [g.batch, g.kvHeads, g.total, g.headSize], dataType: type))
-                outputs.append(TensorInfo(shape: [g.batch, g.kvHeads, g.total, g.valueHeadSize], dataType: type))
-            }
-            if extra > 3 { outputs.append(TensorInfo(shape: [g.batch, g.qHeads, g.qLength, g.total], dataType: type)) }
-            return ShapeResult(outputs: outputs)
-        },
+        shape: attentionShape,
         cost: .formula("MACs = B·Hq·L·T·(head + value head); scale B·Hq·L·T muls; softmax over T; mask B·Hq·L·T adds", { q in
             let g = try geometry(ShapeQuery(inputs: q.inputs.map { $0 }, attributes: q.attributes, absent: q.absent))
             let scores = Exact(g.batch) * g.qHeads * g.qLength * g.total
@@ -87,4 +67,29 @@ enum AttentionOps {
                     outputs: [[2, 4, 8]], cost: .of(macs: 512, muls: 576, adds: 432, divs: 64, exps: 64),
                     arithmetic: "head 4; scores 2·2·4·4 = 64; MACs 64·8 = 512; adds 64·3 + 64·3 + 16·3 = 432"),
         ])
+
+    /// The output (3-D or 4-D like the query), then optionally the present key and value, and the scores.
+    static func attentionShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let g = try geometry(q)
+        let type = try q.input(0).dataType
+        if let mask = q.optionalInput(3) {
+            // The mask may cover only the non-padded keys (opset 24's nonpad_kv_seqlen).
+            var scores = [g.batch, g.qHeads, g.qLength, g.total]
+            if let last = mask.shape.last, last < g.total { scores[3] = last }
+            guard try ShapeMath.broadcast(scores, mask.shape) == scores else {
+                throw RuleError(
+                    "mask \(formatShape(mask.shape)) does not broadcast to the scores \(formatShape(scores))")
+            }
+        }
+        let y = g.threeD ? [g.batch, g.qLength, g.qHeads * g.valueHeadSize]
+            : [g.batch, g.qHeads, g.qLength, g.valueHeadSize]
+        var outputs = [TensorInfo(shape: y, dataType: type)]
+        let extra = try q.attributes.int("outputs", default: 1)
+        if extra > 1 {
+            outputs.append(TensorInfo(shape: [g.batch, g.kvHeads, g.total, g.headSize], dataType: type))
+            outputs.append(TensorInfo(shape: [g.batch, g.kvHeads, g.total, g.valueHeadSize], dataType: type))
+        }
+        if extra > 3 { outputs.append(TensorInfo(shape: [g.batch, g.qHeads, g.qLength, g.total], dataType: type)) }
+        return ShapeResult(outputs: outputs)
+    }
 }

@@ -38,7 +38,61 @@ enum ConvolutionOps {
 
         /// The dilated kernel's extent per spatial dimension.
         let window: [Int]
-        func dilatedKernel(_ d: Int) -> Int { window[d] }
+
+        /// The convolved size of spatial dimension `d`, `input` positions long, padded as `autoPad` says.
+        func outputSize(_ input: Int, _ d: Int, autoPad: String) throws -> Int {
+            var (begin, end) = (padBegin[d], padEnd[d])
+            if autoPad.hasPrefix("SAME") {
+                (_, begin, end) = ShapeMath.samePadding(
+                    size: input, stride: stride[d], window: window[d], lower: autoPad == "SAME_LOWER")
+            } else if autoPad == "VALID" {
+                (begin, end) = (0, 0)
+            }
+            let padded = input + begin + end
+            guard padded >= window[d] else {
+                throw RuleError(
+                    "kernel \(window[d]) (dilated) is larger than the padded input \(padded) in spatial dimension \(d)")
+            }
+            return (padded - window[d]) / stride[d] + 1
+        }
+    }
+
+    /// What fixes a transposed convolution's output size besides the geometry: output padding,
+    /// a target size (MXNet `target_shape`, ONNX `output_shape`) and auto padding.
+    struct OutputControls {
+        var adjust: [Int]
+        /// The requested spatial size; empty when none is given (all zeros mean none).
+        var target: [Int]
+        var autoPad: String
+        /// ONNX: the target is the output itself; MXNet: the padding is chosen to reach it.
+        var targetIsOutput: Bool
+
+        init(_ q: ShapeQuery, _ g: Geometry, spatial n: Int) throws {
+            adjust = try ShapeMath.spatial(q.attributes, "outputPadding", count: n, default: 0)
+            var target = try q.attributes.ints("outputShape", default: [])
+            if target.count == n + 2 { target = Array(target.dropFirst(2)) }
+            autoPad = try ShapeMath.autoPad(q.attributes)
+            let useTarget = !target.isEmpty && target.contains { $0 != 0 }
+            if useTarget && target.count != n {
+                throw RuleError("output shape \(formatShape(target)) has \(target.count) dimensions, expected \(n)")
+            }
+            try ShapeMath.requireWithinLimit(target, "output shape")
+            for d in 0..<n where adjust[d] < 0 || adjust[d] >= max(g.stride[d], g.dilation[d]) {
+                throw RuleError("output padding \(adjust[d]) must be smaller than the stride \(g.stride[d])")
+            }
+            self.target = useTarget ? target : []
+            targetIsOutput = try useTarget && q.attributes.bool("onnxOutputShape", default: false)
+        }
+
+        /// MXNet `target_shape`: the padding (each side) and output padding that crop an output
+        /// `full` positions long to the target size of spatial dimension `d`.
+        func targetPadding(full: Int, _ d: Int) throws -> (pad: Int, adjust: Int) {
+            let total = full - target[d]
+            guard total >= 0 else {
+                throw RuleError("target size \(target[d]) exceeds the largest output \(full) in spatial dimension \(d)")
+            }
+            return ((total + 1) / 2, total % 2)
+        }
     }
 
     // MARK: Convolution
@@ -46,44 +100,7 @@ enum ConvolutionOps {
     static let convolution = OpDefinition(
         "Convolution", "N-d convolution (grouped, depthwise, dilated)",
         inputs: [.data, .parameter, .optionalParameter],
-        shape: { q in
-            let x = try q.input(0)
-            try ShapeMath.requireRank(x, atLeast: 3, "convolution")
-            let n = x.rank - 2
-            var g = try Geometry(q, weight: q.optionalInput(1), spatial: n)
-            let cin = x.shape[1]
-            let channels = try q.attributes.has("channels") ? q.attributes.int("channels")
-                : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'channels'")
-            try ShapeMath.requirePositive([channels], "channels")
-            guard cin % g.groups == 0 else {
-                throw RuleError("input channels \(cin) are not divisible by groups \(g.groups)")
-            }
-            guard channels % g.groups == 0 else {
-                throw RuleError("output channels \(channels) are not divisible by groups \(g.groups)")
-            }
-            let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
-            var spatial: [Int] = []
-            for d in 0..<n {
-                let input = x.shape[2 + d]
-                if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
-                    let out = (input + g.stride[d] - 1) / g.stride[d]
-                    let total = max(0, (out - 1) * g.stride[d] + g.dilatedKernel(d) - input)
-                    g.padBegin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
-                    g.padEnd[d] = total - g.padBegin[d]
-                } else if autoPad == "VALID" {
-                    g.padBegin[d] = 0
-                    g.padEnd[d] = 0
-                }
-                let padded = input + g.padBegin[d] + g.padEnd[d]
-                guard padded >= g.dilatedKernel(d) else {
-                    throw RuleError("kernel \(g.dilatedKernel(d)) (dilated) is larger than the padded input \(padded) in spatial dimension \(d)")
-                }
-                spatial.append((padded - g.dilatedKernel(d)) / g.stride[d] + 1)
-            }
-            var derived: [Int: [Int]] = [1: [channels, cin / g.groups] + g.kernel]
-            if q.isPresent(2) { derived[2] = [channels] }
-            return ShapeResult(shape: [x.shape[0], channels] + spatial, dataType: x.dataType, inputShapes: derived)
-        },
+        shape: convolutionShape,
         cost: .formula(
             "MACs = output elements × (input channels / groups) × kernel elements; adds = output × (that − 1), + output with a bias",
             { q in
@@ -135,6 +152,29 @@ enum ConvolutionOps {
                 arithmetic: "ceil(5/2) = 3; out = 9; K = 4; MACs = 36; adds = 9·3"),
         ])
 
+    /// The output shape of a convolution, with the weight `(C_out, C_in / groups, kernel…)` and
+    /// bias shapes it implies.
+    static func convolutionShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let x = try q.input(0)
+        try ShapeMath.requireRank(x, atLeast: 3, "convolution")
+        let g = try Geometry(q, weight: q.optionalInput(1), spatial: x.rank - 2)
+        let cin = x.shape[1]
+        let channels = try q.attributes.has("channels") ? q.attributes.int("channels")
+            : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'channels'")
+        try ShapeMath.requirePositive([channels], "channels")
+        guard cin % g.groups == 0 else {
+            throw RuleError("input channels \(cin) are not divisible by groups \(g.groups)")
+        }
+        guard channels % g.groups == 0 else {
+            throw RuleError("output channels \(channels) are not divisible by groups \(g.groups)")
+        }
+        let autoPad = try ShapeMath.autoPad(q.attributes)
+        let spatial = try (0..<(x.rank - 2)).map { d in try g.outputSize(x.shape[2 + d], d, autoPad: autoPad) }
+        var derived: [Int: [Int]] = [1: [channels, cin / g.groups] + g.kernel]
+        if q.isPresent(2) { derived[2] = [channels] }
+        return ShapeResult(shape: [x.shape[0], channels] + spatial, dataType: x.dataType, inputShapes: derived)
+    }
+
     /// Output elements and the length of each output's dot product.
     private static func reduction(_ q: CostQuery) throws -> (Exact, Exact) {
         let weight = try q.input(1)
@@ -146,70 +186,7 @@ enum ConvolutionOps {
     static let convTranspose = OpDefinition(
         "ConvTranspose", "N-d transposed convolution (deconvolution), grouped, dilated",
         inputs: [.data, .parameter, .optionalParameter],
-        shape: { q in
-            let x = try q.input(0)
-            try ShapeMath.requireRank(x, atLeast: 3, "transposed convolution")
-            let n = x.rank - 2
-            var g = try Geometry(q, weight: q.optionalInput(1), spatial: n)
-            let cin = x.shape[1]
-            let channels = try q.attributes.has("channels") ? q.attributes.int("channels")
-                : (q.optionalInput(1).map { $0.shape[1] * g.groups }).orThrow("missing attribute 'channels'")
-            try ShapeMath.requirePositive([channels], "channels")
-            guard cin % g.groups == 0, channels % g.groups == 0 else {
-                throw RuleError("channels \(cin) → \(channels) are not divisible by groups \(g.groups)")
-            }
-            var adjust = try ShapeMath.spatial(q.attributes, "outputPadding", count: n, default: 0)
-            var target = try q.attributes.ints("outputShape", default: [])
-            if target.count == n + 2 { target = Array(target.dropFirst(2)) }
-            let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
-            let useTarget = !target.isEmpty && target.contains { $0 != 0 }
-            if useTarget && target.count != n {
-                throw RuleError("output shape \(formatShape(target)) has \(target.count) dimensions, expected \(n)")
-            }
-            try ShapeMath.requireWithinLimit(target, "output shape")
-            for d in 0..<n where adjust[d] < 0 || adjust[d] >= max(g.stride[d], g.dilation[d]) {
-                throw RuleError("output padding \(adjust[d]) must be smaller than the stride \(g.stride[d])")
-            }
-            var spatial: [Int] = []
-            for d in 0..<n {
-                // At most 2^40 · 2^40 + 3 · 2^40: exact, then refused past what any output could be.
-                guard let full = (Exact(g.stride[d]) * (x.shape[2 + d] - 1) + g.dilatedKernel(d)).value,
-                      full <= 4 * Limits.dimension else {
-                    throw RuleError("output size in spatial dimension \(d) exceeds the limit of \(Limits.dimension)")
-                }
-                if autoPad == "VALID" { g.padBegin[d] = 0; g.padEnd[d] = 0 }
-                if !useTarget, autoPad.hasPrefix("SAME") {
-                    // ONNX: the output is input × stride; the padding makes it so.
-                    let total = max(0, full + adjust[d] - x.shape[2 + d] * g.stride[d])
-                    g.padBegin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
-                    g.padEnd[d] = total - g.padBegin[d]
-                }
-                if useTarget, try q.attributes.bool("onnxOutputShape", default: false) {
-                    // ONNX: the output is the given shape; padding (or extra output padding) makes it so.
-                    guard target[d] >= 1 else { throw RuleError("output shape \(target[d]) must be positive") }
-                    spatial.append(target[d])
-                    continue
-                }
-                if useTarget {
-                    // The padding that makes the output exactly the target (MXNet `target_shape`).
-                    let total = full - target[d]
-                    guard total >= 0 else {
-                        throw RuleError("target size \(target[d]) exceeds the largest output \(full) in spatial dimension \(d)")
-                    }
-                    adjust[d] = total % 2
-                    g.padBegin[d] = (total + 1) / 2
-                    g.padEnd[d] = g.padBegin[d]
-                }
-                let size = full - g.padBegin[d] - g.padEnd[d] + adjust[d]
-                guard size >= 1 else {
-                    throw RuleError("output size \(size) in spatial dimension \(d) is not positive")
-                }
-                spatial.append(size)
-            }
-            var derived: [Int: [Int]] = [1: [cin, channels / g.groups] + g.kernel]
-            if q.isPresent(2) { derived[2] = [channels] }
-            return ShapeResult(shape: [x.shape[0], channels] + spatial, dataType: x.dataType, inputShapes: derived)
-        },
+        shape: convTransposeShape,
         cost: .formula(
             "MACs = input elements × (output channels / groups) × kernel elements (every product is scattered into the output, cropped border included, as fvcore and torch count it); adds = MACs",
             { q in
@@ -234,4 +211,51 @@ enum ConvolutionOps {
                 cost: .of(macs: 12, muls: 12, adds: 12),
                 arithmetic: "full 2·3+3 = 9, pad (1+1)/2 = 1 each side, adj 1: 9−2+1 = 8; MACs = 4·1·3"),
         ])
+
+    /// The output shape of a transposed convolution, with the weight `(C_in, C_out / groups, kernel…)`
+    /// and bias shapes it implies.
+    static func convTransposeShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let x = try q.input(0)
+        try ShapeMath.requireRank(x, atLeast: 3, "transposed convolution")
+        let n = x.rank - 2
+        let g = try Geometry(q, weight: q.optionalInput(1), spatial: n)
+        let cin = x.shape[1]
+        let channels = try q.attributes.has("channels") ? q.attributes.int("channels")
+            : (q.optionalInput(1).map { $0.shape[1] * g.groups }).orThrow("missing attribute 'channels'")
+        try ShapeMath.requirePositive([channels], "channels")
+        guard cin % g.groups == 0, channels % g.groups == 0 else {
+            throw RuleError("channels \(cin) → \(channels) are not divisible by groups \(g.groups)")
+        }
+        let controls = try OutputControls(q, g, spatial: n)
+        let spatial = try (0..<n).map { d in try transposedSize(x.shape[2 + d], d, g, controls) }
+        var derived: [Int: [Int]] = [1: [cin, channels / g.groups] + g.kernel]
+        if q.isPresent(2) { derived[2] = [channels] }
+        return ShapeResult(shape: [x.shape[0], channels] + spatial, dataType: x.dataType, inputShapes: derived)
+    }
+
+    /// The size of spatial dimension `d` of a transposed convolution's output, from `input` positions.
+    static func transposedSize(_ input: Int, _ d: Int, _ g: Geometry, _ c: OutputControls) throws -> Int {
+        // At most 2^40 · 2^40 + 3 · 2^40: exact, then refused past what any output could be.
+        guard let full = (Exact(g.stride[d]) * (input - 1) + g.window[d]).value, full <= 4 * Limits.dimension else {
+            throw RuleError("output size in spatial dimension \(d) exceeds the limit of \(Limits.dimension)")
+        }
+        var (begin, end, adjust) = (g.padBegin[d], g.padEnd[d], c.adjust[d])
+        if c.autoPad == "VALID" { (begin, end) = (0, 0) }
+        if c.target.isEmpty, c.autoPad.hasPrefix("SAME") {
+            // ONNX: the output is input × stride; the padding makes it so.
+            (_, begin, end) = ShapeMath.samePadding(size: input * g.stride[d], stride: g.stride[d],
+                                                    window: g.window[d] + adjust, lower: c.autoPad == "SAME_LOWER")
+        } else if !c.target.isEmpty {
+            // ONNX: the output is the given shape; padding (or extra output padding) makes it so.
+            if c.targetIsOutput {
+                guard c.target[d] >= 1 else { throw RuleError("output shape \(c.target[d]) must be positive") }
+                return c.target[d]
+            }
+            let (pad, extra) = try c.targetPadding(full: full, d)
+            (begin, end, adjust) = (pad, pad, extra)
+        }
+        let size = full - begin - end + adjust
+        guard size >= 1 else { throw RuleError("output size \(size) in spatial dimension \(d) is not positive") }
+        return size
+    }
 }

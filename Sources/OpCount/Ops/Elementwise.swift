@@ -27,8 +27,9 @@ enum ElementwiseOps {
     // MARK: Factories
 
     /// An op of one tensor whose output has the input's shape; `value` computes known values.
-    /// `bounds`: optional lower and upper bound inputs (ONNX Clip since opset 11).
-    static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement,
+    /// `bounds`: optional lower and upper bound inputs (ONNX Clip since opset 11). `example`: the
+    /// expected cost of a 2×3 input, worked out by hand in `arithmetic`.
+    static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement, example: OpCost, _ arithmetic: String,
                         value: (@Sendable (Double) -> Double)? = nil, bounds: Bool = false) -> OpDefinition {
         OpDefinition(
             type, "element-wise \(formula)", inputs: bounds ? [.data, .optionalData, .optionalData] : [.data],
@@ -44,75 +45,119 @@ enum ElementwiseOps {
             cost: .formula("\(cost) per element: \(formula)", { q in
                 try OpCost(elements: q.outputElements, cost)
             }),
-            examples: [example(cost, inputs: [[2, 3]])])
-    }
-
-    /// An example on `inputs` whose output is 2×3 = 6 elements.
-    private static func example(_ cost: PerElement, inputs: [[Int]]) -> Example {
-        Example(
-            "2×3 tensor", inputs: inputs, outputs: [[2, 3]],
-            cost: .of(muls: 6 * cost.muls, adds: 6 * cost.adds, divs: 6 * cost.divs, exps: 6 * cost.exps,
-                      cmps: 6 * cost.cmps),
-            arithmetic: "6 elements × (\(cost))")
+            examples: [Example("2×3 tensor", inputs: [[2, 3]], outputs: [[2, 3]], cost: example,
+                               arithmetic: arithmetic)])
     }
 
     static let unary: [OpDefinition] = [
-        unaryOp("Relu", "max(x, 0)", PerElement(cmps: 1)),
-        unaryOp("Sigmoid", "1 / (1 + e^−x)", PerElement(adds: 1, divs: 1, exps: 1)),
-        unaryOp("Tanh", "tanh(x)", PerElement(exps: 1)),
-        unaryOp("Softplus", "log(1 + e^x)", PerElement(adds: 1, exps: 2)),
-        unaryOp("Softsign", "x / (1 + |x|)", PerElement(adds: 1, divs: 1, cmps: 1)),
-        unaryOp("LeakyRelu", "x if x > 0 else α·x", PerElement(muls: 1, cmps: 1)),
-        unaryOp("Elu", "x if x > 0 else α·(e^x − 1)", PerElement(muls: 1, adds: 1, exps: 1, cmps: 1)),
-        unaryOp("Selu", "λ·(x if x > 0 else α·(e^x − 1))", PerElement(muls: 2, adds: 1, exps: 1, cmps: 1)),
-        unaryOp("Gelu", "0.5·x·(1 + erf(x/√2))", PerElement(muls: 3, adds: 1, exps: 1)),
-        unaryOp("GeluTanh", "0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", PerElement(muls: 6, adds: 2, exps: 1)),
-        unaryOp("HardSigmoid", "max(0, min(1, α·x + β))", PerElement(muls: 1, adds: 1, cmps: 2)),
-        unaryOp("HardSwish", "x · max(0, min(1, x/6 + 1/2))", PerElement(muls: 2, adds: 1, cmps: 2)),
-        unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2), bounds: true),
-        unaryOp("Mish", "x · tanh(log(1 + e^x))", PerElement(muls: 1, adds: 1, exps: 3)),
-        unaryOp("Sin", "sin(x)", PerElement(exps: 1)),
-        unaryOp("Cos", "cos(x)", PerElement(exps: 1)),
-        unaryOp("Tan", "tan(x)", PerElement(exps: 1)),
-        unaryOp("Asin", "asin(x)", PerElement(exps: 1)),
-        unaryOp("Acos", "acos(x)", PerElement(exps: 1)),
-        unaryOp("Atan", "atan(x)", PerElement(exps: 1)),
-        unaryOp("Sinh", "sinh(x)", PerElement(exps: 1)),
-        unaryOp("Cosh", "cosh(x)", PerElement(exps: 1)),
-        unaryOp("Asinh", "asinh(x)", PerElement(exps: 1)),
-        unaryOp("Acosh", "acosh(x)", PerElement(exps: 1)),
-        unaryOp("Atanh", "atanh(x)", PerElement(exps: 1)),
-        unaryOp("ThresholdedRelu", "x if x > α else 0", PerElement(cmps: 1)),
-        unaryOp("Celu", "max(0, x) + min(0, α·(e^(x/α) − 1))", PerElement(muls: 1, adds: 2, divs: 1, exps: 1, cmps: 2)),
-        unaryOp("Shrink", "x ± bias outside [−λ, λ], else 0", PerElement(adds: 1, cmps: 2)),
-        unaryOp("IsSpecial", "isnan(x) or isinf(x)", PerElement(cmps: 1)),
-        unaryOp("Exp", "e^x", PerElement(exps: 1)),
-        unaryOp("Log", "log(x)", PerElement(exps: 1)),
-        unaryOp("Sqrt", "√x", PerElement(exps: 1), value: { $0.squareRoot() }),
-        unaryOp("Rsqrt", "1/√x", PerElement(divs: 1, exps: 1)),
-        unaryOp("Square", "x·x", PerElement(muls: 1)),
-        unaryOp("Abs", "|x|", PerElement(cmps: 1), value: { abs($0) }),
-        unaryOp("Neg", "−x", PerElement(muls: 1), value: { -$0 }),
-        unaryOp("Reciprocal", "1/x", PerElement(divs: 1)),
-        unaryOp("Erf", "erf(x)", PerElement(exps: 1)),
-        unaryOp("Sign", "sign(x)", PerElement(cmps: 1), value: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
-        unaryOp("Floor", "floor(x)", PerElement(cmps: 1), value: { $0.rounded(.down) }),
-        unaryOp("Ceil", "ceil(x)", PerElement(cmps: 1), value: { $0.rounded(.up) }),
-        unaryOp("Round", "round(x)", PerElement(cmps: 1)),
-        unaryOp("Not", "logical not", PerElement(cmps: 1), value: { $0 == 0 ? 1 : 0 }),
+        unaryOp("Relu", "max(x, 0)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
+        unaryOp("Sigmoid", "1 / (1 + e^−x)", PerElement(adds: 1, divs: 1, exps: 1),
+                example: .of(adds: 6, divs: 6, exps: 6), "6 elements × (1 add + 1 div + 1 exp)"),
+        unaryOp("Tanh", "tanh(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Softplus", "log(1 + e^x)", PerElement(adds: 1, exps: 2),
+                example: .of(adds: 6, exps: 12), "6 elements × (1 add + 2 exps)"),
+        unaryOp("Softsign", "x / (1 + |x|)", PerElement(adds: 1, divs: 1, cmps: 1),
+                example: .of(adds: 6, divs: 6, cmps: 6), "6 elements × (1 add + 1 div + 1 cmp)"),
+        unaryOp("LeakyRelu", "x if x > 0 else α·x", PerElement(muls: 1, cmps: 1),
+                example: .of(muls: 6, cmps: 6), "6 elements × (1 mul + 1 cmp)"),
+        unaryOp("Elu", "x if x > 0 else α·(e^x − 1)", PerElement(muls: 1, adds: 1, exps: 1, cmps: 1),
+                example: .of(muls: 6, adds: 6, exps: 6, cmps: 6), "6 elements × (1 mul + 1 add + 1 exp + 1 cmp)"),
+        unaryOp("Selu", "λ·(x if x > 0 else α·(e^x − 1))", PerElement(muls: 2, adds: 1, exps: 1, cmps: 1),
+                example: .of(muls: 12, adds: 6, exps: 6, cmps: 6), "6 elements × (2 muls + 1 add + 1 exp + 1 cmp)"),
+        unaryOp("Gelu", "0.5·x·(1 + erf(x/√2))", PerElement(muls: 3, adds: 1, exps: 1),
+                example: .of(muls: 18, adds: 6, exps: 6), "6 elements × (3 muls + 1 add + 1 exp)"),
+        unaryOp("GeluTanh", "0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", PerElement(muls: 6, adds: 2, exps: 1),
+                example: .of(muls: 36, adds: 12, exps: 6), "6 elements × (6 muls + 2 adds + 1 exp)"),
+        unaryOp("HardSigmoid", "max(0, min(1, α·x + β))", PerElement(muls: 1, adds: 1, cmps: 2),
+                example: .of(muls: 6, adds: 6, cmps: 12), "6 elements × (1 mul + 1 add + 2 cmps)"),
+        unaryOp("HardSwish", "x · max(0, min(1, x/6 + 1/2))", PerElement(muls: 2, adds: 1, cmps: 2),
+                example: .of(muls: 12, adds: 6, cmps: 12), "6 elements × (2 muls + 1 add + 2 cmps)"),
+        unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2),
+                example: .of(cmps: 12), "6 elements × 2 cmps", bounds: true),
+        unaryOp("Mish", "x · tanh(log(1 + e^x))", PerElement(muls: 1, adds: 1, exps: 3),
+                example: .of(muls: 6, adds: 6, exps: 18), "6 elements × (1 mul + 1 add + 3 exps)"),
+        unaryOp("Sin", "sin(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Cos", "cos(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Tan", "tan(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Asin", "asin(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Acos", "acos(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Atan", "atan(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Sinh", "sinh(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Cosh", "cosh(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Asinh", "asinh(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Acosh", "acosh(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Atanh", "atanh(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("ThresholdedRelu", "x if x > α else 0", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
+        unaryOp("Celu", "max(0, x) + min(0, α·(e^(x/α) − 1))",
+                PerElement(muls: 1, adds: 2, divs: 1, exps: 1, cmps: 2),
+                example: .of(muls: 6, adds: 12, divs: 6, exps: 6, cmps: 12),
+                "6 elements × (1 mul + 2 adds + 1 div + 1 exp + 2 cmps)"),
+        unaryOp("Shrink", "x ± bias outside [−λ, λ], else 0", PerElement(adds: 1, cmps: 2),
+                example: .of(adds: 6, cmps: 12), "6 elements × (1 add + 2 cmps)"),
+        unaryOp("IsSpecial", "isnan(x) or isinf(x)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
+        unaryOp("Exp", "e^x", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Log", "log(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Sqrt", "√x", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp", value: { $0.squareRoot() }),
+        unaryOp("Rsqrt", "1/√x", PerElement(divs: 1, exps: 1),
+                example: .of(divs: 6, exps: 6), "6 elements × (1 div + 1 exp)"),
+        unaryOp("Square", "x·x", PerElement(muls: 1),
+                example: .of(muls: 6), "6 elements × 1 mul"),
+        unaryOp("Abs", "|x|", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp", value: { abs($0) }),
+        unaryOp("Neg", "−x", PerElement(muls: 1),
+                example: .of(muls: 6), "6 elements × 1 mul", value: { -$0 }),
+        unaryOp("Reciprocal", "1/x", PerElement(divs: 1),
+                example: .of(divs: 6), "6 elements × 1 div"),
+        unaryOp("Erf", "erf(x)", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("Sign", "sign(x)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp", value: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
+        unaryOp("Floor", "floor(x)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp", value: { $0.rounded(.down) }),
+        unaryOp("Ceil", "ceil(x)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp", value: { $0.rounded(.up) }),
+        unaryOp("Round", "round(x)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
+        unaryOp("Not", "logical not", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp", value: { $0 == 0 ? 1 : 0 }),
     ]
 
     // MARK: Arithmetic with a scalar
 
     /// `x ∘ c` for a scalar attribute `c`; the reversed forms (`c − x`, `c / x`) cost the same.
     static let scalar: [OpDefinition] = [
-        unaryOp("AddScalar", "x ± c or c − x", PerElement(adds: 1)),
-        unaryOp("MulScalar", "x · c", PerElement(muls: 1)),
-        unaryOp("DivScalar", "x / c or c / x", PerElement(divs: 1)),
-        unaryOp("PowScalar", "x^c or c^x", PerElement(exps: 1)),
-        unaryOp("MaxScalar", "max(x, c)", PerElement(cmps: 1)),
-        unaryOp("MinScalar", "min(x, c)", PerElement(cmps: 1)),
-        unaryOp("CompareScalar", "x = c, x > c, … (1 or 0)", PerElement(cmps: 1)),
+        unaryOp("AddScalar", "x ± c or c − x", PerElement(adds: 1),
+                example: .of(adds: 6), "6 elements × 1 add"),
+        unaryOp("MulScalar", "x · c", PerElement(muls: 1),
+                example: .of(muls: 6), "6 elements × 1 mul"),
+        unaryOp("DivScalar", "x / c or c / x", PerElement(divs: 1),
+                example: .of(divs: 6), "6 elements × 1 div"),
+        unaryOp("PowScalar", "x^c or c^x", PerElement(exps: 1),
+                example: .of(exps: 6), "6 elements × 1 exp"),
+        unaryOp("MaxScalar", "max(x, c)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
+        unaryOp("MinScalar", "min(x, c)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
+        unaryOp("CompareScalar", "x = c, x > c, … (1 or 0)", PerElement(cmps: 1),
+                example: .of(cmps: 6), "6 elements × 1 cmp"),
     ]
 
     // MARK: Two tensors
@@ -120,27 +165,13 @@ enum ElementwiseOps {
     /// `a ∘ b ∘ …` over two or more operands with NumPy broadcasting, or equal shapes when the
     /// attribute `broadcast` is false (MXNet's `elemwise_*`). n operands cost n − 1 steps per
     /// output element; `value` computes known values (shape arithmetic). `outputType` overrides
-    /// the result's element type (ONNX comparisons give bool).
+    /// the result's element type (ONNX comparisons give bool). `example`: the expected cost of a
+    /// 2×3 tensor with a 1×3 one, worked out by hand in `arithmetic`.
     static func binaryOp(_ type: String, _ formula: String, _ cost: PerElement, final: PerElement = PerElement(),
-                         value: (@Sendable (Attributes) throws -> ((Double, Double) -> Double)?)? = nil) -> OpDefinition {
+                         example: OpCost, _ arithmetic: String, value: Evaluator? = nil) -> OpDefinition {
         OpDefinition(
             type, "element-wise \(formula) with broadcasting", inputs: [.data, .variadic],
-            shape: { q in
-                let operands = try (0..<q.count).map { try q.input($0) }
-                var shape = operands[0].shape
-                for other in operands.dropFirst() {
-                    if try !q.attributes.bool("broadcast", default: true), other.shape != shape {
-                        throw RuleError("operand shapes differ: \(formatShape(shape)) and \(formatShape(other.shape))")
-                    }
-                    shape = try ShapeMath.broadcast(shape, other.shape)
-                }
-                let name = try q.attributes.string("outputType", default: operands[0].dataType.rawValue)
-                guard let outputType = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
-                if let value, let f = try value(q.attributes) {
-                    return ShapeResult(output: evaluate(operands, out: shape, type: outputType) { $0.dropFirst().reduce($0[0], f) })
-                }
-                return ShapeResult(shape: shape, dataType: outputType)
-            },
+            shape: { q in try broadcastShape(q, value: value) },
             cost: .formula("\(cost) per output element and extra operand\(final == PerElement() ? "" : ", then \(final)"): \(formula)", { q in
                 let steps = try OpCost(elements: q.outputElements * (q.inputs.count - 1), cost)
                 let last = try OpCost(elements: q.outputElements, final)
@@ -148,9 +179,32 @@ enum ElementwiseOps {
                                   divs: Exact(steps.divs) + last.divs, exps: Exact(steps.exps) + last.exps,
                                   cmps: Exact(steps.cmps) + last.cmps)
             }),
-            examples: [example(PerElement(muls: cost.muls + final.muls, adds: cost.adds + final.adds, divs: cost.divs + final.divs,
-                                          exps: cost.exps + final.exps, cmps: cost.cmps + final.cmps),
-                               inputs: [[2, 3], [1, 3]])])
+            examples: [Example("2×3 tensor", inputs: [[2, 3], [1, 3]], outputs: [[2, 3]], cost: example,
+                               arithmetic: arithmetic)])
+    }
+
+    /// How a binary op computes known values: from the node's attributes, a function of two
+    /// operands, or `nil` when the attributes name none.
+    typealias Evaluator = @Sendable (Attributes) throws -> ((Double, Double) -> Double)?
+
+    /// The broadcast shape of all operands (or their one shape, with `broadcast` false), and the
+    /// values when `value` can compute them.
+    static func broadcastShape(_ q: ShapeQuery, value: Evaluator?) throws -> ShapeResult {
+        let operands = try (0..<q.count).map { try q.input($0) }
+        var shape = operands[0].shape
+        for other in operands.dropFirst() {
+            if try !q.attributes.bool("broadcast", default: true), other.shape != shape {
+                throw RuleError("operand shapes differ: \(formatShape(shape)) and \(formatShape(other.shape))")
+            }
+            shape = try ShapeMath.broadcast(shape, other.shape)
+        }
+        let name = try q.attributes.string("outputType", default: operands[0].dataType.rawValue)
+        guard let outputType = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
+        if let value, let f = try value(q.attributes) {
+            let values = evaluate(operands, out: shape, type: outputType) { $0.dropFirst().reduce($0[0], f) }
+            return ShapeResult(output: values)
+        }
+        return ShapeResult(shape: shape, dataType: outputType)
     }
 
     /// The comparison an attribute `comparison` names, as a 1/0 function.
@@ -161,15 +215,22 @@ enum ElementwiseOps {
     ]
 
     static let binary: [OpDefinition] = [
-        binaryOp("Add", "a + b", PerElement(adds: 1), value: { _ in { $0 + $1 } }),
-        binaryOp("Sub", "a − b", PerElement(adds: 1), value: { _ in { $0 - $1 } }),
-        binaryOp("Mul", "a · b", PerElement(muls: 1), value: { _ in { $0 * $1 } }),
-        binaryOp("Div", "a / b", PerElement(divs: 1), value: { a in
+        binaryOp("Add", "a + b", PerElement(adds: 1),
+                 example: .of(adds: 6), "6 outputs × 1 extra operand × 1 add", value: { _ in { $0 + $1 } }),
+        binaryOp("Sub", "a − b", PerElement(adds: 1),
+                 example: .of(adds: 6), "6 outputs × 1 extra operand × 1 add", value: { _ in { $0 - $1 } }),
+        binaryOp("Mul", "a · b", PerElement(muls: 1),
+                 example: .of(muls: 6), "6 outputs × 1 extra operand × 1 mul", value: { _ in { $0 * $1 } }),
+        binaryOp("Div", "a / b", PerElement(divs: 1),
+                 example: .of(divs: 6), "6 outputs × 1 extra operand × 1 div", value: { a in
             // Integer division truncates toward zero (the result type decides).
             { $1 == 0 ? .nan : $0 / $1 }
         }),
-        binaryOp("Pow", "a^b", PerElement(exps: 1), value: { _ in { Foundation.pow($0, $1) } }),
-        binaryOp("Mod", "a mod b (floored, or truncated with fmod)", PerElement(divs: 1), value: { a in
+        binaryOp("Pow", "a^b", PerElement(exps: 1),
+                 example: .of(exps: 6), "6 outputs × 1 extra operand × 1 exp",
+                 value: { _ in { Foundation.pow($0, $1) } }),
+        binaryOp("Mod", "a mod b (floored, or truncated with fmod)", PerElement(divs: 1),
+                 example: .of(divs: 6), "6 outputs × 1 extra operand × 1 div", value: { a in
             let truncated = try a.bool("fmod", default: false)
             return { x, y in
                 guard y != 0 else { return .nan }
@@ -177,13 +238,18 @@ enum ElementwiseOps {
                 return truncated || r == 0 || (r < 0) == (y < 0) ? r : r + y
             }
         }),
-        binaryOp("Max", "max(a, b, …)", PerElement(cmps: 1), value: { _ in { Swift.max($0, $1) } }),
-        binaryOp("Min", "min(a, b, …)", PerElement(cmps: 1), value: { _ in { Swift.min($0, $1) } }),
-        binaryOp("Mean", "(a + b + …) / n", PerElement(adds: 1), final: PerElement(divs: 1)),
-        binaryOp("Compare", "a = b, a > b, … (1 or 0)", PerElement(cmps: 1), value: { a in
+        binaryOp("Max", "max(a, b, …)", PerElement(cmps: 1),
+                 example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp", value: { _ in { Swift.max($0, $1) } }),
+        binaryOp("Min", "min(a, b, …)", PerElement(cmps: 1),
+                 example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp", value: { _ in { Swift.min($0, $1) } }),
+        binaryOp("Mean", "(a + b + …) / n", PerElement(adds: 1), final: PerElement(divs: 1),
+                 example: .of(adds: 6, divs: 6), "6 outputs × 1 extra operand × 1 add, then 6 × 1 div"),
+        binaryOp("Compare", "a = b, a > b, … (1 or 0)", PerElement(cmps: 1),
+                 example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp", value: { a in
             comparisons[try a.string("comparison", default: "")]
         }),
-        binaryOp("Logical", "a and b, a or b, …", PerElement(cmps: 1), value: { a in
+        binaryOp("Logical", "a and b, a or b, …", PerElement(cmps: 1),
+                 example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp", value: { a in
             comparisons[try a.string("comparison", default: "")]
         }),
     ]

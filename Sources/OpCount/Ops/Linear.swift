@@ -13,22 +13,7 @@ enum LinearOps {
     static let gemm = OpDefinition(
         "Gemm", "general matrix product: alpha·A·B + beta·C",
         inputs: [.data, .parameter, .optionalParameter],
-        shape: { q in
-            let a = try q.input(0)
-            guard a.rank == 2 else { throw RuleError("A must be 2-D, got \(formatShape(a.shape))") }
-            let ta = try q.attributes.bool("transposeA", default: false), tb = try q.attributes.bool("transposeB", default: false)
-            let (m, k) = ta ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
-            guard let b = q.optionalInput(1) else { throw RuleError("B has no known shape") }
-            guard b.rank == 2 else { throw RuleError("B must be 2-D, got \(formatShape(b.shape))") }
-            let (k2, n) = tb ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-            guard k == k2 else { throw RuleError("inner dimensions differ: \(k) and \(k2)") }
-            if let c = q.optionalInput(2) {
-                guard try ShapeMath.broadcast([m, n], c.shape) == [m, n] else {
-                    throw RuleError("C of shape \(formatShape(c.shape)) does not broadcast to \(m)x\(n)")
-                }
-            }
-            return ShapeResult(shape: [m, n], dataType: a.dataType)
-        },
+        shape: gemmShape,
         cost: .formula(
             "MACs = M·N·K; adds = M·N·(K − 1), + M·N with C; muls + M·N for alpha ≠ 1 and for beta ≠ 1 with C",
             { q in
@@ -48,6 +33,25 @@ enum LinearOps {
                     outputs: [[3, 5]], cost: .of(macs: 60, muls: 90, adds: 60),
                     arithmetic: "out 15 × K 4 = 60 MACs; muls + 15 (alpha) + 15 (beta); adds 15·3 + 15"),
         ])
+
+    /// The `M × N` product of A′ (M × K) and B′ (K × N); C must broadcast to it.
+    static func gemmShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let a = try q.input(0)
+        guard a.rank == 2 else { throw RuleError("A must be 2-D, got \(formatShape(a.shape))") }
+        let ta = try q.attributes.bool("transposeA", default: false)
+        let tb = try q.attributes.bool("transposeB", default: false)
+        let (m, k) = ta ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        guard let b = q.optionalInput(1) else { throw RuleError("B has no known shape") }
+        guard b.rank == 2 else { throw RuleError("B must be 2-D, got \(formatShape(b.shape))") }
+        let (k2, n) = tb ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard k == k2 else { throw RuleError("inner dimensions differ: \(k) and \(k2)") }
+        if let c = q.optionalInput(2) {
+            guard try ShapeMath.broadcast([m, n], c.shape) == [m, n] else {
+                throw RuleError("C of shape \(formatShape(c.shape)) does not broadcast to \(m)x\(n)")
+            }
+        }
+        return ShapeResult(shape: [m, n], dataType: a.dataType)
+    }
 
     /// Einstein summation over one or more operands (`equation` like `bij,bjk->bik`). Every
     /// combination of all index values costs one multiply per extra operand; the products are
@@ -86,27 +90,7 @@ enum LinearOps {
     static let fullyConnected = OpDefinition(
         "FullyConnected", "dense layer: y = x·Wᵀ + b",
         inputs: [.data, .parameter, .optionalParameter],
-        shape: { q in
-            let x = try q.input(0)
-            try ShapeMath.requireRank(x, atLeast: 1, "a fully connected layer")
-            let units = try q.attributes.has("units") ? q.attributes.int("units")
-                : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'units'")
-            try ShapeMath.requirePositive([units], "units")
-            let flatten = try q.attributes.bool("flatten", default: true)
-            let features: Int
-            let out: [Int]
-            if flatten {
-                // A rank-1 input is a batch of scalars (MXNet).
-                features = try ShapeMath.product(x.shape.dropFirst(), "input features")
-                out = [x.shape[0], units]
-            } else {
-                features = x.shape[x.rank - 1]
-                out = Array(x.shape.dropLast()) + [units]
-            }
-            var derived: [Int: [Int]] = [1: [units, features]]
-            if q.isPresent(2) { derived[2] = [units] }
-            return ShapeResult(shape: out, dataType: x.dataType, inputShapes: derived)
-        },
+        shape: fullyConnectedShape,
         cost: .formula(
             "MACs = output elements × input features; adds = output × (features − 1), + output with a bias",
             { q in
@@ -140,40 +124,33 @@ enum LinearOps {
                 arithmetic: "out 30 × 8 = 240 MACs; adds 30·7; mxop uses prod(x.shape[1:]) − 1 = 39: 30·39, 30·38"),
         ])
 
+    /// The output, with the weight `(units, features)` and bias shapes it implies.
+    static func fullyConnectedShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let x = try q.input(0)
+        try ShapeMath.requireRank(x, atLeast: 1, "a fully connected layer")
+        let units = try q.attributes.has("units") ? q.attributes.int("units")
+            : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'units'")
+        try ShapeMath.requirePositive([units], "units")
+        let flatten = try q.attributes.bool("flatten", default: true)
+        let features: Int
+        let out: [Int]
+        if flatten {
+            // A rank-1 input is a batch of scalars (MXNet).
+            features = try ShapeMath.product(x.shape.dropFirst(), "input features")
+            out = [x.shape[0], units]
+        } else {
+            features = x.shape[x.rank - 1]
+            out = Array(x.shape.dropLast()) + [units]
+        }
+        var derived: [Int: [Int]] = [1: [units, features]]
+        if q.isPresent(2) { derived[2] = [units] }
+        return ShapeResult(shape: out, dataType: x.dataType, inputShapes: derived)
+    }
+
     static let matMul = OpDefinition(
         "MatMul", "matrix product with batch dimensions (NumPy matmul semantics)",
         inputs: [.data, .data],
-        shape: { q in
-            let (a, b) = (try q.input(0), try q.input(1))
-            guard a.rank >= 1, b.rank >= 1 else { throw RuleError("matmul operands must have rank 1 or more") }
-            let ta = try q.attributes.bool("transposeA", default: false)
-            let tb = try q.attributes.bool("transposeB", default: false)
-            var lhs = a.shape, rhs = b.shape
-            if ta && lhs.count >= 2 { lhs.swapAt(lhs.count - 1, lhs.count - 2) }
-            if tb && rhs.count >= 2 { rhs.swapAt(rhs.count - 1, rhs.count - 2) }
-            let lhsVector = lhs.count == 1, rhsVector = rhs.count == 1
-            if lhsVector { lhs = [1] + lhs }
-            if rhsVector { rhs = rhs + [1] }
-            let (m, k) = (lhs[lhs.count - 2], lhs[lhs.count - 1])
-            let (k2, n) = (rhs[rhs.count - 2], rhs[rhs.count - 1])
-            guard k == k2 else {
-                throw RuleError("inner dimensions differ: \(formatShape(a.shape)) × \(formatShape(b.shape))")
-            }
-            let batchA = Array(lhs.dropLast(2)), batchB = Array(rhs.dropLast(2))
-            let batch: [Int]
-            if try q.attributes.bool("broadcast", default: true) {
-                batch = try ShapeMath.broadcast(batchA, batchB)
-            } else {
-                guard batchA == batchB else {
-                    throw RuleError("batch dimensions differ: \(formatShape(batchA)) and \(formatShape(batchB))")
-                }
-                batch = batchA
-            }
-            var out = batch
-            if !lhsVector { out.append(m) }
-            if !rhsVector { out.append(n) }
-            return ShapeResult(shape: out, dataType: a.dataType)
-        },
+        shape: matMulShape,
         cost: .formula(
             "MACs = output elements × inner dimension; adds = output × (inner − 1)",
             { q in
@@ -198,6 +175,37 @@ enum LinearOps {
                 outputs: [[2]], cost: .of(macs: 6, muls: 6, adds: 4),
                 arithmetic: "out 2, inner 3"),
         ])
+
+    /// The NumPy matmul shape: broadcast batch axes, then M × N; a 1-D operand's added axis is dropped again.
+    static func matMulShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let (a, b) = (try q.input(0), try q.input(1))
+        guard a.rank >= 1, b.rank >= 1 else { throw RuleError("matmul operands must have rank 1 or more") }
+        let ta = try q.attributes.bool("transposeA", default: false)
+        let tb = try q.attributes.bool("transposeB", default: false)
+        var lhs = a.shape, rhs = b.shape
+        if ta && lhs.count >= 2 { lhs.swapAt(lhs.count - 1, lhs.count - 2) }
+        if tb && rhs.count >= 2 { rhs.swapAt(rhs.count - 1, rhs.count - 2) }
+        let lhsVector = lhs.count == 1, rhsVector = rhs.count == 1
+        if lhsVector { lhs = [1] + lhs }
+        if rhsVector { rhs = rhs + [1] }
+        let (m, k) = (lhs[lhs.count - 2], lhs[lhs.count - 1])
+        let (k2, n) = (rhs[rhs.count - 2], rhs[rhs.count - 1])
+        guard k == k2 else {
+            throw RuleError("inner dimensions differ: \(formatShape(a.shape)) × \(formatShape(b.shape))")
+        }
+        var out = try batchShape(Array(lhs.dropLast(2)), Array(rhs.dropLast(2)),
+                                 broadcast: q.attributes.bool("broadcast", default: true))
+        if !lhsVector { out.append(m) }
+        if !rhsVector { out.append(n) }
+        return ShapeResult(shape: out, dataType: a.dataType)
+    }
+
+    /// The batch axes of a matrix product: broadcast, or required equal.
+    static func batchShape(_ a: [Int], _ b: [Int], broadcast: Bool) throws -> [Int] {
+        if broadcast { return try ShapeMath.broadcast(a, b) }
+        guard a == b else { throw RuleError("batch dimensions differ: \(formatShape(a)) and \(formatShape(b))") }
+        return a
+    }
 
     static let dot = OpDefinition(
         "Dot", "MXNet dot: contracts the last axis of A with the first axis of B",

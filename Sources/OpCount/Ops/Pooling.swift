@@ -14,65 +14,7 @@ enum PoolingOps {
     static let pooling = OpDefinition(
         "Pooling", "max / average / sum / Lp pooling over windows or the whole spatial extent",
         inputs: [.data],
-        shape: { q in
-            let x = try q.input(0)
-            try ShapeMath.requireRank(x, atLeast: 3, "pooling")
-            let n = x.rank - 2
-            _ = try q.attributes.choice("mode", modes, default: "max")
-            let withIndices = try q.attributes.bool("withIndices", default: false)
-            if try q.attributes.bool("global", default: false) {
-                let y = TensorInfo(shape: Array(x.shape[..<2]) + [Int](repeating: 1, count: n), dataType: x.dataType)
-                return ShapeResult(outputs: withIndices ? [y, TensorInfo(shape: y.shape, dataType: .int64)] : [y])
-            }
-            let kernel = try q.attributes.ints("kernel")
-            guard kernel.count == n else {
-                throw RuleError("kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions")
-            }
-            let stride = try ShapeMath.spatial(q.attributes, "stride", count: n, default: 1)
-            let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
-            let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
-            func result(_ spatial: [Int]) -> ShapeResult {
-                let y = TensorInfo(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
-                // MaxPool's optional second output: the int64 index of each maximum.
-                return ShapeResult(outputs: withIndices ? [y, TensorInfo(shape: y.shape, dataType: .int64)] : [y])
-            }
-            if convention == "same" {
-                // ⌈input / stride⌉; the convention computes its own padding.
-                try ShapeMath.requirePositive(stride, "stride")
-                try ShapeMath.requireWithinLimit(stride, "stride")
-                guard try q.attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) else {
-                    throw RuleError("the 'same' pooling convention takes no explicit padding")
-                }
-                return result((0..<n).map { (x.shape[2 + $0] + stride[$0] - 1) / stride[$0] })
-            }
-            var (padBegin, padEnd) = try ShapeMath.pads(q.attributes, count: n)
-            let windows = try ShapeMath.window(kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
-            let autoPad = try q.attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
-            var spatial: [Int] = []
-            for d in 0..<n {
-                let input = x.shape[2 + d]
-                let window = windows[d]
-                if autoPad.hasPrefix("SAME") {
-                    spatial.append((input + stride[d] - 1) / stride[d])
-                    continue
-                }
-                if autoPad == "VALID" { padBegin[d] = 0; padEnd[d] = 0 }
-                let padded = input + padBegin[d] + padEnd[d]
-                guard padded >= window else {
-                    throw RuleError("pooling window \(window) is larger than the padded input \(padded) in spatial dimension \(d)")
-                }
-                var size = convention == "full"
-                    ? (padded - window + stride[d] - 1) / stride[d] + 1
-                    : (padded - window) / stride[d] + 1
-                // Rounding up must not start a window entirely in the end padding (ONNX ceil_mode, PyTorch).
-                if convention == "full", try q.attributes.bool("clipLastWindow", default: false),
-                   (size - 1) * stride[d] >= input + padBegin[d] {
-                    size -= 1
-                }
-                spatial.append(size)
-            }
-            return result(spatial)
-        },
+        shape: poolingShape,
         cost: .formula(
             "per output over a K-element window: max K−1 cmps; avg K−1 adds + 1 div; sum K−1 adds; Lp K+1 exps + K−1 adds",
             { q in
@@ -120,6 +62,73 @@ enum PoolingOps {
                 outputs: [[1, 1, 2]], cost: .of(adds: 2, exps: 6), mxop: .zero,
                 arithmetic: "out 2 × (1 add, 3 exps)"),
         ])
+
+    /// The output shape of window or global pooling, with MaxPool's optional int64 indices of
+    /// the maxima as a second output.
+    static func poolingShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let x = try q.input(0)
+        try ShapeMath.requireRank(x, atLeast: 3, "pooling")
+        _ = try q.attributes.choice("mode", modes, default: "max")
+        let withIndices = try q.attributes.bool("withIndices", default: false)
+        let spatial = try q.attributes.bool("global", default: false)
+            ? [Int](repeating: 1, count: x.rank - 2) : try windowedSizes(q, x)
+        let y = TensorInfo(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
+        return ShapeResult(outputs: withIndices ? [y, TensorInfo(shape: y.shape, dataType: .int64)] : [y])
+    }
+
+    /// The spatial output sizes of window pooling over `x`. MXNet's `same` convention is SAME
+    /// auto padding (⌈input / stride⌉ outputs) and takes no explicit padding.
+    static func windowedSizes(_ q: ShapeQuery, _ x: TensorInfo) throws -> [Int] {
+        let n = x.rank - 2
+        let kernel = try q.attributes.ints("kernel")
+        guard kernel.count == n else {
+            throw RuleError(
+                "kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions")
+        }
+        let stride = try ShapeMath.spatial(q.attributes, "stride", count: n, default: 1)
+        let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
+        let convention = try q.attributes.choice("convention", ["valid", "full", "same"], default: "valid")
+        let same = convention == "same"
+        let (padBegin, padEnd) = try pads(q.attributes, count: n, same: same)
+        let windows = try ShapeMath.window(
+            kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
+        let autoPad = try same ? "SAME_UPPER" : ShapeMath.autoPad(q.attributes)
+        let clip = try convention == "full" && q.attributes.bool("clipLastWindow", default: false)
+        return try (0..<n).map { d in
+            let input = x.shape[2 + d]
+            if autoPad.hasPrefix("SAME") {
+                return ShapeMath.samePadding(size: input, stride: stride[d], window: windows[d]).output
+            }
+            let (begin, end) = autoPad == "VALID" ? (0, 0) : (padBegin[d], padEnd[d])
+            return try pooledSize(input, d, begin: begin, end: end, window: windows[d], stride: stride[d],
+                                  roundUp: convention == "full", clip: clip)
+        }
+    }
+
+    /// Begin and end padding from `pads`; none for the `same` convention, which refuses any.
+    static func pads(_ attributes: Attributes, count n: Int, same: Bool) throws -> (begin: [Int], end: [Int]) {
+        guard same else { return try ShapeMath.pads(attributes, count: n) }
+        // MXNet accepts any number of zeros here.
+        guard try attributes.ints("pads", default: []).allSatisfy({ $0 == 0 }) else {
+            throw RuleError("the 'same' pooling convention takes no explicit padding")
+        }
+        let none = [Int](repeating: 0, count: n)
+        return (none, none)
+    }
+
+    /// The output size of spatial dimension `d`, `input` positions padded by `begin` and `end`:
+    /// rounded down (`valid`) or up (`full`); `clip` drops a last window that would start in the
+    /// end padding (ONNX `ceil_mode`, PyTorch).
+    static func pooledSize(_ input: Int, _ d: Int, begin: Int, end: Int, window: Int, stride: Int,
+                           roundUp: Bool, clip: Bool) throws -> Int {
+        let padded = input + begin + end
+        guard padded >= window else {
+            throw RuleError(
+                "pooling window \(window) is larger than the padded input \(padded) in spatial dimension \(d)")
+        }
+        let size = roundUp ? (padded - window + stride - 1) / stride + 1 : (padded - window) / stride + 1
+        return roundUp && clip && (size - 1) * stride >= input + begin ? size - 1 : size
+    }
 
     /// The elements of one window (the whole spatial extent for global pooling).
     static func windowSize(_ q: CostQuery) throws -> Exact {

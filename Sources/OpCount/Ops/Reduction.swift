@@ -14,24 +14,7 @@ enum ReductionOps {
                        _ description: String) -> OpDefinition {
         OpDefinition(
             type, "\(what) over axes", inputs: [.data, .optionalData],
-            shape: { q in
-                let x = try q.input(0)
-                let given = try q.attributes.has("axes") ? q.attributes.ints("axes") : q.optionalInput(1)?.values
-                var axes = try Set((given ?? []).map { try ShapeMath.axis($0, rank: x.rank) })
-                let emptyIsNoop = try q.attributes.bool("emptyAxesIsNoop", default: false)
-                if try q.attributes.bool("exclude", default: false) {
-                    axes = Set(0..<x.rank).subtracting(axes)
-                } else if (given ?? []).isEmpty && !emptyIsNoop {
-                    axes = Set(0..<x.rank)
-                }
-                let keep = try q.attributes.bool("keepDims", default: false)
-                var shape: [Int] = []
-                for (d, size) in x.shape.enumerated() {
-                    if !axes.contains(d) { shape.append(size) } else if keep { shape.append(1) }
-                }
-                if shape.isEmpty, try q.attributes.bool("scalarAsVector", default: false) { shape = [1] }
-                return ShapeResult(shape: shape, dataType: x.dataType)
-            },
+            shape: reducedShape,
             cost: .formula(description, { q in
                 let out = q.outputElements
                 let n = try q.input(0).elementCount.get("elements") / max(1, try out.get("elements"))
@@ -42,5 +25,25 @@ enum ReductionOps {
                         attributes: ["axes": .ints([2, 3]), "keepDims": .bool(true)], outputs: [[2, 3, 1, 1]],
                         cost: try! formula(6, 16), arithmetic: "6 outputs of 16 elements"),
             ])
+    }
+
+    /// The reduced shape: the reduced axes dropped, or kept as 1 with `keepDims`.
+    static func reducedShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let x = try q.input(0)
+        let given = try q.attributes.has("axes") ? q.attributes.ints("axes") : q.optionalInput(1)?.values
+        var axes = try Set((given ?? []).map { try ShapeMath.axis($0, rank: x.rank) })
+        let emptyIsNoop = try q.attributes.bool("emptyAxesIsNoop", default: false)
+        if try q.attributes.bool("exclude", default: false) {
+            axes = Set(0..<x.rank).subtracting(axes)
+        } else if (given ?? []).isEmpty && !emptyIsNoop {
+            axes = Set(0..<x.rank)
+        }
+        let keep = try q.attributes.bool("keepDims", default: false)
+        var shape: [Int] = []
+        for (d, size) in x.shape.enumerated() {
+            if !axes.contains(d) { shape.append(size) } else if keep { shape.append(1) }
+        }
+        if shape.isEmpty, try q.attributes.bool("scalarAsVector", default: false) { shape = [1] }
+        return ShapeResult(shape: shape, dataType: x.dataType)
     }
 }

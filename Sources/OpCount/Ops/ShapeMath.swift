@@ -47,6 +47,25 @@ enum ShapeMath {
         }
     }
 
+    /// The auto padding an ONNX-style `autoPad` attribute names: `NOTSET` (explicit `pads`),
+    /// `SAME_UPPER`, `SAME_LOWER` (see ``samePadding(size:stride:window:lower:)``) or `VALID` (none).
+    static func autoPad(_ attributes: Attributes) throws -> String {
+        try attributes.choice("autoPad", ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"], default: "NOTSET")
+    }
+
+    /// SAME padding of one spatial dimension (ONNX `SAME_UPPER` / `SAME_LOWER`, TF `SAME`, MXNet's
+    /// `same` pooling convention): a window of extent `window` sliding by `stride` over `size`
+    /// positions gives ⌈size / stride⌉ outputs; the padding is what the last window needs, split
+    /// evenly with the odd position at the end (upper) or at the beginning (`lower`).
+    /// A transposed convolution is this geometry seen from its output: `size` = input × stride.
+    static func samePadding(size: Int, stride: Int, window: Int, lower: Bool = false)
+        -> (output: Int, begin: Int, end: Int) {
+        let output = (size + stride - 1) / stride
+        let total = max(0, (output - 1) * stride + window - size)
+        let begin = lower ? total - total / 2 : total / 2
+        return (output, begin, total - begin)
+    }
+
     /// A size computed in floating point (a scaled resize), as an integer: an error, not a trap,
     /// when it is NaN, infinite, negative or past the dimension limit.
     static func size(_ value: Double, _ name: String) throws -> Int {

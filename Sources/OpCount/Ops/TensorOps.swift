@@ -78,59 +78,67 @@ enum TensorOps {
     static let range = OpDefinition(
         "Range", "an arithmetic sequence",
         inputs: [.data, .data, .data],
-        shape: { q in
-            let (s, l, d) = (try q.input(0), try q.input(1), try q.input(2))
-            guard let start = s.numbers?.first, let limit = l.numbers?.first, let delta = d.numbers?.first else {
-                throw RuleError("start, limit and delta must be known at analysis time")
-            }
-            guard delta != 0 else { throw RuleError("delta is 0") }
-            let steps = ((limit - start) / delta).rounded(.up)
-            guard steps.isFinite, steps < Double(ShapeSyntax.maximumDimension) else { throw RuleError("the range is too long") }
-            let count = max(Int(steps), 0)
-            var out = TensorInfo(shape: [count], dataType: s.dataType)
-            if count <= TensorInfo.valueLimit {
-                let values = (0..<count).map { start + Double($0) * delta }
-                if s.dataType.isFloatingPoint {
-                    out.realValues = values
-                } else if values.allSatisfy({ $0.magnitude < 9e18 }) {
-                    out.values = values.map { Int($0) }
-                }
-            }
-            return ShapeResult(output: out)
-        },
+        shape: rangeShape,
         cost: .zero(reason: "index arithmetic, not counted"),
         examples: [Example("0 to 10 by 3", inputs: [[], [], []], values: [0: [0], 1: [10], 2: [3]], outputs: [[4]])])
+
+    /// The sequence's length, and its values when they are few enough to keep.
+    static func rangeShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let (s, l, d) = (try q.input(0), try q.input(1), try q.input(2))
+        guard let start = s.numbers?.first, let limit = l.numbers?.first, let delta = d.numbers?.first else {
+            throw RuleError("start, limit and delta must be known at analysis time")
+        }
+        guard delta != 0 else { throw RuleError("delta is 0") }
+        let steps = ((limit - start) / delta).rounded(.up)
+        guard steps.isFinite, steps < Double(ShapeSyntax.maximumDimension) else {
+            throw RuleError("the range is too long")
+        }
+        let count = max(Int(steps), 0)
+        var out = TensorInfo(shape: [count], dataType: s.dataType)
+        if count <= TensorInfo.valueLimit {
+            let values = (0..<count).map { start + Double($0) * delta }
+            if s.dataType.isFloatingPoint {
+                out.realValues = values
+            } else if values.allSatisfy({ $0.magnitude < 9e18 }) {
+                out.values = values.map { Int($0) }
+            }
+        }
+        return ShapeResult(output: out)
+    }
 
     /// `data` indexed along `axis` by `indices` (negative indices count from the end):
     /// output shape = data[..<axis] + indices.shape + data[axis+1...].
     static let gather = OpDefinition(
         "Gather", "select slices along an axis by index (embedding lookup, class token)",
         inputs: [.data, .data],
-        shape: { q in
-            let (data, indices) = (try q.input(0), try q.input(1))
-            let axis = try ShapeMath.axis(q.attributes.int("axis", default: 0), rank: data.rank)
-            let out = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
-            let n = data.shape[axis]
-            if let index = indices.values, let bad = index.first(where: { $0 < -n || $0 >= n }) {
-                throw RuleError("index \(bad) is out of range for axis \(axis) of size \(n)")
-            }
-            guard let index = indices.values, data.values != nil || data.realValues != nil else {
-                return ShapeResult(shape: out, dataType: data.dataType)
-            }
-            let strides = Values.strides(data.shape), indexStrides = Values.strides(indices.shape)
-            return ShapeResult(output: Values.map(data, shape: out) { o in
-                let inner = Array(o[axis..<(axis + indices.rank)])
-                var k = index[zip(inner, indexStrides).reduce(0) { $0 + $1.0 * $1.1 }]
-                if k < 0 { k += n }
-                let source = Array(o[..<axis]) + [k] + Array(o[(axis + indices.rank)...])
-                return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
-            })
-        },
+        shape: gatherShape,
         cost: .zero(reason: "a lookup: no arithmetic"),
         examples: [
             Example("class token", inputs: [[1, 197, 768], []], values: [1: [0]], attributes: ["axis": .int(1)], outputs: [[1, 768]]),
             Example("rows of a table", inputs: [[10, 4], [2, 3]], outputs: [[2, 3, 4]]),
         ])
+
+    /// The gathered shape, and its values when data and indices are known.
+    static func gatherShape(_ q: ShapeQuery) throws -> ShapeResult {
+        let (data, indices) = (try q.input(0), try q.input(1))
+        let axis = try ShapeMath.axis(q.attributes.int("axis", default: 0), rank: data.rank)
+        let out = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
+        let n = data.shape[axis]
+        if let index = indices.values, let bad = index.first(where: { $0 < -n || $0 >= n }) {
+            throw RuleError("index \(bad) is out of range for axis \(axis) of size \(n)")
+        }
+        guard let index = indices.values, data.values != nil || data.realValues != nil else {
+            return ShapeResult(shape: out, dataType: data.dataType)
+        }
+        let strides = Values.strides(data.shape), indexStrides = Values.strides(indices.shape)
+        return ShapeResult(output: Values.map(data, shape: out) { o in
+            let inner = Array(o[axis..<(axis + indices.rank)])
+            var k = index[zip(inner, indexStrides).reduce(0) { $0 + $1.0 * $1.1 }]
+            if k < 0 { k += n }
+            let source = Array(o[..<axis]) + [k] + Array(o[(axis + indices.rank)...])
+            return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
+        })
+    }
 
     static let gatherElements = OpDefinition(
         "GatherElements", "select elements by an index tensor of the output's shape",

@@ -1,0 +1,79 @@
+/// Binding shapes to the graph inputs, and checking them against what the file declares.
+extension Analyzer.Run {
+    mutating func bindInputs(_ bindings: [InputBinding]) throws {
+        var unnamed = bindings.filter { $0.name == nil }
+        for binding in bindings where binding.name != nil {
+            // Variables are identified by name: every variable of that name gets the shape.
+            let matches = graph.nodes.indices.filter {
+                graph.nodes[$0].name == binding.name && graph.nodes[$0].variable != nil
+            }
+            guard !matches.isEmpty else {
+                let names = candidates().map { "'\(graph.nodes[$0].name)'" }.joined(separator: ", ")
+                let listed = names.isEmpty ? "" : "; its inputs: \(names)"
+                throw AnalysisError.input("the graph has no input called '\(binding.name!)'" + listed)
+            }
+            for index in matches { try bind(index, binding, record: index == matches[0]) }
+        }
+        var open = candidates().filter { tensors[$0] == nil }
+        if let data = open.firstIndex(where: { graph.nodes[$0].name == "data" }) {
+            open.insert(open.remove(at: data), at: 0)
+        }
+        while !unnamed.isEmpty {
+            guard !open.isEmpty else {
+                throw AnalysisError.input("more input shapes were given than the graph has inputs")
+            }
+            try bind(open.removeFirst(), unnamed.removeFirst())
+        }
+        for index in candidates() where tensors[index] == nil {
+            let name = graph.nodes[index].name
+            throw AnalysisError.input("input '\(name)' has no shape: the file declares none and none was given")
+        }
+        // Variables that are parameters but which the file declares fully keep their shape.
+        for index in order {
+            guard let variable = graph.nodes[index].variable, tensors[index] == nil,
+                  let shape = variable.completeShape else { continue }
+            try checkDimensions(shape, what: "declared shape of '\(graph.nodes[index].name)'", allowZero: true)
+            tensors[index] = [TensorInfo(shape: shape, dataType: variable.dataType ?? .float32, values: variable.values,
+                                         realValues: variable.realValues)]
+        }
+    }
+
+    /// Variables that must be given a shape: declared inputs, and variables consumed as
+    /// activations that declare no complete shape.
+    func candidates() -> [Int] {
+        graph.nodes.indices.filter { index in
+            guard let variable = graph.nodes[index].variable else { return false }
+            if let role = variable.role { return role == .input }
+            return firstConsumer[index] != nil && roles[index] == .input && variable.completeShape == nil
+        }
+    }
+
+    mutating func bind(_ index: Int, _ binding: InputBinding, record: Bool = true) throws {
+        let name = graph.nodes[index].name
+        guard tensors[index] == nil else { throw AnalysisError.input("input '\(name)' is given two shapes") }
+        try checkDimensions(binding.shape, what: "the shape of input '\(name)'",
+                            allowZero: binding.values != nil || binding.realValues != nil)
+        if let declared = graph.nodes[index].variable?.declaredShape, !Self.fits(binding.shape, declared) {
+            throw AnalysisError.input(
+                "input '\(name)' is declared as \(Self.format(declared)) but was given \(formatShape(binding.shape))")
+        }
+        tensors[index] = [TensorInfo(shape: binding.shape, dataType: binding.dataType, values: binding.values,
+                                     realValues: binding.realValues)]
+        if record { bound.append(BoundInput(name: name, shape: binding.shape)) }
+    }
+
+    func checkDimensions(_ shape: [Int], what: String, allowZero: Bool = false) throws {
+        if let limit = Limits.violation(shape) { throw AnalysisError.input("\(what): \(limit)") }
+        if let bad = shape.first(where: { $0 < (allowZero ? 0 : 1) }) {
+            throw AnalysisError.input("\(what) has a dimension of \(bad); dimensions must be positive")
+        }
+    }
+
+    static func fits(_ shape: [Int], _ declared: [Int?]) -> Bool {
+        shape.count == declared.count && zip(shape, declared).allSatisfy { $1 == nil || $0 == $1 }
+    }
+
+    static func format(_ declared: [Int?]) -> String {
+        "(" + declared.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + ")"
+    }
+}

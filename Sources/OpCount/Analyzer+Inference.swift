@@ -1,0 +1,166 @@
+/// Shape inference and counting, node by node in topological order.
+extension Analyzer.Run {
+    mutating func inferAndCount() throws {
+        var opIndex = 0
+        for index in order {
+            let node = graph.nodes[index]
+            guard let operation = node.operation else { continue }
+            defer { opIndex += 1 }
+            var layer = Layer(
+                index: opIndex, name: node.name, op: operation.type, sourceOp: operation.sourceType,
+                inputShapes: node.inputs.map { tensor($0)?.shape }, outputShapes: [],
+                counts: Counts(), mxop: MxopCounts(), inBackbone: false, status: .counted, precision: nil)
+            guard let definition = registry[operation.type] else {
+                unsupported[operation.type, default: 0] += 1
+                layer.status = .unsupported
+                layers[index] = layer
+                continue
+            }
+            do {
+                try process(index, node, operation, definition, &layer)
+            } catch let error as RuleError {
+                throw AnalysisError.node(name: node.name, op: operation.sourceType, message: error.message)
+            }
+            layers[index] = layer
+        }
+    }
+
+    func tensor(_ ref: TensorRef) -> TensorInfo? {
+        guard !ref.isAbsent, let outputs = tensors[ref.node], ref.output < outputs.count else { return nil }
+        return outputs[ref.output]
+    }
+
+    /// Shapes and counts one supported node into `layer`; leaves it unshaped when an input's
+    /// producer could not be shaped.
+    mutating func process(_ index: Int, _ node: Node, _ operation: Operation, _ definition: OpDefinition,
+                          _ layer: inout Layer) throws {
+        guard let found = try knownInputs(node, definition) else {
+            // An unsupported or unshaped producer upstream: this node cannot be shaped.
+            layer.status = .unshaped
+            unshaped.append(node.name)
+            return
+        }
+        var known = found.known
+        let absent = found.absent
+        let result = try definition.shape(ShapeQuery(inputs: known, attributes: operation.attributes, absent: absent))
+        for output in result.outputs {
+            if let bad = output.shape.first(where: { $0 < 0 }) {
+                throw RuleError("inferred a negative dimension \(bad) in \(formatShape(output.shape))")
+            }
+            // Within the limits, every element count fits in an Int.
+            if let limit = Limits.violation(output.shape) {
+                throw RuleError("output \(formatShape(output.shape)): \(limit)")
+            }
+        }
+        try recordDerived(result, of: node, known: &known, absent: absent)
+        let inputs = try completeInputs(known, of: node, absent: absent)
+        for (position, role) in result.inputRoles where position < node.inputs.count && !absent.contains(position) {
+            let ref = node.inputs[position]
+            if graph.nodes[ref.node].variable != nil, firstConsumer[ref.node] == index { roles[ref.node] = role }
+        }
+        var outputs = result.outputs
+        if case .zero = definition.cost, let carried = inputs.first?.quantizedAs {
+            // Moving or selecting dequantized data keeps its precision (QDQ graphs).
+            for i in outputs.indices where outputs[i].dataType == inputs[0].dataType && outputs[i].quantizedAs == nil {
+                outputs[i].quantizedAs = carried
+            }
+        }
+        tensors[index] = outputs
+        layer.inputShapes = inputs.enumerated().map { absent.contains($0.offset) ? nil : $0.element.shape }
+        layer.outputShapes = result.outputs.map(\.shape)
+        let query = CostQuery(inputs: inputs, outputs: result.outputs, attributes: operation.attributes, absent: absent)
+        try count(query, definition, into: &layer)
+    }
+
+    /// The node's inputs as far as they are known (`nil` for a parameter the rule derives) and
+    /// the positions left out; `nil` when an activation's producer has no shape.
+    func knownInputs(_ node: Node, _ definition: OpDefinition) throws -> (known: [TensorInfo?], absent: Set<Int>)? {
+        guard node.inputs.count >= definition.requiredInputs else {
+            throw RuleError("expects at least \(definition.requiredInputs) inputs, has \(node.inputs.count)")
+        }
+        var known: [TensorInfo?] = []
+        var absent = Set<Int>()
+        for (position, ref) in node.inputs.enumerated() {
+            guard let role = definition.role(at: position) else {
+                throw RuleError("expects at most \(definition.inputs.count) inputs, has \(node.inputs.count)")
+            }
+            if ref.isAbsent {
+                guard !role.isRequired else { throw RuleError("input \(position) is required but left out") }
+                absent.insert(position)
+                known.append(nil)
+                continue
+            }
+            let info = tensor(ref)
+            if info == nil, role.isActivation || graph.nodes[ref.node].variable == nil {
+                if graph.nodes[ref.node].variable == nil, let outputs = tensors[ref.node] {
+                    throw RuleError("input \(position) refers to output \(ref.output) of "
+                                    + "'\(graph.nodes[ref.node].name)', which has \(outputs.count) outputs")
+                }
+                return nil
+            }
+            known.append(info)
+        }
+        return (known, absent)
+    }
+
+    /// Checks the input shapes the rule derived against what is known or declared, then records them.
+    mutating func recordDerived(_ result: ShapeResult, of node: Node, known: inout [TensorInfo?],
+                                absent: Set<Int>) throws {
+        for (position, shape) in result.inputShapes.sorted(by: { $0.key < $1.key })
+        where position < node.inputs.count && !absent.contains(position) {
+            let ref = node.inputs[position]
+            let producer = graph.nodes[ref.node]
+            if let existing = known[position] {
+                guard existing.shape == shape else {
+                    throw RuleError("input \(position) ('\(producer.name)') has shape \(formatShape(existing.shape)) "
+                                    + "but this layer needs \(formatShape(shape))")
+                }
+                continue
+            }
+            if let declared = producer.variable?.declaredShape, !Self.fits(shape, declared) {
+                throw RuleError("parameter '\(producer.name)' is declared as \(Self.format(declared)) "
+                                + "but this layer needs \(formatShape(shape))")
+            }
+            if let bad = shape.first(where: { $0 < 0 }) {
+                throw RuleError(
+                    "parameter '\(producer.name)' would have a negative dimension \(bad) in \(formatShape(shape))")
+            }
+            if let limit = Limits.violation(shape) { throw RuleError("parameter '\(producer.name)': \(limit)") }
+            let type = result.inputTypes[position] ?? producer.variable?.dataType ?? .float32
+            let info = TensorInfo(shape: shape, dataType: type)
+            tensors[ref.node] = [info]
+            known[position] = info
+        }
+    }
+
+    /// Every input with its final shape, an absent one as an empty 1-D tensor.
+    func completeInputs(_ known: [TensorInfo?], of node: Node, absent: Set<Int>) throws -> [TensorInfo] {
+        try known.enumerated().map { position, info in
+            if absent.contains(position) { return TensorInfo(shape: [0]) }
+            guard let info else {
+                throw RuleError("cannot infer the shape of input \(position) "
+                                + "('\(graph.nodes[node.inputs[position].node].name)'); declare it in the file")
+            }
+            return info
+        }
+    }
+
+    /// Runs the cost and mxop rules into `layer`, with the precision of its MACs and its activations.
+    func count(_ query: CostQuery, _ definition: OpDefinition, into layer: inout Layer) throws {
+        switch definition.cost {
+        case .formula(_, let rule):
+            let cost = try rule(query)
+            try layer.counts.add(cost)
+            if cost.macs > 0 {
+                let inputs = query.inputs
+                let weight = inputs.count > 1 ? inputs[1] : inputs[0]
+                layer.precision = cost.precision
+                    ?? Precision(activation: inputs[0].effectiveType, weight: weight.effectiveType)
+            }
+        case .zero:
+            layer.status = .zeroCost
+        }
+        if let mxop = definition.mxop { try layer.mxop.add(try mxop.rule(query)) }
+        layer.counts.activations = try query.outputs.map(\.elementCount).exactSum.get("activations")
+    }
+}
