@@ -39,7 +39,7 @@ public enum Pipeline {
             throw CountError(file: file, error: error)
         }
         return CountedModel(name: modelName(for: file), file: file, format: format, analysis: analysis,
-                            notices: notices + analysis.notices.map { Notice($0) })
+                            notices: notices + analysis.notices)
     }
 
     /// Inputs from the shapes the file declares (ONNX): a symbolic first dimension is taken as a
@@ -61,8 +61,8 @@ public enum Pipeline {
             }
             guard dims.allSatisfy({ $0 != nil }) else {
                 let shown = dims.map { $0.map(String.init) ?? "?" }.joined(separator: "x")
-                throw CountError(file: file, error: .input("input '\(node.name)' has symbolic dimensions (\(shown))"),
-                                 input: node.name)
+                throw CountError(file: file, error: .input("input '\(node.name)' has symbolic dimensions (\(shown))",
+                                                           about: .input(node.name)))
             }
             bindings.append(InputBinding(name: node.name, shape: dims.map { $0! }, dataType: node.variable?.dataType ?? .float32))
         }
@@ -79,17 +79,19 @@ public enum Pipeline {
     }
 }
 
-/// An analysis failure, with the file it happened in (and the input it concerns, if one).
+/// An analysis failure, with the file it happened in.
 public struct CountError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var error: AnalysisError
-    /// The input whose shape the user has to give, when that fixes the error.
-    public var input: String?
 
-    public init(file: String, error: AnalysisError, input: String? = nil) {
+    public init(file: String, error: AnalysisError) {
         self.file = file
         self.error = error
-        self.input = input
+    }
+
+    /// What the user can set to fix it, if anything.
+    public var subject: Notice.Subject? {
+        if case .input(_, let subject) = error { subject } else { nil }
     }
 
     public var description: String { "\(file): \(error)".oneLine }

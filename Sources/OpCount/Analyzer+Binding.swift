@@ -26,7 +26,8 @@ extension Analyzer.Run {
         }
         for index in candidates() where tensors[index] == nil {
             let name = graph.nodes[index].name
-            throw AnalysisError.input("input '\(name)' has no shape: the file declares none and none was given")
+            throw AnalysisError.input("input '\(name)' has no shape: the file declares none and none was given",
+                                      about: .input(name))
         }
         // Variables that are parameters but which the file declares fully keep their shape.
         for index in order {

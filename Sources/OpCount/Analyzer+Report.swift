@@ -81,7 +81,7 @@ extension Analyzer.Run {
     /// The figures of the node called `end` and its ancestors, and those nodes.
     func backboneFigures(end name: String, variableCounts: [Int: Counts]) throws -> (Backbone, Set<Int>) {
         guard let end = graph.nodes.firstIndex(where: { $0.name == name }) else {
-            throw AnalysisError.input("the backbone end '\(name)' is not a node of this graph")
+            throw AnalysisError.input("the backbone end '\(name)' is not a node of this graph", about: .backboneEnd)
         }
         let inBackbone = ancestors(of: end)
         var counts = Counts(), mx = MxopCounts()

@@ -4,14 +4,15 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case graph(String)
     /// A node's shapes or attributes are impossible.
     case node(name: String, op: String, message: String)
-    /// The input bindings do not fit the graph.
-    case input(String)
+    /// The input bindings (or the backbone end) do not fit the graph; `about` says what the
+    /// user can set to fix it, so a front end can name its own option.
+    case input(String, about: Notice.Subject? = nil)
 
     public var description: String {
         switch self {
         case .graph(let message): message.oneLine
         case .node(let name, let op, let message): "node '\(name)' (\(op)): \(message)".oneLine
-        case .input(let message): message.oneLine
+        case .input(let message, _): message.oneLine
         }
     }
 }
@@ -71,7 +72,7 @@ public struct Analyzer: Sendable {
             let proposed = run.proposeBackboneEnd()
             var analysis = try run.report(backboneEnd: proposed)
             if let proposed {
-                analysis.notices.append("backbone end proposed from the head's shape: '\(proposed)'")
+                analysis.notices.append(Notice("backbone end proposed from the head's shape: '\(proposed)'", about: .backboneEnd))
             }
             return analysis
         }
@@ -98,7 +99,7 @@ extension Analyzer {
         var layers: [Int: Layer] = [:]
         var unsupported: [String: Int] = [:]
         var unshaped: [String] = []
-        var notices: [String] = []
+        var notices: [Notice] = []
 
         init(graph: Graph, registry: Registry) throws {
             guard graph.nodes.count <= Limits.nodes else {

@@ -55,7 +55,11 @@ enum Hints {
 
     /// A count error with the option that fixes it, when one does.
     static func explain(_ error: CountError) -> String {
-        guard let input = error.input else { return error.description }
-        return "\(error.description); give its shape with --input \(input):SHAPE"
+        switch error.subject {
+        case .input(let name?): "\(error.description); give its shape with --input \(name):SHAPE"
+        case .input(nil): "\(error.description); give the shape with --input SHAPE"
+        case .backboneEnd: "\(error.description); name another node with --backbone-end"
+        case nil: error.description
+        }
     }
 }

@@ -118,7 +118,8 @@ struct CLITests {
         Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--input", "1x3x0x224"], status: 64, mentions: ["--input", "positive"]),
         Failure(arguments: ["count", "data/zoo/alexnet-symbol.json", "--input", "1x3x8x8"], status: 1,
                 mentions: ["alexnet-symbol.json", "node 'alexnet0_pool0_fwd'", "larger than the padded input"]),
-        Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--backbone-end", "nope"], status: 1, mentions: ["'nope'"]),
+        Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--backbone-end", "nope"], status: 1,
+                mentions: ["'nope' is not a node", "--backbone-end"]),
         Failure(arguments: ["count", "data/zoo", "--layers"], status: 64, mentions: ["--layers"]),
         Failure(arguments: ["count", "Tests"], status: 1, mentions: ["manifest.json"]),
         Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--convention", "thop"], status: 64, mentions: ["convention"]),
@@ -155,5 +156,26 @@ struct CLITests {
         #expect(result.stderr.contains("resnet18_v1-symbol.json: not valid JSON"))
         #expect(result.stdout.contains("squeezenet1.1,"))
         #expect(!result.stdout.contains("resnet18_v1,"))
+    }
+
+    @Test("outside a zoo, what was assumed is said with the option that sets it; a broken manifest beside a file is an error")
+    func assumptionsAndManifest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-lone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("resnet18_v1-symbol.json")
+        try Data(contentsOf: Self.root.appendingPathComponent("data/zoo/resnet18_v1-symbol.json")).write(to: file)
+
+        let lone = try Self.run(["count", file.path, "--format", "csv"])
+        #expect(lone.status == 0)
+        #expect(lone.stderr.contains("assuming 1x3x224x224 (set it with --input SHAPE)"), "\(lone.stderr)")
+        #expect(lone.stderr.contains("backbone end proposed from the head's shape: 'resnetv10_stage4_activation1' (set it with --backbone-end)"),
+                "\(lone.stderr)")
+
+        try Data("{\"format_version\": 1, \"models\": [".utf8).write(to: dir.appendingPathComponent("manifest.json"))
+        let broken = try Self.run(["count", file.path])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("manifest.json"), "\(broken.stderr)")
+        #expect(broken.stdout.isEmpty)
     }
 }

@@ -18,7 +18,7 @@ public struct Analysis: Sendable {
     /// The graph's outputs as inferred (nil where they could not be shaped).
     public var outputs: [TensorInfo?]
     /// Things the user should know that do not stop the count.
-    public var notices: [String]
+    public var notices: [Notice]
 
     /// MACs by the precision they run at (int8×int8, float32×float32 …).
     public var macsByPrecision: [Precision: Int] {
