@@ -24,6 +24,15 @@ enum ElementwiseOps {
         return result
     }
 
+    /// The float forms the quantized ops count as, by name.
+    static let add = named("Add", in: binary), mul = named("Mul", in: binary), relu = named("Relu", in: unary)
+
+    /// The definition of `type` in `family`; a missing one stops the program at start-up.
+    static func named(_ type: String, in family: [OpDefinition]) -> OpDefinition {
+        guard let definition = family.first(where: { $0.type == type }) else { preconditionFailure("no op '\(type)'") }
+        return definition
+    }
+
     // MARK: Factories
 
     /// An op of one tensor whose output has the input's shape; `value` computes known values.
