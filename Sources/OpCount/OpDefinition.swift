@@ -290,12 +290,16 @@ public struct Example: Sendable {
     public let arithmetic: String
     /// Known values of integer inputs (shape vectors), by position.
     public let values: [Int: [Int]]
+    /// Positions of optional inputs left out (their `inputs` entry is `nil`), as a file leaves them.
+    public let absent: Set<Int>
 
-    public init(_ title: String, inputs: [[Int]?], values: [Int: [Int]] = [:], attributes: Attributes = [:],
-                outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil, mxop: MxopCost? = nil,
-                arithmetic: String = "") {
+    public init(_ title: String, inputs: [[Int]?], absent: Set<Int> = [], values: [Int: [Int]] = [:],
+                attributes: Attributes = [:], outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil,
+                mxop: MxopCost? = nil, arithmetic: String = "") {
+        precondition(absent.allSatisfy { $0 < inputs.count && inputs[$0] == nil }, "\(title): an absent input is nil")
         self.title = title
         self.values = values
+        self.absent = absent
         self.inputs = inputs
         self.attributes = attributes
         self.outputs = outputs

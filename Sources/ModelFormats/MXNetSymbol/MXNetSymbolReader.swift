@@ -68,10 +68,10 @@ public enum MXNetSymbolReader {
                 guard inputs.isEmpty else { throw fail("a variable cannot have inputs") }
                 nodes.append(Node(name: source.name, kind: .variable(try variable(attributes, fail: fail))))
             } else {
-                let translated: (type: String, attributes: Attributes)
+                let translated: MXNetOps.Translation
                 do {
-                    translated = try MXNetOps.translate(source.op, attributes, subgraph: source.subgraphs?.first?.nodes,
-                                                        inputs: inputs.count)
+                    translated = try MXNetOps.translate(source.op, attributes, subgraph: source.subgraphs?.first?.nodes)
+                    inputs = try translated.laidOut(inputs)
                 } catch let error as RuleError {
                     throw fail(error.message)
                 }

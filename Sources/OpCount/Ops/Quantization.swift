@@ -56,15 +56,16 @@ enum QuantizationOps {
         remapped("QuantizedConvolution", "MXNet _contrib_quantized_conv: 8-bit convolution into int32 with its range",
                  base: ConvolutionOps.convolution, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
                  outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
-                 examples: [Example("no bias: ranges follow the weight", inputs: [[1, 1, 3, 3], nil, [1], [1], [1], [1]],
-                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1), "positions": .ints([0, 1])],
+                 examples: [Example("no bias: its slot absent, then the ranges",
+                                     inputs: [[1, 1, 3, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
+                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
                                      outputs: [[1, 1, 2, 2], [1], [1]], derived: [1: [1, 1, 2, 2]],
                                      cost: .of(macs: 16, muls: 16, adds: 12), arithmetic: "4 outputs × K 4")]),
         remapped("QuantizedFullyConnected", "MXNet _contrib_quantized_fully_connected: 8-bit dense layer into int32",
                  base: LinearOps.fullyConnected, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
                  outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
-                 examples: [Example("no bias", inputs: [[2, 3], nil, [1], [1], [1], [1]],
-                                     attributes: ["units": .int(4), "positions": .ints([0, 1])], outputs: [[2, 4], [1], [1]],
+                 examples: [Example("no bias", inputs: [[2, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
+                                     attributes: ["units": .int(4)], outputs: [[2, 4], [1], [1]],
                                      derived: [1: [4, 3]], cost: .of(macs: 24, muls: 24, adds: 16), arithmetic: "8 outputs × 3")]),
         remapped("QuantizedPooling", "MXNet _contrib_quantized_pooling", base: PoolingOps.pooling, positions: [0],
                  roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
@@ -132,11 +133,8 @@ enum QuantizationOps {
             for (k, v) in extra.values { merged[k] = v }
             return merged
         }
-        // The attribute `positions` overrides where the float op's inputs are (MXNet's quantized
-        // ops leave the bias out when there is none).
         @Sendable func sub<T>(_ inputs: [T], absent: Set<Int>, count: Int, filler: T, _ a: Attributes) -> ([T], Set<Int>) {
             var out: [T] = [], missing = Set<Int>()
-            let positions = (try? a.ints("positions", default: positions)) ?? positions
             for (i, p) in positions.enumerated() {
                 if p < count, !absent.contains(p) { out.append(inputs[p]) } else { out.append(filler); missing.insert(i) }
             }
@@ -153,10 +151,6 @@ enum QuantizationOps {
         return OpDefinition(
             type, summary, inputs: roles,
             shape: { q in
-                let positions = try q.attributes.ints("positions", default: positions)
-                guard positions.count >= 2 || weightType == nil, positions.allSatisfy({ (0..<roles.count).contains($0) }) else {
-                    throw RuleError("attribute 'positions' \(formatShape(positions)) does not name the node's inputs")
-                }
                 let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
                 var result = try base.shape(ShapeQuery(inputs: inputs, attributes: attributes(q.attributes), absent: missing))
                 var derived = try moved(result.inputShapes, to: positions, base: base.type)
