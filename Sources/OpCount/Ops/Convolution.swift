@@ -45,6 +45,7 @@ enum ConvolutionOps {
 
     static let convolution = OpDefinition(
         "Convolution", "N-d convolution (grouped, depthwise, dilated)",
+        head: .anchor(.convolution),
         inputs: [.data, .parameter, .optionalParameter],
         shape: { q in
             let x = try q.input(0)

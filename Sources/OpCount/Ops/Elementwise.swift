@@ -38,9 +38,11 @@ enum ElementwiseOps {
     /// An op of one tensor whose output has the input's shape; `value` computes known values.
     /// `bounds`: optional lower and upper bound inputs (ONNX Clip since opset 11).
     static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement,
-                        value: (@Sendable (Double) -> Double)? = nil, bounds: Bool = false) -> OpDefinition {
+                        value: (@Sendable (Double) -> Double)? = nil, bounds: Bool = false,
+                        head: HeadRole? = nil) -> OpDefinition {
         OpDefinition(
-            type, "element-wise \(formula)", inputs: bounds ? [.data, .optionalData, .optionalData] : [.data],
+            type, "element-wise \(formula)", head: head,
+            inputs: bounds ? [.data, .optionalData, .optionalData] : [.data],
             shape: { q in
                 // `withMask`: a second output of the same shape (MXNet rrelu's mask).
                 let x = try q.input(0)
@@ -66,19 +68,22 @@ enum ElementwiseOps {
     }
 
     static let unary: [OpDefinition] = [
-        unaryOp("Relu", "max(x, 0)", PerElement(cmps: 1)),
-        unaryOp("Sigmoid", "1 / (1 + e^−x)", PerElement(adds: 1, divs: 1, exps: 1)),
-        unaryOp("Tanh", "tanh(x)", PerElement(exps: 1)),
-        unaryOp("Softplus", "log(1 + e^x)", PerElement(adds: 1, exps: 2)),
+        unaryOp("Relu", "max(x, 0)", PerElement(cmps: 1), head: .passThrough),
+        unaryOp("Sigmoid", "1 / (1 + e^−x)", PerElement(adds: 1, divs: 1, exps: 1), head: .passThrough),
+        unaryOp("Tanh", "tanh(x)", PerElement(exps: 1), head: .passThrough),
+        unaryOp("Softplus", "log(1 + e^x)", PerElement(adds: 1, exps: 2), head: .passThrough),
         unaryOp("Softsign", "x / (1 + |x|)", PerElement(adds: 1, divs: 1, cmps: 1)),
-        unaryOp("LeakyRelu", "x if x > 0 else α·x", PerElement(muls: 1, cmps: 1)),
-        unaryOp("Elu", "x if x > 0 else α·(e^x − 1)", PerElement(muls: 1, adds: 1, exps: 1, cmps: 1)),
-        unaryOp("Selu", "λ·(x if x > 0 else α·(e^x − 1))", PerElement(muls: 2, adds: 1, exps: 1, cmps: 1)),
-        unaryOp("Gelu", "0.5·x·(1 + erf(x/√2))", PerElement(muls: 3, adds: 1, exps: 1)),
+        unaryOp("LeakyRelu", "x if x > 0 else α·x", PerElement(muls: 1, cmps: 1), head: .passThrough),
+        unaryOp("Elu", "x if x > 0 else α·(e^x − 1)", PerElement(muls: 1, adds: 1, exps: 1, cmps: 1),
+                head: .passThrough),
+        unaryOp("Selu", "λ·(x if x > 0 else α·(e^x − 1))", PerElement(muls: 2, adds: 1, exps: 1, cmps: 1),
+                head: .passThrough),
+        unaryOp("Gelu", "0.5·x·(1 + erf(x/√2))", PerElement(muls: 3, adds: 1, exps: 1), head: .passThrough),
         unaryOp("GeluTanh", "0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", PerElement(muls: 6, adds: 2, exps: 1)),
-        unaryOp("HardSigmoid", "max(0, min(1, α·x + β))", PerElement(muls: 1, adds: 1, cmps: 2)),
-        unaryOp("HardSwish", "x · max(0, min(1, x/6 + 1/2))", PerElement(muls: 2, adds: 1, cmps: 2)),
-        unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2), bounds: true),
+        unaryOp("HardSigmoid", "max(0, min(1, α·x + β))", PerElement(muls: 1, adds: 1, cmps: 2), head: .passThrough),
+        unaryOp("HardSwish", "x · max(0, min(1, x/6 + 1/2))", PerElement(muls: 2, adds: 1, cmps: 2),
+                head: .passThrough),
+        unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2), bounds: true, head: .passThrough),
         unaryOp("Mish", "x · tanh(log(1 + e^x))", PerElement(muls: 1, adds: 1, exps: 3)),
         unaryOp("Sin", "sin(x)", PerElement(exps: 1)),
         unaryOp("Cos", "cos(x)", PerElement(exps: 1)),
@@ -219,6 +224,7 @@ enum ElementwiseOps {
     /// broadcastable shape.
     static let pRelu = OpDefinition(
         "PRelu", "x if x > 0 else α·x with learned α (one per channel)",
+        head: .passThrough,
         inputs: [.data, .parameter],
         shape: { q in
             let x = try q.input(0)

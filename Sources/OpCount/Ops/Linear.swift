@@ -12,6 +12,7 @@ enum LinearOps {
     /// ONNX Gemm: `alpha · A′B′ + beta · C` with A′, B′ optionally transposed and C broadcast.
     static let gemm = OpDefinition(
         "Gemm", "general matrix product: alpha·A·B + beta·C",
+        head: .anchor(.dense),
         inputs: [.data, .parameter, .optionalParameter],
         shape: { q in
             let a = try q.input(0)
@@ -85,6 +86,7 @@ enum LinearOps {
 
     static let fullyConnected = OpDefinition(
         "FullyConnected", "dense layer: y = x·Wᵀ + b",
+        head: .anchor(.dense),
         inputs: [.data, .parameter, .optionalParameter],
         shape: { q in
             let x = try q.input(0)
@@ -142,6 +144,7 @@ enum LinearOps {
 
     static let matMul = OpDefinition(
         "MatMul", "matrix product with batch dimensions (NumPy matmul semantics)",
+        head: .anchor(.dense),
         inputs: [.data, .data],
         shape: { q in
             let (a, b) = (try q.input(0), try q.input(1))

@@ -4,16 +4,17 @@
 enum ReductionOps {
     static let definitions: [OpDefinition] = [
         reduce("ReduceSum", "sum", { out, n in try OpCost(adds: out * (n - 1)) }, "n−1 adds per output"),
-        reduce("ReduceMean", "mean", { out, n in try OpCost(adds: out * (n - 1), divs: out) }, "n−1 adds + 1 div per output"),
+        reduce("ReduceMean", "mean", { out, n in try OpCost(adds: out * (n - 1), divs: out) },
+               "n−1 adds + 1 div per output", head: .anchor(.pooling)),
         reduce("ReduceMax", "maximum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output"),
         reduce("ReduceMin", "minimum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output"),
         reduce("ReduceProd", "product", { out, n in try OpCost(muls: out * (n - 1)) }, "n−1 muls per output"),
     ]
 
     static func reduce(_ type: String, _ what: String, _ formula: @escaping @Sendable (Exact, Int) throws -> OpCost,
-                       _ description: String) -> OpDefinition {
+                       _ description: String, head: HeadRole? = nil) -> OpDefinition {
         OpDefinition(
-            type, "\(what) over axes", inputs: [.data, .optionalData],
+            type, "\(what) over axes", head: head, inputs: [.data, .optionalData],
             shape: { q in
                 let x = try q.input(0)
                 let given = try q.attributes.has("axes") ? q.attributes.ints("axes") : q.optionalInput(1)?.values

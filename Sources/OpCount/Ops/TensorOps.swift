@@ -105,6 +105,7 @@ enum TensorOps {
     /// output shape = data[..<axis] + indices.shape + data[axis+1...].
     static let gather = OpDefinition(
         "Gather", "select slices along an axis by index (embedding lookup, class token)",
+        head: .feedsClassifier,
         inputs: [.data, .data],
         shape: { q in
             let (data, indices) = (try q.input(0), try q.input(1))
