@@ -166,7 +166,8 @@ public struct ShapeResult: Sendable {
     public var inputShapes: [Int: [Int]]
     /// Element types the rule knows for derived inputs (MXNet's quantized weights carry none).
     public var inputTypes: [Int: DataType] = [:]
-    /// How variables at some inputs count, where the op's input layout varies (fused layers).
+    /// How variables at some inputs count, where their role depends on the node (MXNet quantized
+    /// layers' range inputs).
     public var inputRoles: [Int: VariableRole] = [:]
 
     public init(outputs: [TensorInfo], inputShapes: [Int: [Int]] = [:]) {

@@ -160,11 +160,17 @@ enum QuantizationOps {
             result.inputTypes = Dictionary(uniqueKeysWithValues: stored.map { ($0, weight) })
         }
         if form.rangeOutputs { rangeInputs(q, after: form.positions, &result) }
-        result.outputs[0].dataType = try outputType(q, form.outputType)
-        result.outputs[0].quantizedAs = nil
-        result.outputs[0].values = nil
-        if form.rangeOutputs { result.outputs = [result.outputs[0], TensorInfo(shape: [1]), TensorInfo(shape: [1])] }
+        result.outputs = try outputs(result.outputs[0], q, form)
         return result
+    }
+
+    /// The float op's output `y` as the form's output type, then its range (min, max) with `rangeOutputs`.
+    static func outputs(_ y: TensorInfo, _ q: ShapeQuery, _ form: Form) throws -> [TensorInfo] {
+        var out = y
+        out.dataType = try outputType(q, form.outputType)
+        out.quantizedAs = nil
+        out.values = nil
+        return form.rangeOutputs ? [out, TensorInfo(shape: [1]), TensorInfo(shape: [1])] : [out]
     }
 
     /// The float op's inputs, taken from the node's `positions`; an absent one becomes `filler`,
