@@ -8,6 +8,8 @@ public struct OpDefinition: Sendable {
     public let type: String
     /// One line for `opcat ops`.
     public let summary: String
+    /// What the op can be in a classifier head, for the backbone heuristic; `nil`: it ends the head.
+    public let head: HeadRole?
     /// How each input position is used; see ``InputRole``.
     public let inputs: [InputRole]
     public let shape: ShapeRule
@@ -40,11 +42,12 @@ public struct OpDefinition: Sendable {
     }
 
     public init(
-        _ type: String, _ summary: String, inputs: [InputRole], shape: @escaping ShapeRule,
+        _ type: String, _ summary: String, head: HeadRole? = nil, inputs: [InputRole], shape: @escaping ShapeRule,
         cost: Cost, mxop: MxopHook? = nil, examples: [Example]
     ) {
         self.type = type
         self.summary = summary
+        self.head = head
         self.inputs = inputs
         self.shape = shape
         self.cost = cost
@@ -61,6 +64,28 @@ public struct OpDefinition: Sendable {
 
     /// The number of inputs a node must have.
     public var requiredInputs: Int { inputs.filter(\.isRequired).count }
+}
+
+/// What an op can be in a classifier head: the backbone heuristic (``BackboneHeuristic``) walks
+/// back from the output over ops with a role and cuts before the earliest anchor.
+public enum HeadRole: Sendable, Hashable {
+    /// May sit in a head without deciding where it starts: activations, normalization, softmax, identity.
+    case passThrough
+    /// Only reshapes or selects what the classifier reads (flatten, transpose, token selection):
+    /// before an anchor it joins the head.
+    case feedsClassifier
+    /// A layer that can start the head.
+    case anchor(Anchor)
+
+    /// When an anchor starts the head.
+    public enum Anchor: Sendable, Hashable {
+        /// A dense layer or matrix product: always.
+        case dense
+        /// A pooling or mean: when it pools to 1×1.
+        case pooling
+        /// A 1×1 convolution: on 1×1 maps, or feeding such a pooling with no dense layer after it.
+        case convolution
+    }
 }
 
 /// How an op uses one of its inputs. This decides how a variable feeding it is counted.
@@ -141,7 +166,8 @@ public struct ShapeResult: Sendable {
     public var inputShapes: [Int: [Int]]
     /// Element types the rule knows for derived inputs (MXNet's quantized weights carry none).
     public var inputTypes: [Int: DataType] = [:]
-    /// How variables at some inputs count, where the op's input layout varies (fused layers).
+    /// How variables at some inputs count, where their role depends on the node (MXNet quantized
+    /// layers' range inputs).
     public var inputRoles: [Int: VariableRole] = [:]
 
     public init(outputs: [TensorInfo], inputShapes: [Int: [Int]] = [:]) {
@@ -290,12 +316,16 @@ public struct Example: Sendable {
     public let arithmetic: String
     /// Known values of integer inputs (shape vectors), by position.
     public let values: [Int: [Int]]
+    /// Positions of optional inputs left out (their `inputs` entry is `nil`), as a file leaves them.
+    public let absent: Set<Int>
 
-    public init(_ title: String, inputs: [[Int]?], values: [Int: [Int]] = [:], attributes: Attributes = [:],
-                outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil, mxop: MxopCost? = nil,
-                arithmetic: String = "") {
+    public init(_ title: String, inputs: [[Int]?], absent: Set<Int> = [], values: [Int: [Int]] = [:],
+                attributes: Attributes = [:], outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil,
+                mxop: MxopCost? = nil, arithmetic: String = "") {
+        precondition(absent.allSatisfy { $0 < inputs.count && inputs[$0] == nil }, "\(title): an absent input is nil")
         self.title = title
         self.values = values
+        self.absent = absent
         self.inputs = inputs
         self.attributes = attributes
         self.outputs = outputs

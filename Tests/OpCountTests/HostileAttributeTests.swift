@@ -11,7 +11,8 @@ struct HostileAttributeTests {
                               Limits.dimension, -Limits.dimension, 1 << 32, 1 << 31, -1, 0, 2]
     static let extremeReals = [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1e-300, 0, -1, 4096]
 
-    /// The example as a graph: each given input a bound variable, each derived one left for the op.
+    /// The example as a graph: each given input a bound variable, each derived one left for the op,
+    /// each absent one left out.
     static func analyze(_ type: String, _ e: Example, attributes: Attributes, values: [Int: [Int]],
                         shapes: [[Int]?]) throws -> Analysis {
         var nodes: [Node] = []
@@ -23,7 +24,8 @@ struct HostileAttributeTests {
                                              values: values[i]))
             }
         }
-        nodes.append(.operation("op", type, attributes, inputs: shapes.indices.map { TensorRef(node: $0) }))
+        nodes.append(.operation("op", type, attributes,
+                                inputs: shapes.indices.map { e.absent.contains($0) ? .absent : TensorRef(node: $0) }))
         let outputs = e.outputs.indices.map { TensorRef(node: shapes.count, output: $0) }
         return try Analyzer().analyze(Graph(nodes: nodes, outputs: outputs), inputs: bindings)
     }

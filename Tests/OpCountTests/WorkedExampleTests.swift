@@ -33,14 +33,17 @@ struct WorkedExampleTests {
         let given = e.inputs.enumerated().map { i, shape in
             shape.map { TensorInfo(shape: $0, dataType: e.values[i] == nil ? .float32 : .int64, values: e.values[i]) }
         }
-        let query = ShapeQuery(inputs: given, attributes: e.attributes)
+        let query = ShapeQuery(inputs: given, attributes: e.attributes, absent: e.absent)
         let result = try c.definition.shape(query)
         #expect(result.outputs.map(\.shape) == e.outputs)
         for (position, shape) in e.derived {
             #expect(result.inputShapes[position] == shape, "derived shape of input \(position)")
         }
-        let inputs = e.inputs.enumerated().map { i, s in given[i] ?? TensorInfo(shape: result.inputShapes[i] ?? []) }
-        let costQuery = CostQuery(inputs: inputs, outputs: result.outputs, attributes: e.attributes)
+        // As the analyzer does, an absent input reaches the cost rule as an empty 1-D tensor.
+        let inputs = e.inputs.indices.map { i in
+            e.absent.contains(i) ? TensorInfo(shape: [0]) : given[i] ?? TensorInfo(shape: result.inputShapes[i] ?? [])
+        }
+        let costQuery = CostQuery(inputs: inputs, outputs: result.outputs, attributes: e.attributes, absent: e.absent)
         switch c.definition.cost {
         case .formula(_, let rule):
             var cost = try rule(costQuery)

@@ -8,25 +8,54 @@ import OpCount
 /// maps to a descriptive name that is likewise unsupported.
 public enum MXNetOps {
     typealias Translate = @Sendable (MXNetAttributes) throws -> (String, Attributes)
+    /// A translation that needs the whole node: fused layers read their subgraph, and layers with
+    /// a fixed input layout say which slots the node fills.
+    typealias TranslateNode = @Sendable (MXNetAttributes, _ subgraph: [MXNetNode]) throws -> Translation
 
-    /// Canonical op and attributes for one MXNet node; fused nodes bring their `subgraph`.
-    static func translate(_ op: String, _ attributes: MXNetAttributes, subgraph: [MXNetNode]? = nil,
-                          inputs: Int = 0) throws -> (type: String, attributes: Attributes) {
-        if op == "_sg_mkldnn_conv" || op == "_sg_onednn_conv" {
-            return try fusedConvolution(attributes, subgraph ?? [], inputs: inputs)
+    /// What one MXNet node becomes: a canonical op, typed attributes, and where its inputs go.
+    struct Translation {
+        var type: String
+        var attributes: Attributes
+        /// For an op with a fixed input layout, which of its leading input slots the node fills: the
+        /// node's inputs fill them in order and the rest follow; a slot it leaves is absent. Empty:
+        /// the inputs keep their places.
+        var slots: [Bool] = []
+
+        /// The node's inputs laid out in the op's slots, without trailing absent ones.
+        func laidOut(_ inputs: [TensorRef]) throws -> [TensorRef] {
+            guard !slots.isEmpty else { return inputs }
+            let filled = slots.filter { $0 }.count
+            guard inputs.count >= filled else {
+                throw RuleError("its attributes call for at least \(filled) inputs, it has \(inputs.count)")
+            }
+            var rest = inputs[...]
+            var result = slots.map { $0 ? rest.removeFirst() : TensorRef.absent } + rest
+            while result.last?.isAbsent == true { result.removeLast() }
+            return result
         }
-        if op == "_sg_mkldnn_fully_connected" || op == "_sg_onednn_fully_connected" {
-            return try fusedFullyConnected(attributes, subgraph ?? [], inputs: inputs)
+    }
+
+    /// How one MXNet op translates: from its attributes, or from the whole node.
+    enum Rule {
+        case attributes(Translate)
+        case node(TranslateNode)
+    }
+
+    /// Canonical op, attributes and input layout for one MXNet node; fused nodes bring their `subgraph`.
+    static func translate(_ op: String, _ attributes: MXNetAttributes,
+                          subgraph: [MXNetNode]? = nil) throws -> Translation {
+        switch table[op] {
+        case nil: return Translation(type: Registry.standard[op] == nil ? op : "mxnet:\(op)", attributes: [:])
+        case .attributes(let rule)?:
+            let (type, translated) = try rule(attributes)
+            return Translation(type: type, attributes: translated)
+        case .node(let rule)?: return try rule(attributes, subgraph ?? [])
         }
-        guard let rule = table[op] else {
-            return (Registry.standard[op] == nil ? op : "mxnet:\(op)", [:])
-        }
-        return try rule(attributes)
     }
 
     /// For each canonical op, the MXNet ops that can become it (for `opcat ops`).
     public static var aliases: [String: [String]] {
-        var result: [String: [String]] = ["FusedConvolution": ["_sg_mkldnn_conv"], "FusedFullyConnected": ["_sg_mkldnn_fully_connected"]]
+        var result: [String: [String]] = [:]
         for (name, types) in produces { for type in types { result[type, default: []].append(name) } }
         return result.mapValues { $0.sorted() }
     }
@@ -35,18 +64,24 @@ public enum MXNetOps {
         ({ _ in (type, attributes) }, [type])
     }
 
-    static let (table, produces): ([String: Translate], [String: [String]]) = {
-        var t: [String: Translate] = [:]
+    static let (table, produces): ([String: Rule], [String: [String]]) = {
+        var t: [String: Rule] = [:]
         var p: [String: [String]] = [:]
-        func add(_ names: [String], _ rule: (Translate, [String])) {
+        func add(_ names: [String], produces types: [String], rule: Rule) {
             for name in names {
                 precondition(t[name] == nil, "MXNet op '\(name)' mapped twice")
-                t[name] = rule.0
-                p[name] = rule.1
+                t[name] = rule
+                p[name] = types
             }
         }
+        func add(_ names: [String], _ rule: (Translate, [String])) {
+            add(names, produces: rule.1, rule: .attributes(rule.0))
+        }
         func add(_ names: [String], produces types: [String], _ rule: @escaping Translate) {
-            add(names, (rule, types))
+            add(names, produces: types, rule: .attributes(rule))
+        }
+        func add(_ names: [String], produces types: [String], node rule: @escaping TranslateNode) {
+            add(names, produces: types, rule: .node(rule))
         }
 
         add(["Convolution"], produces: ["Convolution"]) { a in ("Convolution", try convolutionAttributes(a)) }
@@ -56,9 +91,7 @@ public enum MXNetOps {
             if a.has("target_shape") { out["outputShape"] = .ints(try a.ints("target_shape")) }
             return ("ConvTranspose", out)
         }
-        add(["FullyConnected"], produces: ["FullyConnected"]) { a in
-            ("FullyConnected", ["units": .int(try a.int("num_hidden")), "flatten": .bool(try a.bool("flatten", default: true))])
-        }
+        add(["FullyConnected"], produces: ["FullyConnected"]) { a in ("FullyConnected", try denseAttributes(a)) }
         add(["BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm", "CuDNNBatchNorm"], produces: ["BatchNorm"]) { a in
             ("BatchNorm", ["axis": .int(try a.int("axis", default: 1)),
                            "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
@@ -261,15 +294,18 @@ public enum MXNetOps {
             if type == "auto" { type = (try a.float("min_calib_range")).map { $0 >= 0 ? "uint8" : "int8" } ?? "int8" }
             return ("Requantize", ["outputType": .string(type)])
         }
-        add(["_contrib_quantized_conv"], produces: ["QuantizedConvolution"]) { a in
-            var out = try convolutionAttributes(a)
-            out["positions"] = .ints(try a.bool("no_bias", default: false) ? [0, 1] : [0, 1, 2])
-            return ("QuantizedConvolution", out)
-        }
-        add(["_contrib_quantized_fully_connected"], produces: ["QuantizedFullyConnected"]) { a in
-            ("QuantizedFullyConnected", ["units": .int(try a.int("num_hidden")), "flatten": .bool(try a.bool("flatten", default: true)),
-                                         "positions": .ints(try a.bool("no_bias", default: false) ? [0, 1] : [0, 1, 2])])
-        }
+        // Data, weight and bias (absent with no_bias), then the ranges.
+        add(["_contrib_quantized_conv"], produces: ["QuantizedConvolution"], node: { a, _ in
+            Translation(type: "QuantizedConvolution", attributes: try convolutionAttributes(a),
+                        slots: [true, true, !(try a.bool("no_bias", default: false))])
+        })
+        add(["_contrib_quantized_fully_connected"], produces: ["QuantizedFullyConnected"], node: { a, _ in
+            Translation(type: "QuantizedFullyConnected", attributes: try denseAttributes(a),
+                        slots: [true, true, !(try a.bool("no_bias", default: false))])
+        })
+        add(["_sg_mkldnn_conv", "_sg_onednn_conv"], produces: ["FusedConvolution"], node: fusedConvolution)
+        add(["_sg_mkldnn_fully_connected", "_sg_onednn_fully_connected"], produces: ["FusedFullyConnected"],
+            node: fusedFullyConnected)
         add(["_contrib_quantized_pooling"], produces: ["QuantizedPooling"]) { a in
             let (_, attributes) = try pooling(a)
             return ("QuantizedPooling", attributes)
@@ -330,65 +366,62 @@ public enum MXNetOps {
         return (relu || (minimum ?? -1) >= 0 ? "uint8" : "int8", true)
     }
 
-    /// `_sg_mkldnn_conv`: the Convolution inside `subgraph` gives the geometry; inputs are data,
-    /// weight, (bias), (γ, β, mean, variance with BatchNorm), (the sum operand), then for 8-bit
-    /// layers the data range (and the sum's range).
-    static func fusedConvolution(_ a: MXNetAttributes, _ subgraph: [MXNetNode], inputs: Int) throws -> (String, Attributes) {
+    /// `_sg_mkldnn_conv` / `_sg_onednn_conv`: the Convolution inside `subgraph` gives the geometry;
+    /// the node's flags say which ``FusedSlot``s it fills (bias, BatchNorm, sum), and for 8-bit
+    /// layers the ranges follow.
+    static func fusedConvolution(_ a: MXNetAttributes, _ subgraph: [MXNetNode]) throws -> Translation {
         guard let conv = subgraph.first(where: { $0.op == "Convolution" }) else {
             throw RuleError("the fused node's subgraph has no Convolution")
         }
         let c = MXNetAttributes(raw: conv.attributes)
         var out = try convolutionAttributes(c)
-        let bias = !(try c.bool("no_bias", default: false))
-        var next = 2
-        out["positions"] = .ints(bias ? [0, 1, 2] : [0, 1])
-        if bias { next = 3 }
+        var filled: Set<FusedSlot> = [.data, .weight]
+        if !(try c.bool("no_bias", default: false)) { filled.insert(.bias) }
         if try a.bool("with_bn", default: false) || subgraph.contains(where: { $0.op == "BatchNorm" }) {
-            out["bnAt"] = .int(next)
-            next += 4
+            filled.formUnion([.gamma, .beta, .mean, .variance])
         }
         if try a.bool("with_sum", default: false) || subgraph.contains(where: { $0.op.hasSuffix("elemwise_add") }) {
-            out["sumAt"] = .int(next)
-            next += 1
+            filled.insert(.sum)
         }
         let relu = try a.bool("with_act", default: false) || (try a.bool("with_postsum_act", default: false))
             || subgraph.contains(where: { $0.op == "Activation" || $0.op == "relu" })
         out["activation"] = .bool(relu)
-        if try isQuantized(a) {
-            out["quantized"] = .bool(true)
-            out["rangesAt"] = .int(next)
-            let (type, requantize) = quantizedOutput(a, relu: relu)
-            out["outputType"] = .string(type)
-            out["requantize"] = .bool(requantize)
-            out["rangeOutputs"] = .bool(type != "float32")
-        }
-        _ = inputs
-        return ("FusedConvolution", out)
+        if try isQuantized(a) { quantizedOutput(a, relu: relu, into: &out) }
+        return Translation(type: "FusedConvolution", attributes: out, slots: FusedSlot.allCases.map(filled.contains))
     }
 
-    /// `_sg_mkldnn_fully_connected`: inputs data, weight, (bias), then for 8-bit layers the data,
-    /// weight and bias ranges; 8-bit weights are stored pre-quantized, as int8 arguments.
-    static func fusedFullyConnected(_ a: MXNetAttributes, _ subgraph: [MXNetNode], inputs: Int) throws -> (String, Attributes) {
+    /// `_sg_mkldnn_fully_connected` / `_sg_onednn_fully_connected`: data, weight and (bias) in their
+    /// ``FusedSlot``s, then for 8-bit layers the data, weight and bias ranges; 8-bit weights are
+    /// stored pre-quantized, as int8 arguments.
+    static func fusedFullyConnected(_ a: MXNetAttributes, _ subgraph: [MXNetNode]) throws -> Translation {
         guard let fc = subgraph.first(where: { $0.op == "FullyConnected" }) else {
             throw RuleError("the fused node's subgraph has no FullyConnected")
         }
         let f = MXNetAttributes(raw: fc.attributes)
         let bias = !(try f.bool("no_bias", default: false))
-        var out: Attributes = ["units": .int(try f.int("num_hidden")), "flatten": .bool(try f.bool("flatten", default: true)),
-                               "positions": .ints(bias ? [0, 1, 2] : [0, 1])]
+        var out = try denseAttributes(f)
         let relu = subgraph.contains(where: { $0.op == "Activation" || $0.op == "relu" })
         out["activation"] = .bool(relu)
         if try isQuantized(a) {
-            out["quantized"] = .bool(true)
             out["int8Weights"] = .bool(true)
-            out["rangesAt"] = .int(bias ? 3 : 2)
-            let (type, requantize) = quantizedOutput(a, relu: relu)
-            out["outputType"] = .string(type)
-            out["requantize"] = .bool(requantize)
-            out["rangeOutputs"] = .bool(type != "float32")
+            quantizedOutput(a, relu: relu, into: &out)
         }
-        _ = inputs
-        return ("FusedFullyConnected", out)
+        let filled: Set<FusedSlot> = bias ? [.data, .weight, .bias] : [.data, .weight]
+        return Translation(type: "FusedFullyConnected", attributes: out, slots: FusedSlot.allCases.map(filled.contains))
+    }
+
+    /// A quantized fused layer's flags: `quantized`, and what it writes (see ``quantizedOutput(_:relu:)``).
+    static func quantizedOutput(_ a: MXNetAttributes, relu: Bool, into out: inout Attributes) {
+        let (type, requantize) = quantizedOutput(a, relu: relu)
+        out["quantized"] = .bool(true)
+        out["outputType"] = .string(type)
+        out["requantize"] = .bool(requantize)
+        out["rangeOutputs"] = .bool(type != "float32")
+    }
+
+    /// The attributes FullyConnected and its quantized and fused forms share.
+    static func denseAttributes(_ a: MXNetAttributes) throws -> Attributes {
+        ["units": .int(try a.int("num_hidden")), "flatten": .bool(try a.bool("flatten", default: true))]
     }
 
     /// The attributes Convolution and Deconvolution share.

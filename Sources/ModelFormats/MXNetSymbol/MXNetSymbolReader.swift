@@ -13,16 +13,6 @@ public enum MXNetSymbolReader {
         8: .int16, 9: .uint16, 10: .uint32, 11: .uint64, 12: .bfloat16,
     ]
 
-    public static func read(contentsOf url: URL) throws -> Graph {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: (error as NSError).localizedDescription)
-        }
-        return try read(data, file: url.relativePath)
-    }
-
     /// Parses symbol JSON held in memory; `file` names it in errors.
     public static func read(_ data: Data, file: String) throws -> Graph {
         let symbol: MXNetSymbolFile
@@ -68,10 +58,10 @@ public enum MXNetSymbolReader {
                 guard inputs.isEmpty else { throw fail("a variable cannot have inputs") }
                 nodes.append(Node(name: source.name, kind: .variable(try variable(attributes, fail: fail))))
             } else {
-                let translated: (type: String, attributes: Attributes)
+                let translated: MXNetOps.Translation
                 do {
-                    translated = try MXNetOps.translate(source.op, attributes, subgraph: source.subgraphs?.first?.nodes,
-                                                        inputs: inputs.count)
+                    translated = try MXNetOps.translate(source.op, attributes, subgraph: source.subgraphs?.first?.nodes)
+                    inputs = try translated.laidOut(inputs)
                 } catch let error as RuleError {
                     throw fail(error.message)
                 }

@@ -99,6 +99,7 @@ enum ConvolutionOps {
 
     static let convolution = OpDefinition(
         "Convolution", "N-d convolution (grouped, depthwise, dilated)",
+        head: .anchor(.convolution),
         inputs: [.data, .parameter, .optionalParameter],
         shape: convolutionShape,
         cost: .formula(

@@ -24,15 +24,26 @@ enum ElementwiseOps {
         return result
     }
 
+    /// The float forms the quantized ops count as, by name.
+    static let add = named("Add", in: binary), mul = named("Mul", in: binary), relu = named("Relu", in: unary)
+
+    /// The definition of `type` in `family`; a missing one stops the program at start-up.
+    static func named(_ type: String, in family: [OpDefinition]) -> OpDefinition {
+        guard let definition = family.first(where: { $0.type == type }) else { preconditionFailure("no op '\(type)'") }
+        return definition
+    }
+
     // MARK: Factories
 
     /// An op of one tensor whose output has the input's shape; `value` computes known values.
     /// `bounds`: optional lower and upper bound inputs (ONNX Clip since opset 11). `example`: the
     /// expected cost of a 2×3 input, worked out by hand in `arithmetic`.
     static func unaryOp(_ type: String, _ formula: String, _ cost: PerElement, example: OpCost, _ arithmetic: String,
-                        value: (@Sendable (Double) -> Double)? = nil, bounds: Bool = false) -> OpDefinition {
+                        value: (@Sendable (Double) -> Double)? = nil, bounds: Bool = false,
+                        head: HeadRole? = nil) -> OpDefinition {
         OpDefinition(
-            type, "element-wise \(formula)", inputs: bounds ? [.data, .optionalData, .optionalData] : [.data],
+            type, "element-wise \(formula)", head: head,
+            inputs: bounds ? [.data, .optionalData, .optionalData] : [.data],
             shape: { q in
                 // `withMask`: a second output of the same shape (MXNet rrelu's mask).
                 let x = try q.input(0)
@@ -51,31 +62,31 @@ enum ElementwiseOps {
 
     static let unary: [OpDefinition] = [
         unaryOp("Relu", "max(x, 0)", PerElement(cmps: 1),
-                example: .of(cmps: 6), "6 elements × 1 cmp"),
+                example: .of(cmps: 6), "6 elements × 1 cmp", head: .passThrough),
         unaryOp("Sigmoid", "1 / (1 + e^−x)", PerElement(adds: 1, divs: 1, exps: 1),
-                example: .of(adds: 6, divs: 6, exps: 6), "6 elements × (1 add + 1 div + 1 exp)"),
+                example: .of(adds: 6, divs: 6, exps: 6), "6 elements × (1 add + 1 div + 1 exp)", head: .passThrough),
         unaryOp("Tanh", "tanh(x)", PerElement(exps: 1),
-                example: .of(exps: 6), "6 elements × 1 exp"),
+                example: .of(exps: 6), "6 elements × 1 exp", head: .passThrough),
         unaryOp("Softplus", "log(1 + e^x)", PerElement(adds: 1, exps: 2),
-                example: .of(adds: 6, exps: 12), "6 elements × (1 add + 2 exps)"),
+                example: .of(adds: 6, exps: 12), "6 elements × (1 add + 2 exps)", head: .passThrough),
         unaryOp("Softsign", "x / (1 + |x|)", PerElement(adds: 1, divs: 1, cmps: 1),
                 example: .of(adds: 6, divs: 6, cmps: 6), "6 elements × (1 add + 1 div + 1 cmp)"),
         unaryOp("LeakyRelu", "x if x > 0 else α·x", PerElement(muls: 1, cmps: 1),
-                example: .of(muls: 6, cmps: 6), "6 elements × (1 mul + 1 cmp)"),
+                example: .of(muls: 6, cmps: 6), "6 elements × (1 mul + 1 cmp)", head: .passThrough),
         unaryOp("Elu", "x if x > 0 else α·(e^x − 1)", PerElement(muls: 1, adds: 1, exps: 1, cmps: 1),
-                example: .of(muls: 6, adds: 6, exps: 6, cmps: 6), "6 elements × (1 mul + 1 add + 1 exp + 1 cmp)"),
+                example: .of(muls: 6, adds: 6, exps: 6, cmps: 6), "6 elements × (1 mul + 1 add + 1 exp + 1 cmp)", head: .passThrough),
         unaryOp("Selu", "λ·(x if x > 0 else α·(e^x − 1))", PerElement(muls: 2, adds: 1, exps: 1, cmps: 1),
-                example: .of(muls: 12, adds: 6, exps: 6, cmps: 6), "6 elements × (2 muls + 1 add + 1 exp + 1 cmp)"),
+                example: .of(muls: 12, adds: 6, exps: 6, cmps: 6), "6 elements × (2 muls + 1 add + 1 exp + 1 cmp)", head: .passThrough),
         unaryOp("Gelu", "0.5·x·(1 + erf(x/√2))", PerElement(muls: 3, adds: 1, exps: 1),
-                example: .of(muls: 18, adds: 6, exps: 6), "6 elements × (3 muls + 1 add + 1 exp)"),
+                example: .of(muls: 18, adds: 6, exps: 6), "6 elements × (3 muls + 1 add + 1 exp)", head: .passThrough),
         unaryOp("GeluTanh", "0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", PerElement(muls: 6, adds: 2, exps: 1),
                 example: .of(muls: 36, adds: 12, exps: 6), "6 elements × (6 muls + 2 adds + 1 exp)"),
         unaryOp("HardSigmoid", "max(0, min(1, α·x + β))", PerElement(muls: 1, adds: 1, cmps: 2),
-                example: .of(muls: 6, adds: 6, cmps: 12), "6 elements × (1 mul + 1 add + 2 cmps)"),
+                example: .of(muls: 6, adds: 6, cmps: 12), "6 elements × (1 mul + 1 add + 2 cmps)", head: .passThrough),
         unaryOp("HardSwish", "x · max(0, min(1, x/6 + 1/2))", PerElement(muls: 2, adds: 1, cmps: 2),
-                example: .of(muls: 12, adds: 6, cmps: 12), "6 elements × (2 muls + 1 add + 2 cmps)"),
+                example: .of(muls: 12, adds: 6, cmps: 12), "6 elements × (2 muls + 1 add + 2 cmps)", head: .passThrough),
         unaryOp("Clip", "min(max(x, lo), hi)", PerElement(cmps: 2),
-                example: .of(cmps: 12), "6 elements × 2 cmps", bounds: true),
+                example: .of(cmps: 12), "6 elements × 2 cmps", bounds: true, head: .passThrough),
         unaryOp("Mish", "x · tanh(log(1 + e^x))", PerElement(muls: 1, adds: 1, exps: 3),
                 example: .of(muls: 6, adds: 6, exps: 18), "6 elements × (1 mul + 1 add + 3 exps)"),
         unaryOp("Sin", "sin(x)", PerElement(exps: 1),
@@ -276,6 +287,7 @@ enum ElementwiseOps {
     /// broadcastable shape.
     static let pRelu = OpDefinition(
         "PRelu", "x if x > 0 else α·x with learned α (one per channel)",
+        head: .passThrough,
         inputs: [.data, .parameter],
         shape: { q in
             let x = try q.input(0)

@@ -12,6 +12,7 @@ enum LinearOps {
     /// ONNX Gemm: `alpha · A′B′ + beta · C` with A′, B′ optionally transposed and C broadcast.
     static let gemm = OpDefinition(
         "Gemm", "general matrix product: alpha·A·B + beta·C",
+        head: .anchor(.dense),
         inputs: [.data, .parameter, .optionalParameter],
         shape: gemmShape,
         cost: .formula(
@@ -89,6 +90,7 @@ enum LinearOps {
 
     static let fullyConnected = OpDefinition(
         "FullyConnected", "dense layer: y = x·Wᵀ + b",
+        head: .anchor(.dense),
         inputs: [.data, .parameter, .optionalParameter],
         shape: fullyConnectedShape,
         cost: .formula(
@@ -149,6 +151,7 @@ enum LinearOps {
 
     static let matMul = OpDefinition(
         "MatMul", "matrix product with batch dimensions (NumPy matmul semantics)",
+        head: .anchor(.dense),
         inputs: [.data, .data],
         shape: matMulShape,
         cost: .formula(

@@ -20,6 +20,7 @@ enum NormalizationOps {
 
     static let batchNorm = OpDefinition(
         "BatchNorm", "batch normalization with stored statistics (inference)",
+        head: .passThrough,
         inputs: [.data, .parameter, .parameter, .buffer, .buffer],
         shape: { q in
             let x = try q.input(0)
@@ -77,6 +78,7 @@ enum NormalizationOps {
 
     static let layerNorm = OpDefinition(
         "LayerNorm", "layer normalization over one axis (MXNet) or all axes from `axis` on (ONNX)",
+        head: .passThrough,
         inputs: [.data, .parameter, .optionalParameter],
         shape: { q in
             let x = try q.input(0)

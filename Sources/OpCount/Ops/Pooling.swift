@@ -13,6 +13,7 @@ enum PoolingOps {
 
     static let pooling = OpDefinition(
         "Pooling", "max / average / sum / Lp pooling over windows or the whole spatial extent",
+        head: .anchor(.pooling),
         inputs: [.data],
         shape: poolingShape,
         cost: .formula(
@@ -152,6 +153,7 @@ enum PoolingOps {
     /// split into S cells averages inputs ⌊i·L/S⌋ ..< ⌈(i+1)·L/S⌉.
     static let adaptiveAvgPool = OpDefinition(
         "AdaptiveAvgPool", "average pooling to a fixed output size (cells may overlap)",
+        head: .anchor(.pooling),
         inputs: [.data],
         shape: { q in
             let x = try q.input(0)

@@ -38,12 +38,12 @@ enum QuantizationOps {
                                      attributes: ["transposeB": .bool(true)], outputs: [[2, 4]],
                                      cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
                                      arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")]),
-        remapped("QLinearAdd", "com.microsoft QLinearAdd: 8-bit addition with rescaling", base: ElementwiseOps.binary[0],
+        remapped("QLinearAdd", "com.microsoft QLinearAdd: 8-bit addition with rescaling", base: ElementwiseOps.add,
                  positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
                  outputType: .zeroPointAt(7), rescale: true,
                  examples: [Example("broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
                                      cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
-        remapped("QLinearMul", "com.microsoft QLinearMul: 8-bit multiplication with rescaling", base: ElementwiseOps.binary[2],
+        remapped("QLinearMul", "com.microsoft QLinearMul: 8-bit multiplication with rescaling", base: ElementwiseOps.mul,
                  positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
                  outputType: .zeroPointAt(7), rescale: true,
                  examples: [Example("broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
@@ -56,15 +56,16 @@ enum QuantizationOps {
         remapped("QuantizedConvolution", "MXNet _contrib_quantized_conv: 8-bit convolution into int32 with its range",
                  base: ConvolutionOps.convolution, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
                  outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
-                 examples: [Example("no bias: ranges follow the weight", inputs: [[1, 1, 3, 3], nil, [1], [1], [1], [1]],
-                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1), "positions": .ints([0, 1])],
+                 examples: [Example("no bias: its slot absent, then the ranges",
+                                     inputs: [[1, 1, 3, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
+                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
                                      outputs: [[1, 1, 2, 2], [1], [1]], derived: [1: [1, 1, 2, 2]],
                                      cost: .of(macs: 16, muls: 16, adds: 12), arithmetic: "4 outputs × K 4")]),
         remapped("QuantizedFullyConnected", "MXNet _contrib_quantized_fully_connected: 8-bit dense layer into int32",
                  base: LinearOps.fullyConnected, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
                  outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
-                 examples: [Example("no bias", inputs: [[2, 3], nil, [1], [1], [1], [1]],
-                                     attributes: ["units": .int(4), "positions": .ints([0, 1])], outputs: [[2, 4], [1], [1]],
+                 examples: [Example("no bias", inputs: [[2, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
+                                     attributes: ["units": .int(4)], outputs: [[2, 4], [1], [1]],
                                      derived: [1: [4, 3]], cost: .of(macs: 24, muls: 24, adds: 16), arithmetic: "8 outputs × 3")]),
         remapped("QuantizedPooling", "MXNet _contrib_quantized_pooling", base: PoolingOps.pooling, positions: [0],
                  roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
@@ -76,7 +77,7 @@ enum QuantizationOps {
                  examples: [Example("to 2-D", inputs: [[1, 2, 3], [1], [1]], outputs: [[1, 6], [1], [1]], cost: .of(),
                                      arithmetic: "a view")]),
         remapped("QuantizedAdd", "MXNet _contrib_quantized_elemwise_add: 8-bit addition with rescaling",
-                 base: ElementwiseOps.binary[0], positions: [0, 1], roles: mxnetRoles([.data, .data]),
+                 base: ElementwiseOps.add, positions: [0, 1], roles: mxnetRoles([.data, .data]),
                  outputType: .fixed(.int32), rescale: true, rangeOutputs: true,
                  examples: [Example("equal shapes", inputs: [[2, 3], [2, 3], [1], [1], [1], [1]], outputs: [[2, 3], [1], [1]],
                                      cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
@@ -91,7 +92,7 @@ enum QuantizationOps {
                  outputType: .fixed(.int8), rescale: false, rangeOutputs: true,
                  examples: [Example("per channel", inputs: [[1, 2, 2, 2], nil, nil, nil, nil, [1], [1]], outputs: [[1, 2, 2, 2], [1], [1]],
                                     derived: [1: [2], 2: [2], 3: [2], 4: [2]], cost: .of(muls: 8, adds: 8), arithmetic: "8 × (mul + add)")]),
-        remapped("QuantizedActivation", "MXNet _contrib_quantized_act (ReLU)", base: ElementwiseOps.unary[0],
+        remapped("QuantizedActivation", "MXNet _contrib_quantized_act (ReLU)", base: ElementwiseOps.relu,
                  positions: [0], roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
                  examples: [Example("ReLU", inputs: [[2, 3], [1], [1]], outputs: [[2, 3], [1], [1]], cost: .of(cmps: 6),
                                     arithmetic: "6 cmps")]),
@@ -112,14 +113,19 @@ enum QuantizationOps {
         case input
     }
 
-    /// Shapes the float op derives for its inputs, moved to the node's input `positions`.
-    static func moved(_ shapes: [Int: [Int]], to positions: [Int], base: String) throws -> [Int: [Int]] {
-        var result: [Int: [Int]] = [:]
-        for (i, shape) in shapes {
-            guard i < positions.count else { throw RuleError("attribute 'positions' names no input for \(base) input \(i)") }
-            result[positions[i]] = shape
-        }
-        return result
+    /// How a quantized op sits on its float form.
+    struct Form: Sendable {
+        /// Where the float op's inputs are among the node's, in the float op's order.
+        var positions: [Int]
+        var outputType: OutputType
+        /// Whether the output is rescaled: a requantize per output element.
+        var rescale: Bool
+        /// MXNet: range inputs follow the layer's own, and the output comes with its range (min, max).
+        var rangeOutputs: Bool
+        /// The stored type of weight and bias, which MXNet's pre-quantized arguments do not declare.
+        var weightType: DataType?
+        /// Attributes the float op needs that the node does not carry.
+        var attributes: Attributes
     }
 
     /// A quantized op as its float form (`base`) over the inputs at `positions`, with the
@@ -127,85 +133,122 @@ enum QuantizationOps {
     static func remapped(_ type: String, _ summary: String, base: OpDefinition, positions: [Int], roles: [InputRole],
                          outputType: OutputType, rescale: Bool, rangeOutputs: Bool = false, weightType: DataType? = nil,
                          attributes extra: Attributes = [:], examples: [Example]) -> OpDefinition {
-        @Sendable func attributes(_ a: Attributes) -> Attributes {
-            var merged = a
-            for (k, v) in extra.values { merged[k] = v }
-            return merged
-        }
-        // The attribute `positions` overrides where the float op's inputs are (MXNet's quantized
-        // ops leave the bias out when there is none).
-        @Sendable func sub<T>(_ inputs: [T], absent: Set<Int>, count: Int, filler: T, _ a: Attributes) -> ([T], Set<Int>) {
-            var out: [T] = [], missing = Set<Int>()
-            let positions = (try? a.ints("positions", default: positions)) ?? positions
-            for (i, p) in positions.enumerated() {
-                if p < count, !absent.contains(p) { out.append(inputs[p]) } else { out.append(filler); missing.insert(i) }
-            }
-            while let last = out.indices.last, missing.contains(last) { out.removeLast(); missing.remove(last) }
-            return (out, missing)
-        }
-        @Sendable func resolvedType(_ q: ShapeQuery) throws -> DataType {
-            switch outputType {
-            case .fixed(let t): return t
-            case .input: return try q.input(0).dataType
-            case .zeroPointAt(let i, let otherwise): return q.optionalInput(i)?.dataType ?? otherwise
-            }
-        }
+        precondition(positions.allSatisfy { $0 < roles.count }, "\(type): a position past its inputs")
+        let form = Form(positions: positions, outputType: outputType, rescale: rescale, rangeOutputs: rangeOutputs,
+                        weightType: weightType, attributes: extra)
         return OpDefinition(
             type, summary, inputs: roles,
-            shape: { q in
-                let positions = try q.attributes.ints("positions", default: positions)
-                guard positions.count >= 2 || weightType == nil, positions.allSatisfy({ (0..<roles.count).contains($0) }) else {
-                    throw RuleError("attribute 'positions' \(formatShape(positions)) does not name the node's inputs")
-                }
-                let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.count, filler: nil, q.attributes)
-                var result = try base.shape(ShapeQuery(inputs: inputs, attributes: attributes(q.attributes), absent: missing))
-                var derived = try moved(result.inputShapes, to: positions, base: base.type)
-                if let weightType {
-                    result.inputTypes = [positions[1]: weightType]
-                    if positions.count > 2 { result.inputTypes[positions[2]] = weightType }
-                }
-                var types: [Int: DataType] = [:]
-                for (i, t) in result.inputTypes { types[i] = t }
-                if rangeOutputs {
-                    // Range scalars after the layer's own inputs: shape (1,), counted as buffers.
-                    var roles: [Int: VariableRole] = [:]
-                    for k in ((positions.max() ?? 0) + 1)..<max((positions.max() ?? 0) + 1, q.count) where q.isPresent(k) && q.inputs[k] == nil {
-                        derived[k] = [1]
-                        roles[k] = .buffer
-                    }
-                    result.inputRoles = roles
-                }
-                result.inputShapes = derived
-                result.inputTypes = types
-                let type = try resolvedType(q)
-                result.outputs[0].dataType = type
-                result.outputs[0].quantizedAs = nil
-                result.outputs[0].values = nil
-                if rangeOutputs {
-                    result.outputs = [result.outputs[0], TensorInfo(shape: [1]), TensorInfo(shape: [1])]
-                }
-                return result
-            },
+            shape: { q in try remappedShape(q, base: base, form: form) },
             cost: .formula("as \(base.type) at 8 bits\(rescale ? ", + a requantize per output element" : "")", { q in
-                let (inputs, missing) = sub(q.inputs, absent: q.absent, count: q.inputs.count, filler: TensorInfo(shape: [0]), q.attributes)
-                let inner = CostQuery(inputs: inputs, outputs: [q.outputs[0]], attributes: attributes(q.attributes), absent: missing)
-                var cost: OpCost
-                switch base.cost {
-                case .formula(_, let rule): cost = try rule(inner)
-                case .zero: cost = .zero
-                }
-                if rescale {
-                    let out = q.outputElements
-                    cost = try OpCost(macs: Exact(cost.macs), muls: Exact(cost.muls) + out, adds: Exact(cost.adds) + out,
-                                      divs: Exact(cost.divs), exps: Exact(cost.exps), cmps: Exact(cost.cmps) + out * 2)
-                }
-                if cost.macs > 0 {
-                    let weight = inputs.count > 1 ? inputs[1].effectiveType : inputs[0].effectiveType
-                    cost.precision = Precision(activation: inputs[0].effectiveType, weight: weightType ?? weight)
-                }
-                return cost
+                try remappedCost(q, base: base, form: form)
             }),
             examples: examples)
+    }
+
+    // MARK: Shape of a remapped op
+
+    /// The float op's shapes at the node's positions, the ranges' shapes, the stored types and the
+    /// output type; with `rangeOutputs`, the output's range follows it.
+    static func remappedShape(_ q: ShapeQuery, base: OpDefinition, form: Form) throws -> ShapeResult {
+        let (inputs, missing) = floatInputs(q.inputs, absent: q.absent, positions: form.positions, filler: nil)
+        var result = try base.shape(ShapeQuery(inputs: inputs, attributes: merged(q.attributes, form.attributes),
+                                               absent: missing))
+        result.inputShapes = try moved(result.inputShapes, to: form.positions, base: base.type)
+        if let weight = form.weightType {
+            // Weight and bias.
+            let stored = form.positions.dropFirst().prefix(2)
+            result.inputTypes = Dictionary(uniqueKeysWithValues: stored.map { ($0, weight) })
+        }
+        if form.rangeOutputs { rangeInputs(q, after: form.positions, &result) }
+        result.outputs = try outputs(result.outputs[0], q, form)
+        return result
+    }
+
+    /// The float op's output `y` as the form's output type, then its range (min, max) with `rangeOutputs`.
+    static func outputs(_ y: TensorInfo, _ q: ShapeQuery, _ form: Form) throws -> [TensorInfo] {
+        var out = y
+        out.dataType = try outputType(q, form.outputType)
+        out.quantizedAs = nil
+        out.values = nil
+        return form.rangeOutputs ? [out, TensorInfo(shape: [1]), TensorInfo(shape: [1])] : [out]
+    }
+
+    /// The float op's inputs, taken from the node's `positions`; an absent one becomes `filler`,
+    /// and absent ones at the end are left off.
+    static func floatInputs<T>(_ inputs: [T], absent: Set<Int>, positions: [Int], filler: T) -> ([T], Set<Int>) {
+        var out: [T] = [], missing = Set<Int>()
+        for (i, p) in positions.enumerated() {
+            if p < inputs.count, !absent.contains(p) {
+                out.append(inputs[p])
+            } else {
+                out.append(filler)
+                missing.insert(i)
+            }
+        }
+        while let last = out.indices.last, missing.contains(last) { out.removeLast(); missing.remove(last) }
+        return (out, missing)
+    }
+
+    /// `a` with the float op's own `extra` attributes set.
+    static func merged(_ a: Attributes, _ extra: Attributes) -> Attributes {
+        var merged = a
+        for (k, v) in extra.values { merged[k] = v }
+        return merged
+    }
+
+    /// Shapes the float op derives for its inputs, moved to the node's input `positions`.
+    static func moved(_ shapes: [Int: [Int]], to positions: [Int], base: String) throws -> [Int: [Int]] {
+        var result: [Int: [Int]] = [:]
+        for (i, shape) in shapes {
+            guard i < positions.count else { throw RuleError("no input position for \(base) input \(i)") }
+            result[positions[i]] = shape
+        }
+        return result
+    }
+
+    /// Range scalars after the layer's own inputs that declare no shape: shape (1,), counted as buffers.
+    static func rangeInputs(_ q: ShapeQuery, after positions: [Int], _ result: inout ShapeResult) {
+        let first = (positions.max() ?? 0) + 1
+        result.inputRoles = [:]
+        for k in first..<max(first, q.count) where q.isPresent(k) && q.inputs[k] == nil {
+            result.inputShapes[k] = [1]
+            result.inputRoles[k] = .buffer
+        }
+    }
+
+    /// The output type `source` names.
+    static func outputType(_ q: ShapeQuery, _ source: OutputType) throws -> DataType {
+        switch source {
+        case .fixed(let t): return t
+        case .input: return try q.input(0).dataType
+        case .zeroPointAt(let i, let otherwise): return q.optionalInput(i)?.dataType ?? otherwise
+        }
+    }
+
+    // MARK: Cost of a remapped op
+
+    /// The float op's cost on its inputs, a requantize per output element when rescaled, and the
+    /// precision of its MACs (the weight's stored type if the form names one).
+    static func remappedCost(_ q: CostQuery, base: OpDefinition, form: Form) throws -> OpCost {
+        let (inputs, missing) = floatInputs(q.inputs, absent: q.absent, positions: form.positions,
+                                            filler: TensorInfo(shape: [0]))
+        var cost = OpCost.zero
+        if case .formula(_, let rule) = base.cost {
+            cost = try rule(CostQuery(inputs: inputs, outputs: [q.outputs[0]],
+                                      attributes: merged(q.attributes, form.attributes), absent: missing))
+        }
+        if form.rescale { cost = try requantized(cost, elements: q.outputElements) }
+        if cost.macs > 0 {
+            let weight = inputs.count > 1 ? inputs[1].effectiveType : inputs[0].effectiveType
+            cost.precision = Precision(activation: inputs[0].effectiveType, weight: form.weightType ?? weight)
+        }
+        return cost
+    }
+
+    /// `cost` with a requantize (1 mul + 1 add + 2 cmps) on each of `elements` outputs.
+    static func requantized(_ cost: OpCost, elements out: Exact) throws -> OpCost {
+        try OpCost(macs: Exact(cost.macs), muls: Exact(cost.muls) + out, adds: Exact(cost.adds) + out,
+                   divs: Exact(cost.divs), exps: Exact(cost.exps), cmps: Exact(cost.cmps) + out * 2)
     }
 
     /// ONNX QuantizeLinear (x, scale, zero point) and MXNet `_contrib_quantize_v2` (x → x, min,

@@ -7,7 +7,7 @@ enum ReductionOps {
         reduce("ReduceSum", "sum", { out, n in try OpCost(adds: out * (n - 1)) }, "n−1 adds per output",
                example: .of(adds: 90), "6 × 15 adds"),
         reduce("ReduceMean", "mean", { out, n in try OpCost(adds: out * (n - 1), divs: out) }, "n−1 adds + 1 div per output",
-               example: .of(adds: 90, divs: 6), "6 × (15 adds + 1 div)"),
+               example: .of(adds: 90, divs: 6), "6 × (15 adds + 1 div)", head: .anchor(.pooling)),
         reduce("ReduceMax", "maximum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output",
                example: .of(cmps: 90), "6 × 15 cmps"),
         reduce("ReduceMin", "minimum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output",
@@ -19,9 +19,10 @@ enum ReductionOps {
     /// A reduction; `example` is the expected cost of the shared worked example, worked out by
     /// hand (`arithmetic`).
     static func reduce(_ type: String, _ what: String, _ formula: @escaping @Sendable (Exact, Int) throws -> OpCost,
-                       _ description: String, example: OpCost, _ arithmetic: String) -> OpDefinition {
+                       _ description: String, example: OpCost, _ arithmetic: String,
+                       head: HeadRole? = nil) -> OpDefinition {
         OpDefinition(
-            type, "\(what) over axes", inputs: [.data, .optionalData],
+            type, "\(what) over axes", head: head, inputs: [.data, .optionalData],
             shape: reducedShape,
             cost: .formula(description, { q in
                 let out = q.outputElements

@@ -8,6 +8,7 @@ enum ShapeOps {
 
     static let flatten = OpDefinition(
         "Flatten", "collapse to 2-D: dimensions before `axis` and from `axis` on (default 1)",
+        head: .feedsClassifier,
         inputs: [.data],
         shape: { q in
             let x = try q.input(0)
@@ -26,6 +27,7 @@ enum ShapeOps {
     /// literal size (ONNX). The target is the attribute `shape` or the values of input 1.
     static let reshape = OpDefinition(
         "Reshape", "new shape, same elements (codes 0, -1, -2, -3, -4, reverse)",
+        head: .feedsClassifier,
         inputs: [.data, .optionalData],
         shape: { q in
             let x = try q.input(0)
@@ -125,6 +127,7 @@ enum ShapeOps {
 
     static let transpose = OpDefinition(
         "Transpose", "permute axes (`perm`; default reverses them)",
+        head: .feedsClassifier,
         inputs: [.data],
         shape: { q in
             let x = try q.input(0)
@@ -181,6 +184,7 @@ enum ShapeOps {
 
     static let squeeze = OpDefinition(
         "Squeeze", "remove size-1 axes (`axes`, or every one)",
+        head: .feedsClassifier,
         inputs: [.data, .optionalData],
         shape: { q in
             let x = try q.input(0)
@@ -429,6 +433,7 @@ enum ShapeOps {
 
     static let identity = OpDefinition(
         "Identity", "pass-through (Dropout at inference, identity, copy, BlockGrad)",
+        head: .passThrough,
         inputs: [.data, .optionalData, .optionalData],
         shape: { q in
             let x = try q.input(0)

@@ -23,6 +23,7 @@ enum SoftmaxOps {
 
     static let softmax = OpDefinition(
         "Softmax", "e^x / Σ e^x along `axis` (default -1)",
+        head: .passThrough,
         inputs: [.data, .optionalData],
         shape: { q in
             let x = try q.input(0)
@@ -37,6 +38,7 @@ enum SoftmaxOps {
 
     static let logSoftmax = OpDefinition(
         "LogSoftmax", "x − log Σ e^x along `axis` (default -1)",
+        head: .passThrough,
         inputs: [.data, .optionalData],
         shape: { q in
             let x = try q.input(0)
@@ -55,6 +57,7 @@ enum SoftmaxOps {
     /// gets the shape MXNet gives it and counts nothing.
     static let softmaxOutput = OpDefinition(
         "SoftmaxOutput", "softmax over channels, the last axis, or each sample",
+        head: .passThrough,
         inputs: [.data, .label],
         shape: { q in
             let x = try q.input(0)

@@ -110,6 +110,7 @@ enum TensorOps {
     /// output shape = data[..<axis] + indices.shape + data[axis+1...].
     static let gather = OpDefinition(
         "Gather", "select slices along an axis by index (embedding lookup, class token)",
+        head: .feedsClassifier,
         inputs: [.data, .data],
         shape: gatherShape,
         cost: .zero(reason: "a lookup: no arithmetic"),

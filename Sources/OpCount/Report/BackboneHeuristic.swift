@@ -3,38 +3,32 @@
 /// pooling to 1×1, classifier 1×1 convolutions) and cut before the earliest *anchor* — a dense
 /// layer, a pooling to 1×1, or a 1×1 convolution that works on 1×1 maps or feeds such a pooling.
 /// A flatten, transpose or token selection feeding the anchor joins the head; activations,
-/// normalization and dropout before it stay in the backbone.
+/// normalization and dropout before it stay in the backbone. Each op's part in this is its
+/// definition's ``HeadRole``; an op without one ends the walk.
 ///
 /// On the 34 bundled zoo models this proposes exactly the node mxop's `dropped_layers` imply
 /// (a test checks it).
 enum BackboneHeuristic {
     struct Step {
         var node: Int
-        var op: String
+        var role: HeadRole
         var attributes: Attributes
         var inputShape: [Int]
         var outputShape: [Int]
     }
 
-    static let passThrough: Set<String> = [
-        "Flatten", "Reshape", "Identity", "Relu", "Sigmoid", "Tanh", "Clip", "LeakyRelu", "PRelu", "Elu", "Selu",
-        "Gelu", "HardSigmoid", "HardSwish", "Softplus", "Softmax", "LogSoftmax", "SoftmaxOutput", "Squeeze",
-        "Transpose", "Gather", "LayerNorm", "BatchNorm",
-    ]
-    /// Ops that only reshape or select what the classifier reads: they join the head.
-    static let feedsClassifier: Set<String> = ["Flatten", "Reshape", "Squeeze", "Transpose", "Gather"]
-    static let anchors: Set<String> = ["FullyConnected", "Gemm", "Pooling", "AdaptiveAvgPool", "Convolution", "ReduceMean", "MatMul"]
-
-    /// `shapeOf(node)` gives a node's first output shape, `inputsOf(node)` its activation producers.
-    static func propose(graph: Graph, output: Int, shapeOf: (Int) -> [Int]?, activationInputs: (Int) -> [Int]) -> Int? {
+    /// `shapeOf(node)` gives a node's first output shape, `activationInputs(node)` its activation
+    /// producers; each op's ``HeadRole`` comes from `registry`.
+    static func propose(graph: Graph, output: Int, registry: Registry = .standard, shapeOf: (Int) -> [Int]?,
+                        activationInputs: (Int) -> [Int]) -> Int? {
         var chain: [Step] = []
         var current = output
-        while let operation = graph.nodes[current].operation,
-              passThrough.contains(operation.type) || anchors.contains(operation.type) {
+        while let operation = graph.nodes[current].operation, let role = registry[operation.type]?.head {
             let producers = activationInputs(current)
             guard producers.count == 1, let out = shapeOf(current), let input = shapeOf(producers[0]) else { break }
-            let step = Step(node: current, op: operation.type, attributes: operation.attributes, inputShape: input, outputShape: out)
-            if anchors.contains(operation.type) && !isHeadCandidate(step) { break }
+            let step = Step(node: current, role: role, attributes: operation.attributes, inputShape: input,
+                            outputShape: out)
+            if case .anchor = role, !isHeadCandidate(step) { break }
             chain.append(step)
             current = producers[0]
         }
@@ -43,39 +37,37 @@ enum BackboneHeuristic {
         for (i, step) in chain.enumerated() where isAnchor(step, closerToOutput: chain[..<i]) { cut = i }
         guard var cut else { return nil }
         // A flatten (or token selection, or transpose) feeding the classifier belongs to it.
-        while cut + 1 < chain.count, feedsClassifier.contains(chain[cut + 1].op) { cut += 1 }
+        while cut + 1 < chain.count, chain[cut + 1].role == .feedsClassifier { cut += 1 }
         return cut + 1 < chain.count ? chain[cut + 1].node : current
     }
 
     static func spatialIsOne(_ shape: [Int]) -> Bool { shape.count > 2 && shape.dropFirst(2).allSatisfy { $0 == 1 } }
 
-    static func isPoolToOne(_ step: Step) -> Bool {
-        (step.op == "Pooling" || step.op == "AdaptiveAvgPool" || step.op == "ReduceMean") && spatialIsOne(step.outputShape)
-    }
+    static func isPoolToOne(_ step: Step) -> Bool { step.role == .anchor(.pooling) && spatialIsOne(step.outputShape) }
 
     /// Anchor ops that may belong to a head at all.
     static func isHeadCandidate(_ step: Step) -> Bool {
-        switch step.op {
-        case "Convolution":
+        switch step.role {
+        case .anchor(.convolution):
             if case .ints(let k)? = step.attributes["kernel"] { return k.allSatisfy { $0 == 1 } }
             return false
-        case "Pooling", "AdaptiveAvgPool", "ReduceMean": return isPoolToOne(step)
+        case .anchor(.pooling): return isPoolToOne(step)
         default: return true
         }
     }
 
     static func isAnchor(_ step: Step, closerToOutput: ArraySlice<Step>) -> Bool {
-        switch step.op {
-        case "FullyConnected", "Gemm", "MatMul": return true
-        case "Pooling", "AdaptiveAvgPool", "ReduceMean": return isPoolToOne(step)
-        case "Convolution":
+        switch step.role {
+        case .anchor(.dense): return true
+        case .anchor(.pooling): return isPoolToOne(step)
+        case .anchor(.convolution):
             // A classifier convolution: on 1×1 maps, or feeding a pooling with no dense layer after it
             // (SqueezeNet); a 1×1 convolution before pooling and a dense layer is a feature layer.
             let dense = closerToOutput.contains {
-                ["FullyConnected", "Gemm", "MatMul"].contains($0.op) || ($0.op == "Convolution" && spatialIsOne($0.inputShape))
+                $0.role == .anchor(.dense) || ($0.role == .anchor(.convolution) && spatialIsOne($0.inputShape))
             }
             return spatialIsOne(step.inputShape) || (!dense && closerToOutput.contains(where: isPoolToOne))
-        default: return false
+        case .passThrough, .feedsClassifier: return false
         }
     }
 }
