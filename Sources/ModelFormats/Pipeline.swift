@@ -84,11 +84,6 @@ public struct CountError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var error: AnalysisError
 
-    public init(file: String, error: AnalysisError) {
-        self.file = file
-        self.error = error
-    }
-
     /// What the user can set to fix it, if anything.
     public var subject: Notice.Subject? {
         if case .input(_, let subject) = error { subject } else { nil }

@@ -21,15 +21,18 @@ enum SoftmaxOps {
         return try q.attributes.bool("throughLast", default: false) ? ShapeMath.product(x.shape[axis...], "softmax size") : x.shape[axis]
     }
 
+    /// The input's shape, once `axis` is checked against its rank.
+    static func sameShapeAlongAxis(_ q: ShapeQuery) throws -> ShapeResult {
+        let x = try q.input(0)
+        _ = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
+        return ShapeResult(output: x)
+    }
+
     static let softmax = OpDefinition(
         "Softmax", "e^x / Σ e^x along `axis` (default -1)",
         head: .passThrough,
         inputs: [.data, .optionalData],
-        shape: { q in
-            let x = try q.input(0)
-            _ = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
-            return ShapeResult(output: x)
-        },
+        shape: sameShapeAlongAxis,
         cost: .formula("E exps + G·(n−1) adds + E divs", { q in
             try softmaxCost(elements: q.outputElements, groupSize: axisLength(q), log: false)
         }),
@@ -40,11 +43,7 @@ enum SoftmaxOps {
         "LogSoftmax", "x − log Σ e^x along `axis` (default -1)",
         head: .passThrough,
         inputs: [.data, .optionalData],
-        shape: { q in
-            let x = try q.input(0)
-            _ = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
-            return ShapeResult(output: x)
-        },
+        shape: sameShapeAlongAxis,
         cost: .formula("E + G exps + G·(n−1) + E adds", { q in
             try softmaxCost(elements: q.outputElements, groupSize: axisLength(q), log: true)
         }),
