@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/opcat
 
-.PHONY: all build zoo test docs golden bench fuzz regenerate-zoo clean
+.PHONY: all build zoo test lint format docs golden bench fuzz regenerate-zoo clean
 
 FUZZ_SECONDS ?= 600
 
@@ -24,6 +24,16 @@ zoo: build
 
 test:
 	$(SWIFT) test
+
+# The Swift sources follow .swift-format (swift-format ships with the toolchain); generated
+# protobuf code is left as generated. `make format` rewrites them, `make lint` (run by CI) checks.
+SWIFT_SOURCES = Package.swift $(shell find Sources Tests -name '*.swift' ! -name '*.pb.swift' | sort)
+
+lint:
+	$(SWIFT) format lint --strict --configuration .swift-format $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format format --in-place --configuration .swift-format $(SWIFT_SOURCES)
 
 # Regenerate generated docs: the ops table from the registry, the zoo page and chart from a
 # fresh catalog of the bundled zoo.

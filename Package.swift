@@ -22,7 +22,8 @@ let package = Package(
         .target(name: "OpCount"),
         // Readers that translate model files (MXNet symbol JSON, zoo manifests) into the IR.
         // ONNX/onnx.pb.swift is generated once from onnx 1.22.0's onnx.proto (tools/generate_onnx_proto.sh).
-        .target(name: "ModelFormats", dependencies: ["OpCount", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(
+            name: "ModelFormats", dependencies: ["OpCount", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The one owner of SQLite: schema (migrations/*.sql, embedded at build time), ingest, queries.
         .target(
             name: "Catalog",
@@ -30,8 +31,9 @@ let package = Package(
             exclude: ["Migrations"],
             plugins: ["MigrationsPlugin"]),
         .executableTarget(name: "MigrationsGen", path: "Sources/MigrationsGen"),
-        .plugin(name: "MigrationsPlugin", capability: .buildTool(), dependencies: ["MigrationsGen"],
-                path: "Sources/MigrationsPlugin"),
+        .plugin(
+            name: "MigrationsPlugin", capability: .buildTool(), dependencies: ["MigrationsGen"],
+            path: "Sources/MigrationsPlugin"),
         // The command-line tool: argument parsing and rendering only.
         .executableTarget(
             name: "opcat",

@@ -41,9 +41,12 @@ extension Catalog {
     /// then an ingest has nothing to count.
     public func isCurrent(name: String, sha256: String, inputKey: InputKey?, backboneEnd: String?) throws -> Bool {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
-                                             arguments: [name]),
-                  row["definition_sha256"] as String == sha256 else { return false }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
+                    arguments: [name]),
+                row["definition_sha256"] as String == sha256
+            else { return false }
             let key: String = inputKey?.description ?? row["default_input"]
             var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
             var arguments: StatementArguments = [row["id"] as Int64, key]
@@ -61,30 +64,39 @@ extension Catalog {
     /// A model of the same name from a different file is replaced; the same file at another input
     /// gains profiles; the same file and options are skipped unless `force`.
     @discardableResult
-    public func ingest(_ model: CountedModel, record: ModelRecord, force: Bool = false, now: Date = Date()) throws -> IngestOutcome {
+    public func ingest(_ model: CountedModel, record: ModelRecord, force: Bool = false, now: Date = Date()) throws
+        -> IngestOutcome
+    {
         let analysis = model.analysis
         let key = InputKey(analysis.inputs).description
         let backboneEnd = analysis.backbone?.end
         return try write { db in
             var outcome = IngestOutcome.added
             var modelID: Int64
-            if let existing = try Row.fetchOne(db, sql: "SELECT id, definition_sha256 FROM models WHERE name = ?",
-                                               arguments: [record.name]) {
+            if let existing = try Row.fetchOne(
+                db, sql: "SELECT id, definition_sha256 FROM models WHERE name = ?",
+                arguments: [record.name])
+            {
                 modelID = existing["id"]
                 if existing["definition_sha256"] as String != model.sha256 {
                     try db.execute(sql: "DELETE FROM models WHERE id = ?", arguments: [modelID])
                     modelID = try insertModel(db, model, record, key, now)
                     outcome = .replaced
                 } else {
-                    let current = try Int.fetchOne(db, sql: """
-                        SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ? AND backbone_end IS ?
-                        """, arguments: [modelID, key, backboneEnd]) ?? 0
+                    let current =
+                        try Int.fetchOne(
+                            db,
+                            sql: """
+                                SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ? AND backbone_end IS ?
+                                """, arguments: [modelID, key, backboneEnd]) ?? 0
                     try updateMetadata(db, modelID, record)
                     if current == Convention.allCases.count && !force { return .skipped }
                     outcome = current > 0 ? .replaced : .addedProfile
-                    try db.execute(sql: "DELETE FROM profiles WHERE model_id = ? AND input_shape = ?", arguments: [modelID, key])
-                    try db.execute(sql: "UPDATE models SET ingested_at = ?, opcat_version = ? WHERE id = ?",
-                                   arguments: [Catalog.timestamp(now), OpcatVersion.current, modelID])
+                    try db.execute(
+                        sql: "DELETE FROM profiles WHERE model_id = ? AND input_shape = ?", arguments: [modelID, key])
+                    try db.execute(
+                        sql: "UPDATE models SET ingested_at = ?, opcat_version = ? WHERE id = ?",
+                        arguments: [Catalog.timestamp(now), OpcatVersion.current, modelID])
                 }
             } else {
                 modelID = try insertModel(db, model, record, key, now)
@@ -102,13 +114,19 @@ extension Catalog {
         return formatter.string(from: date)
     }
 
-    private func insertModel(_ db: Database, _ model: CountedModel, _ record: ModelRecord, _ key: String, _ now: Date) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
-                                ingested_at, opcat_version, float_parent)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [record.name, record.displayName, record.family, model.format, model.file,
-                             model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent])
+    private func insertModel(_ db: Database, _ model: CountedModel, _ record: ModelRecord, _ key: String, _ now: Date)
+        throws -> Int64
+    {
+        try db.execute(
+            sql: """
+                INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
+                                    ingested_at, opcat_version, float_parent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.name, record.displayName, record.family, model.format, model.file,
+                model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent,
+            ])
         let id = db.lastInsertedRowID
         try replaceMetrics(db, id, record.metrics)
         return id
@@ -116,20 +134,22 @@ extension Catalog {
 
     private func updateMetadata(_ db: Database, _ id: Int64, _ record: ModelRecord) throws {
         if record.displayName != nil || record.family != nil || record.floatParent != nil {
-            try db.execute(sql: """
-                UPDATE models SET display_name = coalesce(?, display_name), family = coalesce(?, family),
-                                  float_parent = coalesce(?, float_parent) WHERE id = ?
-                """, arguments: [record.displayName, record.family, record.floatParent, id])
+            try db.execute(
+                sql: """
+                    UPDATE models SET display_name = coalesce(?, display_name), family = coalesce(?, family),
+                                      float_parent = coalesce(?, float_parent) WHERE id = ?
+                    """, arguments: [record.displayName, record.family, record.floatParent, id])
         }
         if !record.metrics.isEmpty { try replaceMetrics(db, id, record.metrics) }
     }
 
     private func replaceMetrics(_ db: Database, _ id: Int64, _ metrics: [ZooManifest.Metric]) throws {
         for metric in metrics {
-            try db.execute(sql: """
-                INSERT INTO metrics (model_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (model_id, dataset, metric) DO UPDATE SET value = excluded.value, source = excluded.source
-                """, arguments: [id, metric.dataset, metric.metric, metric.value, metric.source])
+            try db.execute(
+                sql: """
+                    INSERT INTO metrics (model_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (model_id, dataset, metric) DO UPDATE SET value = excluded.value, source = excluded.source
+                    """, arguments: [id, metric.dataset, metric.metric, metric.value, metric.source])
         }
     }
 
@@ -141,11 +161,15 @@ extension Catalog {
         Measure.allCases.map { convention.value($0, counts, mxop) }
     }
 
-    private func insertProfile(_ db: Database, modelID: Int64, key: String, convention: Convention, analysis: Analysis) throws {
+    private func insertProfile(_ db: Database, modelID: Int64, key: String, convention: Convention, analysis: Analysis)
+        throws
+    {
         let totals = Catalog.values(analysis.totals, analysis.mxop, convention: convention)
-        let backbone: [Int?] = analysis.backbone.map { Catalog.values($0.totals, $0.mxop, convention: convention) }
+        let backbone: [Int?] =
+            analysis.backbone.map { Catalog.values($0.totals, $0.mxop, convention: convention) }
             ?? Array(repeating: nil, count: Catalog.countColumns.count)
-        let columns = ["model_id", "input_shape", "convention", "convention_version", "complete", "layer_count", "backbone_end"]
+        let columns =
+            ["model_id", "input_shape", "convention", "convention_version", "complete", "layer_count", "backbone_end"]
             + Catalog.countColumns + Catalog.countColumns.map { "bb_" + $0 }
         var arguments: [(any DatabaseValueConvertible)?] = [
             modelID, key, convention.rawValue, convention.rulesVersion, analysis.isComplete, analysis.layers.count,
@@ -154,14 +178,18 @@ extension Catalog {
         arguments += totals.map { $0 as (any DatabaseValueConvertible)? }
         arguments += backbone.map { $0 as (any DatabaseValueConvertible)? }
         try db.execute(
-            sql: "INSERT INTO profiles (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+            sql:
+                "INSERT INTO profiles (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
             arguments: StatementArguments(arguments))
         let profileID = db.lastInsertedRowID
 
-        let layerColumns = ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
+        let layerColumns =
+            ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
             + Catalog.countColumns + ["in_backbone", "precision"]
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: layerColumns.count).joined(separator: ", ")))")
+            sql:
+                "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: layerColumns.count).joined(separator: ", ")))"
+        )
         // Layer rows are the bulk of an ingest: bind them with SQLite's C API, one prepared statement.
         let handle = statement.sqliteStatement
         for layer in analysis.layers {
@@ -169,39 +197,60 @@ extension Catalog {
             sqlite3_clear_bindings(handle)
             var column: Int32 = 1
             func bind(_ value: Int?) {
-                if let value { sqlite3_bind_int64(handle, column, Int64(value)) } else { sqlite3_bind_null(handle, column) }
+                if let value {
+                    sqlite3_bind_int64(handle, column, Int64(value))
+                } else {
+                    sqlite3_bind_null(handle, column)
+                }
                 column += 1
             }
             func bind(_ text: String) {
                 sqlite3_bind_text(handle, column, text, -1, Catalog.transient)
                 column += 1
             }
-            bind(Int(profileID)); bind(layer.index)
-            bind(layer.name); bind(layer.op); bind(layer.sourceOp); bind(layer.status.rawValue)
-            bind(Catalog.encodeShapes(layer.inputShapes)); bind(Catalog.encodeShapes(layer.outputShapes.map { Optional($0) }))
+            bind(Int(profileID))
+            bind(layer.index)
+            bind(layer.name)
+            bind(layer.op)
+            bind(layer.sourceOp)
+            bind(layer.status.rawValue)
+            bind(Catalog.encodeShapes(layer.inputShapes))
+            bind(Catalog.encodeShapes(layer.outputShapes.map { Optional($0) }))
             for value in Catalog.values(layer.counts, layer.mxop, convention: convention) { bind(value) }
             bind(layer.inBackbone ? 1 : 0)
-            if let precision = layer.precision, convention == .standard { bind(precision.description) } else { bind(nil as Int?) }
+            if let precision = layer.precision, convention == .standard {
+                bind(precision.description)
+            } else {
+                bind(nil as Int?)
+            }
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                    sql: statement.sql)
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: statement.sql)
             }
         }
         sqlite3_reset(handle)
         for entry in analysis.unsupported {
-            try db.execute(sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
-                           arguments: [profileID, entry.op, entry.count])
+            try db.execute(
+                sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
+                arguments: [profileID, entry.op, entry.count])
         }
         guard convention == .standard else { return }
         for (precision, macs) in analysis.macsByPrecision {
-            try db.execute(sql: "INSERT INTO profile_precisions (profile_id, activation_type, weight_type, macs, bops) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [profileID, precision.activation.rawValue, precision.weight.rawValue, macs,
-                                       (Exact(macs) * precision.bitsProduct).value])
+            try db.execute(
+                sql:
+                    "INSERT INTO profile_precisions (profile_id, activation_type, weight_type, macs, bops) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    profileID, precision.activation.rawValue, precision.weight.rawValue, macs,
+                    (Exact(macs) * precision.bitsProduct).value,
+                ])
         }
         for (type, stored) in analysis.storageByType {
-            try db.execute(sql: "INSERT INTO profile_storage (profile_id, data_type, elements, bytes) VALUES (?, ?, ?, ?)",
-                           arguments: [profileID, type.rawValue, stored.elements, stored.bytes])
+            try db.execute(
+                sql: "INSERT INTO profile_storage (profile_id, data_type, elements, bytes) VALUES (?, ?, ?, ?)",
+                arguments: [profileID, type.rawValue, stored.elements, stored.bytes])
         }
     }
 

@@ -61,8 +61,10 @@ public struct ProfileSummary: Sendable, Hashable {
 extension Catalog {
     /// One profile per model: at the inputs `input` matches (its names, where it gives them,
     /// and its shapes) when given, else at the model's default input.
-    public func summaries(convention: Convention, input: InputKey? = nil, family: String? = nil,
-                          format: String? = nil) throws -> [ProfileSummary] {
+    public func summaries(
+        convention: Convention, input: InputKey? = nil, family: String? = nil,
+        format: String? = nil
+    ) throws -> [ProfileSummary] {
         try read { db in
             var sql = """
                 SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent, p.*
@@ -98,7 +100,9 @@ extension Catalog {
                 unsupported[row[0], default: [:]][row[1]] = row[2]
             }
             var precisions: [Int64: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions")
+            {
                 precisions[row[0], default: [:]]["\(row[1] as String)×\(row[2] as String)"] = row[3]
             }
             var stored: [Int64: [String: Int]] = [:]
@@ -109,16 +113,20 @@ extension Catalog {
             let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
                 guard let totals = ProfileCounts(row, column) else { continue }
-                let modelID: Int64 = row[column["model_id"]], profileID: Int64 = row[column["id"]]
-                summaries.append(ProfileSummary(
-                    model: row[column["name"]], displayName: row[column["display_name"]], family: row[column["family"]],
-                    format: row[column["format"]], input: try storedInputKey(row[column["input_shape"]]),
-                    convention: convention,
-                    complete: row[column["complete"]], layerCount: row[column["layer_count"]],
-                    backboneEnd: row[column["backbone_end"]], totals: totals, backbone: ProfileCounts(row, column, prefix: "bb_"),
-                    metrics: metrics[modelID] ?? [:], unsupported: unsupported[profileID] ?? [:],
-                    floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
-                    storedBytes: stored[profileID] ?? [:]))
+                let modelID: Int64 = row[column["model_id"]]
+                let profileID: Int64 = row[column["id"]]
+                summaries.append(
+                    ProfileSummary(
+                        model: row[column["name"]], displayName: row[column["display_name"]],
+                        family: row[column["family"]],
+                        format: row[column["format"]], input: try storedInputKey(row[column["input_shape"]]),
+                        convention: convention,
+                        complete: row[column["complete"]], layerCount: row[column["layer_count"]],
+                        backboneEnd: row[column["backbone_end"]], totals: totals,
+                        backbone: ProfileCounts(row, column, prefix: "bb_"),
+                        metrics: metrics[modelID] ?? [:], unsupported: unsupported[profileID] ?? [:],
+                        floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
+                        storedBytes: stored[profileID] ?? [:]))
             }
             return summaries
         }
@@ -138,7 +146,8 @@ extension Catalog {
     /// inside SQLite, so a query by shape needs no string pattern.
     static let inputMatches = DatabaseFunction("opcat_input_matches", argumentCount: 2, pure: true) { values in
         guard let stored = String.fromDatabaseValue(values[0]), let query = String.fromDatabaseValue(values[1]),
-              let storedKey = try? InputKey(parsing: stored), let queryKey = try? InputKey(parsing: query) else { return false }
+            let storedKey = try? InputKey(parsing: stored), let queryKey = try? InputKey(parsing: query)
+        else { return false }
         return storedKey.matches(queryKey)
     }
 
@@ -186,54 +195,71 @@ extension Catalog {
     /// The stored name matching `name` case-insensitively, or an error suggesting the nearest names.
     public func resolveModel(_ name: String) throws -> String {
         let names = try modelNames()
-        if let exact = names.first(where: { $0 == name }) ?? names.first(where: { $0.lowercased() == name.lowercased() }) {
+        if let exact = names.first(where: { $0 == name })
+            ?? names.first(where: { $0.lowercased() == name.lowercased() })
+        {
             return exact
         }
         let nearest = Suggestions.nearest(to: name, in: names)
-        throw CatalogError.notFound("no model '\(name)' in the catalog" + (nearest.isEmpty ? "" : "; did you mean \(nearest.joined(separator: ", "))?"))
+        throw CatalogError.notFound(
+            "no model '\(name)' in the catalog"
+                + (nearest.isEmpty ? "" : "; did you mean \(nearest.joined(separator: ", "))?"))
     }
 
     /// The layers of `model` at `input` (its default input when nil) in a convention; the cost
     /// column is MACs in the standard convention and muls in mxop's.
     public func layers(model: String, convention: Convention, input: InputKey? = nil) throws
-        -> (profile: ProfileSummary, layers: [StoredLayer]) {
+        -> (profile: ProfileSummary, layers: [StoredLayer])
+    {
         let name = try resolveModel(model)
-        guard let profile = try summaries(convention: convention, input: input).first(where: { $0.model == name }) else {
+        guard let profile = try summaries(convention: convention, input: input).first(where: { $0.model == name })
+        else {
             let inputs = try read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT DISTINCT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = ? ORDER BY 1
-                    """, arguments: [name])
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = ? ORDER BY 1
+                        """, arguments: [name])
             }
             let asked = input.map { $0.description } ?? "its default input"
             throw CatalogError.notFound(
-                "'\(name)' has no profile at \(asked); it has \(inputs.joined(separator: ", ")) (ingest with --input to add one)")
+                "'\(name)' has no profile at \(asked); it has \(inputs.joined(separator: ", ")) (ingest with --input to add one)"
+            )
         }
         let rows = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT l.* FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
-                WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
-                """, arguments: [name, profile.input.description, convention.rawValue])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.* FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
+                    WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
+                    """, arguments: [name, profile.input.description, convention.rawValue])
         }
-        return (profile, try rows.map { row in
-            StoredLayer(index: row["layer_index"], name: row["name"], op: row["op"], sourceOp: row["source_op"],
-                        status: row["status"], outputShapes: try storedShapes(row["output_shapes"]), params: row["params"],
-                        cost: row[convention.cost.key], flops: row["flops"], inBackbone: row["in_backbone"],
-                        precision: row["precision"])
-        })
+        return (
+            profile,
+            try rows.map { row in
+                StoredLayer(
+                    index: row["layer_index"], name: row["name"], op: row["op"], sourceOp: row["source_op"],
+                    status: row["status"], outputShapes: try storedShapes(row["output_shapes"]), params: row["params"],
+                    cost: row[convention.cost.key], flops: row["flops"], inBackbone: row["in_backbone"],
+                    precision: row["precision"])
+            }
+        )
     }
 }
 
 extension Catalog {
     /// Shapes as stored: a JSON array of arrays, `null` for an unknown shape (`[[1,64,56,56]]`).
     static func encodeShapes(_ shapes: [[Int]?]) -> String {
-        "[" + shapes.map { shape in shape.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null" }
+        "["
+            + shapes.map { shape in shape.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null" }
             .joined(separator: ",") + "]"
     }
 
     /// Stored shapes read back; text that is not such an array is a catalog error.
     func storedShapes(_ text: String) throws -> [[Int]?] {
         do { return try JSONDecoder().decode([[Int]?].self, from: Data(text.utf8)) } catch {
-            throw CatalogError.database(path: path, message: "stored layer shapes '\(text.prefix(80))' are not readable")
+            throw CatalogError.database(
+                path: path, message: "stored layer shapes '\(text.prefix(80))' are not readable")
         }
     }
 }
@@ -253,7 +279,8 @@ public enum Suggestions {
                 previous = current
             }
             // Containment is a strong hint ("resnet50" → "resnet50_v1").
-            let distance = c.count >= target.count && candidate.lowercased().contains(name.lowercased()) ? 0 : previous[c.count]
+            let distance =
+                c.count >= target.count && candidate.lowercased().contains(name.lowercased()) ? 0 : previous[c.count]
             return (candidate, distance)
         }
         let threshold = max(2, target.count / 2)

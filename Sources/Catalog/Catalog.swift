@@ -60,18 +60,22 @@ public final class Catalog: Sendable {
         do {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                    try db.execute(
+                        sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
                     let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
                     let known = Set(EmbeddedMigrations.all.map(\.identifier))
                     let unknown = applied.subtracting(known).sorted()
                     guard unknown.isEmpty else { throw CatalogError.newerSchema(path: path, unknown: unknown) }
                     for migration in EmbeddedMigrations.all where !applied.contains(migration.identifier) {
                         try db.execute(sql: migration.sql)
-                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.identifier])
+                        try db.execute(
+                            sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)",
+                            arguments: [migration.identifier])
                     }
                     try db.execute(sql: "PRAGMA application_id = \(Catalog.applicationID)")
                     if try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") != nil {
-                        throw CatalogError.database(path: path, message: "the catalog's foreign keys are inconsistent after migration")
+                        throw CatalogError.database(
+                            path: path, message: "the catalog's foreign keys are inconsistent after migration")
                     }
                     return .commit
                 }
@@ -85,7 +89,8 @@ public final class Catalog: Sendable {
     /// newer schema.
     static func checkExisting(_ path: String) throws {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? Int, size > 0 else { return }
+            let size = attributes[.size] as? Int, size > 0
+        else { return }
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(TimeInterval(busyTimeout))
@@ -122,10 +127,15 @@ public final class Catalog: Sendable {
             switch error.resultCode {
             case .SQLITE_NOTADB: return .notADatabase(path: path)
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: busyTimeout)
-            case .SQLITE_READONLY: return .database(path: path, message: "the catalog is read-only here (\(error.message ?? "read-only"))")
-            case .SQLITE_FULL: return .database(path: path, message: "the disk is full; the transaction was rolled back")
-            case .SQLITE_IOERR: return .database(path: path, message: "could not write (disk full or an I/O error); the transaction was rolled back")
-            case .SQLITE_CANTOPEN: return .database(path: path, message: "cannot open the catalog (\(error.message ?? "no access"))")
+            case .SQLITE_READONLY:
+                return .database(path: path, message: "the catalog is read-only here (\(error.message ?? "read-only"))")
+            case .SQLITE_FULL:
+                return .database(path: path, message: "the disk is full; the transaction was rolled back")
+            case .SQLITE_IOERR:
+                return .database(
+                    path: path, message: "could not write (disk full or an I/O error); the transaction was rolled back")
+            case .SQLITE_CANTOPEN:
+                return .database(path: path, message: "cannot open the catalog (\(error.message ?? "no access"))")
             default: return .database(path: path, message: error.message ?? "\(error)")
             }
         }
@@ -157,8 +167,10 @@ public final class Catalog: Sendable {
     /// `PRAGMA integrity_check` and `foreign_key_check` results (`["ok"]` and `[]` when healthy).
     public func check() throws -> (integrity: [String], foreignKeys: Int) {
         try read { db in
-            (try String.fetchAll(db, sql: "PRAGMA integrity_check"),
-             try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count)
+            (
+                try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+                try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
+            )
         }
     }
 }

@@ -16,11 +16,13 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notADatabase(let path): "\(path): not an SQLite database (opcat leaves it untouched; choose another --db)"
-        case .notACatalog(let path): "\(path): an SQLite database, but not an opcat catalog (opcat leaves it untouched; choose another --db)"
+        case .notACatalog(let path):
+            "\(path): an SQLite database, but not an opcat catalog (opcat leaves it untouched; choose another --db)"
         case .newerSchema(let path, let unknown):
             "\(path): written by a newer opcat (schema \(unknown.joined(separator: ", "))); upgrade opcat to use it (the file is left untouched)"
         case .database(let path, let message): "\(path): \(message)"
-        case .busy(let path, let seconds): "\(path): another process kept the catalog locked for \(seconds) s; try again"
+        case .busy(let path, let seconds):
+            "\(path): another process kept the catalog locked for \(seconds) s; try again"
         case .notFound(let message): message
         }
     }

@@ -27,7 +27,8 @@ public enum Pareto {
         var dominated: [(Point, by: Point)] = []
         for point in sorted {
             if let best = front.last, best.accuracy >= point.accuracy,
-               !(best.accuracy == point.accuracy && best.cost == point.cost) {
+                !(best.accuracy == point.accuracy && best.cost == point.cost)
+            {
                 let dominator = front.first { dominates($0, point) } ?? best
                 dominated.append((point, by: dominator))
             } else {

@@ -30,7 +30,8 @@ public enum FuzzHarness {
 
     /// The analysis of MXNet symbol bytes, summarised; throws what a user would see.
     public static func describe(mxnet data: Data) throws -> String {
-        summary(try Pipeline.count(data, file: "fuzz-symbol.json", inputs: [InputBinding(shape: [1, 3, 16, 16])]).analysis)
+        summary(
+            try Pipeline.count(data, file: "fuzz-symbol.json", inputs: [InputBinding(shape: [1, 3, 16, 16])]).analysis)
     }
 
     /// The analysis of ONNX bytes at the inputs the file declares (batch 1 when symbolic).

@@ -16,12 +16,19 @@ struct MigrationsGen {
             let url = URL(fileURLWithPath: path)
             let sql = try String(contentsOf: url, encoding: .utf8)
             // A raw-string delimiter one '#' longer than the longest run of '#' in the SQL.
-            var longest = 0, run = 0
+            var longest = 0
+            var run = 0
             for character in sql {
-                if character == "#" { run += 1; longest = max(longest, run) } else { run = 0 }
+                if character == "#" {
+                    run += 1
+                    longest = max(longest, run)
+                } else {
+                    run = 0
+                }
             }
             let hashes = String(repeating: "#", count: longest + 1)
-            source += "        (\"\(url.deletingPathExtension().lastPathComponent)\", \(hashes)\"\"\"\n\(sql)\n\"\"\"\(hashes)),\n"
+            source +=
+                "        (\"\(url.deletingPathExtension().lastPathComponent)\", \(hashes)\"\"\"\n\(sql)\n\"\"\"\(hashes)),\n"
         }
         source += "    ]\n}\n"
         try source.write(toFile: output, atomically: true, encoding: .utf8)

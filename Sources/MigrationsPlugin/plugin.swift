@@ -8,15 +8,18 @@ import PackagePlugin
 @main
 struct MigrationsPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let directory = context.package.directoryURL.appending(path: "Sources/Catalog/Migrations").resolvingSymlinksInPath()
+        let directory = context.package.directoryURL.appending(path: "Sources/Catalog/Migrations")
+            .resolvingSymlinksInPath()
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "Migrations.generated.swift")
-        return [.buildCommand(
-            displayName: "Embedding \(files.count) SQL migrations",
-            executable: try context.tool(named: "MigrationsGen").url,
-            arguments: [output.path] + files.map(\.path),
-            inputFiles: files, outputFiles: [output])]
+        return [
+            .buildCommand(
+                displayName: "Embedding \(files.count) SQL migrations",
+                executable: try context.tool(named: "MigrationsGen").url,
+                arguments: [output.path] + files.map(\.path),
+                inputFiles: files, outputFiles: [output])
+        ]
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import OpCount
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Opens a model file in any supported format.
 public enum ModelFile {
@@ -33,13 +34,15 @@ public enum ModelFile {
         }
         let size = Int(info.st_size)
         guard size <= Limits.fileBytes else {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: "the file has \(size) bytes; the limit is \(Limits.fileBytes)")
+            throw ModelFormatError.unreadable(
+                file: url.relativePath, reason: "the file has \(size) bytes; the limit is \(Limits.fileBytes)")
         }
         guard size > 0 else { return Data() }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
             throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
         }
-        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+        return Data(
+            bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     /// Parses the bytes of a model file; `file` names it and its extension hints at the format.
@@ -56,6 +59,7 @@ public enum ModelFile {
             // An ONNX ModelProto starts with ir_version (field 1, varint): byte 0x08.
             return (try ONNXReader.read(data, file: file), ONNXReader.formatName)
         }
-        throw ModelFormatError.malformed(file: file, reason: "not a model format opcat reads (MXNet symbol JSON or ONNX)")
+        throw ModelFormatError.malformed(
+            file: file, reason: "not a model format opcat reads (MXNet symbol JSON or ONNX)")
     }
 }

@@ -26,8 +26,10 @@ public enum Pipeline {
     /// Counts the model file `data`, named `file` in messages (its extension hints at the
     /// format). Without `inputs`, the inputs the file declares are used (batch 1 where the batch
     /// is symbolic), else 1×3×224×224; each assumption is a notice.
-    public static func count(_ data: Data, file: String, inputs: [InputBinding] = [],
-                             backbone: BackboneChoice = .propose) throws -> CountedModel {
+    public static func count(
+        _ data: Data, file: String, inputs: [InputBinding] = [],
+        backbone: BackboneChoice = .propose
+    ) throws -> CountedModel {
         let (graph, format) = try ModelFile.parse(data, file: file)
         var bindings = inputs
         var notices: [Notice] = []
@@ -38,8 +40,9 @@ public enum Pipeline {
         } catch let error as AnalysisError {
             throw CountError(file: file, error: error)
         }
-        return CountedModel(name: modelName(for: file), file: file, format: format, analysis: analysis,
-                            notices: notices + analysis.notices)
+        return CountedModel(
+            name: modelName(for: file), file: file, format: format, analysis: analysis,
+            notices: notices + analysis.notices)
     }
 
     /// Inputs from the shapes the file declares (ONNX): a symbolic first dimension is taken as a
@@ -51,20 +54,27 @@ public enum Pipeline {
             let notice = Notice("no input shape given; assuming \(formatShape(defaultInput))", about: .input(nil))
             return ([InputBinding(shape: defaultInput)], [notice])
         }
-        var bindings: [InputBinding] = [], notices: [Notice] = []
+        var bindings: [InputBinding] = []
+        var notices: [Notice] = []
         for node in inputs {
             var dims = node.variable!.declaredShape!
             if dims.count > 1, dims[0] == nil {
                 dims[0] = 1
-                notices.append(Notice("input '\(node.name)' has a symbolic batch dimension; counting batch 1",
-                                      about: .input(node.name)))
+                notices.append(
+                    Notice(
+                        "input '\(node.name)' has a symbolic batch dimension; counting batch 1",
+                        about: .input(node.name)))
             }
             guard dims.allSatisfy({ $0 != nil }) else {
                 let shown = dims.map { $0.map(String.init) ?? "?" }.joined(separator: "x")
-                throw CountError(file: file, error: .input("input '\(node.name)' has symbolic dimensions (\(shown))",
-                                                           about: .input(node.name)))
+                throw CountError(
+                    file: file,
+                    error: .input(
+                        "input '\(node.name)' has symbolic dimensions (\(shown))",
+                        about: .input(node.name)))
             }
-            bindings.append(InputBinding(name: node.name, shape: dims.map { $0! }, dataType: node.variable?.dataType ?? .float32))
+            bindings.append(
+                InputBinding(name: node.name, shape: dims.map { $0! }, dataType: node.variable?.dataType ?? .float32))
         }
         return (bindings, notices)
     }
@@ -95,10 +105,13 @@ public struct CountError: Error, Sendable, CustomStringConvertible {
 extension Pipeline {
     /// Counts a model of a zoo: the manifest entry's name, and its input and backbone end where
     /// the caller gives none. The caller found the entry; nothing is looked up here.
-    public static func count(_ data: Data, file: String, entry: ZooManifest.Entry, inputs: [InputBinding] = [],
-                             backboneEnd: String? = nil) throws -> CountedModel {
+    public static func count(
+        _ data: Data, file: String, entry: ZooManifest.Entry, inputs: [InputBinding] = [],
+        backboneEnd: String? = nil
+    ) throws -> CountedModel {
         let backbone = backboneEnd.map(BackboneChoice.node) ?? entry.backbone
-        var model = try count(data, file: file, inputs: inputs.isEmpty ? entry.inputBindings : inputs, backbone: backbone)
+        var model = try count(
+            data, file: file, inputs: inputs.isEmpty ? entry.inputBindings : inputs, backbone: backbone)
         model.name = entry.name
         model.zooEntry = entry
         return model

@@ -26,16 +26,21 @@ extension Analyzer.Run {
         }
         for index in candidates() where tensors[index] == nil {
             let name = graph.nodes[index].name
-            throw AnalysisError.input("input '\(name)' has no shape: the file declares none and none was given",
-                                      about: .input(name))
+            throw AnalysisError.input(
+                "input '\(name)' has no shape: the file declares none and none was given",
+                about: .input(name))
         }
         // Variables that are parameters but which the file declares fully keep their shape.
         for index in order {
             guard let variable = graph.nodes[index].variable, tensors[index] == nil,
-                  let shape = variable.completeShape else { continue }
+                let shape = variable.completeShape
+            else { continue }
             try checkDimensions(shape, what: "declared shape of '\(graph.nodes[index].name)'", allowZero: true)
-            tensors[index] = [TensorInfo(shape: shape, dataType: variable.dataType ?? .float32, values: variable.values,
-                                         realValues: variable.realValues)]
+            tensors[index] = [
+                TensorInfo(
+                    shape: shape, dataType: variable.dataType ?? .float32, values: variable.values,
+                    realValues: variable.realValues)
+            ]
         }
     }
 
@@ -52,14 +57,18 @@ extension Analyzer.Run {
     mutating func bind(_ index: Int, _ binding: InputBinding, record: Bool = true) throws {
         let name = graph.nodes[index].name
         guard tensors[index] == nil else { throw AnalysisError.input("input '\(name)' is given two shapes") }
-        try checkDimensions(binding.shape, what: "the shape of input '\(name)'",
-                            allowZero: binding.values != nil || binding.realValues != nil)
+        try checkDimensions(
+            binding.shape, what: "the shape of input '\(name)'",
+            allowZero: binding.values != nil || binding.realValues != nil)
         if let declared = graph.nodes[index].variable?.declaredShape, !Self.fits(binding.shape, declared) {
             throw AnalysisError.input(
                 "input '\(name)' is declared as \(Self.format(declared)) but was given \(formatShape(binding.shape))")
         }
-        tensors[index] = [TensorInfo(shape: binding.shape, dataType: binding.dataType, values: binding.values,
-                                     realValues: binding.realValues)]
+        tensors[index] = [
+            TensorInfo(
+                shape: binding.shape, dataType: binding.dataType, values: binding.values,
+                realValues: binding.realValues)
+        ]
         if record { bound.append(BoundInput(name: name, shape: binding.shape)) }
     }
 

@@ -32,8 +32,10 @@ extension Analyzer.Run {
 
     /// Shapes and counts one supported node into `layer`; leaves it unshaped when an input's
     /// producer could not be shaped.
-    mutating func process(_ index: Int, _ node: Node, _ operation: Operation, _ definition: OpDefinition,
-                          _ layer: inout Layer) throws {
+    mutating func process(
+        _ index: Int, _ node: Node, _ operation: Operation, _ definition: OpDefinition,
+        _ layer: inout Layer
+    ) throws {
         guard let found = try knownInputs(node, definition) else {
             // An unsupported or unshaped producer upstream: this node cannot be shaped.
             layer.status = .unshaped
@@ -93,8 +95,9 @@ extension Analyzer.Run {
             let info = tensor(ref)
             if info == nil, role.isActivation || graph.nodes[ref.node].variable == nil {
                 if graph.nodes[ref.node].variable == nil, let outputs = tensors[ref.node] {
-                    throw RuleError("input \(position) refers to output \(ref.output) of "
-                                    + "'\(graph.nodes[ref.node].name)', which has \(outputs.count) outputs")
+                    throw RuleError(
+                        "input \(position) refers to output \(ref.output) of "
+                            + "'\(graph.nodes[ref.node].name)', which has \(outputs.count) outputs")
                 }
                 return nil
             }
@@ -104,22 +107,26 @@ extension Analyzer.Run {
     }
 
     /// Checks the input shapes the rule derived against what is known or declared, then records them.
-    mutating func recordDerived(_ result: ShapeResult, of node: Node, known: inout [TensorInfo?],
-                                absent: Set<Int>) throws {
+    mutating func recordDerived(
+        _ result: ShapeResult, of node: Node, known: inout [TensorInfo?],
+        absent: Set<Int>
+    ) throws {
         for (position, shape) in result.inputShapes.sorted(by: { $0.key < $1.key })
         where position < node.inputs.count && !absent.contains(position) {
             let ref = node.inputs[position]
             let producer = graph.nodes[ref.node]
             if let existing = known[position] {
                 guard existing.shape == shape else {
-                    throw RuleError("input \(position) ('\(producer.name)') has shape \(formatShape(existing.shape)) "
-                                    + "but this layer needs \(formatShape(shape))")
+                    throw RuleError(
+                        "input \(position) ('\(producer.name)') has shape \(formatShape(existing.shape)) "
+                            + "but this layer needs \(formatShape(shape))")
                 }
                 continue
             }
             if let declared = producer.variable?.declaredShape, !Self.fits(shape, declared) {
-                throw RuleError("parameter '\(producer.name)' is declared as \(Self.format(declared)) "
-                                + "but this layer needs \(formatShape(shape))")
+                throw RuleError(
+                    "parameter '\(producer.name)' is declared as \(Self.format(declared)) "
+                        + "but this layer needs \(formatShape(shape))")
             }
             if let bad = shape.first(where: { $0 < 0 }) {
                 throw RuleError(
@@ -138,8 +145,9 @@ extension Analyzer.Run {
         try known.enumerated().map { position, info in
             if absent.contains(position) { return TensorInfo(shape: [0]) }
             guard let info else {
-                throw RuleError("cannot infer the shape of input \(position) "
-                                + "('\(graph.nodes[node.inputs[position].node].name)'); declare it in the file")
+                throw RuleError(
+                    "cannot infer the shape of input \(position) "
+                        + "('\(graph.nodes[node.inputs[position].node].name)'); declare it in the file")
             }
             return info
         }
@@ -154,7 +162,8 @@ extension Analyzer.Run {
             if cost.macs > 0 {
                 let inputs = query.inputs
                 let weight = inputs.count > 1 ? inputs[1] : inputs[0]
-                layer.precision = cost.precision
+                layer.precision =
+                    cost.precision
                     ?? Precision(activation: inputs[0].effectiveType, weight: weight.effectiveType)
             }
         case .zero:

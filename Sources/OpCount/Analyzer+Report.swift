@@ -10,7 +10,8 @@ extension Analyzer.Run {
         }
 
         var rows: [Layer] = []
-        var totals = Counts(), mxop = MxopCounts()
+        var totals = Counts()
+        var mxop = MxopCounts()
         for index in order {
             guard var row = layers[index] else { continue }
             row.inBackbone = backboneEnd == nil || inBackbone.contains(index)
@@ -55,21 +56,31 @@ extension Analyzer.Run {
             }
             if role == .constant {
                 // Labels and other fixed tensors: listed with their shape, counted in neither.
-                parameters.append((consumer, variable, Parameter(
-                    name: graph.nodes[variable].name, shape: info.shape, dataType: info.dataType,
-                    role: .constant, layer: graph.nodes[consumer].name)))
+                parameters.append(
+                    (
+                        consumer, variable,
+                        Parameter(
+                            name: graph.nodes[variable].name, shape: info.shape, dataType: info.dataType,
+                            role: .constant, layer: graph.nodes[consumer].name)
+                    ))
                 continue
             }
             var counts = Counts()
             let elements = try info.elementCount.get("parameter elements")
-            if role == .buffer { counts.buffers = elements } else {
+            if role == .buffer {
+                counts.buffers = elements
+            } else {
                 counts.params = elements
                 counts.paramBytes = try info.dataType.bytes(Exact(elements)).get("parameter bytes")
             }
             variableCounts[variable] = counts
-            parameters.append((consumer, variable, Parameter(
-                name: graph.nodes[variable].name, shape: info.shape, dataType: info.dataType,
-                role: role == .buffer ? .buffer : .parameter, layer: graph.nodes[consumer].name)))
+            parameters.append(
+                (
+                    consumer, variable,
+                    Parameter(
+                        name: graph.nodes[variable].name, shape: info.shape, dataType: info.dataType,
+                        role: role == .buffer ? .buffer : .parameter, layer: graph.nodes[consumer].name)
+                ))
             try layers[consumer]?.counts.add(counts)
             var mxop = MxopCounts()
             mxop.params = elements
@@ -84,11 +95,15 @@ extension Analyzer.Run {
             throw AnalysisError.input("the backbone end '\(name)' is not a node of this graph", about: .backboneEnd)
         }
         let inBackbone = ancestors(of: end)
-        var counts = Counts(), mx = MxopCounts()
+        var counts = Counts()
+        var mx = MxopCounts()
         for index in order where inBackbone.contains(index) {
             if var row = layers[index] {
                 // Parameters are added per variable below, so a weight shared with the head counts here too.
-                row.counts.params = 0; row.counts.buffers = 0; row.counts.paramBytes = 0; row.mxop.params = 0
+                row.counts.params = 0
+                row.counts.buffers = 0
+                row.counts.paramBytes = 0
+                row.mxop.params = 0
                 try counts.add(row.counts)
                 try mx.add(row.mxop)
             } else if let v = variableCounts[index] {

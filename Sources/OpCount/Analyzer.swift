@@ -27,8 +27,10 @@ public struct InputBinding: Sendable, Hashable {
     public var values: [Int]?
     public var realValues: [Double]?
 
-    public init(name: String? = nil, shape: [Int], dataType: DataType = .float32, values: [Int]? = nil,
-                realValues: [Double]? = nil) {
+    public init(
+        name: String? = nil, shape: [Int], dataType: DataType = .float32, values: [Int]? = nil,
+        realValues: [Double]? = nil
+    ) {
         self.name = name
         self.shape = shape
         self.dataType = dataType
@@ -72,7 +74,8 @@ public struct Analyzer: Sendable {
             let proposed = run.proposeBackboneEnd()
             var analysis = try run.report(backboneEnd: proposed)
             if let proposed {
-                analysis.notices.append(Notice("backbone end proposed from the head's shape: '\(proposed)'", about: .backboneEnd))
+                analysis.notices.append(
+                    Notice("backbone end proposed from the head's shape: '\(proposed)'", about: .backboneEnd))
             }
             return analysis
         }
@@ -128,8 +131,9 @@ extension Analyzer {
             for (index, node) in graph.nodes.enumerated() {
                 for (position, ref) in node.inputs.enumerated() where !ref.isAbsent {
                     guard ref.node >= 0, ref.node < count else {
-                        throw AnalysisError.graph("node '\(node.name)': input \(position) refers to node \(ref.node), "
-                                                  + "but the graph has \(count) nodes")
+                        throw AnalysisError.graph(
+                            "node '\(node.name)': input \(position) refers to node \(ref.node), "
+                                + "but the graph has \(count) nodes")
                     }
                     guard ref.output >= 0 else {
                         throw AnalysisError.graph(
@@ -137,8 +141,9 @@ extension Analyzer {
                     }
                     if graph.nodes[ref.node].variable != nil, ref.output != 0 {
                         let variable = graph.nodes[ref.node].name
-                        throw AnalysisError.graph("node '\(node.name)': input \(position) refers to output "
-                                                  + "\(ref.output) of variable '\(variable)', which has one output")
+                        throw AnalysisError.graph(
+                            "node '\(node.name)': input \(position) refers to output "
+                                + "\(ref.output) of variable '\(variable)', which has one output")
                     }
                     pending[index] += 1
                     consumers[ref.node].append(index)

@@ -225,11 +225,20 @@ public struct OpCost: Sendable, Hashable {
 
     public static let zero = OpCost()
 
-    public init() { macs = 0; muls = 0; adds = 0; divs = 0; exps = 0; cmps = 0 }
+    public init() {
+        macs = 0
+        muls = 0
+        adds = 0
+        divs = 0
+        exps = 0
+        cmps = 0
+    }
 
     /// Builds a cost from exact values; throws if any overflowed.
-    public init(macs: Exact = 0, muls: Exact = 0, adds: Exact = 0, divs: Exact = 0, exps: Exact = 0,
-                cmps: Exact = 0) throws {
+    public init(
+        macs: Exact = 0, muls: Exact = 0, adds: Exact = 0, divs: Exact = 0, exps: Exact = 0,
+        cmps: Exact = 0
+    ) throws {
         self.macs = try macs.get("MACs")
         self.muls = try muls.get("multiplications")
         self.adds = try adds.get("additions")
@@ -240,9 +249,10 @@ public struct OpCost: Sendable, Hashable {
 
     /// `count` elements, each costing the primitives in `perElement`.
     public init(elements count: Exact, _ perElement: PerElement) throws {
-        try self.init(muls: count * perElement.muls, adds: count * perElement.adds,
-                      divs: count * perElement.divs, exps: count * perElement.exps,
-                      cmps: count * perElement.cmps)
+        try self.init(
+            muls: count * perElement.muls, adds: count * perElement.adds,
+            divs: count * perElement.divs, exps: count * perElement.exps,
+            cmps: count * perElement.cmps)
     }
 }
 
@@ -270,7 +280,11 @@ public struct PerElement: Sendable, Hashable, CustomStringConvertible {
     public var muls = 0, adds = 0, divs = 0, exps = 0, cmps = 0
 
     public init(muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0, cmps: Int = 0) {
-        self.muls = muls; self.adds = adds; self.divs = divs; self.exps = exps; self.cmps = cmps
+        self.muls = muls
+        self.adds = adds
+        self.divs = divs
+        self.exps = exps
+        self.cmps = cmps
     }
 
     public var description: String {
@@ -289,7 +303,12 @@ public struct MxopCost: Sendable, Hashable {
 
     public static let zero = MxopCost()
 
-    public init() { muls = 0; adds = 0; divs = 0; exps = 0 }
+    public init() {
+        muls = 0
+        adds = 0
+        divs = 0
+        exps = 0
+    }
 
     public init(muls: Exact = 0, adds: Exact = 0, divs: Exact = 0, exps: Exact = 0) throws {
         self.muls = try muls.get("mxop multiplications")
@@ -319,9 +338,11 @@ public struct Example: Sendable {
     /// Positions of optional inputs left out (their `inputs` entry is `nil`), as a file leaves them.
     public let absent: Set<Int>
 
-    public init(_ title: String, inputs: [[Int]?], absent: Set<Int> = [], values: [Int: [Int]] = [:],
-                attributes: Attributes = [:], outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil,
-                mxop: MxopCost? = nil, arithmetic: String = "") {
+    public init(
+        _ title: String, inputs: [[Int]?], absent: Set<Int> = [], values: [Int: [Int]] = [:],
+        attributes: Attributes = [:], outputs: [[Int]], derived: [Int: [Int]] = [:], cost: OpCost? = nil,
+        mxop: MxopCost? = nil, arithmetic: String = ""
+    ) {
         precondition(absent.allSatisfy { $0 < inputs.count && inputs[$0] == nil }, "\(title): an absent input is nil")
         self.title = title
         self.values = values
@@ -338,10 +359,17 @@ public struct Example: Sendable {
 
 extension OpCost {
     /// An expected cost for an example (values that cannot overflow).
-    public static func of(macs: Int = 0, muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0,
-                          cmps: Int = 0) -> OpCost {
+    public static func of(
+        macs: Int = 0, muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0,
+        cmps: Int = 0
+    ) -> OpCost {
         var c = OpCost()
-        c.macs = macs; c.muls = muls; c.adds = adds; c.divs = divs; c.exps = exps; c.cmps = cmps
+        c.macs = macs
+        c.muls = muls
+        c.adds = adds
+        c.divs = divs
+        c.exps = exps
+        c.cmps = cmps
         return c
     }
 }
@@ -349,7 +377,10 @@ extension OpCost {
 extension MxopCost {
     public static func of(muls: Int = 0, adds: Int = 0, divs: Int = 0, exps: Int = 0) -> MxopCost {
         var c = MxopCost()
-        c.muls = muls; c.adds = adds; c.divs = divs; c.exps = exps
+        c.muls = muls
+        c.adds = adds
+        c.divs = divs
+        c.exps = exps
         return c
     }
 }

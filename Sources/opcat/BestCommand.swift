@@ -42,8 +42,10 @@ struct BestCommand: ParsableCommand {
 
     func budgets() throws -> [(Measure, Int)] {
         var result: [(Measure, Int)] = []
-        for (measure, text, flag) in [(Measure.macs, maxMacs, "--max-macs"), (.params, maxParams, "--max-params"),
-                                      (.flops, maxFlops, "--max-flops"), (.activations, maxActivations, "--max-activations")] {
+        for (measure, text, flag) in [
+            (Measure.macs, maxMacs, "--max-macs"), (.params, maxParams, "--max-params"),
+            (.flops, maxFlops, "--max-flops"), (.activations, maxActivations, "--max-activations"),
+        ] {
             guard let text else { continue }
             do { result.append((measure, try QuantitySyntax.parse(text))) } catch {
                 throw ValidationError("\(flag) \(text): \(error)")
@@ -54,7 +56,8 @@ struct BestCommand: ParsableCommand {
 
     func validate() throws {
         guard try !budgets().isEmpty else {
-            throw ValidationError("give a budget: --max-macs, --max-params, --max-flops or --max-activations (e.g. --max-macs 2G)")
+            throw ValidationError(
+                "give a budget: --max-macs, --max-params, --max-flops or --max-activations (e.g. --max-macs 2G)")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -64,7 +67,8 @@ struct BestCommand: ParsableCommand {
         let query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
         let result = query.run(try selection.summaries(catalog))
         guard !result.fitting.isEmpty else {
-            Console.notice("no model fits \(query.describeBudgets())" + (result.cheapest.map { "; the cheapest is \($0)" } ?? ""))
+            Console.notice(
+                "no model fits \(query.describeBudgets())" + (result.cheapest.map { "; the cheapest is \($0)" } ?? ""))
             throw ExitCode(2)
         }
         let rows = limit.map { Array(result.fitting.prefix($0)) } ?? result.fitting
@@ -85,8 +89,10 @@ struct BestQuery {
     }
 
     func describeBudgets() -> String {
-        budgets.map { "\(backbone ? "backbone " : "")\($0.0.title) ≤ \(Numbers.compact($0.1, exponent: $0.0.exponent))\($0.0.unit)" }
-            .joined(separator: " and ")
+        budgets.map {
+            "\(backbone ? "backbone " : "")\($0.0.title) ≤ \(Numbers.compact($0.1, exponent: $0.0.exponent))\($0.0.unit)"
+        }
+        .joined(separator: " and ")
     }
 
     func run(_ summaries: [ProfileSummary]) -> (fitting: [Fit], cheapest: String?) {
@@ -99,21 +105,32 @@ struct BestQuery {
                 fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
             }
         }
-        fitting.sort { ($1.accuracy, $0.costs.first ?? 0, $0.summary.model) < ($0.accuracy, $1.costs.first ?? 0, $1.summary.model) }
+        fitting.sort {
+            ($1.accuracy, $0.costs.first ?? 0, $0.summary.model) < ($0.accuracy, $1.costs.first ?? 0, $1.summary.model)
+        }
         let (measure, _) = budgets[0]
         let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
             .min { $0.1 < $1.1 }
-        return (fitting, cheapest.map { "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")\(measure.title))" })
+        return (
+            fitting,
+            cheapest.map {
+                "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")\(measure.title))"
+            }
+        )
     }
 
     /// The fits ranked, with each budget's cost and the headroom left under it.
     func document(_ fits: [Fit]) -> Document {
         let prefix = backbone ? "backbone_" : ""
-        var columns = [ResultSet.Column("model", nil, .text), ResultSet.Column("rank", "#", .integer),
-                       ResultSet.Column(metric.rawValue, metric.title, .accuracy)]
+        var columns = [
+            ResultSet.Column("model", nil, .text), ResultSet.Column("rank", "#", .integer),
+            ResultSet.Column(metric.rawValue, metric.title, .accuracy),
+        ]
         for (measure, _) in budgets {
             let scale = ResultSet.Kind.count(exponent: measure.exponent)
-            columns.append(ResultSet.Column(prefix + measure.key, "\(backbone ? "backbone " : "")\(measure.title) (\(measure.unit))", scale))
+            columns.append(
+                ResultSet.Column(
+                    prefix + measure.key, "\(backbone ? "backbone " : "")\(measure.title) (\(measure.unit))", scale))
             columns.append(ResultSet.Column(prefix + measure.key + "_headroom", "headroom (\(measure.unit))", scale))
         }
         var result = ResultSet(columns)

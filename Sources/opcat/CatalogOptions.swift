@@ -4,8 +4,10 @@ import Foundation
 
 /// `--db`, shared by every command that uses the catalog.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The catalog file (default: $OPCAT_DB, else ./opcat.sqlite).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The catalog file (default: $OPCAT_DB, else ./opcat.sqlite).", valueName: "file"))
     var db: String?
 
     /// `--db`, else `OPCAT_DB`, else `./opcat.sqlite`.

@@ -27,7 +27,9 @@ struct CountCommand: ParsableCommand {
 
     @OptionGroup var inputs: InputOptions
 
-    @Option(name: .long, help: ArgumentHelp("The node that ends the backbone (its ancestors are the backbone).", valueName: "node"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The node that ends the backbone (its ancestors are the backbone).", valueName: "node"))
     var backboneEnd: String?
 
     @Option(name: .long, help: "Counting convention: standard or mxop.")

@@ -1,7 +1,7 @@
-import OpCount
 import ArgumentParser
 import Catalog
 import Foundation
+import OpCount
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +13,8 @@ struct ExportCommand: ParsableCommand {
 struct ExportMarkdown: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "markdown",
-        abstract: "A Markdown page: the comparison table, the Pareto front with its chart, the best models under standard budgets, and the seed table.",
+        abstract:
+            "A Markdown page: the comparison table, the Pareto front with its chart, the best models under standard budgets, and the seed table.",
         discussion: """
             With --out FILE the page goes to FILE and the chart to FILE's name with -pareto.svg \
             beside it (docs/zoo.md and docs/zoo-pareto.svg are made this way); without it the page \
@@ -25,7 +26,9 @@ struct ExportMarkdown: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the page to this file.", valueName: "file"))
     var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the chart to this file (default with --out: beside the page).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write the chart to this file (default with --out: beside the page).", valueName: "file"))
     var svg: String?
 
     /// MAC and parameter budgets of the best-under-budget tables.
@@ -35,13 +38,18 @@ struct ExportMarkdown: ParsableCommand {
     func run() throws {
         let catalog = try self.catalog.openExisting()
         let standard = try catalog.summaries(convention: .standard)
-        guard !standard.isEmpty else { throw CLIError("\(catalog.path): no models; ingest some with `opcat ingest data/zoo`") }
+        guard !standard.isEmpty else {
+            throw CLIError("\(catalog.path): no models; ingest some with `opcat ingest data/zoo`")
+        }
         // The seed table covers the MXNet models it was published for.
         let mxop = try catalog.summaries(convention: .mxop, format: "mxnet-symbol").filter { $0.floatParent == nil }
         var chartPath = svg
         if chartPath == nil, let out {
             let url = URL(fileURLWithPath: out)
-            chartPath = url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + "-pareto.svg").path
+            chartPath =
+                url.deletingLastPathComponent().appendingPathComponent(
+                    url.deletingPathExtension().lastPathComponent + "-pareto.svg"
+                ).path
         }
         let pareto = ParetoQuery(cost: .macs, metric: .top1, backbone: false).run(standard)
         var page = """
@@ -72,7 +80,8 @@ struct ExportMarkdown: ParsableCommand {
             }
         }
         page += pareto.document(all: false).markdown()
-        page += "\n## Best under a budget\n\nThe most accurate models (top-1) whose whole-model cost fits the budget.\n\n"
+        page +=
+            "\n## Best under a budget\n\nThe most accurate models (top-1) whose whole-model cost fits the budget.\n\n"
         page += budgetTable(standard, measure: .macs, budgets: Self.macBudgets)
         page += "\n"
         page += budgetTable(standard, measure: .params, budgets: Self.paramBudgets)
@@ -102,16 +111,20 @@ struct ExportMarkdown: ParsableCommand {
         let scaled = ResultSet.Kind.count(exponent: measure.exponent)
         var result = ResultSet([
             ResultSet.Column("budget", "\(measure.title) budget", .text), ResultSet.Column("best", nil, .text),
-            ResultSet.Column("best_top1", "top-1", .accuracy), ResultSet.Column(measure.key, "\(measure.title) (\(measure.unit))", scaled),
+            ResultSet.Column("best_top1", "top-1", .accuracy),
+            ResultSet.Column(measure.key, "\(measure.title) (\(measure.unit))", scaled),
             ResultSet.Column("runner_up", "runner-up", .text), ResultSet.Column("runner_up_top1", "top-1", .accuracy),
             ResultSet.Column("fitting", "models that fit", .integer),
         ])
         for budget in budgets {
             let fits = BestQuery(budgets: [(measure, budget)], metric: .top1, backbone: false).run(summaries).fitting
-            let best = fits.first, second = fits.dropFirst().first
-            result.append([.text("≤ \(Numbers.compact(budget, exponent: measure.exponent))\(measure.unit)"),
-                           .text(best?.summary.model ?? "none"), .accuracy(best?.accuracy), .count(best?.costs[0]),
-                           .text(second?.summary.model ?? ""), .accuracy(second?.accuracy), .int(fits.count)])
+            let best = fits.first
+            let second = fits.dropFirst().first
+            result.append([
+                .text("≤ \(Numbers.compact(budget, exponent: measure.exponent))\(measure.unit)"),
+                .text(best?.summary.model ?? "none"), .accuracy(best?.accuracy), .count(best?.costs[0]),
+                .text(second?.summary.model ?? ""), .accuracy(second?.accuracy), .int(fits.count),
+            ])
         }
         return Document(result).markdown()
     }

@@ -39,7 +39,10 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The node that ends the backbone (a single file).", valueName: "node"))
     var backboneEnd: String?
 
-    @Option(name: .long, help: ArgumentHelp("For a quantized model: the float model it was made from (a single file).", valueName: "model"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "For a quantized model: the float model it was made from (a single file).", valueName: "model"))
     var quantizedFrom: String?
 
     @Option(name: .long, help: "Top-1 accuracy as a fraction, e.g. 0.7647 (a single file; needs --metric-source).")
@@ -90,7 +93,8 @@ struct IngestCommand: ParsableCommand {
                 let digest = SHA256.hex(contents)
                 let end = backboneEnd ?? job.model.entry?.backboneEnd
                 if !force, let key = inputKey(bindings, job),
-                   try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end) {
+                    try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end)
+                {
                     tally[.skipped, default: 0] += 1
                     continue
                 }
@@ -112,9 +116,12 @@ struct IngestCommand: ParsableCommand {
         }
         progress.clear()
         let seconds = Date().timeIntervalSince(started)
-        let parts = IngestOutcome.allCases.compactMap { outcome in tally[outcome].map { "\($0) \(outcome.rawValue)" } }
+        let parts =
+            IngestOutcome.allCases.compactMap { outcome in tally[outcome].map { "\($0) \(outcome.rawValue)" } }
             + (failures.isEmpty ? [] : ["\(failures.count) failed (\(failures.joined(separator: ", ")))"])
-        Console.notice("\(jobs.count) model\(jobs.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)")
+        Console.notice(
+            "\(jobs.count) model\(jobs.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)"
+        )
         if !failures.isEmpty { throw ExitCode(1) }
     }
 
@@ -143,8 +150,10 @@ struct IngestCommand: ParsableCommand {
                     throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
                 }
                 for entry in try ZooManifest.load(directory: url).models {
-                    jobs.append(Job(model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry),
-                                    record: ModelRecord(name: entry.name, entry: entry)))
+                    jobs.append(
+                        Job(
+                            model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry),
+                            record: ModelRecord(name: entry.name, entry: entry)))
                 }
             } else {
                 let job = try ModelJob(file: url)
@@ -160,12 +169,18 @@ struct IngestCommand: ParsableCommand {
                 jobs.append(Job(model: job, record: record))
             }
         }
-        let single = jobs.count == 1 && !paths.contains { path in
-            var d: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
-        }
-        if !single && (name != nil || family != nil || backboneEnd != nil || top1 != nil || top5 != nil || quantizedFrom != nil) {
-            throw ValidationError("--name, --family, --backbone-end, --quantized-from, --top1 and --top5 apply to a single model file")
+        let single =
+            jobs.count == 1
+            && !paths.contains { path in
+                var d: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
+            }
+        if !single
+            && (name != nil || family != nil || backboneEnd != nil || top1 != nil || top5 != nil
+                || quantizedFrom != nil)
+        {
+            throw ValidationError(
+                "--name, --family, --backbone-end, --quantized-from, --top1 and --top5 apply to a single model file")
         }
         if let name, name.isEmpty { throw ValidationError("--name cannot be empty") }
         return jobs

@@ -19,7 +19,8 @@ struct LayersCommand: ParsableCommand {
 
     @OptionGroup var catalog: CatalogOptions
 
-    @Option(name: .long, help: ArgumentHelp("The profile's input shape (default: the model's own).", valueName: "shape"))
+    @Option(
+        name: .long, help: ArgumentHelp("The profile's input shape (default: the model's own).", valueName: "shape"))
     var input: String?
 
     @Option(name: .long, help: "Counting convention: standard or mxop.")
@@ -52,13 +53,17 @@ struct LayersCommand: ParsableCommand {
         case .params: layers.sort { ($0.params, -$0.index) > ($1.params, -$1.index) }
         }
         if let top { layers = Array(layers.prefix(top)) }
-        var result = breakdown(profile, layers, showPrecision: stored.contains { ($0.precision ?? "float32×float32") != "float32×float32" })
+        var result = breakdown(
+            profile, layers, showPrecision: stored.contains { ($0.precision ?? "float32×float32") != "float32×float32" }
+        )
         if sort == .order, top == nil, let last = layers.lastIndex(where: \.inBackbone), last + 1 < layers.count,
-           let end = profile.backboneEnd {
+            let end = profile.backboneEnd
+        {
             result.dividers[last] = "-- backbone ends at \(end); the head follows --"
         }
         let total = profile.totals[convention.cost] ?? 0
-        var header = "\(profile.model) at \(profile.input.shapes): \(layers.count) of \(stored.count) layers, "
+        var header =
+            "\(profile.model) at \(profile.input.shapes): \(layers.count) of \(stored.count) layers, "
             + "\(Numbers.grouped(total)) \(convention.cost.title)"
         if let parent = profile.floatParent, convention == .standard {
             header += "\n" + (try parentLine(catalog, profile, parent: parent))
@@ -89,24 +94,32 @@ struct LayersCommand: ParsableCommand {
         for layer in layers {
             cumulative += layer.cost
             let share = Share(part: layer.cost, total: total)
-            result.append([.text(profile.model), .int(layer.index), .text(layer.name), .text(layer.sourceOp),
-                           .text(layer.outputShapes.map { $0.map(formatShape) ?? "?" }.joined(separator: " ")),
-                           .int(layer.params), .int(layer.cost), .share(share), .share(Share(part: cumulative, total: total)),
-                           .share(share), .text(layer.inBackbone ? "backbone" : "head"), .flag(layer.inBackbone),
-                           .text(layer.precision)])
+            result.append([
+                .text(profile.model), .int(layer.index), .text(layer.name), .text(layer.sourceOp),
+                .text(layer.outputShapes.map { $0.map(formatShape) ?? "?" }.joined(separator: " ")),
+                .int(layer.params), .int(layer.cost), .share(share), .share(Share(part: cumulative, total: total)),
+                .share(share), .text(layer.inBackbone ? "backbone" : "head"), .flag(layer.inBackbone),
+                .text(layer.precision),
+            ])
         }
         return result
     }
 
     /// The quantized model beside its float parent: MACs, share at 8 bits, stored bytes.
     func parentLine(_ catalog: Catalog, _ profile: ProfileSummary, parent: String) throws -> String {
-        let mine = "\(Share(part: profile.lowBitMACs, total: profile.totals[.macs] ?? 0).percent) of MACs at 8 bits, "
+        let mine =
+            "\(Share(part: profile.lowBitMACs, total: profile.totals[.macs] ?? 0).percent) of MACs at 8 bits, "
             + "\(Numbers.grouped(profile.storedBytes.values.reduce(0, +))) bytes stored"
-        guard let float = try catalog.summaries(convention: .standard, input: profile.input).first(where: { $0.model == parent }) else {
+        guard
+            let float = try catalog.summaries(convention: .standard, input: profile.input).first(where: {
+                $0.model == parent
+            })
+        else {
             return "quantized from \(parent) (not in the catalog at this input): \(mine)"
         }
         let macs = float.totals[.macs] ?? 0
         let same = macs == (profile.totals[.macs] ?? -1) ? "the same MACs" : "\(Numbers.grouped(macs)) MACs"
-        return "quantized from \(parent) (\(same), \(Numbers.grouped(float.storedBytes.values.reduce(0, +))) bytes stored): \(mine)"
+        return
+            "quantized from \(parent) (\(same), \(Numbers.grouped(float.storedBytes.values.reduce(0, +))) bytes stored): \(mine)"
     }
 }

@@ -31,10 +31,12 @@ struct ModelJob {
         let data = try contents ?? ModelFile.contents(of: file)
         do {
             if let entry {
-                return try Pipeline.count(data, file: file.relativePath, entry: entry, inputs: inputs, backboneEnd: backboneEnd)
+                return try Pipeline.count(
+                    data, file: file.relativePath, entry: entry, inputs: inputs, backboneEnd: backboneEnd)
             }
-            return try Pipeline.count(data, file: file.relativePath, inputs: inputs,
-                                      backbone: backboneEnd.map(BackboneChoice.node) ?? .propose)
+            return try Pipeline.count(
+                data, file: file.relativePath, inputs: inputs,
+                backbone: backboneEnd.map(BackboneChoice.node) ?? .propose)
         } catch let error as CountError {
             throw CLIError(Hints.explain(error))
         }

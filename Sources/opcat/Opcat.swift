@@ -23,7 +23,10 @@ struct Opcat: ParsableCommand {
               opcat ops
             """,
         version: OpcatVersion.current,
-        subcommands: [CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, BestCommand.self, LayersCommand.self, ExportCommand.self, OpsCommand.self])
+        subcommands: [
+            CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, BestCommand.self,
+            LayersCommand.self, ExportCommand.self, OpsCommand.self,
+        ])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's
     /// message and status 64.
@@ -42,8 +45,10 @@ struct Opcat: ParsableCommand {
             try command.run()
         } catch {
             // opcat's own errors already read as one line naming the file, node or model.
-            let ours: [any Error.Type] = [CLIError.self, ModelFormatError.self, CountError.self, AnalysisError.self,
-                                          CatalogError.self, RuleError.self]
+            let ours: [any Error.Type] = [
+                CLIError.self, ModelFormatError.self, CountError.self, AnalysisError.self,
+                CatalogError.self, RuleError.self,
+            ]
             guard ours.contains(where: { type(of: error) == $0 }) else { exit(withError: error) }
             Console.error("\(error)")
             Foundation.exit(1)

@@ -13,8 +13,11 @@ struct FormatOptions: ParsableArguments {
 
 /// `--input` for the commands that count: the shapes to bind to the graph's inputs.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Input shape, e.g. 1x3x224x224, or name:SHAPE for a named input; repeat for several inputs.", valueName: "shape"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Input shape, e.g. 1x3x224x224, or name:SHAPE for a named input; repeat for several inputs.",
+            valueName: "shape"))
     var input: [String] = []
 
     func validate() throws { _ = try bindings() }

@@ -1,7 +1,7 @@
-import OpCount
 import ArgumentParser
 import Catalog
 import Foundation
+import OpCount
 
 struct ParetoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,10 +84,13 @@ struct ParetoQuery {
                     .sorted { ($0.0.cost, -$0.0.accuracy) < ($1.0.cost, -$1.0.accuracy) }
             }
             for (point, dominator) in ordered {
-                result.append([.text(point.model), .int(point.cost), .real(point.accuracy), .flag(dominator == nil),
-                               .text(dominator?.model)])
+                result.append([
+                    .text(point.model), .int(point.cost), .real(point.accuracy), .flag(dominator == nil),
+                    .text(dominator?.model),
+                ])
             }
-            let summary = "\(front.count) of \(front.count + dominated.count) models on the front of "
+            let summary =
+                "\(front.count) of \(front.count + dominated.count) models on the front of "
                 + "\(query.metric.title) against \(costTitle)"
             return Document(result, line: summary)
         }
@@ -95,13 +98,15 @@ struct ParetoQuery {
         func chart(logX: Bool) -> ParetoChart {
             let onFront = Set(front.map(\.model))
             let points = (front + dominated.map(\.0)).map { p in
-                ParetoChart.Point(model: p.model, family: summaries[p.model]?.family ?? "other", cost: p.cost,
-                                  accuracy: p.accuracy, onFront: onFront.contains(p.model))
+                ParetoChart.Point(
+                    model: p.model, family: summaries[p.model]?.family ?? "other", cost: p.cost,
+                    accuracy: p.accuracy, onFront: onFront.contains(p.model))
             }
             return ParetoChart(
                 title: "ImageNet \(query.metric.title) against \(costTitle)",
                 xLabel: "\(costTitle) (\(query.cost.exponent == 9 ? "billions" : "millions"))",
-                yLabel: "\(query.metric.title) accuracy", xScale: query.cost.exponent == 9 ? 1e9 : 1e6, logX: logX, points: points)
+                yLabel: "\(query.metric.title) accuracy", xScale: query.cost.exponent == 9 ? 1e9 : 1e6, logX: logX,
+                points: points)
         }
     }
 
@@ -116,7 +121,8 @@ struct ParetoQuery {
             points.append(Pareto.Point(model: s.model, cost: value, accuracy: accuracy))
         }
         let (front, dominated) = Pareto.front(points)
-        return Result(query: self, summaries: Dictionary(summaries.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a }),
-                      front: front, dominated: dominated, missing: missing)
+        return Result(
+            query: self, summaries: Dictionary(summaries.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a }),
+            front: front, dominated: dominated, missing: missing)
     }
 }

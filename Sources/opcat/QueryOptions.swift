@@ -1,17 +1,21 @@
-import OpCount
 import ArgumentParser
 import Catalog
 import ModelFormats
+import OpCount
 
 /// Which profiles a query reads.
 struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: "Only models of this family (case-insensitive).")
     var family: String?
 
-    @Option(name: .long, help: ArgumentHelp("Use the profiles at this input shape (default: each model's own).", valueName: "shape"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Use the profiles at this input shape (default: each model's own).", valueName: "shape"))
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only models read from this file format: mxnet-symbol or onnx.", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only models read from this file format: mxnet-symbol or onnx.", valueName: "format"))
     var fileFormat: String?
 
     @Flag(name: .long, help: "Leave out quantized models (those with a float parent).")
@@ -20,7 +24,8 @@ struct SelectionOptions: ParsableArguments {
     func validate() throws {
         _ = try inputKey()
         if let fileFormat, !ModelFile.formats.contains(fileFormat) {
-            throw ValidationError("unknown file format '\(fileFormat)'; choose from \(ModelFile.formats.joined(separator: ", "))")
+            throw ValidationError(
+                "unknown file format '\(fileFormat)'; choose from \(ModelFile.formats.joined(separator: ", "))")
         }
     }
 
@@ -34,9 +39,13 @@ struct SelectionOptions: ParsableArguments {
         let rows = try catalog.summaries(convention: convention, input: inputKey(), family: family, format: fileFormat)
             .filter { !excludeQuantized || $0.floatParent == nil }
         if rows.isEmpty {
-            let what = [family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" }]
-                .compactMap { $0 }.joined(separator: " and ")
-            throw CLIError("\(catalog.path): no models" + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)"))
+            let what = [
+                family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" },
+            ]
+            .compactMap { $0 }.joined(separator: " and ")
+            throw CLIError(
+                "\(catalog.path): no models"
+                    + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)"))
         }
         return rows
     }

@@ -1,7 +1,7 @@
-import OpCount
 import ArgumentParser
 import Catalog
 import Foundation
+import OpCount
 
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,10 +28,12 @@ struct TableCommand: ParsableCommand {
     @Option(name: .long, help: "Counting convention: standard or mxop.")
     var convention: Convention = .standard
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
-        "Extra columns, space- or comma-separated: \(ComparisonColumn.optional.map(\.key).joined(separator: ", ")) "
-            + "(with --convention mxop: format, family, parent, int8_share).",
-        valueName: "column"))
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Extra columns, space- or comma-separated: \(ComparisonColumn.optional.map(\.key).joined(separator: ", ")) "
+                + "(with --convention mxop: format, family, parent, int8_share).",
+            valueName: "column"))
     var columns: [String] = []
 
     @OptionGroup var output: FormatOptions
@@ -40,7 +42,9 @@ struct TableCommand: ParsableCommand {
     func extraColumns() throws -> [ComparisonColumn] {
         try columns.flatMap { $0.split(separator: ",").map(String.init) }.map { key in
             guard let column = ComparisonColumn(argument: key), ComparisonColumn.optional.contains(column) else {
-                throw ValidationError("unknown column '\(key)'; choose from \(ComparisonColumn.optional.map(\.key).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown column '\(key)'; choose from \(ComparisonColumn.optional.map(\.key).joined(separator: ", "))"
+                )
             }
             return column
         }

@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
-import Testing
-@testable import Catalog
 import ModelFormats
 import OpCount
+import Testing
+
+@testable import Catalog
 
 /// The catalog on fresh databases: schema, ingest semantics, refusals, atomicity.
 struct CatalogTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
     static let zoo = root.appendingPathComponent("data/zoo")
     static let manifest = try! ZooManifest.load(directory: zoo)
 
@@ -15,7 +17,8 @@ struct CatalogTests {
         let entry = try #require(manifest.models.first { $0.name == name })
         let bindings = input.map { [InputBinding(name: "data", shape: $0)] } ?? []
         let file = zoo.appendingPathComponent(entry.file)
-        var model = try Pipeline.count(ModelFile.contents(of: file), file: file.relativePath, entry: entry, inputs: bindings)
+        var model = try Pipeline.count(
+            ModelFile.contents(of: file), file: file.relativePath, entry: entry, inputs: bindings)
         model.sha256 = SHA256.hex(try ModelFile.contents(of: file))
         return (model, ModelRecord(name: entry.name, entry: entry))
     }
@@ -38,8 +41,10 @@ struct CatalogTests {
     func migrations() throws {
         let path = try Self.temporaryPath()
         let catalog = try Catalog(path: path)
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("migrations").path)
-            .filter { $0.hasSuffix(".sql") }.map { String($0.dropLast(4)) }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: Self.root.appendingPathComponent("migrations").path
+        )
+        .filter { $0.hasSuffix(".sql") }.map { String($0.dropLast(4)) }.sorted()
         #expect(try catalog.appliedMigrations() == files)
         let id = try catalog.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
         #expect(id == Catalog.applicationID)
@@ -70,7 +75,11 @@ struct CatalogTests {
         }
         #expect(layers == 2 * model.analysis.layers.count)
         let layerMACs = try catalog.read { db in
-            try Int.fetchOne(db, sql: "SELECT sum(l.macs) FROM layers l JOIN profiles p ON p.id = l.profile_id WHERE p.convention = 'standard'")
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT sum(l.macs) FROM layers l JOIN profiles p ON p.id = l.profile_id WHERE p.convention = 'standard'"
+            )
         }
         #expect(layerMACs == model.analysis.totals[.macs])
         let check = try catalog.check()
@@ -82,15 +91,26 @@ struct CatalogTests {
         let catalog = try Catalog()
         let (model, record) = try Self.counted("squeezenet1.1")
         #expect(try catalog.ingest(model, record: record) == .added)
-        #expect(try catalog.isCurrent(name: record.name, sha256: model.sha256, inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 224, 224])]), backboneEnd: nil))
+        #expect(
+            try catalog.isCurrent(
+                name: record.name, sha256: model.sha256,
+                inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 224, 224])]), backboneEnd: nil))
         #expect(try catalog.ingest(model, record: record) == .skipped)
         #expect(try catalog.ingest(model, record: record, force: true) == .replaced)
 
         let (large, _) = try Self.counted("squeezenet1.1", input: [1, 3, 320, 320])
-        #expect(!(try catalog.isCurrent(name: record.name, sha256: large.sha256, inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 320, 320])]), backboneEnd: nil)))
+        #expect(
+            !(try catalog.isCurrent(
+                name: record.name, sha256: large.sha256,
+                inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 320, 320])]), backboneEnd: nil)))
         #expect(try catalog.ingest(large, record: record) == .addedProfile)
-        #expect(try catalog.summaries(convention: .standard, input: InputKey([InputKey.Input(name: nil, shape: [1, 3, 320, 320])])).first?.totals[.macs] == large.analysis.totals[.macs])
-        #expect(try catalog.summaries(convention: .standard).first?.totals[.macs] == model.analysis.totals[.macs], "the default input stays")
+        #expect(
+            try catalog.summaries(
+                convention: .standard, input: InputKey([InputKey.Input(name: nil, shape: [1, 3, 320, 320])])
+            ).first?.totals[.macs] == large.analysis.totals[.macs])
+        #expect(
+            try catalog.summaries(convention: .standard).first?.totals[.macs] == model.analysis.totals[.macs],
+            "the default input stays")
 
         var changed = model
         changed.sha256 = String(repeating: "0", count: 64)
@@ -104,7 +124,8 @@ struct CatalogTests {
         let catalog = try Catalog()
         let (model, _) = try Self.counted("squeezenet1.1")
         let name = "x'); DROP TABLE models;--"
-        let metric = ZooManifest.Metric(dataset: "d'\"", metric: "top1", value: 0.5, source: "'; DELETE FROM metrics; --")
+        let metric = ZooManifest.Metric(
+            dataset: "d'\"", metric: "top1", value: 0.5, source: "'; DELETE FROM metrics; --")
         var record = ModelRecord(name: name)
         record.family = "f\"'"
         record.metrics = [metric]
@@ -125,13 +146,20 @@ struct CatalogTests {
         try catalog.ingest(first, record: firstRecord)
         // Make the 50th layer row of the next model fail, as a full disk or a crash would.
         try catalog.write { db in
-            try db.execute(sql: "CREATE TEMP TRIGGER fail BEFORE INSERT ON layers WHEN NEW.layer_index = 50 BEGIN SELECT RAISE(ABORT, 'injected'); END")
+            try db.execute(
+                sql:
+                    "CREATE TEMP TRIGGER fail BEFORE INSERT ON layers WHEN NEW.layer_index = 50 BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            )
         }
         let (second, secondRecord) = try Self.counted("resnet18_v1")
         #expect(throws: CatalogError.self) { try catalog.ingest(second, record: secondRecord) }
         #expect(try catalog.modelNames() == ["squeezenet1.1"])
         let orphans = try catalog.read { db in
-            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM profiles) + (SELECT count(*) FROM layers) + (SELECT count(*) FROM metrics)")
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT (SELECT count(*) FROM profiles) + (SELECT count(*) FROM layers) + (SELECT count(*) FROM metrics)"
+            )
         }
         // squeezenet1.1's own rows: 2 profiles, their layers, 2 metrics.
         #expect(orphans == 2 + 2 * first.analysis.layers.count + 2)
@@ -147,7 +175,10 @@ struct CatalogTests {
         let foreign = try Self.temporaryPath("other.sqlite")
         do {
             let queue = try DatabaseQueue(path: foreign)
-            try queue.write { try $0.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices DEFAULT VALUES") }
+            try queue.write {
+                try $0.execute(
+                    sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices DEFAULT VALUES")
+            }
             try queue.close()
         }
         try expectRefused(foreign) { if case .notACatalog = $0 { true } else { false } }
@@ -155,7 +186,9 @@ struct CatalogTests {
         let newer = try Self.temporaryPath("newer.sqlite")
         do {
             let catalog = try Catalog(path: newer)
-            try catalog.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_from_the_future')") }
+            try catalog.write {
+                try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_from_the_future')")
+            }
         }
         try expectRefused(newer) {
             if case .newerSchema(_, let unknown) = $0 { unknown == ["999_from_the_future"] } else { false }

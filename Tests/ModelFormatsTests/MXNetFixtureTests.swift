@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ModelFormats
 import OpCount
+import Testing
+
+@testable import ModelFormats
 
 /// Shape inference against MXNet 1.9.1's own `infer_shape`, on the graphs that
 /// `tools/mxnet_op_fixtures.py` built and recorded in `Tests/Fixtures/mxnet_ops/cases.json`.
@@ -45,7 +46,8 @@ struct MXNetFixtureTests {
         "reshape_code_2_minus2_after_explicit":
             "MXNet 1.9.1 does not check that a reshape keeps the element count (120 → 360 here); opcat refuses it",
         "reshape_wrong_element_count_accepted_by_mxnet": "as above: 120 elements cannot become 25",
-        "reshape_minus1_not_divisible_accepted_by_mxnet": "as above: MXNet divides 120 by 7 with truncation; opcat refuses",
+        "reshape_minus1_not_divisible_accepted_by_mxnet":
+            "as above: MXNet divides 120 by 7 with truncation; opcat refuses",
         "pooling_max_1d_same_default_pad_rejected_bug":
             "MXNet's 'same' convention reads pad[0..2] even for 1-D input (an indexing bug); opcat computes ⌈x/stride⌉",
         "pooling_max_1d_same_pad_1elem_rejected_bug": "the same MXNet indexing bug",
@@ -63,7 +65,11 @@ struct MXNetFixtureTests {
         return try! JSONDecoder().decode(Fixture.self, from: data).cases
     }()
 
-    enum Outcome { case analyzed(Analysis), failed(String), unsupported([String]) }
+    enum Outcome {
+        case analyzed(Analysis)
+        case failed(String)
+        case unsupported([String])
+    }
 
     static func run(_ c: Case) -> Outcome {
         do {
@@ -91,10 +97,12 @@ struct MXNetFixtureTests {
         case .failed(let message):
             #expect(c.expected.error != nil, "opcat refused a graph MXNet accepts: \(message)")
         case .analyzed(let analysis):
-            #expect(c.expected.error == nil, "MXNet refuses this graph (\(c.expected.error ?? "")) but opcat accepted it")
+            #expect(
+                c.expected.error == nil, "MXNet refuses this graph (\(c.expected.error ?? "")) but opcat accepted it")
             guard c.expected.error == nil else { return }
             let shapes = Dictionary(analysis.parameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
-            for (name, shape) in (c.expected.args ?? [:]).merging(c.expected.aux ?? [:], uniquingKeysWith: { a, _ in a })
+            for (name, shape) in (c.expected.args ?? [:]).merging(
+                c.expected.aux ?? [:], uniquingKeysWith: { a, _ in a })
             where c.inputs[name] == nil {
                 #expect(shapes[name] == shape, "parameter \(name)")
             }
@@ -102,8 +110,9 @@ struct MXNetFixtureTests {
                 let layer = analysis.layer(named: node.name)
                 #expect(layer != nil, "node \(node.name) is missing")
                 if let layer {
-                    #expect(node.output < layer.outputShapes.count && layer.outputShapes[node.output] == node.shape,
-                            "node \(node.name) output \(node.output): opcat \(layer.outputShapes), MXNet \(node.shape)")
+                    #expect(
+                        node.output < layer.outputShapes.count && layer.outputShapes[node.output] == node.shape,
+                        "node \(node.name) output \(node.output): opcat \(layer.outputShapes), MXNet \(node.shape)")
                 }
             }
         }
@@ -123,7 +132,9 @@ struct MXNetFixtureTests {
             table[c.op] = row
         }
         for (op, row) in table.sorted(by: { $0.key < $1.key }) {
-            print("mxnet-fixture \(op): \(row.pass)/\(row.total) match" + (row.unsupported > 0 ? ", \(row.unsupported) unsupported" : ""))
+            print(
+                "mxnet-fixture \(op): \(row.pass)/\(row.total) match"
+                    + (row.unsupported > 0 ? ", \(row.unsupported) unsupported" : ""))
         }
         #expect(!table.isEmpty)
     }
@@ -131,16 +142,28 @@ struct MXNetFixtureTests {
 
 /// Any JSON value, to carry a fixture's symbol through unchanged.
 indirect enum JSONValue: Codable, Sendable {
-    case object([String: JSONValue]), array([JSONValue]), string(String), number(Double), bool(Bool), null
+    case object([String: JSONValue])
+    case array([JSONValue])
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ModelFormats
 import OpCount
+import Testing
+
+@testable import ModelFormats
 
 /// The onnx package's own backend node tests (onnx 1.22.0; extracted into
 /// `Tests/Fixtures/onnx_node_tests/cases.json` by `tools/extract_onnx_node_tests.py`): every test
@@ -41,7 +42,10 @@ struct ONNXNodeTests {
         var value: Double
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let d = try? c.decode(Double.self) { value = d; return }
+            if let d = try? c.decode(Double.self) {
+                value = d
+                return
+            }
             let s = try c.decode(String.self).lowercased()
             value = s.contains("nan") ? .nan : (s.hasPrefix("-") ? -.infinity : .infinity)
         }
@@ -75,10 +79,16 @@ struct ONNXNodeTests {
             let graph = try ONNXReader.read(data, file: c.name)
             var bindings: [InputBinding] = []
             for input in c.inputs {
-                guard let type = DataType(rawValue: input.type) else { return .notApplicable("input type \(input.type)") }
+                guard let type = DataType(rawValue: input.type) else {
+                    return .notApplicable("input type \(input.type)")
+                }
                 var binding = InputBinding(name: input.name, shape: input.shape, dataType: type)
                 if let values = input.values {
-                    if type.isFloatingPoint { binding.realValues = values } else { binding.values = values.map { Int($0) } }
+                    if type.isFloatingPoint {
+                        binding.realValues = values
+                    } else {
+                        binding.values = values.map { Int($0) }
+                    }
                 }
                 bindings.append(binding)
             }
@@ -90,7 +100,9 @@ struct ONNXNodeTests {
             for (got, expected) in zip(analysis.outputs, c.outputs) {
                 guard let got else { return .fail("output \(expected.name) has no shape") }
                 if got.shape != expected.shape || got.dataType.rawValue != expected.type {
-                    return .fail("output \(expected.name): \(formatShape(got.shape)) \(got.dataType.rawValue), expected \(formatShape(expected.shape)) \(expected.type)")
+                    return .fail(
+                        "output \(expected.name): \(formatShape(got.shape)) \(got.dataType.rawValue), expected \(formatShape(expected.shape)) \(expected.type)"
+                    )
                 }
             }
             return .pass

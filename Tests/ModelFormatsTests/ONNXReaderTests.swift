@@ -1,14 +1,17 @@
 import Foundation
+import OpCount
 import SwiftProtobuf
 import Testing
+
 @testable import ModelFormats
-import OpCount
 
 /// ONNX files built here with the generated protobuf types: symbolic dimensions, weights kept in
 /// external files, run-time reshape targets, bad files.
 struct ONNXReaderTests {
-    static func tensor(_ name: String, _ dims: [Int], type: Int32 = 1, int64s: [Int64]? = nil, external: Bool = false,
-                       floats: Int? = nil) -> Onnx_TensorProto {
+    static func tensor(
+        _ name: String, _ dims: [Int], type: Int32 = 1, int64s: [Int64]? = nil, external: Bool = false,
+        floats: Int? = nil
+    ) -> Onnx_TensorProto {
         var t = Onnx_TensorProto()
         t.name = name
         t.dims = dims.map(Int64.init)
@@ -41,7 +44,9 @@ struct ONNXReaderTests {
         return v
     }
 
-    static func node(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
+    static func node(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [Onnx_AttributeProto] = [])
+        -> Onnx_NodeProto
+    {
         var n = Onnx_NodeProto()
         n.opType = op
         n.name = outputs[0]
@@ -144,7 +149,8 @@ struct ONNXReaderTests {
         model.graph = graph
         #expect { try Self.count(try model.serializedData()) } throws: { error in
             // The core names the input; the CLI adds the option that sets it.
-            "\(error)".contains("input 'x' has symbolic dimensions (1x3x?x8)") && (error as? CountError)?.subject == .input("x")
+            "\(error)".contains("input 'x' has symbolic dimensions (1x3x?x8)")
+                && (error as? CountError)?.subject == .input("x")
         }
     }
 
@@ -159,7 +165,9 @@ struct ONNXReaderTests {
     func payloadFilter() throws {
         var model = Onnx_ModelProto()
         var graph = Onnx_GraphProto()
-        graph.initializer = [Self.tensor("big", [100_000], floats: 100_000), Self.tensor("shape", [2], type: 7, int64s: [1, -1])]
+        graph.initializer = [
+            Self.tensor("big", [100_000], floats: 100_000), Self.tensor("shape", [2], type: 7, int64s: [1, -1]),
+        ]
         model.graph = graph
         let filtered = try ONNXPayloadFilter.filter(try model.serializedData())
         #expect(filtered.count < 200)
@@ -173,7 +181,8 @@ struct ONNXReaderTests {
     func badFiles() throws {
         let data = try Self.model()
         for broken in [data.prefix(data.count / 2), Data([0x08, 0xFF]), Data("not a model".utf8)] {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-bad-\(UUID().uuidString).onnx")
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "opcat-bad-\(UUID().uuidString).onnx")
             try Data(broken).write(to: url)
             defer { try? FileManager.default.removeItem(at: url) }
             #expect { try Pipeline.count(ModelFile.contents(of: url), file: url.relativePath) } throws: { error in

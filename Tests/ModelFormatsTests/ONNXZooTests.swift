@@ -1,24 +1,32 @@
 import Foundation
-import Testing
-@testable import ModelFormats
 import OpCount
+import Testing
+
+@testable import ModelFormats
 
 /// The torchvision models of the zoo, exported to ONNX (opset 17, weights stripped) by
 /// `tools/export_torchvision_zoo.py`, against `data/reference/torchvision_onnx.csv`, written by
 /// the same script from torch, the exported graph and torchvision's weight metadata.
 struct ONNXZooTests {
     static let zoo = ZooReferenceTests.zoo
-    static let entries = ZooReferenceTests.fullManifest.models.filter { $0.format == ONNXReader.formatName && $0.quantizedFrom == nil }
-    static let reference = Dictionary(uniqueKeysWithValues: ZooReferenceTests.csv("data/reference/torchvision_onnx.csv").map { ($0["model"]!, $0) })
+    static let entries = ZooReferenceTests.fullManifest.models.filter {
+        $0.format == ONNXReader.formatName && $0.quantizedFrom == nil
+    }
+    static let reference = Dictionary(
+        uniqueKeysWithValues: ZooReferenceTests.csv("data/reference/torchvision_onnx.csv").map { ($0["model"]!, $0) })
 
-    static let counted: [String: CountedModel] = Dictionary(uniqueKeysWithValues: entries.map { entry in
-        (entry.name, try! ZooReferenceTests.count(entry))
-    })
+    static let counted: [String: CountedModel] = Dictionary(
+        uniqueKeysWithValues: entries.map { entry in
+            (entry.name, try! ZooReferenceTests.count(entry))
+        })
 
     @Test("the zoo has the torchvision ONNX models the issue names")
     func present() {
         let names = Set(Self.entries.map(\.name))
-        for required in ["resnet50", "mobilenet_v3_large", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny", "vit_b_16", "swin_t"] {
+        for required in [
+            "resnet50", "mobilenet_v3_large", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny", "vit_b_16",
+            "swin_t",
+        ] {
             #expect(names.contains(required))
         }
         #expect(Set(Self.reference.keys) == names)
@@ -35,14 +43,18 @@ struct ONNXZooTests {
     /// differs by the BatchNorms the exporter folds into convolutions (γ and β gone, a bias added
     /// to each convolution that had none) and, for Swin, by the relative position bias the
     /// exporter expands from its table (`exporter_float_elements`).
-    @Test("params: the graph's float initializers, and torch's count through the export's folding", arguments: entries.map(\.name))
+    @Test(
+        "params: the graph's float initializers, and torch's count through the export's folding",
+        arguments: entries.map(\.name))
     func params(_ name: String) throws {
         let a = try #require(Self.counted[name]).analysis
         let row = try #require(Self.reference[name])
         func value(_ column: String) -> Int { Int(row[column] ?? "") ?? -1 }
         #expect(a.totals.params == value("onnx_float_initializer_elements"))
         #expect(a.totals.buffers == 0, "folded BatchNorms leave no running statistics")
-        #expect(a.totals.params == value("torch_params") - value("bn_folded_params") + value("conv_bias_added") + value("exporter_float_elements"))
+        #expect(
+            a.totals.params == value("torch_params") - value("bn_folded_params") + value("conv_bias_added")
+                + value("exporter_float_elements"))
         #expect(value("torch_params") == value("torchvision_params"))
     }
 

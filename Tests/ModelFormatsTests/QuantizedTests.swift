@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ModelFormats
 import OpCount
+import Testing
+
+@testable import ModelFormats
 
 /// Quantized graphs (MXNet quantize_net / quantize_model, onnxruntime QDQ, QOperator and
 /// dynamic) against `data/reference/quantized.csv`, which `tools/export_quantized_*.py` derive
@@ -14,7 +15,9 @@ struct QuantizedTests {
     static func count(_ row: [String: String]) throws -> CountedModel {
         let file = root.appendingPathComponent(row["file"]!)
         // The small test network takes 32×32 images; the rest the parent's 224×224.
-        let input = row["parent"] == "tinynet" && row["format"] == "mxnet-symbol" ? [InputBinding(name: "data", shape: [1, 3, 32, 32])]
+        let input =
+            row["parent"] == "tinynet" && row["format"] == "mxnet-symbol"
+            ? [InputBinding(name: "data", shape: [1, 3, 32, 32])]
             : (row["format"] == "mxnet-symbol" ? [InputBinding(name: "data", shape: [1, 3, 224, 224])] : [])
         let data = try ModelFile.contents(of: file)
         if let entry = try ZooManifest.entry(for: file) {
@@ -26,17 +29,24 @@ struct QuantizedTests {
     @Test("every quantized graph counts completely, with its float parent's MACs", arguments: rows)
     func macs(_ row: [String: String]) throws {
         let a = try Self.count(row).analysis
-        #expect(a.isComplete, "\(row["file"]!): \(a.unsupported) \(a.unshapedNodes.prefix(3)) \(a.uncountedParameters.prefix(3))")
+        #expect(
+            a.isComplete,
+            "\(row["file"]!): \(a.unsupported) \(a.unshapedNodes.prefix(3)) \(a.uncountedParameters.prefix(3))")
         #expect(String(a.totals.macs) == row["macs_float_parent"], "\(row["file"]!)")
-        #expect(a.macsByPrecision.contains { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 && $0.value > 0 },
-                "\(row["file"]!) runs some MACs at 8 bits: \(a.macsByPrecision)")
+        #expect(
+            a.macsByPrecision.contains {
+                $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 && $0.value > 0
+            },
+            "\(row["file"]!) runs some MACs at 8 bits: \(a.macsByPrecision)")
     }
 
     @Test("stored elements by type match the file's own types", arguments: rows)
     func storage(_ row: [String: String]) throws {
         let stored = try Self.count(row).analysis.storageByType
-        for (type, column) in [(DataType.int8, "int8_param_elements"), (.uint8, "uint8_param_elements"),
-                               (.int32, "int32_param_elements"), (.float32, "float32_param_elements")] {
+        for (type, column) in [
+            (DataType.int8, "int8_param_elements"), (.uint8, "uint8_param_elements"),
+            (.int32, "int32_param_elements"), (.float32, "float32_param_elements"),
+        ] {
             #expect(String(stored[type]?.elements ?? 0) == row[column], "\(row["file"]!) \(type)")
         }
     }

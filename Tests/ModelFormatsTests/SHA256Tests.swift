@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ModelFormats
 
 /// Known-answer tests for ``SHA256``. "abc", the 448-bit message and the million 'a's are the
@@ -23,22 +24,28 @@ struct SHA256Tests {
         Vector("empty", "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         Vector("abc (NIST)", "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         // 55 bytes: the marker and the 8-byte length still fit in the one block.
-        Vector("55 × 'a'", String(repeating: "a", count: 55),
-               "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+        Vector(
+            "55 × 'a'", String(repeating: "a", count: 55),
+            "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
         // 56 bytes: the length no longer fits, so padding spills into a second block.
-        Vector("56 × 'a'", String(repeating: "a", count: 56),
-               "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
-        Vector("448-bit message (NIST)", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        Vector(
+            "56 × 'a'", String(repeating: "a", count: 56),
+            "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+        Vector(
+            "448-bit message (NIST)", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
         // 64 bytes: one full block, then a block of padding alone.
-        Vector("64 × 'a'", String(repeating: "a", count: 64),
-               "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
-        Vector("112-byte message, two blocks before padding",
-               "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-                   + "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-               "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
-        Vector("1,000,000 × 'a' (NIST)", String(repeating: "a", count: 1_000_000),
-               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        Vector(
+            "64 × 'a'", String(repeating: "a", count: 64),
+            "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+        Vector(
+            "112-byte message, two blocks before padding",
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+                + "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        Vector(
+            "1,000,000 × 'a' (NIST)", String(repeating: "a", count: 1_000_000),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
     ]
 
     @Test("known answers", arguments: vectors)

@@ -1,24 +1,28 @@
 import Foundation
-import Testing
-@testable import ModelFormats
 import OpCount
+import Testing
+
+@testable import ModelFormats
 
 /// The bundled zoo against mxop 0.2.0's exact integers (`data/reference/mxop_zoo.csv`, written by
 /// `tools/mxop_reference.py` running mxop on MXNet 1.9.1) and against the published seed table
 /// (`data/reference/seed_table.csv`, extracted from the write-up by `tools/extract_seed_table.py`).
 struct ZooReferenceTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
     static let zoo = root.appendingPathComponent("data/zoo")
     static let fullManifest = try! ZooManifest.load(directory: zoo)
     /// The 34 MXNet models of the seed table.
-    static let manifest = ZooManifest(formatVersion: fullManifest.formatVersion,
-                                      models: fullManifest.models.filter { $0.format == MXNetSymbolReader.formatName && $0.quantizedFrom == nil })
+    static let manifest = ZooManifest(
+        formatVersion: fullManifest.formatVersion,
+        models: fullManifest.models.filter { $0.format == MXNetSymbolReader.formatName && $0.quantizedFrom == nil })
 
     /// Each zoo model counted once, shared by the tests.
     static let counted: [String: CountedModel] = {
-        Dictionary(uniqueKeysWithValues: manifest.models.map { entry in
-            (entry.name, try! count(entry))
-        })
+        Dictionary(
+            uniqueKeysWithValues: manifest.models.map { entry in
+                (entry.name, try! count(entry))
+            })
     }()
 
     /// A model of the bundled zoo counted as `opcat count` counts it, with its manifest entry.
@@ -36,7 +40,11 @@ struct ZooReferenceTests {
         let text = try! String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
-        return lines.map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init))) }
+        return lines.map {
+            Dictionary(
+                uniqueKeysWithValues: zip(
+                    header, $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        }
     }
 
     static let mxopReference = csv("data/reference/mxop_zoo.csv")
@@ -81,9 +89,9 @@ struct ZooReferenceTests {
     /// The seed table's misprints: the only cells where rounding opcat's exact counts half-up
     /// does not give the published value (see data/reference/README.md).
     static let misprints: [String: String] = [
-        "vgg16/params_m": "138.36",          // printed 138.63: digits transposed (exact 138,357,544)
-        "vgg13/params_m": "133.05",          // printed 133.04: 133,047,848 truncated, not rounded
-        "vgg13/muls_g": "11.31",             // printed 11.30: 11,308,456,984 truncated, not rounded
+        "vgg16/params_m": "138.36",  // printed 138.63: digits transposed (exact 138,357,544)
+        "vgg13/params_m": "133.05",  // printed 133.04: 133,047,848 truncated, not rounded
+        "vgg13/muls_g": "11.31",  // printed 11.30: 11,308,456,984 truncated, not rounded
     ]
 
     @Test("rounded to two decimals, the mxop convention is the seed table, misprints apart", arguments: seed)
@@ -100,7 +108,8 @@ struct ZooReferenceTests {
                 #expect(value == corrected)
                 #expect(Double(row[column]!) != Double(value), "\(name) \(column) is listed as a misprint but matches")
             } else {
-                #expect(Double(row[column]!) == Double(value), "\(name) \(column): seed \(row[column]!), opcat \(value)")
+                #expect(
+                    Double(row[column]!) == Double(value), "\(name) \(column): seed \(row[column]!), opcat \(value)")
             }
         }
         let entry = try #require(Self.counted[name]?.zooEntry)
@@ -125,15 +134,18 @@ struct ZooReferenceTests {
 
     /// Where the heuristic's cut differs from the manifest, and why.
     static let heuristicDifferences = [
-        "swin_t": "torchvision puts Swin's final LayerNorm outside `features`; the heuristic keeps normalization in the backbone",
+        "swin_t":
+            "torchvision puts Swin's final LayerNorm outside `features`; the heuristic keeps normalization in the backbone"
     ]
 
     /// Float models: a quantized graph's head is made of quantized ops the heuristic does not walk.
-    @Test("the head heuristic proposes the manifest's backbone end",
-          arguments: fullManifest.models.filter { heuristicDifferences[$0.name] == nil && $0.quantizedFrom == nil })
+    @Test(
+        "the head heuristic proposes the manifest's backbone end",
+        arguments: fullManifest.models.filter { heuristicDifferences[$0.name] == nil && $0.quantizedFrom == nil })
     func heuristic(_ entry: ZooManifest.Entry) throws {
         let (graph, _) = try ModelFile.read(Self.zoo.appendingPathComponent(entry.file))
-        let analysis = try Analyzer().analyze(graph, inputs: [InputBinding(shape: entry.input.shape)], backbone: .propose)
+        let analysis = try Analyzer().analyze(
+            graph, inputs: [InputBinding(shape: entry.input.shape)], backbone: .propose)
         #expect(analysis.backbone?.end == entry.backboneEnd)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OpCount
 
 /// Every op's worked examples, with one attribute, one known input value or one input dimension
@@ -7,25 +8,33 @@ import Testing
 /// error: never trap on overflow, never allocate by a size the file chose. (The fuzzers reach
 /// these values rarely; this reaches all of them for every op.)
 struct HostileAttributeTests {
-    static let extremeInts = [Int.max, Int.min, Int.max - 1, Int.min + 1, 1 << 62, -(1 << 62), Limits.dimension + 1,
-                              Limits.dimension, -Limits.dimension, 1 << 32, 1 << 31, -1, 0, 2]
+    static let extremeInts = [
+        Int.max, Int.min, Int.max - 1, Int.min + 1, 1 << 62, -(1 << 62), Limits.dimension + 1,
+        Limits.dimension, -Limits.dimension, 1 << 32, 1 << 31, -1, 0, 2,
+    ]
     static let extremeReals = [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1e-300, 0, -1, 4096]
 
     /// The example as a graph: each given input a bound variable, each derived one left for the op,
     /// each absent one left out.
-    static func analyze(_ type: String, _ e: Example, attributes: Attributes, values: [Int: [Int]],
-                        shapes: [[Int]?]) throws -> Analysis {
+    static func analyze(
+        _ type: String, _ e: Example, attributes: Attributes, values: [Int: [Int]],
+        shapes: [[Int]?]
+    ) throws -> Analysis {
         var nodes: [Node] = []
         var bindings: [InputBinding] = []
         for (i, shape) in shapes.enumerated() {
             nodes.append(.variable("in\(i)"))
             if let shape {
-                bindings.append(InputBinding(name: "in\(i)", shape: shape, dataType: values[i] == nil ? .float32 : .int64,
-                                             values: values[i]))
+                bindings.append(
+                    InputBinding(
+                        name: "in\(i)", shape: shape, dataType: values[i] == nil ? .float32 : .int64,
+                        values: values[i]))
             }
         }
-        nodes.append(.operation("op", type, attributes,
-                                inputs: shapes.indices.map { e.absent.contains($0) ? .absent : TensorRef(node: $0) }))
+        nodes.append(
+            .operation(
+                "op", type, attributes,
+                inputs: shapes.indices.map { e.absent.contains($0) ? .absent : TensorRef(node: $0) }))
         let outputs = e.outputs.indices.map { TensorRef(node: shapes.count, output: $0) }
         return try Analyzer().analyze(Graph(nodes: nodes, outputs: outputs), inputs: bindings)
     }
@@ -45,7 +54,9 @@ struct HostileAttributeTests {
     }()
 
     /// The variants of one example: one change each.
-    static func variants(_ e: Example) -> [(what: String, attributes: Attributes, values: [Int: [Int]], shapes: [[Int]?])] {
+    static func variants(_ e: Example) -> [(
+        what: String, attributes: Attributes, values: [Int: [Int]], shapes: [[Int]?]
+    )] {
         var result: [(String, Attributes, [Int: [Int]], [[Int]?])] = []
         func with(_ key: String, _ value: AttributeValue) -> Attributes {
             var a = e.attributes
@@ -67,7 +78,9 @@ struct HostileAttributeTests {
             case .int:
                 for x in extremeInts { result.append(("\(key)=\(x)", with(key, .int(x)), e.values, e.inputs)) }
             case .ints(let list):
-                for x in extremeInts { result.append(("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs)) }
+                for x in extremeInts {
+                    result.append(("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs))
+                }
                 elementwise(key, list, extremeInts, AttributeValue.ints)
             case .optionalInts(let list):
                 elementwise(key, list, extremeInts.map(Optional.some), AttributeValue.optionalInts)
@@ -87,7 +100,11 @@ struct HostileAttributeTests {
                 case .int: result.append(("added \(key)=\(x)", with(key, .int(x)), e.values, e.inputs))
                 case .ints:
                     for length in Set([1, max(rank - 2, 1), max(rank, 1)]).sorted() {
-                        result.append(("added \(key)=\(length)×\(x)", with(key, .ints(Array(repeating: x, count: length))), e.values, e.inputs))
+                        result.append(
+                            (
+                                "added \(key)=\(length)×\(x)", with(key, .ints(Array(repeating: x, count: length))),
+                                e.values, e.inputs
+                            ))
                     }
                 case .optionalInts:
                     result.append(("added \(key)=[\(x)]", with(key, .optionalInts([x])), e.values, e.inputs))
@@ -117,11 +134,13 @@ struct HostileAttributeTests {
         return result
     }
 
-    @Test("each worked example, run through the analyzer unchanged, gives its stated shapes",
-          arguments: WorkedExampleTests.cases)
+    @Test(
+        "each worked example, run through the analyzer unchanged, gives its stated shapes",
+        arguments: WorkedExampleTests.cases)
     func harnessMatchesExamples(_ c: WorkedExampleTests.Case) throws {
-        let a = try Self.analyze(c.definition.type, c.example, attributes: c.example.attributes, values: c.example.values,
-                                 shapes: c.example.inputs)
+        let a = try Self.analyze(
+            c.definition.type, c.example, attributes: c.example.attributes, values: c.example.values,
+            shapes: c.example.inputs)
         #expect(a.outputs.map { $0?.shape } == c.example.outputs.map { Optional($0) })
     }
 
@@ -130,10 +149,12 @@ struct HostileAttributeTests {
         var outcomes = (counted: 0, refused: 0)
         for v in variants(c.example) {
             do {
-                let a = try analyze(c.definition.type, c.example, attributes: v.attributes, values: v.values, shapes: v.shapes)
+                let a = try analyze(
+                    c.definition.type, c.example, attributes: v.attributes, values: v.values, shapes: v.shapes)
                 // Whatever was counted is a real count: no negative figure slipped through.
-                #expect(a.totals.macs >= 0 && a.totals.muls >= 0 && a.totals.adds >= 0 && a.totals.activations >= 0,
-                        "\(c.testDescription) with \(v.what)")
+                #expect(
+                    a.totals.macs >= 0 && a.totals.muls >= 0 && a.totals.adds >= 0 && a.totals.activations >= 0,
+                    "\(c.testDescription) with \(v.what)")
                 outcomes.counted += 1
             } catch {
                 #expect("\(error)".split(separator: "\n").count == 1, "one-line error for \(v.what)")
@@ -146,8 +167,11 @@ struct HostileAttributeTests {
     @Test("extreme attributes, values and dimensions count or fail cleanly, and reach both outcomes")
     func extremes() {
         let all = WorkedExampleTests.cases.map(Self.run)
-        let counted = all.map(\.counted).reduce(0, +), refused = all.map(\.refused).reduce(0, +)
-        print("hostile-values: \(counted + refused) variants of \(all.count) examples: \(counted) counted, \(refused) refused")
+        let counted = all.map(\.counted).reduce(0, +)
+        let refused = all.map(\.refused).reduce(0, +)
+        print(
+            "hostile-values: \(counted + refused) variants of \(all.count) examples: \(counted) counted, \(refused) refused"
+        )
         #expect(counted > 1_000, "counted \(counted) of \(counted + refused)")
         #expect(refused > 1_000, "refused \(refused)")
     }

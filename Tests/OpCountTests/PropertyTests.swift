@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OpCount
 
 /// The formulas against loop nests that count multiplies one by one, on small random shapes
@@ -19,7 +20,8 @@ struct PropertyTests {
         }
     }
 
-    static func cost(_ d: OpDefinition, _ inputs: [[Int]?], _ a: Attributes) throws -> (outputs: [[Int]], cost: OpCost) {
+    static func cost(_ d: OpDefinition, _ inputs: [[Int]?], _ a: Attributes) throws -> (outputs: [[Int]], cost: OpCost)
+    {
         let result = try d.shape(ShapeQuery(inputs: inputs.map { $0.map { TensorInfo(shape: $0) } }, attributes: a))
         let all = inputs.enumerated().map { TensorInfo(shape: $0.element ?? result.inputShapes[$0.offset]!) }
         guard case .formula(_, let rule) = d.cost else { return (result.outputs.map(\.shape), .zero) }
@@ -31,18 +33,29 @@ struct PropertyTests {
         var r = Random(state: 1)
         var checked = 0
         for _ in 0..<400 {
-            let n = r.int(1...3), groups = r.int(1...3)
-            let cin = groups * r.int(1...2), cout = groups * r.int(1...2), batch = r.int(1...2)
-            let size = (0..<n).map { _ in r.int(1...7) }, kernel = (0..<n).map { _ in r.int(1...3) }
-            let stride = (0..<n).map { _ in r.int(1...3) }, dilation = (0..<n).map { _ in r.int(1...2) }
+            let n = r.int(1...3)
+            let groups = r.int(1...3)
+            let cin = groups * r.int(1...2)
+            let cout = groups * r.int(1...2)
+            let batch = r.int(1...2)
+            let size = (0..<n).map { _ in r.int(1...7) }
+            let kernel = (0..<n).map { _ in r.int(1...3) }
+            let stride = (0..<n).map { _ in r.int(1...3) }
+            let dilation = (0..<n).map { _ in r.int(1...2) }
             let pads = (0..<(2 * n)).map { _ in r.int(0...2) }
-            let a: Attributes = ["kernel": .ints(kernel), "stride": .ints(stride), "dilation": .ints(dilation),
-                                 "pads": .ints(pads), "channels": .int(cout), "groups": .int(groups)]
+            let a: Attributes = [
+                "kernel": .ints(kernel), "stride": .ints(stride), "dilation": .ints(dilation),
+                "pads": .ints(pads), "channels": .int(cout), "groups": .int(groups),
+            ]
             // Brute force: slide the dilated window over the padded input, one position at a time.
             var out: [Int] = []
             for d in 0..<n {
-                var count = 0, start = 0
-                while start + dilation[d] * (kernel[d] - 1) < size[d] + pads[d] + pads[n + d] { count += 1; start += stride[d] }
+                var count = 0
+                var start = 0
+                while start + dilation[d] * (kernel[d] - 1) < size[d] + pads[d] + pads[n + d] {
+                    count += 1
+                    start += stride[d]
+                }
                 out.append(count)
             }
             let valid = out.allSatisfy { $0 > 0 }
@@ -50,9 +63,13 @@ struct PropertyTests {
             #expect((result != nil) == valid, "\(a.values) on \(size)")
             guard valid, let result else { continue }
             var products = 0
-            for _ in 0..<batch { for _ in 0..<cout { for _ in 0..<out.reduce(1, *) {
-                for _ in 0..<(cin / groups) { for _ in 0..<kernel.reduce(1, *) { products += 1 } }
-            } } }
+            for _ in 0..<batch {
+                for _ in 0..<cout {
+                    for _ in 0..<out.reduce(1, *) {
+                        for _ in 0..<(cin / groups) { for _ in 0..<kernel.reduce(1, *) { products += 1 } }
+                    }
+                }
+            }
             #expect(result.outputs[0] == [batch, cout] + out)
             #expect(result.cost.macs == products, "\(a.values) on \(size)")
             checked += 1
@@ -64,13 +81,19 @@ struct PropertyTests {
     func transposed() throws {
         var r = Random(state: 2)
         for _ in 0..<300 {
-            let n = r.int(1...2), groups = r.int(1...2)
-            let cin = groups * r.int(1...2), cout = groups * r.int(1...2)
-            let size = (0..<n).map { _ in r.int(1...5) }, kernel = (0..<n).map { _ in r.int(1...4) }
-            let stride = (0..<n).map { _ in r.int(1...3) }, pads = (0..<n).map { _ in r.int(0...1) }
+            let n = r.int(1...2)
+            let groups = r.int(1...2)
+            let cin = groups * r.int(1...2)
+            let cout = groups * r.int(1...2)
+            let size = (0..<n).map { _ in r.int(1...5) }
+            let kernel = (0..<n).map { _ in r.int(1...4) }
+            let stride = (0..<n).map { _ in r.int(1...3) }
+            let pads = (0..<n).map { _ in r.int(0...1) }
             let adj = (0..<n).map { stride[$0] > 1 ? r.int(0...(stride[$0] - 1)) : 0 }
-            let a: Attributes = ["kernel": .ints(kernel), "stride": .ints(stride), "pads": .ints(pads),
-                                 "outputPadding": .ints(adj), "channels": .int(cout), "groups": .int(groups)]
+            let a: Attributes = [
+                "kernel": .ints(kernel), "stride": .ints(stride), "pads": .ints(pads),
+                "outputPadding": .ints(adj), "channels": .int(cout), "groups": .int(groups),
+            ]
             // Brute force: each input position i writes to i·s + k − p; the output spans the writes
             // (plus the output padding at the end).
             var out: [Int] = []
@@ -84,7 +107,9 @@ struct PropertyTests {
                 continue
             }
             var products = 0
-            for _ in 0..<(cin * size.reduce(1, *)) { for _ in 0..<(cout / groups) { for _ in 0..<kernel.reduce(1, *) { products += 1 } } }
+            for _ in 0..<(cin * size.reduce(1, *)) {
+                for _ in 0..<(cout / groups) { for _ in 0..<kernel.reduce(1, *) { products += 1 } }
+            }
             #expect(result.outputs[0] == [1, cout] + out, "\(a.values) on \(size)")
             #expect(result.cost.macs == products)
         }
@@ -95,7 +120,9 @@ struct PropertyTests {
         var r = Random(state: 3)
         for _ in 0..<200 {
             let batch = (0..<r.int(0...2)).map { _ in r.int(1...3) }
-            let m = r.int(1...4), k = r.int(1...5), n = r.int(1...4)
+            let m = r.int(1...4)
+            let k = r.int(1...5)
+            let n = r.int(1...4)
             let result = try Self.cost(LinearOps.matMul, [batch + [m, k], [k, n]], [:])
             var products = 0
             for _ in 0..<(batch.reduce(1, *) * m * n) { for _ in 0..<k { products += 1 } }
@@ -112,20 +139,30 @@ struct PropertyTests {
         var r = Random(state: 4)
         for _ in 0..<300 {
             let n = r.int(1...2)
-            let size = (0..<n).map { _ in r.int(1...8) }, kernel = (0..<n).map { _ in r.int(1...3) }
-            let stride = (0..<n).map { _ in r.int(1...3) }, pad = (0..<n).map { _ in r.int(0...1) }
+            let size = (0..<n).map { _ in r.int(1...8) }
+            let kernel = (0..<n).map { _ in r.int(1...3) }
+            let stride = (0..<n).map { _ in r.int(1...3) }
+            let pad = (0..<n).map { _ in r.int(0...1) }
             let full = r.int(0...1) == 1
-            let a: Attributes = ["mode": .string("max"), "kernel": .ints(kernel), "stride": .ints(stride),
-                                 "pads": .ints(pad), "convention": .string(full ? "full" : "valid")]
+            let a: Attributes = [
+                "mode": .string("max"), "kernel": .ints(kernel), "stride": .ints(stride),
+                "pads": .ints(pad), "convention": .string(full ? "full" : "valid"),
+            ]
             var out: [Int] = []
             for d in 0..<n {
                 let padded = size[d] + 2 * pad[d]
-                var count = 0, start = 0
+                var count = 0
+                var start = 0
                 // A window must fit ("valid") or merely start inside the padded input ("full").
-                while full ? start + kernel[d] <= padded + stride[d] - 1 : start + kernel[d] <= padded { count += 1; start += stride[d] }
+                while full ? start + kernel[d] <= padded + stride[d] - 1 : start + kernel[d] <= padded {
+                    count += 1
+                    start += stride[d]
+                }
                 out.append(count)
             }
-            guard out.allSatisfy({ $0 > 0 }), kernel.indices.allSatisfy({ kernel[$0] <= size[$0] + 2 * pad[$0] }) else { continue }
+            guard out.allSatisfy({ $0 > 0 }), kernel.indices.allSatisfy({ kernel[$0] <= size[$0] + 2 * pad[$0] }) else {
+                continue
+            }
             let result = try Self.cost(PoolingOps.pooling, [[1, 2] + size], a)
             var comparisons = 0
             for _ in 0..<(2 * out.reduce(1, *)) { for _ in 1..<kernel.reduce(1, *) { comparisons += 1 } }

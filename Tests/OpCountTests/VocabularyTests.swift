@@ -1,11 +1,14 @@
 import Testing
+
 @testable import OpCount
 
 /// The words every layer shares: measures, conventions and input keys.
 struct VocabularyTests {
     @Test("an input key reads back what it wrote, names with ':' included")
     func inputKeyRoundTrip() throws {
-        let key = InputKey([InputKey.Input(name: "data", shape: [1, 3, 224, 224]), InputKey.Input(name: "a:b", shape: [1, 197])])
+        let key = InputKey([
+            InputKey.Input(name: "data", shape: [1, 3, 224, 224]), InputKey.Input(name: "a:b", shape: [1, 197]),
+        ])
         #expect(key.description == "data:1x3x224x224,a:b:1x197")
         #expect(key.shapes == "1x3x224x224,1x197")
         #expect(try InputKey(parsing: key.description) == key)
@@ -35,7 +38,8 @@ struct VocabularyTests {
         #expect(Convention.mxop.value(.macs, counts, mxop) == nil, "mxop defines no MACs")
         #expect(Convention.mxop.value(.muls, counts, mxop) == 9)
         #expect(counts[.flops] == 8, "FLOPs are the sum of the primitives")
-        #expect(Set(Measure.readingOrder) == Set(Measure.allCases) && Measure.readingOrder.count == Measure.allCases.count)
+        #expect(
+            Set(Measure.readingOrder) == Set(Measure.allCases) && Measure.readingOrder.count == Measure.allCases.count)
         #expect(Measure.allCases.map(\.key) == counts.fields.map(\.name))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OpCount
 
 /// Every registered op's worked examples, run through its shape, cost and mxop rules.
@@ -9,7 +10,9 @@ struct WorkedExampleTests {
         var testDescription: String { "\(definition.type): \(example.title)" }
     }
 
-    static let cases: [Case] = Registry.standard.sorted.flatMap { d in d.examples.map { Case(definition: d, example: $0) } }
+    static let cases: [Case] = Registry.standard.sorted.flatMap { d in
+        d.examples.map { Case(definition: d, example: $0) }
+    }
 
     @Test("every registered op carries worked examples")
     func everyOpHasExamples() {
@@ -23,8 +26,9 @@ struct WorkedExampleTests {
         case .formula: #expect(c.example.cost != nil, "a counted op's example must give the expected cost")
         case .zero: #expect(c.example.cost == nil || c.example.cost == .zero)
         }
-        #expect((c.definition.mxop == nil) == (c.example.mxop == nil) || c.example.mxop == .zero,
-                "examples of ops with an mxop rule give the mxop figures")
+        #expect(
+            (c.definition.mxop == nil) == (c.example.mxop == nil) || c.example.mxop == .zero,
+            "examples of ops with an mxop rule give the mxop figures")
     }
 
     @Test("shapes, derived parameters and counts", arguments: cases)

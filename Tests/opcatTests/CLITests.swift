@@ -5,7 +5,8 @@ import Testing
 /// `Tests/Fixtures/golden`. Regenerate them with `OPCAT_UPDATE_GOLDEN=1 swift test` and review
 /// the diff before committing.
 struct CLITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
     static let golden = root.appendingPathComponent("Tests/Fixtures/golden")
 
     /// The bundled zoo's manifest entries (name → family), read as plain JSON.
@@ -14,7 +15,10 @@ struct CLITests {
         let models = (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["models"] as! [[String: Any]]
         return models.map { m in
             let metrics = m["metrics"] as? [[String: Any]] ?? []
-            return (m["name"] as! String, m["family"] as? String ?? "", metrics.contains { $0["metric"] as? String == "top1" })
+            return (
+                m["name"] as! String, m["family"] as? String ?? "",
+                metrics.contains { $0["metric"] as? String == "top1" }
+            )
         }
     }()
 
@@ -25,7 +29,9 @@ struct CLITests {
         while dir.path != "/" {
             let candidate = dir.appendingPathComponent("opcat")
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue {
+                return candidate
+            }
             dir = dir.deletingLastPathComponent()
         }
         return root.appendingPathComponent(".build/debug/opcat")
@@ -42,16 +48,20 @@ struct CLITests {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = root
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "COLUMNS": "100"].merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "COLUMNS": "100"].merging(
+            environment
+        ) { $1 }
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Compares `text` with the golden file `name`, or rewrites it when updating.
@@ -62,8 +72,9 @@ struct CLITests {
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "output differs from \(name); rerun with OPCAT_UPDATE_GOLDEN=1 and review the diff",
-                sourceLocation: sourceLocation)
+        #expect(
+            text == expected, "output differs from \(name); rerun with OPCAT_UPDATE_GOLDEN=1 and review the diff",
+            sourceLocation: sourceLocation)
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -79,13 +90,25 @@ struct CLITests {
         Case(golden: "ingest-help.txt", arguments: ["ingest", "--help"]),
         Case(golden: "table-help.txt", arguments: ["table", "--help"]),
         Case(golden: "count-resnet18.txt", arguments: ["count", "data/zoo/resnet18_v1-symbol.json"]),
-        Case(golden: "count-resnet18-mxop.txt", arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--convention", "mxop"]),
-        Case(golden: "count-resnet18.json", arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--format", "json"]),
-        Case(golden: "count-squeezenet-layers.txt", arguments: ["count", "data/zoo/squeezenet1.1-symbol.json", "--layers"]),
-        Case(golden: "count-squeezenet-layers.csv", arguments: ["count", "data/zoo/squeezenet1.1-symbol.json", "--layers", "--format", "csv"]),
-        Case(golden: "count-mobilenet-320.md",
-             arguments: ["count", "data/zoo/mobilenet1.0-symbol.json", "--input", "data:1x3x320x320", "--format", "markdown"]),
-        Case(golden: "zoo-count-mxop.md", arguments: ["count", "data/zoo", "--convention", "mxop", "--format", "markdown"]),
+        Case(
+            golden: "count-resnet18-mxop.txt",
+            arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--convention", "mxop"]),
+        Case(
+            golden: "count-resnet18.json", arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--format", "json"]),
+        Case(
+            golden: "count-squeezenet-layers.txt",
+            arguments: ["count", "data/zoo/squeezenet1.1-symbol.json", "--layers"]),
+        Case(
+            golden: "count-squeezenet-layers.csv",
+            arguments: ["count", "data/zoo/squeezenet1.1-symbol.json", "--layers", "--format", "csv"]),
+        Case(
+            golden: "count-mobilenet-320.md",
+            arguments: [
+                "count", "data/zoo/mobilenet1.0-symbol.json", "--input", "data:1x3x320x320", "--format", "markdown",
+            ]),
+        Case(
+            golden: "zoo-count-mxop.md",
+            arguments: ["count", "data/zoo", "--convention", "mxop", "--format", "markdown"]),
         Case(golden: "zoo.csv", arguments: ["count", "data/zoo", "--format", "csv"]),
         Case(golden: "zoo.txt", arguments: ["count", "data/zoo"]),
     ]
@@ -114,15 +137,22 @@ struct CLITests {
     }
 
     static let failures: [Failure] = [
-        Failure(arguments: ["count", "no/such-symbol.json"], status: 1, mentions: ["no/such-symbol.json", "no such file"]),
-        Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--input", "1x3x0x224"], status: 64, mentions: ["--input", "positive"]),
-        Failure(arguments: ["count", "data/zoo/alexnet-symbol.json", "--input", "1x3x8x8"], status: 1,
-                mentions: ["alexnet-symbol.json", "node 'alexnet0_pool0_fwd'", "larger than the padded input"]),
-        Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--backbone-end", "nope"], status: 1,
-                mentions: ["'nope' is not a node", "--backbone-end"]),
+        Failure(
+            arguments: ["count", "no/such-symbol.json"], status: 1, mentions: ["no/such-symbol.json", "no such file"]),
+        Failure(
+            arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--input", "1x3x0x224"], status: 64,
+            mentions: ["--input", "positive"]),
+        Failure(
+            arguments: ["count", "data/zoo/alexnet-symbol.json", "--input", "1x3x8x8"], status: 1,
+            mentions: ["alexnet-symbol.json", "node 'alexnet0_pool0_fwd'", "larger than the padded input"]),
+        Failure(
+            arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--backbone-end", "nope"], status: 1,
+            mentions: ["'nope' is not a node", "--backbone-end"]),
         Failure(arguments: ["count", "data/zoo", "--layers"], status: 64, mentions: ["--layers"]),
         Failure(arguments: ["count", "Tests"], status: 1, mentions: ["manifest.json"]),
-        Failure(arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--convention", "thop"], status: 64, mentions: ["convention"]),
+        Failure(
+            arguments: ["count", "data/zoo/resnet18_v1-symbol.json", "--convention", "thop"], status: 64,
+            mentions: ["convention"]),
     ]
 
     @Test("errors are one line on stderr with a non-zero status", arguments: failures)
@@ -142,10 +172,15 @@ struct CLITests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let zoo = Self.root.appendingPathComponent("data/zoo")
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: zoo.appendingPathComponent("manifest.json"))) as! [String: Any]
-        var models = (manifest["models"] as! [[String: Any]]).filter { ["resnet18_v1", "squeezenet1.1"].contains($0["name"] as! String) }
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: zoo.appendingPathComponent("manifest.json")))
+            as! [String: Any]
+        var models = (manifest["models"] as! [[String: Any]]).filter {
+            ["resnet18_v1", "squeezenet1.1"].contains($0["name"] as! String)
+        }
         models.sort { ($0["name"] as! String) < ($1["name"] as! String) }
-        try JSONSerialization.data(withJSONObject: ["format_version": 1, "models": models]).write(to: dir.appendingPathComponent("manifest.json"))
+        try JSONSerialization.data(withJSONObject: ["format_version": 1, "models": models]).write(
+            to: dir.appendingPathComponent("manifest.json"))
         let good = try Data(contentsOf: zoo.appendingPathComponent("squeezenet1.1-symbol.json"))
         try good.write(to: dir.appendingPathComponent("squeezenet1.1-symbol.json"))
         let resnet = try Data(contentsOf: zoo.appendingPathComponent("resnet18_v1-symbol.json"))
@@ -158,7 +193,9 @@ struct CLITests {
         #expect(!result.stdout.contains("resnet18_v1,"))
     }
 
-    @Test("outside a zoo, what was assumed is said with the option that sets it; a broken manifest beside a file is an error")
+    @Test(
+        "outside a zoo, what was assumed is said with the option that sets it; a broken manifest beside a file is an error"
+    )
     func assumptionsAndManifest() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-lone-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -169,8 +206,11 @@ struct CLITests {
         let lone = try Self.run(["count", file.path, "--format", "csv"])
         #expect(lone.status == 0)
         #expect(lone.stderr.contains("assuming 1x3x224x224 (set it with --input SHAPE)"), "\(lone.stderr)")
-        #expect(lone.stderr.contains("backbone end proposed from the head's shape: 'resnetv10_stage4_activation1' (set it with --backbone-end)"),
-                "\(lone.stderr)")
+        #expect(
+            lone.stderr.contains(
+                "backbone end proposed from the head's shape: 'resnetv10_stage4_activation1' (set it with --backbone-end)"
+            ),
+            "\(lone.stderr)")
 
         try Data("{\"format_version\": 1, \"models\": [".utf8).write(to: dir.appendingPathComponent("manifest.json"))
         let broken = try Self.run(["count", file.path])

@@ -20,7 +20,11 @@ struct CatalogFaultTests {
     static func intact(_ db: URL) throws {
         #expect(try IngestCLITests.sqlite(db, "PRAGMA integrity_check") == "ok")
         #expect(try IngestCLITests.sqlite(db, "SELECT group_concat(name) FROM models") == "squeezenet1.1")
-        #expect(try IngestCLITests.sqlite(db, "SELECT count(*) FROM profiles p WHERE p.layer_count != (SELECT count(*) FROM layers l WHERE l.profile_id = p.id)") == "0")
+        #expect(
+            try IngestCLITests.sqlite(
+                db,
+                "SELECT count(*) FROM profiles p WHERE p.layer_count != (SELECT count(*) FROM layers l WHERE l.profile_id = p.id)"
+            ) == "0")
     }
 
     /// Runs a shell command line (for ulimit and traps), returning status and stderr.
@@ -41,14 +45,22 @@ struct CatalogFaultTests {
     static let canMakeImmutable: Bool = {
         let probe = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-probe-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: probe.path, contents: Data())
-        defer { _ = try? shell("chattr -i '\(probe.path)'"); try? FileManager.default.removeItem(at: probe) }
+        defer {
+            _ = try? shell("chattr -i '\(probe.path)'")
+            try? FileManager.default.removeItem(at: probe)
+        }
         return (try? shell("chattr +i '\(probe.path)'"))?.status == 0
     }()
 
-    @Test("a read-only catalog: one clear error, nothing changed", .enabled(if: canMakeImmutable, "needs chattr (root reads past file modes)"))
+    @Test(
+        "a read-only catalog: one clear error, nothing changed",
+        .enabled(if: canMakeImmutable, "needs chattr (root reads past file modes)"))
     func readOnly() throws {
         let (dir, db) = try Self.catalog()
-        defer { _ = try? Self.shell("chattr -i '\(dir.path)' '\(db.path)'"); try? FileManager.default.removeItem(at: dir) }
+        defer {
+            _ = try? Self.shell("chattr -i '\(dir.path)' '\(db.path)'")
+            try? FileManager.default.removeItem(at: dir)
+        }
         // Immutable file and directory: even root cannot write them, nor create the WAL beside them.
         _ = try Self.shell("rm -f '\(db.path)-wal' '\(db.path)-shm'; chattr +i '\(db.path)' '\(dir.path)'")
         let before = try Data(contentsOf: db)
@@ -68,7 +80,8 @@ struct CatalogFaultTests {
         let size = try FileManager.default.attributesOfItem(atPath: db.path)[.size] as! Int
         let wal = (try? FileManager.default.attributesOfItem(atPath: db.path + "-wal")[.size] as? Int) ?? 0
         let blocks = (max(size, wal) + 64 * 1024) / 512
-        let result = try Self.shell("""
+        let result = try Self.shell(
+            """
             trap '' XFSZ; ulimit -f \(blocks); exec '\(CLI.binary.path)' ingest data/zoo/resnet152_v1-symbol.json --db '\(db.path)'
             """)
         #expect(result.status == 1, "\(result.stderr)")
@@ -84,7 +97,9 @@ struct CatalogFaultTests {
         let holder = try DatabaseQueue(path: db.path)
         try holder.writeWithoutTransaction { database in
             try database.execute(sql: "BEGIN IMMEDIATE")
-            let result = try CLI.run(["ingest", "data/zoo/mobilenet0.25-symbol.json", "--db", db.path], environment: ["OPCAT_BUSY_TIMEOUT": "1"])
+            let result = try CLI.run(
+                ["ingest", "data/zoo/mobilenet0.25-symbol.json", "--db", db.path],
+                environment: ["OPCAT_BUSY_TIMEOUT": "1"])
             #expect(result.status == 1)
             #expect(result.stderr.contains("locked"), "\(result.stderr)")
             #expect(result.stderr.contains(db.path))

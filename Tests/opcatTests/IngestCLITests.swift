@@ -19,8 +19,10 @@ struct IngestCLITests {
         let source = CLI.root.appendingPathComponent("data/zoo/\(model)-symbol.json")
         try FileManager.default.copyItem(at: source, to: zoo.appendingPathComponent("m-symbol.json"))
         let models = (0..<count).map { i in
-            ["name": "\(prefix)\(i)", "format": "mxnet-symbol", "file": "m-symbol.json",
-             "input": ["name": "data", "shape": [1, 3, 224, 224]], "metrics": []] as [String: Any]
+            [
+                "name": "\(prefix)\(i)", "format": "mxnet-symbol", "file": "m-symbol.json",
+                "input": ["name": "data", "shape": [1, 3, 224, 224]], "metrics": [],
+            ] as [String: Any]
         }
         try JSONSerialization.data(withJSONObject: ["format_version": 1, "models": models])
             .write(to: zoo.appendingPathComponent("manifest.json"))
@@ -61,7 +63,10 @@ struct IngestCLITests {
         #expect(first.stderr.contains("\(zoo) models: \(zoo) added"))
         let again = try CLI.run(["ingest", "data/zoo", "--db", db])
         #expect(again.stderr.contains("\(zoo) models: \(zoo) skipped"), "\(again.stderr)")
-        let table = try CLI.run(["table", "--db", db, "--convention", "mxop", "--file-format", "mxnet-symbol", "--exclude-quantized", "--format", "markdown"])
+        let table = try CLI.run([
+            "table", "--db", db, "--convention", "mxop", "--file-format", "mxnet-symbol", "--exclude-quantized",
+            "--format", "markdown",
+        ])
         #expect(table.status == 0)
         try CLI.expectGolden(table.stdout, "zoo-seed-table.md")
     }
@@ -135,7 +140,11 @@ struct IngestCLITests {
         // Wait until some models are in, then kill it mid-batch.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if FileManager.default.fileExists(atPath: db.path), (try? Self.sqlite(db, "SELECT count(*) FROM models")).flatMap(Int.init) ?? 0 >= 3 { break }
+            if FileManager.default.fileExists(atPath: db.path),
+                (try? Self.sqlite(db, "SELECT count(*) FROM models")).flatMap(Int.init) ?? 0 >= 3
+            {
+                break
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         kill(p.processIdentifier, SIGKILL)
@@ -146,8 +155,15 @@ struct IngestCLITests {
         #expect(try Self.sqlite(db, "PRAGMA integrity_check") == "ok")
         #expect(try Self.sqlite(db, "PRAGMA foreign_key_check") == "")
         // Every stored model is whole: two profiles, each with all its layer rows.
-        #expect(try Self.sqlite(db, "SELECT count(*) FROM models m WHERE (SELECT count(*) FROM profiles p WHERE p.model_id = m.id) != 2") == "0")
-        #expect(try Self.sqlite(db, "SELECT count(*) FROM profiles p WHERE p.layer_count != (SELECT count(*) FROM layers l WHERE l.profile_id = p.id)") == "0")
+        #expect(
+            try Self.sqlite(
+                db, "SELECT count(*) FROM models m WHERE (SELECT count(*) FROM profiles p WHERE p.model_id = m.id) != 2"
+            ) == "0")
+        #expect(
+            try Self.sqlite(
+                db,
+                "SELECT count(*) FROM profiles p WHERE p.layer_count != (SELECT count(*) FROM layers l WHERE l.profile_id = p.id)"
+            ) == "0")
         // And the catalog takes the rest of the batch afterwards.
         let resumed = try CLI.run(["ingest", zoo.path, "--db", db.path])
         #expect(resumed.status == 0)
@@ -166,7 +182,9 @@ struct IngestCLITests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("broken-symbol.json: not valid JSON"))
         #expect(result.stderr.contains("3 added, 1 failed (broken)"), "\(result.stderr)")
-        #expect(try Self.sqlite(db, "SELECT group_concat(name) FROM (SELECT name FROM models ORDER BY name)") == "ok0,ok1,ok2")
+        #expect(
+            try Self.sqlite(db, "SELECT group_concat(name) FROM (SELECT name FROM models ORDER BY name)")
+                == "ok0,ok1,ok2")
     }
 
     @Test("a single file with its metadata; metrics need a source")
@@ -175,19 +193,26 @@ struct IngestCLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("c.sqlite")
         let copy = dir.appendingPathComponent("net-symbol.json")
-        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("data/zoo/mobilenet0.25-symbol.json"), to: copy)
+        try FileManager.default.copyItem(
+            at: CLI.root.appendingPathComponent("data/zoo/mobilenet0.25-symbol.json"), to: copy)
         let noSource = try CLI.run(["ingest", copy.path, "--db", db.path, "--top1", "0.5"])
         #expect(noSource.status == 64)
         #expect(noSource.stderr.contains("--metric-source"))
         let percent = try CLI.run(["ingest", copy.path, "--db", db.path, "--top1", "51.85", "--metric-source", "x"])
         #expect(percent.status == 64)
-        let ok = try CLI.run(["ingest", copy.path, "--db", db.path, "--name", "tiny", "--family", "mobilenet_v1", "--top1", "0.5185",
-                              "--metric-source", "MXNet model zoo", "--input", "1x3x160x160"])
+        let ok = try CLI.run([
+            "ingest", copy.path, "--db", db.path, "--name", "tiny", "--family", "mobilenet_v1", "--top1", "0.5185",
+            "--metric-source", "MXNet model zoo", "--input", "1x3x160x160",
+        ])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(try Self.sqlite(db, "SELECT name, family, default_input FROM models") == "tiny|mobilenet_v1|data:1x3x160x160")
+        #expect(
+            try Self.sqlite(db, "SELECT name, family, default_input FROM models")
+                == "tiny|mobilenet_v1|data:1x3x160x160")
         #expect(try Self.sqlite(db, "SELECT metric, value, source FROM metrics") == "top1|0.5185|MXNet model zoo")
         let table = try CLI.run(["table", "--db", db.path, "--format", "csv"])
-        #expect(table.stdout.hasPrefix("model,input,params,macs,backbone_params,backbone_macs,top1,top5\ntiny,1x3x160x160,"))
+        #expect(
+            table.stdout.hasPrefix("model,input,params,macs,backbone_params,backbone_macs,top1,top5\ntiny,1x3x160x160,")
+        )
     }
 
     @Test("table on a missing or empty catalog is one clear error")

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The query commands on a catalog of the bundled zoo, compared whole with golden files.
 struct QueryCLITests {
@@ -12,7 +13,10 @@ struct QueryCLITests {
     static let catalog: String = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-query-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(at: URL(fileURLWithPath: QueryCLITests.catalog).deletingLastPathComponent()) }
+        atexit {
+            try? FileManager.default.removeItem(
+                at: URL(fileURLWithPath: QueryCLITests.catalog).deletingLastPathComponent())
+        }
         let path = dir.appendingPathComponent("zoo.sqlite").path
         let result = try! CLI.run(["ingest", "data/zoo", "--db", path])
         precondition(result.status == 0, result.stderr)
@@ -25,24 +29,50 @@ struct QueryCLITests {
         .init(golden: "layers-help.txt", arguments: ["layers", "--help"]),
         .init(golden: "export-markdown-help.txt", arguments: ["export", "markdown", "--help"]),
         .init(golden: "table.txt", arguments: ["table"]),
-        .init(golden: "zoo-seed-table.md", arguments: ["table", "--convention", "mxop", "--file-format", "mxnet-symbol", "--exclude-quantized", "--format", "markdown"]),
-        .init(golden: "table-quantized.txt", arguments: ["table", "--family", "resnet", "--columns", "parent", "int8_share", "stored_bytes"]),
-        .init(golden: "table-onnx.txt", arguments: ["table", "--file-format", "onnx", "--columns", "format", "flops", "--sort", "macs"]),
+        .init(
+            golden: "zoo-seed-table.md",
+            arguments: [
+                "table", "--convention", "mxop", "--file-format", "mxnet-symbol", "--exclude-quantized", "--format",
+                "markdown",
+            ]),
+        .init(
+            golden: "table-quantized.txt",
+            arguments: ["table", "--family", "resnet", "--columns", "parent", "int8_share", "stored_bytes"]),
+        .init(
+            golden: "table-onnx.txt",
+            arguments: ["table", "--file-format", "onnx", "--columns", "format", "flops", "--sort", "macs"]),
         .init(golden: "layers-vit.txt", arguments: ["layers", "vit_b_16", "--sort", "macs", "--top", "12"]),
         .init(golden: "table-sorted.csv", arguments: ["table", "--sort", "macs", "--desc", "--format", "csv"]),
         .init(golden: "table-mxop.csv", arguments: ["table", "--convention", "mxop", "--format", "csv"]),
-        .init(golden: "table-resnet-v1.txt", arguments: ["table", "--family", "ResNet_V1", "--columns", "flops,activations", "--sort", "top1"]),
+        .init(
+            golden: "table-resnet-v1.txt",
+            arguments: ["table", "--family", "ResNet_V1", "--columns", "flops,activations", "--sort", "top1"]),
         .init(golden: "table.json", arguments: ["table", "--family", "squeezenet", "--format", "json"]),
         .init(golden: "pareto.txt", arguments: ["pareto"]),
         .init(golden: "pareto-all.csv", arguments: ["pareto", "--all", "--format", "csv"]),
-        .init(golden: "pareto-params-top5-backbone.md", arguments: ["pareto", "--x", "params", "--y", "top5", "--backbone", "--format", "markdown"]),
+        .init(
+            golden: "pareto-params-top5-backbone.md",
+            arguments: ["pareto", "--x", "params", "--y", "top5", "--backbone", "--format", "markdown"]),
         .init(golden: "pareto.json", arguments: ["pareto", "--family", "mobilenet_v2", "--format", "json"]),
         .init(golden: "best-2G.txt", arguments: ["best", "--max-macs", "2G"]),
-        .init(golden: "best-4G-30M.csv", arguments: ["best", "--max-macs", "4G", "--max-params", "30M", "--limit", "5", "--format", "csv"]),
-        .init(golden: "best-backbone.json", arguments: ["best", "--max-macs", "1.5G", "--backbone", "--metric", "top5", "--limit", "3", "--format", "json"]),
+        .init(
+            golden: "best-4G-30M.csv",
+            arguments: ["best", "--max-macs", "4G", "--max-params", "30M", "--limit", "5", "--format", "csv"]),
+        .init(
+            golden: "best-backbone.json",
+            arguments: [
+                "best", "--max-macs", "1.5G", "--backbone", "--metric", "top5", "--limit", "3", "--format", "json",
+            ]),
         .init(golden: "layers-resnet18.txt", arguments: ["layers", "ResNet18_V1"]),
-        .init(golden: "layers-mobilenet-top.csv", arguments: ["layers", "mobilenet1.0", "--sort", "macs", "--top", "8", "--format", "csv"]),
-        .init(golden: "layers-squeezenet-mxop.md", arguments: ["layers", "squeezenet1.1", "--convention", "mxop", "--sort", "params", "--top", "5", "--format", "markdown"]),
+        .init(
+            golden: "layers-mobilenet-top.csv",
+            arguments: ["layers", "mobilenet1.0", "--sort", "macs", "--top", "8", "--format", "csv"]),
+        .init(
+            golden: "layers-squeezenet-mxop.md",
+            arguments: [
+                "layers", "squeezenet1.1", "--convention", "mxop", "--sort", "params", "--top", "5", "--format",
+                "markdown",
+            ]),
     ]
 
     @Test("whole outputs", arguments: outputs)
@@ -58,7 +88,9 @@ struct QueryCLITests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try CLI.run(["export", "markdown", "--db", Self.catalog, "--out", dir.appendingPathComponent("zoo.md").path])
+        let result = try CLI.run([
+            "export", "markdown", "--db", Self.catalog, "--out", dir.appendingPathComponent("zoo.md").path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         for name in ["zoo.md", "zoo-pareto.svg"] {
             let fresh = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
@@ -78,8 +110,9 @@ struct QueryCLITests {
         #expect(document.rootElement()?.name == "svg")
         let plotted = CLI.zooModels.filter(\.hasTop1)
         let families = Set(plotted.map(\.family)).count
-        #expect(text.components(separatedBy: "<circle").count - 1 == plotted.count + families,
-                "a point per model with a top-1, a swatch per family")
+        #expect(
+            text.components(separatedBy: "<circle").count - 1 == plotted.count + families,
+            "a point per model with a top-1, a swatch per family")
         #expect(text.contains("stroke-dasharray"))
         #expect(text.contains("(log scale)"))
     }
@@ -87,12 +120,20 @@ struct QueryCLITests {
     typealias Failure = CLITests.Failure
 
     static let failures: [Failure] = [
-        Failure(arguments: ["layers", "resnet5"], status: 1, mentions: ["no model 'resnet5'", "did you mean resnet50, "]),
-        Failure(arguments: ["layers", "resnet50_v1", "--input", "1x3x320x320"], status: 1, mentions: ["no profile at 1x3x320x320", "--input"]),
-        Failure(arguments: ["best", "--max-macs", "2X"], status: 64, mentions: ["--max-macs 2X", "unknown suffix 'X'"]),
+        Failure(
+            arguments: ["layers", "resnet5"], status: 1, mentions: ["no model 'resnet5'", "did you mean resnet50, "]),
+        Failure(
+            arguments: ["layers", "resnet50_v1", "--input", "1x3x320x320"], status: 1,
+            mentions: ["no profile at 1x3x320x320", "--input"]),
+        Failure(
+            arguments: ["best", "--max-macs", "2X"], status: 64, mentions: ["--max-macs 2X", "unknown suffix 'X'"]),
         Failure(arguments: ["best"], status: 64, mentions: ["give a budget"]),
-        Failure(arguments: ["best", "--max-macs", "10M"], status: 2, mentions: ["no model fits MACs ≤ 0.01G", "the cheapest is mobilenetv2_0.25"]),
-        Failure(arguments: ["table", "--family", "transformers"], status: 1, mentions: ["no models for family 'transformers'"]),
+        Failure(
+            arguments: ["best", "--max-macs", "10M"], status: 2,
+            mentions: ["no model fits MACs ≤ 0.01G", "the cheapest is mobilenetv2_0.25"]),
+        Failure(
+            arguments: ["table", "--family", "transformers"], status: 1,
+            mentions: ["no models for family 'transformers'"]),
         Failure(arguments: ["table", "--columns", "latency"], status: 64, mentions: ["unknown column 'latency'"]),
         Failure(arguments: ["pareto", "--x", "latency"], status: 64, mentions: ["latency"]),
     ]
@@ -118,7 +159,9 @@ struct QueryCLITests {
         let broken = dir.appendingPathComponent("x-symbol.json")
         try Data("{".utf8).write(to: broken)
         _ = try CLI.run(["ingest", broken.path, "--db", db])  // creates the catalog, stores nothing
-        for arguments in [["table"], ["pareto"], ["best", "--max-macs", "2G"], ["layers", "x"], ["export", "markdown"]] {
+        for arguments in [
+            ["table"], ["pareto"], ["best", "--max-macs", "2G"], ["layers", "x"], ["export", "markdown"],
+        ] {
             let result = try CLI.run(arguments + ["--db", db])
             #expect(result.status == 1, "\(arguments)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")

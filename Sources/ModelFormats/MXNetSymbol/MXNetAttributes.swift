@@ -54,7 +54,10 @@ struct MXNetAttributes {
         for part in body.split(separator: ",", omittingEmptySubsequences: true) {
             let item = part.trimmingCharacters(in: " L")
             if item.isEmpty { continue }
-            if item == "None" { items.append(nil); continue }
+            if item == "None" {
+                items.append(nil)
+                continue
+            }
             guard let v = Self.parseInt(item) else {
                 throw RuleError("attribute '\(key)' is '\(value)', not a tuple of whole numbers")
             }

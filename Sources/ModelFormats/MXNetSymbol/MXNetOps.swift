@@ -42,8 +42,10 @@ public enum MXNetOps {
     }
 
     /// Canonical op, attributes and input layout for one MXNet node; fused nodes bring their `subgraph`.
-    static func translate(_ op: String, _ attributes: MXNetAttributes,
-                          subgraph: [MXNetNode]? = nil) throws -> Translation {
+    static func translate(
+        _ op: String, _ attributes: MXNetAttributes,
+        subgraph: [MXNetNode]? = nil
+    ) throws -> Translation {
         switch table[op] {
         case nil: return Translation(type: Registry.standard[op] == nil ? op : "mxnet:\(op)", attributes: [:])
         case .attributes(let rule)?:
@@ -93,13 +95,23 @@ public enum MXNetOps {
         }
         add(["FullyConnected"], produces: ["FullyConnected"]) { a in ("FullyConnected", try denseAttributes(a)) }
         add(["BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm", "CuDNNBatchNorm"], produces: ["BatchNorm"]) { a in
-            ("BatchNorm", ["axis": .int(try a.int("axis", default: 1)),
-                           "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
+            (
+                "BatchNorm",
+                [
+                    "axis": .int(try a.int("axis", default: 1)),
+                    "outputMeanVar": .bool(try a.bool("output_mean_var", default: false)),
+                ]
+            )
         }
         add(["InstanceNorm"], same("InstanceNorm"))
         add(["LayerNorm"], produces: ["LayerNorm"]) { a in
-            ("LayerNorm", ["axis": .int(try a.int("axis", default: -1)),
-                           "outputMeanVar": .bool(try a.bool("output_mean_var", default: false))])
+            (
+                "LayerNorm",
+                [
+                    "axis": .int(try a.int("axis", default: -1)),
+                    "outputMeanVar": .bool(try a.bool("output_mean_var", default: false)),
+                ]
+            )
         }
         add(["GroupNorm"], produces: ["GroupNorm"]) { a in
             // MXNet 1.x keeps one gamma/beta per group.
@@ -107,12 +119,17 @@ public enum MXNetOps {
         }
         add(["Activation"], produces: ["Relu", "Sigmoid", "Tanh", "Softplus", "Softsign"]) { a in
             let kind = a.string("act_type", default: "relu")
-            let map = ["relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softrelu": "Softplus", "softsign": "Softsign"]
+            let map = [
+                "relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softrelu": "Softplus", "softsign": "Softsign",
+            ]
             return (map[kind] ?? "Activation(act_type=\(kind))", [:])
         }
         add(["LeakyReLU"], produces: ["LeakyRelu", "PRelu", "Elu", "Selu", "Gelu"]) { a in
             let kind = a.string("act_type", default: "leaky")
-            let map = ["leaky": "LeakyRelu", "rrelu": "LeakyRelu", "prelu": "PRelu", "elu": "Elu", "selu": "Selu", "gelu": "Gelu"]
+            let map = [
+                "leaky": "LeakyRelu", "rrelu": "LeakyRelu", "prelu": "PRelu", "elu": "Elu", "selu": "Selu",
+                "gelu": "Gelu",
+            ]
             return (map[kind] ?? "LeakyReLU(act_type=\(kind))", kind == "rrelu" ? ["withMask": .bool(true)] : [:])
         }
         add(["Pooling", "Pooling_v1"], produces: ["Pooling"]) { a in try pooling(a) }
@@ -124,7 +141,9 @@ public enum MXNetOps {
             let mode = a.string("mode", default: "size")
             var out: Attributes = ["mode": .string("linear"), "sizeMode": .string(mode)]
             if let sh = try a.float("scale_height") {
-                guard let sw = try a.float("scale_width") else { throw RuleError("scale_height is set but scale_width is not") }
+                guard let sw = try a.float("scale_width") else {
+                    throw RuleError("scale_height is set but scale_width is not")
+                }
                 out["scales"] = .floats([sh, sw])
             } else if mode == "size" {
                 out["sizes"] = .ints([try a.int("height", default: 1), try a.int("width", default: 1)])
@@ -142,16 +161,22 @@ public enum MXNetOps {
             case "nearest" where inputs == 1:
                 return ("Resize", ["mode": .string("nearest"), "scales": .floats([Double(scale), Double(scale)])])
             case "nearest":
-                return ("UpsampleJoin", ["scale": .int(scale), "join": .string(a.string("multi_input_mode", default: "concat"))])
+                return (
+                    "UpsampleJoin",
+                    ["scale": .int(scale), "join": .string(a.string("multi_input_mode", default: "concat"))]
+                )
             case "bilinear":
                 // MXNet runs bilinear upsampling as a depthwise deconvolution with a fixed kernel.
                 let channels = try a.int("num_filter")
                 let kernel = 2 * scale - scale % 2
                 let pad = (scale - 1 + 1) / 2
-                return ("ConvTranspose", [
-                    "kernel": .ints([kernel, kernel]), "stride": .ints([scale, scale]), "pads": .ints([pad, pad]),
-                    "channels": .int(channels), "groups": .int(channels),
-                ])
+                return (
+                    "ConvTranspose",
+                    [
+                        "kernel": .ints([kernel, kernel]), "stride": .ints([scale, scale]), "pads": .ints([pad, pad]),
+                        "channels": .int(channels), "groups": .int(channels),
+                    ]
+                )
             default:
                 return ("UpSampling(sample_type=\(kind))", [:])
             }
@@ -161,9 +186,14 @@ public enum MXNetOps {
             if a.has("target_shape"), try !a.ints("target_shape").isEmpty {
                 return ("Reshape(target_shape)", [:])
             }
-            return ("Reshape", ["shape": .ints(try a.ints("shape")), "reverse": .bool(try a.bool("reverse", default: false))])
+            return (
+                "Reshape",
+                ["shape": .ints(try a.ints("shape")), "reverse": .bool(try a.bool("reverse", default: false))]
+            )
         }
-        add(["transpose"], produces: ["Transpose"]) { a in ("Transpose", ["perm": .ints(try a.ints("axes", default: []))]) }
+        add(["transpose"], produces: ["Transpose"]) { a in
+            ("Transpose", ["perm": .ints(try a.ints("axes", default: []))])
+        }
         add(["SwapAxis", "swapaxes"], produces: ["SwapAxes"]) { a in
             ("SwapAxes", ["dim1": .int(try a.int("dim1", default: 0)), "dim2": .int(try a.int("dim2", default: 0))])
         }
@@ -173,10 +203,16 @@ public enum MXNetOps {
             if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
             return ("Squeeze", out)
         }
-        add(["Concat", "concat"], produces: ["Concat"]) { a in ("Concat", ["axis": .int(try a.int("dim", default: 1))]) }
+        add(["Concat", "concat"], produces: ["Concat"]) { a in ("Concat", ["axis": .int(try a.int("dim", default: 1))])
+        }
         add(["SliceChannel", "split"], produces: ["Split"]) { a in
-            ("Split", ["outputs": .int(try a.int("num_outputs")), "axis": .int(try a.int("axis", default: 1)),
-                       "squeezeAxis": .bool(try a.bool("squeeze_axis", default: false))])
+            (
+                "Split",
+                [
+                    "outputs": .int(try a.int("num_outputs")), "axis": .int(try a.int("axis", default: 1)),
+                    "squeezeAxis": .bool(try a.bool("squeeze_axis", default: false)),
+                ]
+            )
         }
         add(["slice", "crop"], produces: ["Slice"]) { a in
             var out: Attributes = [
@@ -187,9 +223,14 @@ public enum MXNetOps {
             return ("Slice", out)
         }
         add(["slice_axis"], produces: ["Slice"]) { a in
-            ("Slice", ["axes": .ints([try a.int("axis")]), "starts": .optionalInts([try a.int("begin")]),
-                       "ends": .optionalInts([a.has("end") ? try a.int("end") : nil]), "allowEmpty": .bool(false),
-                       "strictBounds": .bool(true)])
+            (
+                "Slice",
+                [
+                    "axes": .ints([try a.int("axis")]), "starts": .optionalInts([try a.int("begin")]),
+                    "ends": .optionalInts([a.has("end") ? try a.int("end") : nil]), "allowEmpty": .bool(false),
+                    "strictBounds": .bool(true),
+                ]
+            )
         }
 
         // Element-wise arithmetic. MXNet's elemwise_* (and the `a + b` operator sugar) require
@@ -209,20 +250,29 @@ public enum MXNetOps {
         add(["broadcast_power"], same("Pow"))
         add(["broadcast_maximum"], same("Max"))
         add(["broadcast_minimum"], same("Min"))
-        add(["broadcast_equal", "broadcast_not_equal", "broadcast_greater", "broadcast_greater_equal",
-             "broadcast_lesser", "broadcast_lesser_equal"], same("Compare"))
-        add(["_equal", "_not_equal", "_greater", "_greater_equal", "_lesser", "_lesser_equal"], same("Compare", strict))
+        add(
+            [
+                "broadcast_equal", "broadcast_not_equal", "broadcast_greater", "broadcast_greater_equal",
+                "broadcast_lesser", "broadcast_lesser_equal",
+            ], same("Compare"))
+        add(
+            ["_equal", "_not_equal", "_greater", "_greater_equal", "_lesser", "_lesser_equal"], same("Compare", strict))
         add(["broadcast_logical_and", "broadcast_logical_or", "broadcast_logical_xor"], same("Logical"))
         add(["_logical_and", "_logical_or", "_logical_xor"], same("Logical", strict))
         add(["add_n", "ElementWiseSum"], same("AddN"))
-        add(["_plus_scalar", "_PlusScalar", "_minus_scalar", "_MinusScalar", "_rminus_scalar", "_RMinusScalar"], same("AddScalar"))
+        add(
+            ["_plus_scalar", "_PlusScalar", "_minus_scalar", "_MinusScalar", "_rminus_scalar", "_RMinusScalar"],
+            same("AddScalar"))
         add(["_mul_scalar", "_MulScalar"], same("MulScalar"))
         add(["_div_scalar", "_DivScalar", "_rdiv_scalar", "_RDivScalar"], same("DivScalar"))
         add(["_power_scalar", "_PowerScalar", "_rpower_scalar", "_RPowerScalar"], same("PowScalar"))
         add(["_maximum_scalar", "_MaximumScalar"], same("MaxScalar"))
         add(["_minimum_scalar", "_MinimumScalar"], same("MinScalar"))
-        add(["_equal_scalar", "_not_equal_scalar", "_greater_scalar", "_greater_equal_scalar", "_lesser_scalar",
-             "_lesser_equal_scalar"], same("CompareScalar"))
+        add(
+            [
+                "_equal_scalar", "_not_equal_scalar", "_greater_scalar", "_greater_equal_scalar", "_lesser_scalar",
+                "_lesser_equal_scalar",
+            ], same("CompareScalar"))
 
         // Element-wise functions.
         add(["relu"], same("Relu"))
@@ -247,31 +297,47 @@ public enum MXNetOps {
         add(["hard_sigmoid"], same("HardSigmoid"))
         add(["zeros_like", "ones_like"], same("Fill"))
         add(["Pad", "pad"], produces: ["Pad"]) { a in
-            ("Pad", ["pads": .ints(try a.ints("pad_width")), "mode": .string(a.string("mode", default: "constant")),
-                     "spatialOnly": .bool(true)])
+            (
+                "Pad",
+                [
+                    "pads": .ints(try a.ints("pad_width")), "mode": .string(a.string("mode", default: "constant")),
+                    "spatialOnly": .bool(true),
+                ]
+            )
         }
 
         // Softmax family.
         add(["softmax"], produces: ["Softmax"]) { a in ("Softmax", ["axis": .int(try a.int("axis", default: -1))]) }
-        add(["log_softmax"], produces: ["LogSoftmax"]) { a in ("LogSoftmax", ["axis": .int(try a.int("axis", default: -1))]) }
+        add(["log_softmax"], produces: ["LogSoftmax"]) { a in
+            ("LogSoftmax", ["axis": .int(try a.int("axis", default: -1))])
+        }
         add(["SoftmaxOutput", "Softmax"], produces: ["SoftmaxOutput"]) { a in
-            let grouping = try a.bool("multi_output", default: false) ? "channel"
+            let grouping =
+                try a.bool("multi_output", default: false)
+                ? "channel"
                 : (try a.bool("preserve_shape", default: false) ? "last" : "sample")
             return ("SoftmaxOutput", ["grouping": .string(grouping)])
         }
         add(["SoftmaxActivation"], produces: ["SoftmaxOutput"]) { a in
-            ("SoftmaxOutput", ["grouping": .string(a.string("mode", default: "instance") == "channel" ? "channel" : "sample")])
+            (
+                "SoftmaxOutput",
+                ["grouping": .string(a.string("mode", default: "instance") == "channel" ? "channel" : "sample")]
+            )
         }
 
         // Reductions: MXNet returns shape (1,) when every axis is reduced.
         func reduction(_ type: String) -> (Translate, [String]) {
-            ({ a in
-                var out: Attributes = ["keepDims": .bool(try a.bool("keepdims", default: false)),
-                                       "exclude": .bool(try a.bool("exclude", default: false)),
-                                       "scalarAsVector": .bool(true)]
-                if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
-                return (type, out)
-            }, [type])
+            (
+                { a in
+                    var out: Attributes = [
+                        "keepDims": .bool(try a.bool("keepdims", default: false)),
+                        "exclude": .bool(try a.bool("exclude", default: false)),
+                        "scalarAsVector": .bool(true),
+                    ]
+                    if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
+                    return (type, out)
+                }, [type]
+            )
         }
         add(["sum", "sum_axis"], reduction("ReduceSum"))
         add(["mean"], reduction("ReduceMean"))
@@ -288,23 +354,32 @@ public enum MXNetOps {
             }
             return ("Quantize", ["outputType": .string(type), "rangeOutputs": .bool(true)])
         }
-        add(["_contrib_dequantize"], produces: ["Dequantize"]) { a in ("Dequantize", ["outputType": .string(a.string("out_type", default: "float32"))]) }
+        add(["_contrib_dequantize"], produces: ["Dequantize"]) { a in
+            ("Dequantize", ["outputType": .string(a.string("out_type", default: "float32"))])
+        }
         add(["_contrib_requantize"], produces: ["Requantize"]) { a in
             var type = a.string("out_type", default: "int8")
             if type == "auto" { type = (try a.float("min_calib_range")).map { $0 >= 0 ? "uint8" : "int8" } ?? "int8" }
             return ("Requantize", ["outputType": .string(type)])
         }
         // Data, weight and bias (absent with no_bias), then the ranges.
-        add(["_contrib_quantized_conv"], produces: ["QuantizedConvolution"], node: { a, _ in
-            Translation(type: "QuantizedConvolution", attributes: try convolutionAttributes(a),
-                        slots: [true, true, !(try a.bool("no_bias", default: false))])
-        })
-        add(["_contrib_quantized_fully_connected"], produces: ["QuantizedFullyConnected"], node: { a, _ in
-            Translation(type: "QuantizedFullyConnected", attributes: try denseAttributes(a),
-                        slots: [true, true, !(try a.bool("no_bias", default: false))])
-        })
+        add(
+            ["_contrib_quantized_conv"], produces: ["QuantizedConvolution"],
+            node: { a, _ in
+                Translation(
+                    type: "QuantizedConvolution", attributes: try convolutionAttributes(a),
+                    slots: [true, true, !(try a.bool("no_bias", default: false))])
+            })
+        add(
+            ["_contrib_quantized_fully_connected"], produces: ["QuantizedFullyConnected"],
+            node: { a, _ in
+                Translation(
+                    type: "QuantizedFullyConnected", attributes: try denseAttributes(a),
+                    slots: [true, true, !(try a.bool("no_bias", default: false))])
+            })
         add(["_sg_mkldnn_conv", "_sg_onednn_conv"], produces: ["FusedConvolution"], node: fusedConvolution)
-        add(["_sg_mkldnn_fully_connected", "_sg_onednn_fully_connected"], produces: ["FusedFullyConnected"],
+        add(
+            ["_sg_mkldnn_fully_connected", "_sg_onednn_fully_connected"], produces: ["FusedFullyConnected"],
             node: fusedFullyConnected)
         add(["_contrib_quantized_pooling"], produces: ["QuantizedPooling"]) { a in
             let (_, attributes) = try pooling(a)
@@ -322,17 +397,29 @@ public enum MXNetOps {
 
         add(["Dropout"], same("Identity"))
         add(["_copy", "identity", "BlockGrad", "stop_gradient", "MakeLoss", "make_loss"], same("Identity"))
-        add(["Cast", "cast", "amp_cast"], produces: ["Cast"]) { a in ("Cast", ["to": .string(a.string("dtype", default: "float32"))]) }
+        add(["Cast", "cast", "amp_cast"], produces: ["Cast"]) { a in
+            ("Cast", ["to": .string(a.string("dtype", default: "float32"))])
+        }
         add(["Embedding"], produces: ["Embedding"]) { a in
             ("Embedding", ["inputDim": .int(try a.int("input_dim")), "outputDim": .int(try a.int("output_dim"))])
         }
         add(["dot"], produces: ["Dot"]) { a in
-            ("Dot", ["transposeA": .bool(try a.bool("transpose_a", default: false)),
-                     "transposeB": .bool(try a.bool("transpose_b", default: false))])
+            (
+                "Dot",
+                [
+                    "transposeA": .bool(try a.bool("transpose_a", default: false)),
+                    "transposeB": .bool(try a.bool("transpose_b", default: false)),
+                ]
+            )
         }
         add(["batch_dot"], produces: ["MatMul"]) { a in
-            ("MatMul", ["transposeA": .bool(try a.bool("transpose_a", default: false)),
-                        "transposeB": .bool(try a.bool("transpose_b", default: false)), "broadcast": .bool(false)])
+            (
+                "MatMul",
+                [
+                    "transposeA": .bool(try a.bool("transpose_a", default: false)),
+                    "transposeB": .bool(try a.bool("transpose_b", default: false)), "broadcast": .bool(false),
+                ]
+            )
         }
         return (t, p)
     }()
@@ -383,7 +470,8 @@ public enum MXNetOps {
         if try a.bool("with_sum", default: false) || subgraph.contains(where: { $0.op.hasSuffix("elemwise_add") }) {
             filled.insert(.sum)
         }
-        let relu = try a.bool("with_act", default: false) || (try a.bool("with_postsum_act", default: false))
+        let relu =
+            try a.bool("with_act", default: false) || (try a.bool("with_postsum_act", default: false))
             || subgraph.contains(where: { $0.op == "Activation" || $0.op == "relu" })
         out["activation"] = .bool(relu)
         if try isQuantized(a) { quantizedOutput(a, relu: relu, into: &out) }

@@ -46,11 +46,15 @@ struct AttributeText: Decodable {
     var text: String
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let s = try? c.decode(String.self) { text = s }
-        else if let i = try? c.decode(Int.self) { text = String(i) }
-        else if let d = try? c.decode(Double.self) { text = String(d) }
-        else if let b = try? c.decode(Bool.self) { text = b ? "True" : "False" }
-        else {
+        if let s = try? c.decode(String.self) {
+            text = s
+        } else if let i = try? c.decode(Int.self) {
+            text = String(i)
+        } else if let d = try? c.decode(Double.self) {
+            text = String(d)
+        } else if let b = try? c.decode(Bool.self) {
+            text = b ? "True" : "False"
+        } else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "an attribute value must be a string")
         }
     }

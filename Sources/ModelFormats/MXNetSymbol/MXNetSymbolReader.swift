@@ -20,7 +20,8 @@ public enum MXNetSymbolReader {
             symbol = try JSONDecoder().decode(MXNetSymbolFile.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ModelFormatError.malformed(file: file, reason: "not valid JSON (truncated or corrupt)" + (detail.map { ": \($0)" } ?? ""))
+            throw ModelFormatError.malformed(
+                file: file, reason: "not valid JSON (truncated or corrupt)" + (detail.map { ": \($0)" } ?? ""))
         } catch let error as DecodingError {
             throw ModelFormatError.malformed(file: file, reason: "not an MXNet symbol file: \(describe(error))")
         } catch {
@@ -33,7 +34,8 @@ public enum MXNetSymbolReader {
         let count = symbol.nodes.count
         guard count > 0 else { throw ModelFormatError.malformed(file: file, reason: "the symbol has no nodes") }
         guard count <= Limits.nodes else {
-            throw ModelFormatError.malformed(file: file, reason: "the symbol has \(count) nodes; the limit is \(Limits.nodes)")
+            throw ModelFormatError.malformed(
+                file: file, reason: "the symbol has \(count) nodes; the limit is \(Limits.nodes)")
         }
         var nodes: [Node] = []
         nodes.reserveCapacity(count)
@@ -65,10 +67,12 @@ public enum MXNetSymbolReader {
                 } catch let error as RuleError {
                     throw fail(error.message)
                 }
-                nodes.append(Node(
-                    name: source.name,
-                    kind: .operation(Operation(type: translated.type, sourceType: source.op, attributes: translated.attributes)),
-                    inputs: inputs))
+                nodes.append(
+                    Node(
+                        name: source.name,
+                        kind: .operation(
+                            Operation(type: translated.type, sourceType: source.op, attributes: translated.attributes)),
+                        inputs: inputs))
             }
         }
         var outputs: [TensorRef] = []
@@ -92,7 +96,8 @@ public enum MXNetSymbolReader {
             v.declaredShape = dims.map { $0 == 0 ? nil : $0 }
         }
         if a.has("__dtype__") {
-            guard let code = MXNetAttributes.parseInt(a.string("__dtype__", default: "")), let type = dataTypes[code] else {
+            guard let code = MXNetAttributes.parseInt(a.string("__dtype__", default: "")), let type = dataTypes[code]
+            else {
                 throw fail("unknown __dtype__ '\(a.string("__dtype__", default: ""))'")
             }
             v.dataType = type

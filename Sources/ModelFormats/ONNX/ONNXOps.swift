@@ -7,7 +7,9 @@ import OpCount
 public enum ONNXOps {
     typealias Translate = @Sendable (ONNXAttributes, _ outputs: Int) throws -> (String, Attributes)
 
-    static func translate(_ op: String, domain: String, _ a: ONNXAttributes, outputs: Int) throws -> (type: String, attributes: Attributes) {
+    static func translate(_ op: String, domain: String, _ a: ONNXAttributes, outputs: Int) throws -> (
+        type: String, attributes: Attributes
+    ) {
         let key = domain.isEmpty || domain == "ai.onnx" ? op : "\(domain):\(op)"
         guard let rule = table[key] else {
             let name = domain.isEmpty || domain == "ai.onnx" ? op : "\(domain):\(op)"
@@ -48,43 +50,67 @@ public enum ONNXOps {
         }
         add(["ConvTranspose"], produces: ["ConvTranspose"]) { a, _ in
             var out: Attributes = ["groups": .int(a.int("group", default: 1)), "onnxOutputShape": .bool(true)]
-            a.copy(spatial + [("output_padding", "outputPadding", .ints), ("output_shape", "outputShape", .ints)], into: &out)
+            a.copy(
+                spatial + [("output_padding", "outputPadding", .ints), ("output_shape", "outputShape", .ints)],
+                into: &out)
             return ("ConvTranspose", out)
         }
         add(["Gemm"], produces: ["Gemm"]) { a, _ in
             var out: Attributes = [:]
-            a.copy([("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float), ("beta", "beta", .float)],
-                   into: &out)
+            a.copy(
+                [
+                    ("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float),
+                    ("beta", "beta", .float),
+                ],
+                into: &out)
             return ("Gemm", out)
         }
         add(["MatMul"], "MatMul")
-        add(["Einsum"], produces: ["Einsum"]) { a, _ in ("Einsum", ["equation": .string(a.string("equation", default: ""))]) }
+        add(["Einsum"], produces: ["Einsum"]) { a, _ in
+            ("Einsum", ["equation": .string(a.string("equation", default: ""))])
+        }
         add(["BatchNormalization"], produces: ["BatchNorm"]) { a, outputs in
             ("BatchNorm", ["axis": .int(1), "outputMeanVar": .bool(outputs > 1)])
         }
         add(["LayerNormalization"], produces: ["LayerNorm"]) { a, outputs in
-            ("LayerNorm", ["axis": .int(a.int("axis", default: -1)), "throughLast": .bool(true), "outputMeanVar": .bool(outputs > 1)])
+            (
+                "LayerNorm",
+                [
+                    "axis": .int(a.int("axis", default: -1)), "throughLast": .bool(true),
+                    "outputMeanVar": .bool(outputs > 1),
+                ]
+            )
         }
         add(["GroupNormalization"], produces: ["GroupNorm"]) { a, _ in
             // Opset 18 keeps one scale/bias per group; opset 21 one per channel.
-            ("GroupNorm", ["groups": .int(a.int("num_groups", default: 1)), "paramsPer": .string(a.opset >= 21 ? "channel" : "group")])
+            (
+                "GroupNorm",
+                [
+                    "groups": .int(a.int("num_groups", default: 1)),
+                    "paramsPer": .string(a.opset >= 21 ? "channel" : "group"),
+                ]
+            )
         }
         add(["InstanceNormalization"], "InstanceNorm")
 
-        for (onnx, canonical) in [("Relu", "Relu"), ("Sigmoid", "Sigmoid"), ("Tanh", "Tanh"), ("Softplus", "Softplus"),
-                                  ("Softsign", "Softsign"), ("Elu", "Elu"), ("Selu", "Selu"), ("Erf", "Erf"), ("Exp", "Exp"),
-                                  ("Log", "Log"), ("Sqrt", "Sqrt"), ("Neg", "Neg"), ("Abs", "Abs"), ("Reciprocal", "Reciprocal"),
-                                  ("Floor", "Floor"), ("Ceil", "Ceil"), ("Sign", "Sign"), ("Round", "Round"),
-                                  ("HardSigmoid", "HardSigmoid"), ("HardSwish", "HardSwish"), ("LeakyRelu", "LeakyRelu"),
-                                  ("PRelu", "PRelu"), ("Mish", "Mish"), ("Sin", "Sin"), ("Cos", "Cos"), ("Tan", "Tan"),
-                                  ("Asin", "Asin"), ("Acos", "Acos"), ("Atan", "Atan"), ("Sinh", "Sinh"), ("Cosh", "Cosh"),
-                                  ("Asinh", "Asinh"), ("Acosh", "Acosh"), ("Atanh", "Atanh"), ("ThresholdedRelu", "ThresholdedRelu"),
-                                  ("Celu", "Celu"), ("Shrink", "Shrink")] {
+        for (onnx, canonical) in [
+            ("Relu", "Relu"), ("Sigmoid", "Sigmoid"), ("Tanh", "Tanh"), ("Softplus", "Softplus"),
+            ("Softsign", "Softsign"), ("Elu", "Elu"), ("Selu", "Selu"), ("Erf", "Erf"), ("Exp", "Exp"),
+            ("Log", "Log"), ("Sqrt", "Sqrt"), ("Neg", "Neg"), ("Abs", "Abs"), ("Reciprocal", "Reciprocal"),
+            ("Floor", "Floor"), ("Ceil", "Ceil"), ("Sign", "Sign"), ("Round", "Round"),
+            ("HardSigmoid", "HardSigmoid"), ("HardSwish", "HardSwish"), ("LeakyRelu", "LeakyRelu"),
+            ("PRelu", "PRelu"), ("Mish", "Mish"), ("Sin", "Sin"), ("Cos", "Cos"), ("Tan", "Tan"),
+            ("Asin", "Asin"), ("Acos", "Acos"), ("Atan", "Atan"), ("Sinh", "Sinh"), ("Cosh", "Cosh"),
+            ("Asinh", "Asinh"), ("Acosh", "Acosh"), ("Atanh", "Atanh"), ("ThresholdedRelu", "ThresholdedRelu"),
+            ("Celu", "Celu"), ("Shrink", "Shrink"),
+        ] {
             add([onnx], canonical)
         }
         add(["Not"], "Not", ["outputType": .string("bool")])
         add(["IsNaN", "IsInf"], "IsSpecial", ["outputType": .string("bool")])
-        add(["Gelu"], produces: ["Gelu", "GeluTanh"]) { a, _ in (a.string("approximate", default: "none") == "tanh" ? "GeluTanh" : "Gelu", [:]) }
+        add(["Gelu"], produces: ["Gelu", "GeluTanh"]) { a, _ in
+            (a.string("approximate", default: "none") == "tanh" ? "GeluTanh" : "Gelu", [:])
+        }
         add(["Clip"], produces: ["Clip"]) { _, _ in ("Clip", [:]) }
 
         add(["Add", "Sum"], "Add")
@@ -96,8 +122,10 @@ public enum ONNXOps {
         add(["Max"], "Max")
         add(["Min"], "Min")
         add(["Mean"], "Mean")
-        for (onnx, comparison) in [("Equal", "equal"), ("Greater", "greater"), ("GreaterOrEqual", "greater_equal"),
-                                   ("Less", "less"), ("LessOrEqual", "less_equal")] {
+        for (onnx, comparison) in [
+            ("Equal", "equal"), ("Greater", "greater"), ("GreaterOrEqual", "greater_equal"),
+            ("Less", "less"), ("LessOrEqual", "less_equal"),
+        ] {
             add([onnx], "Compare", ["comparison": .string(comparison), "outputType": .string("bool")])
         }
         for (onnx, logic) in [("And", "and"), ("Or", "or"), ("Xor", "xor")] {
@@ -107,8 +135,10 @@ public enum ONNXOps {
 
         func pooling(_ mode: String, global: Bool) -> Translate {
             { a, outputs in
-                var out: Attributes = ["mode": .string(mode), "global": .bool(global), "withIndices": .bool(outputs > 1),
-                                       "countIncludePad": .bool(a.int("count_include_pad", default: 0) != 0)]
+                var out: Attributes = [
+                    "mode": .string(mode), "global": .bool(global), "withIndices": .bool(outputs > 1),
+                    "countIncludePad": .bool(a.int("count_include_pad", default: 0) != 0),
+                ]
                 if a.int("ceil_mode", default: 0) != 0 {
                     out["convention"] = .string("full")
                     out["clipLastWindow"] = .bool(true)
@@ -140,7 +170,9 @@ public enum ONNXOps {
             return ("Resize", out)
         }
 
-        add(["Reshape"], produces: ["Reshape"]) { a, _ in ("Reshape", ["allowZero": .bool(a.int("allowzero", default: 0) != 0)]) }
+        add(["Reshape"], produces: ["Reshape"]) { a, _ in
+            ("Reshape", ["allowZero": .bool(a.int("allowzero", default: 0) != 0)])
+        }
         add(["Flatten"], produces: ["Flatten"]) { a, _ in ("Flatten", ["axis": .int(a.int("axis", default: 1))]) }
         add(["Transpose"], produces: ["Transpose"]) { a, _ in ("Transpose", ["perm": .ints(a.ints("perm") ?? [])]) }
         add(["Squeeze"], produces: ["Squeeze"]) { a, _ in
@@ -174,7 +206,9 @@ public enum ONNXOps {
             return ("Slice", out)
         }
         add(["Gather"], produces: ["Gather"]) { a, _ in ("Gather", ["axis": .int(a.int("axis", default: 0))]) }
-        add(["GatherElements"], produces: ["GatherElements"]) { a, _ in ("GatherElements", ["axis": .int(a.int("axis", default: 0))]) }
+        add(["GatherElements"], produces: ["GatherElements"]) { a, _ in
+            ("GatherElements", ["axis": .int(a.int("axis", default: 0))])
+        }
         add(["Expand"], "Expand")
         add(["Tile"], "Tile")
         add(["Shape"], produces: ["Shape"]) { a, _ in
@@ -188,7 +222,9 @@ public enum ONNXOps {
             var out: Attributes = [:]
             if let value = a.tensor("value") {
                 let code = Int(value.dataType)
-                guard let type = ONNXTensors.dataType(code) else { throw RuleError("value of type \(ONNXTensors.typeName(code)) is not supported") }
+                guard let type = ONNXTensors.dataType(code) else {
+                    throw RuleError("value of type \(ONNXTensors.typeName(code)) is not supported")
+                }
                 out["dataType"] = .string(type.rawValue)
                 let (ints, reals) = ONNXTensors.values(value, type: type)
                 if let ints { out["values"] = .ints(ints) }
@@ -199,36 +235,49 @@ public enum ONNXOps {
         add(["Range"], "Range")
         add(["Cast"], produces: ["Cast"]) { a, _ in
             let code = a.int("to", default: 1)
-            guard let type = ONNXTensors.dataType(code) else { throw RuleError("cast to \(ONNXTensors.typeName(code)) is not supported") }
+            guard let type = ONNXTensors.dataType(code) else {
+                throw RuleError("cast to \(ONNXTensors.typeName(code)) is not supported")
+            }
             return ("Cast", ["to": .string(type.rawValue)])
         }
         add(["Identity"], "Identity")
         add(["Dropout"], produces: ["Identity"]) { _, outputs in ("Identity", ["withMask": .bool(outputs > 1)]) }
         add(["Constant"], produces: ["Constant"]) { a, _ in try constant(a) }
-        for (onnx, canonical) in [("ReduceSum", "ReduceSum"), ("ReduceMean", "ReduceMean"), ("ReduceMax", "ReduceMax"),
-                                  ("ReduceMin", "ReduceMin"), ("ReduceProd", "ReduceProd")] {
+        for (onnx, canonical) in [
+            ("ReduceSum", "ReduceSum"), ("ReduceMean", "ReduceMean"), ("ReduceMax", "ReduceMax"),
+            ("ReduceMin", "ReduceMin"), ("ReduceProd", "ReduceProd"),
+        ] {
             add([onnx], produces: [canonical]) { a, _ in
-                var out: Attributes = ["keepDims": .bool(a.int("keepdims", default: 1) != 0),
-                                       "emptyAxesIsNoop": .bool(a.int("noop_with_empty_axes", default: 0) != 0)]
+                var out: Attributes = [
+                    "keepDims": .bool(a.int("keepdims", default: 1) != 0),
+                    "emptyAxesIsNoop": .bool(a.int("noop_with_empty_axes", default: 0) != 0),
+                ]
                 if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
                 return (canonical, out)
             }
         }
         add(["ArgMax", "ArgMin"], produces: ["ArgExtreme"]) { a, _ in
-            ("ArgExtreme", ["axis": .int(a.int("axis", default: 0)), "keepDims": .bool(a.int("keepdims", default: 1) != 0)])
+            (
+                "ArgExtreme",
+                ["axis": .int(a.int("axis", default: 0)), "keepDims": .bool(a.int("keepdims", default: 1) != 0)]
+            )
         }
         add(["Pad"], produces: ["Pad"]) { a, _ in
-            var out: Attributes = ["mode": .string(a.string("mode", default: "constant")), "padsLayout": .string("beginsThenEnds")]
+            var out: Attributes = [
+                "mode": .string(a.string("mode", default: "constant")), "padsLayout": .string("beginsThenEnds"),
+            ]
             if let pads = a.ints("pads") ?? a.ints("paddings") { out["pads"] = .ints(pads) }
             return ("Pad", out)
         }
         add(["Softmax"], produces: ["Softmax"]) { a, _ in
             // Before opset 13 softmax covers every axis from `axis` (default 1) on.
-            a.opset < 13 ? ("Softmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
+            a.opset < 13
+                ? ("Softmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
                 : ("Softmax", ["axis": .int(a.int("axis", default: -1))])
         }
         add(["LogSoftmax"], produces: ["LogSoftmax"]) { a, _ in
-            a.opset < 13 ? ("LogSoftmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
+            a.opset < 13
+                ? ("LogSoftmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
                 : ("LogSoftmax", ["axis": .int(a.int("axis", default: -1))])
         }
         add(["Trilu"], "Trilu")
@@ -237,7 +286,9 @@ public enum ONNXOps {
         // Quantized graphs (onnxruntime.quantization: QDQ, QOperator, dynamic).
         add(["QuantizeLinear", "com.microsoft:QuantizeLinear"], produces: ["Quantize"]) { a, _ in
             var out: Attributes = ["axis": .int(a.int("axis", default: 1))]
-            if a.has("output_dtype"), let type = ONNXTensors.dataType(a.int("output_dtype", default: 0)) { out["outputType"] = .string(type.rawValue) }
+            if a.has("output_dtype"), let type = ONNXTensors.dataType(a.int("output_dtype", default: 0)) {
+                out["outputType"] = .string(type.rawValue)
+            }
             if a.has("block_size") { out["blockSize"] = .int(a.int("block_size", default: 0)) }
             return ("Quantize", out)
         }
@@ -260,7 +311,8 @@ public enum ONNXOps {
         add(["com.microsoft:QLinearAdd"], "QLinearAdd")
         add(["com.microsoft:QLinearMul"], "QLinearMul")
         add(["com.microsoft:QLinearGlobalAveragePool"], produces: ["QLinearGlobalAveragePool"]) { a, _ in
-            a.int("channels_last", default: 0) != 0 ? ("QLinearGlobalAveragePool(channels_last)", [:]) : ("QLinearGlobalAveragePool", [:])
+            a.int("channels_last", default: 0) != 0
+                ? ("QLinearGlobalAveragePool(channels_last)", [:]) : ("QLinearGlobalAveragePool", [:])
         }
         add(["com.microsoft:QLinearAveragePool"], produces: ["QLinearAveragePool"]) { a, _ in
             guard a.int("channels_last", default: 0) == 0 else { return ("QLinearAveragePool(channels_last)", [:]) }
@@ -274,7 +326,9 @@ public enum ONNXOps {
         }
         add(["com.microsoft:QGemm"], produces: ["QGemm"]) { a, _ in
             var out: Attributes = [:]
-            a.copy([("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float)], into: &out)
+            a.copy(
+                [("transA", "transposeA", .bool), ("transB", "transposeB", .bool), ("alpha", "alpha", .float)],
+                into: &out)
             return ("QGemm", out)
         }
 
@@ -291,7 +345,9 @@ public enum ONNXOps {
     static func constant(_ a: ONNXAttributes) throws -> (String, Attributes) {
         if let t = a.tensor("value") {
             let code = Int(t.dataType)
-            guard let type = ONNXTensors.dataType(code) else { throw RuleError("constant of type \(ONNXTensors.typeName(code)) is not supported") }
+            guard let type = ONNXTensors.dataType(code) else {
+                throw RuleError("constant of type \(ONNXTensors.typeName(code)) is not supported")
+            }
             var out: Attributes = ["shape": .ints(t.dims.map { Int($0) }), "dataType": .string(type.rawValue)]
             let (ints, reals) = ONNXTensors.values(t, type: type)
             if let ints { out["values"] = .ints(ints) }
@@ -299,13 +355,22 @@ public enum ONNXOps {
             return ("Constant", out)
         }
         if a.has("value_float") {
-            return ("Constant", ["shape": .ints([]), "dataType": .string("float32"), "realValues": .floats([a.float("value_float", default: 0)])])
+            return (
+                "Constant",
+                [
+                    "shape": .ints([]), "dataType": .string("float32"),
+                    "realValues": .floats([a.float("value_float", default: 0)]),
+                ]
+            )
         }
         if let v = a.floats("value_floats") {
             return ("Constant", ["shape": .ints([v.count]), "dataType": .string("float32"), "realValues": .floats(v)])
         }
         if a.has("value_int") {
-            return ("Constant", ["shape": .ints([]), "dataType": .string("int64"), "values": .ints([a.int("value_int", default: 0)])])
+            return (
+                "Constant",
+                ["shape": .ints([]), "dataType": .string("int64"), "values": .ints([a.int("value_int", default: 0)])]
+            )
         }
         if let v = a.ints("value_ints") {
             return ("Constant", ["shape": .ints([v.count]), "dataType": .string("int64"), "values": .ints(v)])

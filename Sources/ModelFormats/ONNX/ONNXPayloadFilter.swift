@@ -66,7 +66,9 @@ enum ONNXPayloadFilter {
                 out.append(contentsOf: bytes[tagStart..<position])
             case 1, 5:
                 let size = tag & 7 == 1 ? 8 : 4
-                guard position + size <= bytes.count else { throw Malformed(reason: "a fixed-width field runs past the end") }
+                guard position + size <= bytes.count else {
+                    throw Malformed(reason: "a fixed-width field runs past the end")
+                }
                 position += size
                 out.append(contentsOf: bytes[tagStart..<position])
             case 2:
@@ -74,7 +76,8 @@ enum ONNXPayloadFilter {
                 guard length <= UInt64(bytes.count - position) else {
                     throw Malformed(reason: "a field of \(length) bytes runs past the end (truncated file?)")
                 }
-                let start = position, end = position + Int(length)
+                let start = position
+                let end = position + Int(length)
                 position = end
                 if let sub = child(kind, field) {
                     var inner = Data()
@@ -83,7 +86,8 @@ enum ONNXPayloadFilter {
                     appendVarint(UInt64(inner.count), to: &out)
                     out.append(inner)
                 } else if kind == .tensor, tensorData.contains(field),
-                          Int(length) > (tensorType.map(integerTypes.contains) == true ? limit : smallLimit) {
+                    Int(length) > (tensorType.map(integerTypes.contains) == true ? limit : smallLimit)
+                {
                     continue  // weights: dropped
                 } else {
                     out.append(contentsOf: bytes[tagStart..<end])
@@ -98,7 +102,9 @@ enum ONNXPayloadFilter {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard position < bytes.count else { throw Malformed(reason: "the file ends inside a number (truncated file?)") }
+            guard position < bytes.count else {
+                throw Malformed(reason: "the file ends inside a number (truncated file?)")
+            }
             let byte = bytes[position]
             position += 1
             result |= UInt64(byte & 0x7F) << shift

@@ -20,7 +20,9 @@ public enum ONNXReader {
         } catch {
             throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file (\(error))")
         }
-        guard model.hasGraph else { throw ModelFormatError.malformed(file: file, reason: "the ONNX model has no graph") }
+        guard model.hasGraph else {
+            throw ModelFormatError.malformed(file: file, reason: "the ONNX model has no graph")
+        }
         var opsets: [String: Int] = [:]
         for entry in model.opsetImport { opsets[entry.domain == "ai.onnx" ? "" : entry.domain] = Int(entry.version) }
         if opsets[""] == nil { opsets[""] = 1 }
@@ -47,7 +49,8 @@ public enum ONNXReader {
         mutating func build(_ graph: Onnx_GraphProto) throws -> Graph {
             let total = graph.node.count + graph.initializer.count + graph.input.count
             guard total <= Limits.nodes else {
-                throw ModelFormatError.malformed(file: file, reason: "the graph has \(total) nodes and tensors; the limit is \(Limits.nodes)")
+                throw ModelFormatError.malformed(
+                    file: file, reason: "the graph has \(total) nodes and tensors; the limit is \(Limits.nodes)")
             }
             for tensor in graph.initializer {
                 try addInitializer(tensor)
@@ -57,7 +60,8 @@ public enum ONNXReader {
             }
             var usedNames = Set(nodes.map(\.name))
             for (index, proto) in graph.node.enumerated() {
-                var name = proto.name.isEmpty ? (proto.output.first { !$0.isEmpty } ?? "\(proto.opType)_\(index)") : proto.name
+                var name =
+                    proto.name.isEmpty ? (proto.output.first { !$0.isEmpty } ?? "\(proto.opType)_\(index)") : proto.name
                 if usedNames.contains(name) { name += "#\(index)" }
                 usedNames.insert(name)
                 try addNode(proto, name: name)
@@ -65,7 +69,8 @@ public enum ONNXReader {
             var outputs: [TensorRef] = []
             for output in graph.output {
                 guard let ref = producers[output.name] else {
-                    throw ModelFormatError.malformed(file: file, reason: "graph output '\(output.name)' is produced by no node")
+                    throw ModelFormatError.malformed(
+                        file: file, reason: "graph output '\(output.name)' is produced by no node")
                 }
                 outputs.append(ref)
             }
@@ -80,12 +85,16 @@ public enum ONNXReader {
             if let bad = tensor.dims.first(where: { $0 < 0 || $0 > Int64(Limits.dimension) }) {
                 throw fail(tensor.name, "initializer", "dimension \(bad) is out of range (0 to \(Limits.dimension))")
             }
-            if tensor.dims.count > Limits.rank { throw fail(tensor.name, "initializer", "rank \(tensor.dims.count) exceeds the limit of \(Limits.rank) axes") }
+            if tensor.dims.count > Limits.rank {
+                throw fail(
+                    tensor.name, "initializer", "rank \(tensor.dims.count) exceeds the limit of \(Limits.rank) axes")
+            }
             let (ints, reals) = ONNXTensors.values(tensor, type: type)
             // The consumer decides: weights (quantized ones included) are params, scales and zero
             // points buffers; integer tensors used as activations (shapes, indices) count as neither.
-            let variable = Variable(declaredShape: tensor.dims.map { Int($0) }, dataType: type,
-                                    values: ints, realValues: reals)
+            let variable = Variable(
+                declaredShape: tensor.dims.map { Int($0) }, dataType: type,
+                values: ints, realValues: reals)
             producers[tensor.name] = TensorRef(node: nodes.count)
             nodes.append(Node(name: tensor.name, kind: .variable(variable)))
         }
@@ -127,15 +136,22 @@ public enum ONNXReader {
                     continue
                 }
                 guard let ref = producers[value] else {
-                    throw fail(name, proto.opType, "input \(position) '\(value)' is produced by no earlier node, initializer or graph input")
+                    throw fail(
+                        name, proto.opType,
+                        "input \(position) '\(value)' is produced by no earlier node, initializer or graph input")
                 }
                 inputs.append(ref)
             }
             while inputs.last?.isAbsent == true { inputs.removeLast() }
             let index = nodes.count
-            nodes.append(Node(name: name, kind: .operation(Operation(
-                type: translated.type, sourceType: domain.isEmpty ? proto.opType : "\(domain):\(proto.opType)",
-                attributes: translated.attributes)), inputs: inputs))
+            nodes.append(
+                Node(
+                    name: name,
+                    kind: .operation(
+                        Operation(
+                            type: translated.type,
+                            sourceType: domain.isEmpty ? proto.opType : "\(domain):\(proto.opType)",
+                            attributes: translated.attributes)), inputs: inputs))
             for (position, value) in proto.output.enumerated() where !value.isEmpty {
                 producers[value] = TensorRef(node: index, output: position)
             }

@@ -35,9 +35,11 @@ enum ONNXTensors {
     }
 
     static func typeName(_ code: Int) -> String {
-        let names = [0: "undefined", 8: "string", 14: "complex64", 15: "complex128", 17: "float8e4m3fn", 18: "float8e4m3fnuz",
-                     19: "float8e5m2", 20: "float8e5m2fnuz", 21: "uint4", 22: "int4", 23: "float4e2m1", 24: "float8e8m0",
-                     25: "uint2", 26: "int2"]
+        let names = [
+            0: "undefined", 8: "string", 14: "complex64", 15: "complex128", 17: "float8e4m3fn", 18: "float8e4m3fnuz",
+            19: "float8e5m2", 20: "float8e5m2fnuz", 21: "uint4", 22: "int4", 23: "float4e2m1", 24: "float8e8m0",
+            25: "uint2", 26: "int2",
+        ]
         return dataType(code)?.rawValue ?? names[code] ?? "type \(code)"
     }
 
@@ -51,27 +53,47 @@ enum ONNXTensors {
             guard count <= TensorInfo.valueLimit else { return (nil, nil) }
         }
         guard type.bitWidth >= 8,
-              ![.float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0].contains(type) else { return (nil, nil) }
+            ![.float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0].contains(type)
+        else { return (nil, nil) }
         if t.hasRawData {
             let raw = t.rawData
             let width = type.byteWidth
             guard raw.count == count * width else { return (nil, nil) }
-            var ints: [Int] = [], reals: [Double] = []
+            var ints: [Int] = []
+            var reals: [Double] = []
             raw.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
                 for i in 0..<count {
                     let o = i * width
                     switch type {
-                    case .float32: reals.append(Double(Float(bitPattern: p.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)))
-                    case .float64: reals.append(Double(bitPattern: p.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian))
-                    case .float16: reals.append(Double(half(p.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian)))
+                    case .float32:
+                        reals.append(
+                            Double(Float(bitPattern: p.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)))
+                    case .float64:
+                        reals.append(
+                            Double(bitPattern: p.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian))
+                    case .float16:
+                        reals.append(Double(half(p.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian)))
                     case .bfloat16:
-                        reals.append(Double(Float(bitPattern: UInt32(p.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian) << 16)))
-                    case .int64: ints.append(Int(Int64(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int64.self))))
-                    case .uint64: ints.append(Int(truncatingIfNeeded: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt64.self))))
-                    case .int32: ints.append(Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int32.self))))
-                    case .uint32: ints.append(Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt32.self))))
-                    case .int16: ints.append(Int(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int16.self))))
-                    case .uint16: ints.append(Int(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt16.self))))
+                        reals.append(
+                            Double(
+                                Float(
+                                    bitPattern: UInt32(p.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian)
+                                        << 16)))
+                    case .int64:
+                        ints.append(Int(Int64(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int64.self))))
+                    case .uint64:
+                        ints.append(
+                            Int(
+                                truncatingIfNeeded: UInt64(
+                                    littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt64.self))))
+                    case .int32:
+                        ints.append(Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int32.self))))
+                    case .uint32:
+                        ints.append(Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt32.self))))
+                    case .int16:
+                        ints.append(Int(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int16.self))))
+                    case .uint16:
+                        ints.append(Int(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt16.self))))
                     case .int8: ints.append(Int(p.load(fromByteOffset: o, as: Int8.self)))
                     case .uint8, .bool: ints.append(Int(p.load(fromByteOffset: o, as: UInt8.self)))
                     default: break
@@ -85,7 +107,8 @@ enum ONNXTensors {
         case .float32: return t.floatData.count == count ? (nil, t.floatData.map(Double.init)) : (nil, nil)
         case .float64: return t.doubleData.count == count ? (nil, t.doubleData) : (nil, nil)
         case .float16:
-            return t.int32Data.count == count ? (nil, t.int32Data.map { Double(half(UInt16(truncatingIfNeeded: $0))) }) : (nil, nil)
+            return t.int32Data.count == count
+                ? (nil, t.int32Data.map { Double(half(UInt16(truncatingIfNeeded: $0))) }) : (nil, nil)
         case .int64: return t.int64Data.count == count ? (t.int64Data.map { Int($0) }, nil) : (nil, nil)
         case .uint64, .uint32:
             return t.uint64Data.count == count ? (t.uint64Data.map { Int(truncatingIfNeeded: $0) }, nil) : (nil, nil)
@@ -98,7 +121,8 @@ enum ONNXTensors {
     /// IEEE half precision to single.
     static func half(_ bits: UInt16) -> Float {
         let sign: Float = bits & 0x8000 != 0 ? -1 : 1
-        let exponent = Int((bits >> 10) & 0x1F), fraction = Float(bits & 0x3FF)
+        let exponent = Int((bits >> 10) & 0x1F)
+        let fraction = Float(bits & 0x3FF)
         if exponent == 0 { return sign * fraction * powf(2, -24) }
         if exponent == 31 { return fraction == 0 ? sign * .infinity : .nan }
         return sign * (1 + fraction / 1024) * powf(2, Float(exponent - 15))

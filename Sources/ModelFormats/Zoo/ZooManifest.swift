@@ -87,23 +87,33 @@ public struct ZooManifest: Sendable, Codable {
         do {
             manifest = try JSONDecoder().decode(ZooManifest.self, from: data)
         } catch let error as DecodingError {
-            throw ModelFormatError.malformed(file: url.relativePath, reason: "not a zoo manifest: \(MXNetSymbolReader.describe(error))")
+            throw ModelFormatError.malformed(
+                file: url.relativePath, reason: "not a zoo manifest: \(MXNetSymbolReader.describe(error))")
         } catch {
             throw ModelFormatError.malformed(file: url.relativePath, reason: "not valid JSON: \(error)")
         }
         guard manifest.formatVersion <= supportedFormatVersion else {
-            throw ModelFormatError.malformed(file: url.relativePath, reason: "manifest format \(manifest.formatVersion) is newer than this opcat reads (\(supportedFormatVersion)); upgrade opcat")
+            throw ModelFormatError.malformed(
+                file: url.relativePath,
+                reason:
+                    "manifest format \(manifest.formatVersion) is newer than this opcat reads (\(supportedFormatVersion)); upgrade opcat"
+            )
         }
         var seen = Set<String>()
         for entry in manifest.models {
             guard seen.insert(entry.name).inserted else {
-                throw ModelFormatError.malformed(file: url.relativePath, reason: "model '\(entry.name)' is listed twice")
+                throw ModelFormatError.malformed(
+                    file: url.relativePath, reason: "model '\(entry.name)' is listed twice")
             }
-            guard !entry.file.isEmpty, !entry.file.hasPrefix("/"), !entry.file.split(separator: "/").contains("..") else {
-                throw ModelFormatError.malformed(file: url.relativePath, reason: "model '\(entry.name)': file '\(entry.file)' must be a path inside the zoo directory")
+            guard !entry.file.isEmpty, !entry.file.hasPrefix("/"), !entry.file.split(separator: "/").contains("..")
+            else {
+                throw ModelFormatError.malformed(
+                    file: url.relativePath,
+                    reason: "model '\(entry.name)': file '\(entry.file)' must be a path inside the zoo directory")
             }
             if let bad = entry.input.shape.first(where: { $0 < 1 || $0 > ShapeSyntax.maximumDimension }) {
-                throw ModelFormatError.malformed(file: url.relativePath, reason: "model '\(entry.name)': input dimension \(bad) is out of range")
+                throw ModelFormatError.malformed(
+                    file: url.relativePath, reason: "model '\(entry.name)': input dimension \(bad) is out of range")
             }
         }
         return manifest

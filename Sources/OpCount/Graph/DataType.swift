@@ -30,7 +30,8 @@ public enum DataType: String, Sendable, Hashable, CaseIterable, Codable {
     public var isFloatingPoint: Bool {
         switch self {
         case .float64, .float32, .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz,
-             .float8e8m0, .float4e2m1: true
+            .float8e8m0, .float4e2m1:
+            true
         default: false
         }
     }

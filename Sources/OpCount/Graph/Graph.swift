@@ -54,8 +54,9 @@ public struct Node: Sendable {
         _ name: String, _ type: String, source: String? = nil, _ attributes: Attributes = [:],
         inputs: [TensorRef]
     ) -> Node {
-        Node(name: name, kind: .operation(Operation(type: type, sourceType: source ?? type, attributes: attributes)),
-             inputs: inputs)
+        Node(
+            name: name, kind: .operation(Operation(type: type, sourceType: source ?? type, attributes: attributes)),
+            inputs: inputs)
     }
 
     public var variable: Variable? {
@@ -82,8 +83,10 @@ public struct Variable: Sendable, Hashable {
     /// Values of a small floating-point constant (e.g. Resize scales), when the file carries them.
     public var realValues: [Double]?
 
-    public init(declaredShape: [Int?]? = nil, dataType: DataType? = nil, role: VariableRole? = nil,
-                values: [Int]? = nil, realValues: [Double]? = nil) {
+    public init(
+        declaredShape: [Int?]? = nil, dataType: DataType? = nil, role: VariableRole? = nil,
+        values: [Int]? = nil, realValues: [Double]? = nil
+    ) {
         self.declaredShape = declaredShape
         self.dataType = dataType
         self.role = role

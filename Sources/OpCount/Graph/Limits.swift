@@ -13,7 +13,9 @@ public enum Limits {
     /// A one-line reason when `shape` breaks a limit, else nil.
     public static func violation(_ shape: [Int]) -> String? {
         if shape.count > rank { return "rank \(shape.count) exceeds the limit of \(rank) axes" }
-        if let huge = shape.first(where: { $0 > dimension }) { return "dimension \(huge) exceeds the limit of \(dimension)" }
+        if let huge = shape.first(where: { $0 > dimension }) {
+            return "dimension \(huge) exceeds the limit of \(dimension)"
+        }
         // Every tensor's element count fits in an Int, whatever the order its axes are multiplied in.
         var elements = 1
         for d in shape where d > 0 {

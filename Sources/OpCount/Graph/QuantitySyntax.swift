@@ -14,8 +14,10 @@ public enum QuantitySyntax {
             throw RuleError("'\(text)' is not a budget: unknown suffix '\(last)' (use K, M, G or T, e.g. 2G)")
         }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard !digits.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              !parts[0].isEmpty || (parts.count == 2 && !parts[1].isEmpty) else {
+        guard !digits.isEmpty, parts.count <= 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            !parts[0].isEmpty || (parts.count == 2 && !parts[1].isEmpty)
+        else {
             throw RuleError("'\(text)' is not a budget; write a number with an optional K, M, G or T suffix (e.g. 2G)")
         }
         let fraction = parts.count == 2 ? String(parts[1]) : ""

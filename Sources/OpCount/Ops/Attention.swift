@@ -12,7 +12,8 @@ enum AttentionOps {
     static let definitions: [OpDefinition] = [attention]
 
     struct Geometry {
-        var batch: Int, qHeads: Int, kvHeads: Int, qLength: Int, kvLength: Int, pastLength: Int, headSize: Int, valueHeadSize: Int
+        var batch: Int, qHeads: Int, kvHeads: Int, qLength: Int, kvLength: Int, pastLength: Int, headSize: Int,
+            valueHeadSize: Int
         var threeD: Bool
         var total: Int { pastLength + kvLength }
     }
@@ -24,48 +25,68 @@ enum AttentionOps {
         }
         let past = q.optionalInput(4)
         if query.rank == 4 {
-            guard query.shape[0] == key.shape[0], key.shape[0] == value.shape[0] else { throw RuleError("batch sizes differ") }
-            guard query.shape[3] == key.shape[3] else { throw RuleError("Q and K head sizes differ: \(query.shape[3]) and \(key.shape[3])") }
-            guard key.shape[1] == value.shape[1], key.shape[2] == value.shape[2] else { throw RuleError("K and V disagree in heads or length") }
-            guard query.shape[1] % key.shape[1] == 0 else { throw RuleError("\(query.shape[1]) query heads cannot share \(key.shape[1]) key heads") }
-            return Geometry(batch: query.shape[0], qHeads: query.shape[1], kvHeads: key.shape[1], qLength: query.shape[2],
-                            kvLength: key.shape[2], pastLength: past?.shape[2] ?? 0, headSize: query.shape[3],
-                            valueHeadSize: value.shape[3], threeD: false)
+            guard query.shape[0] == key.shape[0], key.shape[0] == value.shape[0] else {
+                throw RuleError("batch sizes differ")
+            }
+            guard query.shape[3] == key.shape[3] else {
+                throw RuleError("Q and K head sizes differ: \(query.shape[3]) and \(key.shape[3])")
+            }
+            guard key.shape[1] == value.shape[1], key.shape[2] == value.shape[2] else {
+                throw RuleError("K and V disagree in heads or length")
+            }
+            guard query.shape[1] % key.shape[1] == 0 else {
+                throw RuleError("\(query.shape[1]) query heads cannot share \(key.shape[1]) key heads")
+            }
+            return Geometry(
+                batch: query.shape[0], qHeads: query.shape[1], kvHeads: key.shape[1], qLength: query.shape[2],
+                kvLength: key.shape[2], pastLength: past?.shape[2] ?? 0, headSize: query.shape[3],
+                valueHeadSize: value.shape[3], threeD: false)
         }
-        let qHeads = try q.attributes.int("qHeads"), kvHeads = try q.attributes.int("kvHeads")
+        let qHeads = try q.attributes.int("qHeads")
+        let kvHeads = try q.attributes.int("kvHeads")
         try ShapeMath.requirePositive([qHeads, kvHeads], "head count")
         guard query.shape[2] % qHeads == 0, key.shape[2] % kvHeads == 0, value.shape[2] % kvHeads == 0 else {
             throw RuleError("hidden sizes are not divisible by the head counts")
         }
         guard query.shape[2] / qHeads == key.shape[2] / kvHeads else { throw RuleError("Q and K head sizes differ") }
         guard qHeads % kvHeads == 0 else { throw RuleError("\(qHeads) query heads cannot share \(kvHeads) key heads") }
-        return Geometry(batch: query.shape[0], qHeads: qHeads, kvHeads: kvHeads, qLength: query.shape[1], kvLength: key.shape[1],
-                        pastLength: past?.shape[2] ?? 0, headSize: query.shape[2] / qHeads,
-                        valueHeadSize: value.shape[2] / kvHeads, threeD: true)
+        return Geometry(
+            batch: query.shape[0], qHeads: qHeads, kvHeads: kvHeads, qLength: query.shape[1], kvLength: key.shape[1],
+            pastLength: past?.shape[2] ?? 0, headSize: query.shape[2] / qHeads,
+            valueHeadSize: value.shape[2] / kvHeads, threeD: true)
     }
 
     static let attention = OpDefinition(
         "Attention", "scaled dot-product attention: softmax(scale·QKᵀ + mask)·V",
         inputs: [.data, .data, .data, .optionalData, .optionalData, .optionalData, .optionalData],
         shape: attentionShape,
-        cost: .formula("MACs = B·Hq·L·T·(head + value head); scale B·Hq·L·T muls; softmax over T; mask B·Hq·L·T adds", { q in
-            let g = try geometry(ShapeQuery(inputs: q.inputs.map { $0 }, attributes: q.attributes, absent: q.absent))
-            let scores = Exact(g.batch) * g.qHeads * g.qLength * g.total
-            let macs = scores * (g.headSize + g.valueHeadSize)
-            let softmax = try SoftmaxOps.softmaxCost(elements: scores, groupSize: g.total, log: false)
-            let mask: Exact = q.isPresent(3) ? scores : 0
-            // Dot products of length E for the scores, sums of T products for each output element.
-            let outputs = Exact(g.batch) * g.qHeads * g.qLength * g.valueHeadSize
-            let adds = scores * (g.headSize - 1) + outputs * (g.total - 1) + Exact(softmax.adds) + mask
-            return try OpCost(macs: macs, muls: macs + scores, adds: adds, divs: Exact(softmax.divs), exps: Exact(softmax.exps))
-        }),
+        cost: .formula(
+            "MACs = B·Hq·L·T·(head + value head); scale B·Hq·L·T muls; softmax over T; mask B·Hq·L·T adds",
+            { q in
+                let g = try geometry(
+                    ShapeQuery(inputs: q.inputs.map { $0 }, attributes: q.attributes, absent: q.absent))
+                let scores = Exact(g.batch) * g.qHeads * g.qLength * g.total
+                let macs = scores * (g.headSize + g.valueHeadSize)
+                let softmax = try SoftmaxOps.softmaxCost(elements: scores, groupSize: g.total, log: false)
+                let mask: Exact = q.isPresent(3) ? scores : 0
+                // Dot products of length E for the scores, sums of T products for each output element.
+                let outputs = Exact(g.batch) * g.qHeads * g.qLength * g.valueHeadSize
+                let adds = scores * (g.headSize - 1) + outputs * (g.total - 1) + Exact(softmax.adds) + mask
+                return try OpCost(
+                    macs: macs, muls: macs + scores, adds: adds, divs: Exact(softmax.divs), exps: Exact(softmax.exps))
+            }),
         examples: [
-            Example("4-D, 2 heads, no mask", inputs: [[1, 2, 3, 4], [1, 2, 5, 4], [1, 2, 5, 6]], outputs: [[1, 2, 3, 6]],
-                    cost: .of(macs: 300, muls: 330, adds: 258, divs: 30, exps: 30),
-                    arithmetic: "scores 1·2·3·5 = 30; MACs 30·(4+6) = 300; muls + 30 (scale); adds 30·3 (QKᵀ) + 36·4 (AV) + 6·4 (softmax) = 258"),
-            Example("3-D with head counts", inputs: [[2, 4, 8], [2, 4, 8], [2, 4, 8]], attributes: ["qHeads": .int(2), "kvHeads": .int(2)],
-                    outputs: [[2, 4, 8]], cost: .of(macs: 512, muls: 576, adds: 432, divs: 64, exps: 64),
-                    arithmetic: "head 4; scores 2·2·4·4 = 64; MACs 64·8 = 512; adds 64·3 + 64·3 + 16·3 = 432"),
+            Example(
+                "4-D, 2 heads, no mask", inputs: [[1, 2, 3, 4], [1, 2, 5, 4], [1, 2, 5, 6]], outputs: [[1, 2, 3, 6]],
+                cost: .of(macs: 300, muls: 330, adds: 258, divs: 30, exps: 30),
+                arithmetic:
+                    "scores 1·2·3·5 = 30; MACs 30·(4+6) = 300; muls + 30 (scale); adds 30·3 (QKᵀ) + 36·4 (AV) + 6·4 (softmax) = 258"
+            ),
+            Example(
+                "3-D with head counts", inputs: [[2, 4, 8], [2, 4, 8], [2, 4, 8]],
+                attributes: ["qHeads": .int(2), "kvHeads": .int(2)],
+                outputs: [[2, 4, 8]], cost: .of(macs: 512, muls: 576, adds: 432, divs: 64, exps: 64),
+                arithmetic: "head 4; scores 2·2·4·4 = 64; MACs 64·8 = 512; adds 64·3 + 64·3 + 16·3 = 432"),
         ])
 
     /// The output (3-D or 4-D like the query), then optionally the present key and value, and the scores.
@@ -81,7 +102,9 @@ enum AttentionOps {
                     "mask \(formatShape(mask.shape)) does not broadcast to the scores \(formatShape(scores))")
             }
         }
-        let y = g.threeD ? [g.batch, g.qLength, g.qHeads * g.valueHeadSize]
+        let y =
+            g.threeD
+            ? [g.batch, g.qLength, g.qHeads * g.valueHeadSize]
             : [g.batch, g.qHeads, g.qLength, g.valueHeadSize]
         var outputs = [TensorInfo(shape: y, dataType: type)]
         let extra = try q.attributes.int("outputs", default: 1)

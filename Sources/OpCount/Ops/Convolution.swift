@@ -26,14 +26,17 @@ enum ConvolutionOps {
                 throw RuleError("missing attribute 'kernel'")
             }
             guard kernel.count == n else {
-                throw RuleError("kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions")
+                throw RuleError(
+                    "kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions"
+                )
             }
             stride = try ShapeMath.spatial(a, "stride", count: n, default: 1)
             dilation = try ShapeMath.spatial(a, "dilation", count: n, default: 1)
             (padBegin, padEnd) = try ShapeMath.pads(a, count: n)
             groups = try a.int("groups", default: 1)
             try ShapeMath.requirePositive([groups], "groups")
-            window = try ShapeMath.window(kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
+            window = try ShapeMath.window(
+                kernel: kernel, stride: stride, dilation: dilation, padding: padBegin + padEnd)
         }
 
         /// The dilated kernel's extent per spatial dimension.
@@ -126,8 +129,10 @@ enum ConvolutionOps {
                 arithmetic: "out = 1·4·8·8 = 256; K = 3·3·3 = 27; MACs = 256·27 = 6912; adds = 256·26 + 256"),
             Example(
                 "depthwise 3x3, stride 2, no bias", inputs: [[2, 8, 9, 9], nil],
-                attributes: ["kernel": .ints([3, 3]), "stride": .ints([2, 2]), "pads": .ints([1, 1]),
-                             "channels": .int(8), "groups": .int(8)],
+                attributes: [
+                    "kernel": .ints([3, 3]), "stride": .ints([2, 2]), "pads": .ints([1, 1]),
+                    "channels": .int(8), "groups": .int(8),
+                ],
                 outputs: [[2, 8, 5, 5]], derived: [1: [8, 1, 3, 3]],
                 cost: .of(macs: 3600, muls: 3600, adds: 3200),
                 mxop: .of(muls: 3600, adds: 3200),
@@ -137,7 +142,8 @@ enum ConvolutionOps {
                 attributes: ["kernel": .ints([3]), "dilation": .ints([2]), "channels": .int(3)],
                 outputs: [[1, 3, 6]], derived: [1: [3, 2, 3], 2: [3]],
                 cost: .of(macs: 108, muls: 108, adds: 108), mxop: .zero,
-                arithmetic: "dilated kernel 2·2+1 = 5; spatial 10−5+1 = 6; out = 18; K = 2·3 = 6; MACs = 108; adds = 18·5 + 18"),
+                arithmetic:
+                    "dilated kernel 2·2+1 = 5; spatial 10−5+1 = 6; out = 18; K = 2·3 = 6; MACs = 108; adds = 18·5 + 18"),
             Example(
                 "3-D conv, groups 2", inputs: [[1, 4, 4, 4, 4], nil],
                 attributes: ["kernel": .ints([2, 2, 2]), "channels": .int(2), "groups": .int(2)],
@@ -146,8 +152,10 @@ enum ConvolutionOps {
                 arithmetic: "out = 2·27 = 54; K = (4/2)·8 = 16; MACs = 864; adds = 54·15"),
             Example(
                 "SAME_UPPER auto padding", inputs: [[1, 1, 5, 5], nil],
-                attributes: ["kernel": .ints([2, 2]), "stride": .ints([2, 2]), "autoPad": .string("SAME_UPPER"),
-                             "channels": .int(1)],
+                attributes: [
+                    "kernel": .ints([2, 2]), "stride": .ints([2, 2]), "autoPad": .string("SAME_UPPER"),
+                    "channels": .int(1),
+                ],
                 outputs: [[1, 1, 3, 3]], derived: [1: [1, 1, 2, 2]],
                 cost: .of(macs: 36, muls: 36, adds: 27), mxop: .of(muls: 36, adds: 27),
                 arithmetic: "ceil(5/2) = 3; out = 9; K = 4; MACs = 36; adds = 9·3"),
@@ -160,7 +168,9 @@ enum ConvolutionOps {
         try ShapeMath.requireRank(x, atLeast: 3, "convolution")
         let g = try Geometry(q, weight: q.optionalInput(1), spatial: x.rank - 2)
         let cin = x.shape[1]
-        let channels = try q.attributes.has("channels") ? q.attributes.int("channels")
+        let channels =
+            try q.attributes.has("channels")
+            ? q.attributes.int("channels")
             : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'channels'")
         try ShapeMath.requirePositive([channels], "channels")
         guard cin % g.groups == 0 else {
@@ -199,15 +209,19 @@ enum ConvolutionOps {
         examples: [
             Example(
                 "2x upsampling deconv, kernel 4, stride 2, pad 1", inputs: [[1, 2, 3, 3], nil, nil],
-                attributes: ["kernel": .ints([4, 4]), "stride": .ints([2, 2]), "pads": .ints([1, 1]),
-                             "channels": .int(3)],
+                attributes: [
+                    "kernel": .ints([4, 4]), "stride": .ints([2, 2]), "pads": .ints([1, 1]),
+                    "channels": .int(3),
+                ],
                 outputs: [[1, 3, 6, 6]], derived: [1: [2, 3, 4, 4], 2: [3]],
                 cost: .of(macs: 864, muls: 864, adds: 864),
                 arithmetic: "2·(3−1)+4−2 = 6; MACs = input 18 × (3 · 16) = 864"),
             Example(
                 "target shape and output padding", inputs: [[1, 1, 4], nil],
-                attributes: ["kernel": .ints([3]), "stride": .ints([2]), "outputShape": .ints([8]),
-                             "channels": .int(1)],
+                attributes: [
+                    "kernel": .ints([3]), "stride": .ints([2]), "outputShape": .ints([8]),
+                    "channels": .int(1),
+                ],
                 outputs: [[1, 1, 8]], derived: [1: [1, 1, 3]],
                 cost: .of(macs: 12, muls: 12, adds: 12),
                 arithmetic: "full 2·3+3 = 9, pad (1+1)/2 = 1 each side, adj 1: 9−2+1 = 8; MACs = 4·1·3"),
@@ -221,7 +235,9 @@ enum ConvolutionOps {
         let n = x.rank - 2
         let g = try Geometry(q, weight: q.optionalInput(1), spatial: n)
         let cin = x.shape[1]
-        let channels = try q.attributes.has("channels") ? q.attributes.int("channels")
+        let channels =
+            try q.attributes.has("channels")
+            ? q.attributes.int("channels")
             : (q.optionalInput(1).map { $0.shape[1] * g.groups }).orThrow("missing attribute 'channels'")
         try ShapeMath.requirePositive([channels], "channels")
         guard cin % g.groups == 0, channels % g.groups == 0 else {
@@ -244,8 +260,9 @@ enum ConvolutionOps {
         if c.autoPad == "VALID" { (begin, end) = (0, 0) }
         if c.target.isEmpty, c.autoPad.hasPrefix("SAME") {
             // ONNX: the output is input × stride; the padding makes it so.
-            (_, begin, end) = ShapeMath.samePadding(size: input * g.stride[d], stride: g.stride[d],
-                                                    window: g.window[d] + adjust, lower: c.autoPad == "SAME_LOWER")
+            (_, begin, end) = ShapeMath.samePadding(
+                size: input * g.stride[d], stride: g.stride[d],
+                window: g.window[d] + adjust, lower: c.autoPad == "SAME_LOWER")
         } else if !c.target.isEmpty {
             // ONNX: the output is the given shape; padding (or extra output padding) makes it so.
             if c.targetIsOutput {

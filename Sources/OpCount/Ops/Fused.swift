@@ -22,37 +22,45 @@ public enum FusedSlot: Int, CaseIterable, Sendable {
 /// range adds a requantize per output (1 mul + 1 add + 2 cmps).
 enum FusedOps {
     static let definitions: [OpDefinition] = [
-        fused("FusedConvolution", "MXNet fused convolution (+ BatchNorm, sum, activation), float or 8-bit",
-              base: ConvolutionOps.convolution,
-              example: Example("3×3 conv, BatchNorm and ReLU folded",
-                               inputs: [[1, 1, 4, 4], nil, nil, nil, nil, nil, nil], absent: [FusedSlot.bias.rawValue],
-                               attributes: ["kernel": .ints([3, 3]), "channels": .int(2), "activation": .bool(true)],
-                               outputs: [[1, 2, 2, 2]], derived: [1: [2, 1, 3, 3], 3: [2], 4: [2], 5: [2], 6: [2]],
-                               cost: .of(macs: 72, muls: 72, adds: 64, cmps: 8),
-                               arithmetic: "8 outputs × K 9 = 72 MACs; adds 8·8; ReLU 8 cmps")),
-        fused("FusedFullyConnected", "MXNet fused dense layer, float or 8-bit", base: LinearOps.fullyConnected,
-              example: Example("8-bit weights with ranges",
-                               inputs: [[2, 3], nil, nil, nil, nil, nil, nil, nil, [1], [1], nil, nil, nil, nil],
-                               absent: Set(FusedSlot.gamma.rawValue...FusedSlot.sum.rawValue),
-                               attributes: ["units": .int(4), "quantized": .bool(true), "outputType": .string("int32"),
-                                            "rangeOutputs": .bool(true)],
-                               outputs: [[2, 4], [1], [1]],
-                               derived: [1: [4, 3], 2: [4], 10: [1], 11: [1], 12: [1], 13: [1]],
-                               cost: .of(macs: 24, muls: 24, adds: 24), arithmetic: "8 outputs × 3; adds 8·2 + 8 (bias)")),
+        fused(
+            "FusedConvolution", "MXNet fused convolution (+ BatchNorm, sum, activation), float or 8-bit",
+            base: ConvolutionOps.convolution,
+            example: Example(
+                "3×3 conv, BatchNorm and ReLU folded",
+                inputs: [[1, 1, 4, 4], nil, nil, nil, nil, nil, nil], absent: [FusedSlot.bias.rawValue],
+                attributes: ["kernel": .ints([3, 3]), "channels": .int(2), "activation": .bool(true)],
+                outputs: [[1, 2, 2, 2]], derived: [1: [2, 1, 3, 3], 3: [2], 4: [2], 5: [2], 6: [2]],
+                cost: .of(macs: 72, muls: 72, adds: 64, cmps: 8),
+                arithmetic: "8 outputs × K 9 = 72 MACs; adds 8·8; ReLU 8 cmps")),
+        fused(
+            "FusedFullyConnected", "MXNet fused dense layer, float or 8-bit", base: LinearOps.fullyConnected,
+            example: Example(
+                "8-bit weights with ranges",
+                inputs: [[2, 3], nil, nil, nil, nil, nil, nil, nil, [1], [1], nil, nil, nil, nil],
+                absent: Set(FusedSlot.gamma.rawValue...FusedSlot.sum.rawValue),
+                attributes: [
+                    "units": .int(4), "quantized": .bool(true), "outputType": .string("int32"),
+                    "rangeOutputs": .bool(true),
+                ],
+                outputs: [[2, 4], [1], [1]],
+                derived: [1: [4, 3], 2: [4], 10: [1], 11: [1], 12: [1], 13: [1]],
+                cost: .of(macs: 24, muls: 24, adds: 24), arithmetic: "8 outputs × 3; adds 8·2 + 8 (bias)")),
     ]
 
     /// How each slot is used: γ and β are learned, the statistics and ranges stored, the sum an activation.
-    static let roles: [InputRole] = [
-        .data, .parameter, .optionalParameter, .optionalParameter, .optionalParameter, .optionalBuffer,
-        .optionalBuffer, .optionalData,
-    ] + Array(repeating: .optionalBuffer, count: FusedSlot.rangeCount)
+    static let roles: [InputRole] =
+        [
+            .data, .parameter, .optionalParameter, .optionalParameter, .optionalParameter, .optionalBuffer,
+            .optionalBuffer, .optionalData,
+        ] + Array(repeating: .optionalBuffer, count: FusedSlot.rangeCount)
 
     static func fused(_ type: String, _ summary: String, base: OpDefinition, example: Example) -> OpDefinition {
         OpDefinition(
             type, summary, inputs: roles,
             shape: { q in try shape(q, base: base) },
-            cost: .formula("\(base.type) MACs; folded BatchNorm free; sum 1 add and activation 1 cmp per output; "
-                + "calibrated 8-bit output + a requantize", { q in try cost(q, base: base) }),
+            cost: .formula(
+                "\(base.type) MACs; folded BatchNorm free; sum 1 add and activation 1 cmp per output; "
+                    + "calibrated 8-bit output + a requantize", { q in try cost(q, base: base) }),
             examples: [example])
     }
 
@@ -108,10 +116,12 @@ enum FusedOps {
         let sum: Exact = q.isPresent(FusedSlot.sum.rawValue) ? out : 0
         let act: Exact = try a.bool("activation", default: false) ? out : 0
         let requantize: Exact = try a.bool("requantize", default: false) ? out : 0
-        var cost = try OpCost(macs: Exact(layer.macs), muls: Exact(layer.muls) + requantize,
-                              adds: Exact(layer.adds) + sum + requantize, divs: Exact(layer.divs),
-                              exps: Exact(layer.exps), cmps: Exact(layer.cmps) + act + requantize * 2)
-        cost.precision = try a.bool("quantized", default: false)
+        var cost = try OpCost(
+            macs: Exact(layer.macs), muls: Exact(layer.muls) + requantize,
+            adds: Exact(layer.adds) + sum + requantize, divs: Exact(layer.divs),
+            exps: Exact(layer.exps), cmps: Exact(layer.cmps) + act + requantize * 2)
+        cost.precision =
+            try a.bool("quantized", default: false)
             ? Precision(activation: own[0].effectiveType, weight: .int8) : layer.precision
         return cost
     }

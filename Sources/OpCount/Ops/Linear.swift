@@ -22,17 +22,22 @@ enum LinearOps {
                 let k = try q.attributes.bool("transposeA", default: false) ? a.shape[0] : a.shape[1]
                 let out = q.outputElements
                 let withC = q.isPresent(2)
-                let alpha = try q.attributes.float("alpha", default: 1), beta = try q.attributes.float("beta", default: 1)
+                let alpha = try q.attributes.float("alpha", default: 1)
+                let beta = try q.attributes.float("beta", default: 1)
                 let extraMuls: Exact = (alpha != 1 ? out : 0) + (withC && beta != 1 ? out : 0)
                 return try OpCost(macs: out * k, muls: out * k + extraMuls, adds: out * (k - 1) + (withC ? out : 0))
             }),
         examples: [
-            Example("a classifier: B transposed, bias", inputs: [[2, 16], [10, 16], [10]], attributes: ["transposeB": .bool(true)],
-                    outputs: [[2, 10]], cost: .of(macs: 320, muls: 320, adds: 320),
-                    arithmetic: "M 2, N 10, K 16: MACs 320; adds 20·15 + 20"),
-            Example("alpha and beta", inputs: [[3, 4], [4, 5], [1, 5]], attributes: ["alpha": .float(0.5), "beta": .float(2)],
-                    outputs: [[3, 5]], cost: .of(macs: 60, muls: 90, adds: 60),
-                    arithmetic: "out 15 × K 4 = 60 MACs; muls + 15 (alpha) + 15 (beta); adds 15·3 + 15"),
+            Example(
+                "a classifier: B transposed, bias", inputs: [[2, 16], [10, 16], [10]],
+                attributes: ["transposeB": .bool(true)],
+                outputs: [[2, 10]], cost: .of(macs: 320, muls: 320, adds: 320),
+                arithmetic: "M 2, N 10, K 16: MACs 320; adds 20·15 + 20"),
+            Example(
+                "alpha and beta", inputs: [[3, 4], [4, 5], [1, 5]],
+                attributes: ["alpha": .float(0.5), "beta": .float(2)],
+                outputs: [[3, 5]], cost: .of(macs: 60, muls: 90, adds: 60),
+                arithmetic: "out 15 × K 4 = 60 MACs; muls + 15 (alpha) + 15 (beta); adds 15·3 + 15"),
         ])
 
     /// The `M × N` product of A′ (M × K) and B′ (K × N); C must broadcast to it.
@@ -66,26 +71,37 @@ enum LinearOps {
             let (sizes, output) = try Einsum.parse(try q.attributes.string("equation"), operands.map(\.shape))
             return ShapeResult(shape: output.map { sizes[$0]! }, dataType: operands[0].dataType)
         },
-        cost: .formula("MACs = (operands − 1) × Π index sizes; adds = Π index sizes − output", { q in
-            let (sizes, _) = try Einsum.parse(try q.attributes.string("equation"), q.inputs.map(\.shape))
-            let all = sizes.values.exactProduct
-            let products = all * (q.inputs.count - 1)
-            return try OpCost(macs: products, muls: products, adds: all - q.outputElements)
-        }),
+        cost: .formula(
+            "MACs = (operands − 1) × Π index sizes; adds = Π index sizes − output",
+            { q in
+                let (sizes, _) = try Einsum.parse(try q.attributes.string("equation"), q.inputs.map(\.shape))
+                let all = sizes.values.exactProduct
+                let products = all * (q.inputs.count - 1)
+                return try OpCost(macs: products, muls: products, adds: all - q.outputElements)
+            }),
         examples: [
-            Example("batched matrix product", inputs: [[2, 3, 4], [2, 4, 5]], attributes: ["equation": .string("bij,bjk->bik")],
-                    outputs: [[2, 3, 5]], cost: .of(macs: 120, muls: 120, adds: 90),
-                    arithmetic: "b2 i3 j4 k5: 120 products; adds 120 − 30"),
-            Example("attention scores with ellipsis", inputs: [[1, 2, 3, 8], [1, 2, 5, 8]], attributes: ["equation": .string("...qd,...kd->...qk")],
-                    outputs: [[1, 2, 3, 5]], cost: .of(macs: 240, muls: 240, adds: 210),
-                    arithmetic: "2·3·5·8 = 240; adds 240 − 30"),
-            Example("ellipsis over eleven batch axes", inputs: [[2] + Array(repeating: 1, count: 10) + [3, 4], [2] + Array(repeating: 1, count: 10) + [4, 5]],
-                    attributes: ["equation": .string("...ij,...jk->...ik")],
-                    outputs: [[2] + Array(repeating: 1, count: 10) + [3, 5]], cost: .of(macs: 120, muls: 120, adds: 90),
-                    arithmetic: "batch 2, i3 j4 k5: 120 products; adds 120 − 30"),
-            Example("implicit output: transpose", inputs: [[2, 3]], attributes: ["equation": .string("ji")],
-                    outputs: [[3, 2]], cost: .of(),
-                    arithmetic: "one operand, nothing summed"),
+            Example(
+                "batched matrix product", inputs: [[2, 3, 4], [2, 4, 5]],
+                attributes: ["equation": .string("bij,bjk->bik")],
+                outputs: [[2, 3, 5]], cost: .of(macs: 120, muls: 120, adds: 90),
+                arithmetic: "b2 i3 j4 k5: 120 products; adds 120 − 30"),
+            Example(
+                "attention scores with ellipsis", inputs: [[1, 2, 3, 8], [1, 2, 5, 8]],
+                attributes: ["equation": .string("...qd,...kd->...qk")],
+                outputs: [[1, 2, 3, 5]], cost: .of(macs: 240, muls: 240, adds: 210),
+                arithmetic: "2·3·5·8 = 240; adds 240 − 30"),
+            Example(
+                "ellipsis over eleven batch axes",
+                inputs: [
+                    [2] + Array(repeating: 1, count: 10) + [3, 4], [2] + Array(repeating: 1, count: 10) + [4, 5],
+                ],
+                attributes: ["equation": .string("...ij,...jk->...ik")],
+                outputs: [[2] + Array(repeating: 1, count: 10) + [3, 5]], cost: .of(macs: 120, muls: 120, adds: 90),
+                arithmetic: "batch 2, i3 j4 k5: 120 products; adds 120 − 30"),
+            Example(
+                "implicit output: transpose", inputs: [[2, 3]], attributes: ["equation": .string("ji")],
+                outputs: [[3, 2]], cost: .of(),
+                arithmetic: "one operand, nothing summed"),
         ])
 
     static let fullyConnected = OpDefinition(
@@ -103,7 +119,9 @@ enum LinearOps {
                 let bias: Exact = q.isPresent(2) ? out : 0
                 return try OpCost(macs: out * features, muls: out * features, adds: out * (features - 1) + bias)
             }),
-        mxop: .init("Dense hook with its off-by-one: n = prod(input[1:]) − 1; muls = output × n, adds = output × (n − 1)") { q in
+        mxop: .init(
+            "Dense hook with its off-by-one: n = prod(input[1:]) − 1; muls = output × n, adds = output × (n − 1)"
+        ) { q in
             // mxop's count_fc: n_features = prod(x.shape[1:]) − 1 (its off-by-one), times output size.
             let features = try q.input(0).shape.dropFirst().exactProduct - 1
             let out = q.outputElements
@@ -116,7 +134,8 @@ enum LinearOps {
                 outputs: [[2, 10]], derived: [1: [10, 16], 2: [10]],
                 cost: .of(macs: 320, muls: 320, adds: 320),
                 mxop: .of(muls: 300, adds: 280),
-                arithmetic: "features 16, out 20: MACs 320, adds 20·15 + 20; mxop: 20·(16−1) = 300 muls, 20·14 = 280 adds"),
+                arithmetic:
+                    "features 16, out 20: MACs 320, adds 20·15 + 20; mxop: 20·(16−1) = 300 muls, 20·14 = 280 adds"),
             Example(
                 "flatten=false applies to the last axis", inputs: [[2, 5, 8], nil],
                 attributes: ["units": .int(3), "flatten": .bool(false)],
@@ -130,7 +149,9 @@ enum LinearOps {
     static func fullyConnectedShape(_ q: ShapeQuery) throws -> ShapeResult {
         let x = try q.input(0)
         try ShapeMath.requireRank(x, atLeast: 1, "a fully connected layer")
-        let units = try q.attributes.has("units") ? q.attributes.int("units")
+        let units =
+            try q.attributes.has("units")
+            ? q.attributes.int("units")
             : (q.optionalInput(1)?.shape.first).orThrow("missing attribute 'units'")
         try ShapeMath.requirePositive([units], "units")
         let flatten = try q.attributes.bool("flatten", default: true)
@@ -185,10 +206,12 @@ enum LinearOps {
         guard a.rank >= 1, b.rank >= 1 else { throw RuleError("matmul operands must have rank 1 or more") }
         let ta = try q.attributes.bool("transposeA", default: false)
         let tb = try q.attributes.bool("transposeB", default: false)
-        var lhs = a.shape, rhs = b.shape
+        var lhs = a.shape
+        var rhs = b.shape
         if ta && lhs.count >= 2 { lhs.swapAt(lhs.count - 1, lhs.count - 2) }
         if tb && rhs.count >= 2 { rhs.swapAt(rhs.count - 1, rhs.count - 2) }
-        let lhsVector = lhs.count == 1, rhsVector = rhs.count == 1
+        let lhsVector = lhs.count == 1
+        let rhsVector = rhs.count == 1
         if lhsVector { lhs = [1] + lhs }
         if rhsVector { rhs = rhs + [1] }
         let (m, k) = (lhs[lhs.count - 2], lhs[lhs.count - 1])
@@ -196,8 +219,9 @@ enum LinearOps {
         guard k == k2 else {
             throw RuleError("inner dimensions differ: \(formatShape(a.shape)) × \(formatShape(b.shape))")
         }
-        var out = try batchShape(Array(lhs.dropLast(2)), Array(rhs.dropLast(2)),
-                                 broadcast: q.attributes.bool("broadcast", default: true))
+        var out = try batchShape(
+            Array(lhs.dropLast(2)), Array(rhs.dropLast(2)),
+            broadcast: q.attributes.bool("broadcast", default: true))
         if !lhsVector { out.append(m) }
         if !rhsVector { out.append(n) }
         return ShapeResult(shape: out, dataType: a.dataType)
@@ -219,7 +243,8 @@ enum LinearOps {
             let lhs = try q.attributes.bool("transposeA", default: false) ? Array(a.shape.reversed()) : a.shape
             let rhs = try q.attributes.bool("transposeB", default: false) ? Array(b.shape.reversed()) : b.shape
             guard lhs.last == rhs.first else {
-                throw RuleError("dot shapes \(formatShape(lhs)) and \(formatShape(rhs)) do not share the contracted dimension")
+                throw RuleError(
+                    "dot shapes \(formatShape(lhs)) and \(formatShape(rhs)) do not share the contracted dimension")
             }
             var out = Array(lhs.dropLast()) + Array(rhs.dropFirst())
             if out.isEmpty { out = [1] }

@@ -14,8 +14,9 @@ enum NormalizationOps {
     static func statisticsCost(elements e: Exact, groups g: Exact, scale: Bool, shift: Bool) throws -> OpCost {
         let n = try (e.get("elements") / max(1, try g.get("groups")))
         let reduce = g * (n - 1)
-        return try OpCost(muls: e * 2 + (scale ? e : 0), adds: reduce * 2 + e + g + (shift ? e : 0),
-                          divs: g * 3, exps: g)
+        return try OpCost(
+            muls: e * 2 + (scale ? e : 0), adds: reduce * 2 + e + g + (shift ? e : 0),
+            divs: g * 3, exps: g)
     }
 
     static let batchNorm = OpDefinition(
@@ -66,14 +67,15 @@ enum NormalizationOps {
             "statistics over each (sample, channel) group + affine; see NormalizationOps",
             { q in
                 let x = try q.input(0)
-                return try statisticsCost(elements: x.elementCount, groups: Exact(x.shape[0]) * x.shape[1], scale: true, shift: true)
+                return try statisticsCost(
+                    elements: x.elementCount, groups: Exact(x.shape[0]) * x.shape[1], scale: true, shift: true)
             }),
         examples: [
             Example(
                 "2 samples × 3 channels of 4×4", inputs: [[2, 3, 4, 4], nil, nil],
                 outputs: [[2, 3, 4, 4]], derived: [1: [3], 2: [3]],
                 cost: .of(muls: 288, adds: 378, divs: 18, exps: 6),
-                arithmetic: "E 96, G 6, n 16: muls 2·96+96; adds 2·6·15 + 96 + 6 + 96; divs 18; exps 6"),
+                arithmetic: "E 96, G 6, n 16: muls 2·96+96; adds 2·6·15 + 96 + 6 + 96; divs 18; exps 6")
         ])
 
     static let layerNorm = OpDefinition(
@@ -83,15 +85,20 @@ enum NormalizationOps {
         shape: { q in
             let x = try q.input(0)
             let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
-            let normalized = try q.attributes.bool("throughLast", default: false)
+            let normalized =
+                try q.attributes.bool("throughLast", default: false)
                 ? Array(x.shape[axis...]) : [x.shape[axis]]
             var derived: [Int: [Int]] = [1: normalized]
             if q.isPresent(2) { derived[2] = normalized }
             var outputs = [x]
             if try q.attributes.bool("outputMeanVar", default: false) {
                 var stat = x.shape
-                for d in axis..<(try q.attributes.bool("throughLast", default: false) ? x.rank : axis + 1) { stat[d] = 1 }
-                outputs += [TensorInfo(shape: stat, dataType: x.dataType), TensorInfo(shape: stat, dataType: x.dataType)]
+                for d in axis..<(try q.attributes.bool("throughLast", default: false) ? x.rank : axis + 1) {
+                    stat[d] = 1
+                }
+                outputs += [
+                    TensorInfo(shape: stat, dataType: x.dataType), TensorInfo(shape: stat, dataType: x.dataType),
+                ]
             }
             return ShapeResult(outputs: outputs, inputShapes: derived)
         },
@@ -110,7 +117,8 @@ enum NormalizationOps {
                 cost: .of(muls: 96, adds: 124, divs: 12, exps: 4),
                 arithmetic: "E 32, G 4, n 8: muls 64+32; adds 2·4·7 + 32 + 4 + 32; divs 12; exps 4"),
             Example(
-                "ONNX-style: all axes from 1", inputs: [[2, 3, 4], nil], attributes: ["axis": .int(1), "throughLast": .bool(true)],
+                "ONNX-style: all axes from 1", inputs: [[2, 3, 4], nil],
+                attributes: ["axis": .int(1), "throughLast": .bool(true)],
                 outputs: [[2, 3, 4]], derived: [1: [3, 4]],
                 cost: .of(muls: 72, adds: 70, divs: 6, exps: 2),
                 arithmetic: "E 24, G 2, n 12, no shift: muls 48+24; adds 2·2·11 + 24 + 2; divs 6; exps 2"),
@@ -127,7 +135,8 @@ enum NormalizationOps {
                 throw RuleError("\(x.shape[1]) channels cannot be split into \(groups) groups")
             }
             // MXNet 1.x and ONNX opset 18 keep one γ/β per group; ONNX opset 21 one per channel.
-            let perChannel = try q.attributes.choice("paramsPer", ["group", "channel"], default: "channel") == "channel"
+            let perChannel =
+                try q.attributes.choice("paramsPer", ["group", "channel"], default: "channel") == "channel"
             let p = [perChannel ? x.shape[1] : groups]
             return ShapeResult(output: x, inputShapes: [1: p, 2: p])
         },
@@ -136,13 +145,14 @@ enum NormalizationOps {
             { q in
                 let x = try q.input(0)
                 let groups = try q.attributes.int("groups", default: 1)
-                return try statisticsCost(elements: x.elementCount, groups: Exact(x.shape[0]) * groups, scale: true, shift: true)
+                return try statisticsCost(
+                    elements: x.elementCount, groups: Exact(x.shape[0]) * groups, scale: true, shift: true)
             }),
         examples: [
             Example(
                 "2 groups of 2 channels", inputs: [[1, 4, 2, 2], nil, nil], attributes: ["groups": .int(2)],
                 outputs: [[1, 4, 2, 2]], derived: [1: [4], 2: [4]],
                 cost: .of(muls: 48, adds: 62, divs: 6, exps: 2),
-                arithmetic: "E 16, G 2, n 8: muls 32+16; adds 2·2·7 + 16 + 2 + 16; divs 6; exps 2"),
+                arithmetic: "E 16, G 2, n 8: muls 32+16; adds 2·2·7 + 16 + 2 + 16; divs 6; exps 2")
         ])
 }

@@ -28,18 +28,22 @@ enum PoolingOps {
                 default: return try OpCost(cmps: out * (k - 1))
                 }
             }),
-        mxop: .init("MaxPool hooks count 0; AvgPool: K − 1 adds + 1 div per output; global pooling not hooked (0)") { q in
+        mxop: .init("MaxPool hooks count 0; AvgPool: K − 1 adds + 1 div per output; global pooling not hooked (0)") {
+            q in
             // mxop hooks MaxPool1/2/3D (counting nothing) and AvgPool1/2/3D (K−1 adds and 1 div per
             // output, K from the block's pool_size). Global pooling blocks have no hook.
             guard try !q.attributes.bool("global", default: false),
-                  try q.attributes.string("mode", default: "max") == "avg" else { return .zero }
+                try q.attributes.string("mode", default: "max") == "avg"
+            else { return .zero }
             let out = q.outputElements
             return try MxopCost(adds: out * (try windowSize(q) - 1), divs: out)
         },
         examples: [
             Example(
                 "3×3 max pool, stride 2, pad 1", inputs: [[1, 2, 8, 8]],
-                attributes: ["mode": .string("max"), "kernel": .ints([3, 3]), "stride": .ints([2, 2]), "pads": .ints([1, 1])],
+                attributes: [
+                    "mode": .string("max"), "kernel": .ints([3, 3]), "stride": .ints([2, 2]), "pads": .ints([1, 1]),
+                ],
                 outputs: [[1, 2, 4, 4]], cost: .of(cmps: 256), mxop: .zero,
                 arithmetic: "(8+2−3)/2+1 = 4; out 32 × 8 cmps"),
             Example(
@@ -49,7 +53,10 @@ enum PoolingOps {
                 arithmetic: "out 12 × 3 adds, 12 divs"),
             Example(
                 "full convention rounds up", inputs: [[1, 1, 6, 6]],
-                attributes: ["mode": .string("max"), "kernel": .ints([3, 3]), "stride": .ints([2, 2]), "convention": .string("full")],
+                attributes: [
+                    "mode": .string("max"), "kernel": .ints([3, 3]), "stride": .ints([2, 2]),
+                    "convention": .string("full"),
+                ],
                 outputs: [[1, 1, 3, 3]], cost: .of(cmps: 72), mxop: .zero,
                 arithmetic: "⌈(6−3)/2⌉+1 = 3; out 9 × 8 cmps"),
             Example(
@@ -71,7 +78,8 @@ enum PoolingOps {
         try ShapeMath.requireRank(x, atLeast: 3, "pooling")
         _ = try q.attributes.choice("mode", modes, default: "max")
         let withIndices = try q.attributes.bool("withIndices", default: false)
-        let spatial = try q.attributes.bool("global", default: false)
+        let spatial =
+            try q.attributes.bool("global", default: false)
             ? [Int](repeating: 1, count: x.rank - 2) : try windowedSizes(q, x)
         let y = TensorInfo(shape: Array(x.shape[..<2]) + spatial, dataType: x.dataType)
         return ShapeResult(outputs: withIndices ? [y, TensorInfo(shape: y.shape, dataType: .int64)] : [y])
@@ -84,7 +92,8 @@ enum PoolingOps {
         let kernel = try q.attributes.ints("kernel")
         guard kernel.count == n else {
             throw RuleError(
-                "kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions")
+                "kernel \(formatShape(kernel)) has \(kernel.count) dimensions but the input has \(n) spatial dimensions"
+            )
         }
         let stride = try ShapeMath.spatial(q.attributes, "stride", count: n, default: 1)
         let dilation = try ShapeMath.spatial(q.attributes, "dilation", count: n, default: 1)
@@ -101,8 +110,9 @@ enum PoolingOps {
                 return ShapeMath.samePadding(size: input, stride: stride[d], window: windows[d]).output
             }
             let (begin, end) = autoPad == "VALID" ? (0, 0) : (padBegin[d], padEnd[d])
-            return try pooledSize(input, d, begin: begin, end: end, window: windows[d], stride: stride[d],
-                                  roundUp: convention == "full", clip: clip)
+            return try pooledSize(
+                input, d, begin: begin, end: end, window: windows[d], stride: stride[d],
+                roundUp: convention == "full", clip: clip)
         }
     }
 
@@ -120,8 +130,10 @@ enum PoolingOps {
     /// The output size of spatial dimension `d`, `input` positions padded by `begin` and `end`:
     /// rounded down (`valid`) or up (`full`); `clip` drops a last window that would start in the
     /// end padding (ONNX `ceil_mode`, PyTorch).
-    static func pooledSize(_ input: Int, _ d: Int, begin: Int, end: Int, window: Int, stride: Int,
-                           roundUp: Bool, clip: Bool) throws -> Int {
+    static func pooledSize(
+        _ input: Int, _ d: Int, begin: Int, end: Int, window: Int, stride: Int,
+        roundUp: Bool, clip: Bool
+    ) throws -> Int {
         let padded = input + begin + end
         guard padded >= window else {
             throw RuleError(
@@ -165,7 +177,8 @@ enum PoolingOps {
         cost: .formula(
             "per output cell of W inputs: W−1 adds + 1 div; an axis of L inputs in S cells reads L + S − gcd(L, S)",
             { q in
-                let x = try q.input(0), y = q.outputs[0]
+                let x = try q.input(0)
+                let y = q.outputs[0]
                 var reads = Exact(x.shape[0]) * x.shape[1]
                 for d in 2..<x.rank {
                     reads = reads * cellSizeSum(length: x.shape[d], cells: y.shape[d])
@@ -175,7 +188,8 @@ enum PoolingOps {
             }),
         examples: [
             Example(
-                "5 → 3 cells per axis (overlapping)", inputs: [[1, 1, 5, 5]], attributes: ["outputSize": .ints([3, 3])],
+                "5 → 3 cells per axis (overlapping)", inputs: [[1, 1, 5, 5]],
+                attributes: ["outputSize": .ints([3, 3])],
                 outputs: [[1, 1, 3, 3]], cost: .of(adds: 40, divs: 9),
                 arithmetic: "cells [0,2) [1,4) [3,5): sizes 2+3+2 = 7 per axis; reads 49; adds 49 − 9"),
             Example(

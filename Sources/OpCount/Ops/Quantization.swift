@@ -9,93 +9,175 @@
 enum QuantizationOps {
     static let definitions: [OpDefinition] = [
         quantize, dequantize, requantize, dynamicQuantize,
-        remapped("QLinearConv", "ONNX QLinearConv: an 8-bit convolution with rescaled output", base: ConvolutionOps.convolution,
-                 positions: [0, 3, 8], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .buffer, .buffer, .optionalParameter],
-                 outputType: .zeroPointAt(7), rescale: true,
-                 examples: [Example("2×2 kernel, no bias", inputs: [[1, 1, 3, 3], [], [], nil, [], [], [], []],
-                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1)], outputs: [[1, 1, 2, 2]],
-                                     derived: [3: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 20, adds: 16, cmps: 8),
-                                     arithmetic: "4 outputs × K 4 = 16 MACs; adds 4·3; rescale 4 × (mul + add + 2 cmps)")]),
-        remapped("ConvInteger", "ONNX ConvInteger: an 8-bit convolution into int32", base: ConvolutionOps.convolution,
-                 positions: [0, 1], roles: [.data, .parameter, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32), rescale: false,
-                 examples: [Example("2×2 kernel", inputs: [[1, 1, 3, 3], nil], attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
-                                     outputs: [[1, 1, 2, 2]], derived: [1: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 16, adds: 12),
-                                     arithmetic: "4 outputs × K 4")]),
-        remapped("QLinearMatMul", "ONNX QLinearMatMul: an 8-bit matrix product with rescaled output", base: LinearOps.matMul,
-                 positions: [0, 3], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .buffer, .buffer],
-                 outputType: .zeroPointAt(7), rescale: true,
-                 examples: [Example("2×3 by 3×4", inputs: [[2, 3], [], [], [3, 4], [], [], [], []], outputs: [[2, 4]],
-                                     cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
-                                     arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")]),
-        remapped("MatMulInteger", "ONNX MatMulInteger: an 8-bit matrix product into int32", base: LinearOps.matMul,
-                 positions: [0, 1], roles: [.data, .parameter, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32), rescale: false,
-                 examples: [Example("2×3 by 3×4", inputs: [[2, 3], [3, 4]], outputs: [[2, 4]], cost: .of(macs: 24, muls: 24, adds: 16),
-                                     arithmetic: "8 outputs × 3; adds 8·2")]),
-        remapped("QGemm", "com.microsoft QGemm: an 8-bit Gemm, float or rescaled 8-bit output", base: LinearOps.gemm,
-                 positions: [0, 3, 6], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .optionalParameter, .optionalBuffer, .optionalBuffer],
-                 outputType: .zeroPointAt(8, otherwise: .float32), rescale: true,
-                 examples: [Example("B transposed, float output", inputs: [[2, 3], [], [], [4, 3], [], []],
-                                     attributes: ["transposeB": .bool(true)], outputs: [[2, 4]],
-                                     cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
-                                     arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")]),
-        remapped("QLinearAdd", "com.microsoft QLinearAdd: 8-bit addition with rescaling", base: ElementwiseOps.add,
-                 positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
-                 outputType: .zeroPointAt(7), rescale: true,
-                 examples: [Example("broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
-                                     cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
-        remapped("QLinearMul", "com.microsoft QLinearMul: 8-bit multiplication with rescaling", base: ElementwiseOps.mul,
-                 positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
-                 outputType: .zeroPointAt(7), rescale: true,
-                 examples: [Example("broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
-                                     cost: .of(muls: 12, adds: 6, cmps: 12), arithmetic: "6 muls; rescale 6 × (mul + add + 2 cmps)")]),
-        remapped("QLinearGlobalAveragePool", "com.microsoft QLinearGlobalAveragePool: 8-bit global average", base: PoolingOps.pooling,
-                 positions: [0], roles: [.data, .buffer, .buffer, .buffer, .buffer], outputType: .zeroPointAt(4), rescale: true,
-                 attributes: ["mode": .string("avg"), "global": .bool(true)],
-                 examples: [Example("2 channels of 2×2", inputs: [[1, 2, 2, 2], [], [], [], []], outputs: [[1, 2, 1, 1]],
-                                     cost: .of(muls: 2, adds: 8, divs: 2, cmps: 4), arithmetic: "2 × (3 adds + div); rescale 2 × (mul + add + 2 cmps)")]),
-        remapped("QuantizedConvolution", "MXNet _contrib_quantized_conv: 8-bit convolution into int32 with its range",
-                 base: ConvolutionOps.convolution, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
-                 outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
-                 examples: [Example("no bias: its slot absent, then the ranges",
-                                     inputs: [[1, 1, 3, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
-                                     attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
-                                     outputs: [[1, 1, 2, 2], [1], [1]], derived: [1: [1, 1, 2, 2]],
-                                     cost: .of(macs: 16, muls: 16, adds: 12), arithmetic: "4 outputs × K 4")]),
-        remapped("QuantizedFullyConnected", "MXNet _contrib_quantized_fully_connected: 8-bit dense layer into int32",
-                 base: LinearOps.fullyConnected, positions: [0, 1, 2], roles: mxnetRoles([.data, .parameter, .optionalParameter]),
-                 outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
-                 examples: [Example("no bias", inputs: [[2, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
-                                     attributes: ["units": .int(4)], outputs: [[2, 4], [1], [1]],
-                                     derived: [1: [4, 3]], cost: .of(macs: 24, muls: 24, adds: 16), arithmetic: "8 outputs × 3")]),
-        remapped("QuantizedPooling", "MXNet _contrib_quantized_pooling", base: PoolingOps.pooling, positions: [0],
-                 roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
-                 examples: [Example("2×2 max", inputs: [[1, 1, 4, 4], [1], [1]],
-                                     attributes: ["mode": .string("max"), "kernel": .ints([2, 2]), "stride": .ints([2, 2])],
-                                     outputs: [[1, 1, 2, 2], [1], [1]], cost: .of(cmps: 12), arithmetic: "4 outputs × 3 cmps")]),
-        remapped("QuantizedFlatten", "MXNet _contrib_quantized_flatten", base: ShapeOps.flatten, positions: [0],
-                 roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
-                 examples: [Example("to 2-D", inputs: [[1, 2, 3], [1], [1]], outputs: [[1, 6], [1], [1]], cost: .of(),
-                                     arithmetic: "a view")]),
-        remapped("QuantizedAdd", "MXNet _contrib_quantized_elemwise_add: 8-bit addition with rescaling",
-                 base: ElementwiseOps.add, positions: [0, 1], roles: mxnetRoles([.data, .data]),
-                 outputType: .fixed(.int32), rescale: true, rangeOutputs: true,
-                 examples: [Example("equal shapes", inputs: [[2, 3], [2, 3], [1], [1], [1], [1]], outputs: [[2, 3], [1], [1]],
-                                     cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")]),
-        remapped("QLinearAveragePool", "com.microsoft QLinearAveragePool: 8-bit average pooling", base: PoolingOps.pooling,
-                 positions: [0], roles: [.data, .buffer, .buffer, .buffer, .buffer], outputType: .zeroPointAt(4), rescale: true,
-                 attributes: ["mode": .string("avg")],
-                 examples: [Example("2×2 windows", inputs: [[1, 1, 4, 4], [], [], [], []],
-                                    attributes: ["kernel": .ints([2, 2]), "stride": .ints([2, 2])], outputs: [[1, 1, 2, 2]],
-                                    cost: .of(muls: 4, adds: 16, divs: 4, cmps: 8), arithmetic: "4 × (3 adds + div); rescale 4 × (mul + add + 2 cmps)")]),
-        remapped("QuantizedBatchNorm", "MXNet _contrib_quantized_batch_norm", base: NormalizationOps.batchNorm,
-                 positions: [0, 1, 2, 3, 4], roles: mxnetRoles([.data, .parameter, .parameter, .buffer, .buffer]),
-                 outputType: .fixed(.int8), rescale: false, rangeOutputs: true,
-                 examples: [Example("per channel", inputs: [[1, 2, 2, 2], nil, nil, nil, nil, [1], [1]], outputs: [[1, 2, 2, 2], [1], [1]],
-                                    derived: [1: [2], 2: [2], 3: [2], 4: [2]], cost: .of(muls: 8, adds: 8), arithmetic: "8 × (mul + add)")]),
-        remapped("QuantizedActivation", "MXNet _contrib_quantized_act (ReLU)", base: ElementwiseOps.relu,
-                 positions: [0], roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
-                 examples: [Example("ReLU", inputs: [[2, 3], [1], [1]], outputs: [[2, 3], [1], [1]], cost: .of(cmps: 6),
-                                    arithmetic: "6 cmps")]),
+        remapped(
+            "QLinearConv", "ONNX QLinearConv: an 8-bit convolution with rescaled output",
+            base: ConvolutionOps.convolution,
+            positions: [0, 3, 8],
+            roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .buffer, .buffer, .optionalParameter],
+            outputType: .zeroPointAt(7), rescale: true,
+            examples: [
+                Example(
+                    "2×2 kernel, no bias", inputs: [[1, 1, 3, 3], [], [], nil, [], [], [], []],
+                    attributes: ["kernel": .ints([2, 2]), "channels": .int(1)], outputs: [[1, 1, 2, 2]],
+                    derived: [3: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 20, adds: 16, cmps: 8),
+                    arithmetic: "4 outputs × K 4 = 16 MACs; adds 4·3; rescale 4 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "ConvInteger", "ONNX ConvInteger: an 8-bit convolution into int32", base: ConvolutionOps.convolution,
+            positions: [0, 1], roles: [.data, .parameter, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32),
+            rescale: false,
+            examples: [
+                Example(
+                    "2×2 kernel", inputs: [[1, 1, 3, 3], nil],
+                    attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
+                    outputs: [[1, 1, 2, 2]], derived: [1: [1, 1, 2, 2]], cost: .of(macs: 16, muls: 16, adds: 12),
+                    arithmetic: "4 outputs × K 4")
+            ]),
+        remapped(
+            "QLinearMatMul", "ONNX QLinearMatMul: an 8-bit matrix product with rescaled output", base: LinearOps.matMul,
+            positions: [0, 3], roles: [.data, .buffer, .buffer, .parameter, .buffer, .buffer, .buffer, .buffer],
+            outputType: .zeroPointAt(7), rescale: true,
+            examples: [
+                Example(
+                    "2×3 by 3×4", inputs: [[2, 3], [], [], [3, 4], [], [], [], []], outputs: [[2, 4]],
+                    cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
+                    arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "MatMulInteger", "ONNX MatMulInteger: an 8-bit matrix product into int32", base: LinearOps.matMul,
+            positions: [0, 1], roles: [.data, .parameter, .optionalBuffer, .optionalBuffer], outputType: .fixed(.int32),
+            rescale: false,
+            examples: [
+                Example(
+                    "2×3 by 3×4", inputs: [[2, 3], [3, 4]], outputs: [[2, 4]], cost: .of(macs: 24, muls: 24, adds: 16),
+                    arithmetic: "8 outputs × 3; adds 8·2")
+            ]),
+        remapped(
+            "QGemm", "com.microsoft QGemm: an 8-bit Gemm, float or rescaled 8-bit output", base: LinearOps.gemm,
+            positions: [0, 3, 6],
+            roles: [
+                .data, .buffer, .buffer, .parameter, .buffer, .buffer, .optionalParameter, .optionalBuffer,
+                .optionalBuffer,
+            ],
+            outputType: .zeroPointAt(8, otherwise: .float32), rescale: true,
+            examples: [
+                Example(
+                    "B transposed, float output", inputs: [[2, 3], [], [], [4, 3], [], []],
+                    attributes: ["transposeB": .bool(true)], outputs: [[2, 4]],
+                    cost: .of(macs: 24, muls: 32, adds: 24, cmps: 16),
+                    arithmetic: "8 outputs × 3; adds 8·2; rescale 8 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "QLinearAdd", "com.microsoft QLinearAdd: 8-bit addition with rescaling", base: ElementwiseOps.add,
+            positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
+            outputType: .zeroPointAt(7), rescale: true,
+            examples: [
+                Example(
+                    "broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
+                    cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "QLinearMul", "com.microsoft QLinearMul: 8-bit multiplication with rescaling", base: ElementwiseOps.mul,
+            positions: [0, 3], roles: [.data, .buffer, .buffer, .data, .buffer, .buffer, .buffer, .optionalBuffer],
+            outputType: .zeroPointAt(7), rescale: true,
+            examples: [
+                Example(
+                    "broadcast row", inputs: [[2, 3], [], [], [1, 3], [], [], [], []], outputs: [[2, 3]],
+                    cost: .of(muls: 12, adds: 6, cmps: 12), arithmetic: "6 muls; rescale 6 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "QLinearGlobalAveragePool", "com.microsoft QLinearGlobalAveragePool: 8-bit global average",
+            base: PoolingOps.pooling,
+            positions: [0], roles: [.data, .buffer, .buffer, .buffer, .buffer], outputType: .zeroPointAt(4),
+            rescale: true,
+            attributes: ["mode": .string("avg"), "global": .bool(true)],
+            examples: [
+                Example(
+                    "2 channels of 2×2", inputs: [[1, 2, 2, 2], [], [], [], []], outputs: [[1, 2, 1, 1]],
+                    cost: .of(muls: 2, adds: 8, divs: 2, cmps: 4),
+                    arithmetic: "2 × (3 adds + div); rescale 2 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "QuantizedConvolution", "MXNet _contrib_quantized_conv: 8-bit convolution into int32 with its range",
+            base: ConvolutionOps.convolution, positions: [0, 1, 2],
+            roles: mxnetRoles([.data, .parameter, .optionalParameter]),
+            outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
+            examples: [
+                Example(
+                    "no bias: its slot absent, then the ranges",
+                    inputs: [[1, 1, 3, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
+                    attributes: ["kernel": .ints([2, 2]), "channels": .int(1)],
+                    outputs: [[1, 1, 2, 2], [1], [1]], derived: [1: [1, 1, 2, 2]],
+                    cost: .of(macs: 16, muls: 16, adds: 12), arithmetic: "4 outputs × K 4")
+            ]),
+        remapped(
+            "QuantizedFullyConnected", "MXNet _contrib_quantized_fully_connected: 8-bit dense layer into int32",
+            base: LinearOps.fullyConnected, positions: [0, 1, 2],
+            roles: mxnetRoles([.data, .parameter, .optionalParameter]),
+            outputType: .fixed(.int32), rescale: false, rangeOutputs: true, weightType: .int8,
+            examples: [
+                Example(
+                    "no bias", inputs: [[2, 3], nil, nil, [1], [1], [1], [1]], absent: [2],
+                    attributes: ["units": .int(4)], outputs: [[2, 4], [1], [1]],
+                    derived: [1: [4, 3]], cost: .of(macs: 24, muls: 24, adds: 16), arithmetic: "8 outputs × 3")
+            ]),
+        remapped(
+            "QuantizedPooling", "MXNet _contrib_quantized_pooling", base: PoolingOps.pooling, positions: [0],
+            roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
+            examples: [
+                Example(
+                    "2×2 max", inputs: [[1, 1, 4, 4], [1], [1]],
+                    attributes: ["mode": .string("max"), "kernel": .ints([2, 2]), "stride": .ints([2, 2])],
+                    outputs: [[1, 1, 2, 2], [1], [1]], cost: .of(cmps: 12), arithmetic: "4 outputs × 3 cmps")
+            ]),
+        remapped(
+            "QuantizedFlatten", "MXNet _contrib_quantized_flatten", base: ShapeOps.flatten, positions: [0],
+            roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
+            examples: [
+                Example(
+                    "to 2-D", inputs: [[1, 2, 3], [1], [1]], outputs: [[1, 6], [1], [1]], cost: .of(),
+                    arithmetic: "a view")
+            ]),
+        remapped(
+            "QuantizedAdd", "MXNet _contrib_quantized_elemwise_add: 8-bit addition with rescaling",
+            base: ElementwiseOps.add, positions: [0, 1], roles: mxnetRoles([.data, .data]),
+            outputType: .fixed(.int32), rescale: true, rangeOutputs: true,
+            examples: [
+                Example(
+                    "equal shapes", inputs: [[2, 3], [2, 3], [1], [1], [1], [1]], outputs: [[2, 3], [1], [1]],
+                    cost: .of(muls: 6, adds: 12, cmps: 12), arithmetic: "6 adds; rescale 6 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "QLinearAveragePool", "com.microsoft QLinearAveragePool: 8-bit average pooling", base: PoolingOps.pooling,
+            positions: [0], roles: [.data, .buffer, .buffer, .buffer, .buffer], outputType: .zeroPointAt(4),
+            rescale: true,
+            attributes: ["mode": .string("avg")],
+            examples: [
+                Example(
+                    "2×2 windows", inputs: [[1, 1, 4, 4], [], [], [], []],
+                    attributes: ["kernel": .ints([2, 2]), "stride": .ints([2, 2])], outputs: [[1, 1, 2, 2]],
+                    cost: .of(muls: 4, adds: 16, divs: 4, cmps: 8),
+                    arithmetic: "4 × (3 adds + div); rescale 4 × (mul + add + 2 cmps)")
+            ]),
+        remapped(
+            "QuantizedBatchNorm", "MXNet _contrib_quantized_batch_norm", base: NormalizationOps.batchNorm,
+            positions: [0, 1, 2, 3, 4], roles: mxnetRoles([.data, .parameter, .parameter, .buffer, .buffer]),
+            outputType: .fixed(.int8), rescale: false, rangeOutputs: true,
+            examples: [
+                Example(
+                    "per channel", inputs: [[1, 2, 2, 2], nil, nil, nil, nil, [1], [1]],
+                    outputs: [[1, 2, 2, 2], [1], [1]],
+                    derived: [1: [2], 2: [2], 3: [2], 4: [2]], cost: .of(muls: 8, adds: 8),
+                    arithmetic: "8 × (mul + add)")
+            ]),
+        remapped(
+            "QuantizedActivation", "MXNet _contrib_quantized_act (ReLU)", base: ElementwiseOps.relu,
+            positions: [0], roles: mxnetRoles([.data]), outputType: .input, rescale: false, rangeOutputs: true,
+            examples: [
+                Example(
+                    "ReLU", inputs: [[2, 3], [1], [1]], outputs: [[2, 3], [1], [1]], cost: .of(cmps: 6),
+                    arithmetic: "6 cmps")
+            ]),
     ]
 
     /// MXNet quantized ops: `roles`, then ranges (min, max of each operand) — scalar arguments
@@ -130,18 +212,23 @@ enum QuantizationOps {
 
     /// A quantized op as its float form (`base`) over the inputs at `positions`, with the
     /// output type set, the output rescaling counted, and for MXNet two range outputs (min, max).
-    static func remapped(_ type: String, _ summary: String, base: OpDefinition, positions: [Int], roles: [InputRole],
-                         outputType: OutputType, rescale: Bool, rangeOutputs: Bool = false, weightType: DataType? = nil,
-                         attributes extra: Attributes = [:], examples: [Example]) -> OpDefinition {
+    static func remapped(
+        _ type: String, _ summary: String, base: OpDefinition, positions: [Int], roles: [InputRole],
+        outputType: OutputType, rescale: Bool, rangeOutputs: Bool = false, weightType: DataType? = nil,
+        attributes extra: Attributes = [:], examples: [Example]
+    ) -> OpDefinition {
         precondition(positions.allSatisfy { $0 < roles.count }, "\(type): a position past its inputs")
-        let form = Form(positions: positions, outputType: outputType, rescale: rescale, rangeOutputs: rangeOutputs,
-                        weightType: weightType, attributes: extra)
+        let form = Form(
+            positions: positions, outputType: outputType, rescale: rescale, rangeOutputs: rangeOutputs,
+            weightType: weightType, attributes: extra)
         return OpDefinition(
             type, summary, inputs: roles,
             shape: { q in try remappedShape(q, base: base, form: form) },
-            cost: .formula("as \(base.type) at 8 bits\(rescale ? ", + a requantize per output element" : "")", { q in
-                try remappedCost(q, base: base, form: form)
-            }),
+            cost: .formula(
+                "as \(base.type) at 8 bits\(rescale ? ", + a requantize per output element" : "")",
+                { q in
+                    try remappedCost(q, base: base, form: form)
+                }),
             examples: examples)
     }
 
@@ -151,8 +238,10 @@ enum QuantizationOps {
     /// output type; with `rangeOutputs`, the output's range follows it.
     static func remappedShape(_ q: ShapeQuery, base: OpDefinition, form: Form) throws -> ShapeResult {
         let (inputs, missing) = floatInputs(q.inputs, absent: q.absent, positions: form.positions, filler: nil)
-        var result = try base.shape(ShapeQuery(inputs: inputs, attributes: merged(q.attributes, form.attributes),
-                                               absent: missing))
+        var result = try base.shape(
+            ShapeQuery(
+                inputs: inputs, attributes: merged(q.attributes, form.attributes),
+                absent: missing))
         result.inputShapes = try moved(result.inputShapes, to: form.positions, base: base.type)
         if let weight = form.weightType {
             // Weight and bias.
@@ -176,7 +265,8 @@ enum QuantizationOps {
     /// The float op's inputs, taken from the node's `positions`; an absent one becomes `filler`,
     /// and absent ones at the end are left off.
     static func floatInputs<T>(_ inputs: [T], absent: Set<Int>, positions: [Int], filler: T) -> ([T], Set<Int>) {
-        var out: [T] = [], missing = Set<Int>()
+        var out: [T] = []
+        var missing = Set<Int>()
         for (i, p) in positions.enumerated() {
             if p < inputs.count, !absent.contains(p) {
                 out.append(inputs[p])
@@ -185,7 +275,10 @@ enum QuantizationOps {
                 missing.insert(i)
             }
         }
-        while let last = out.indices.last, missing.contains(last) { out.removeLast(); missing.remove(last) }
+        while let last = out.indices.last, missing.contains(last) {
+            out.removeLast()
+            missing.remove(last)
+        }
         return (out, missing)
     }
 
@@ -230,12 +323,15 @@ enum QuantizationOps {
     /// The float op's cost on its inputs, a requantize per output element when rescaled, and the
     /// precision of its MACs (the weight's stored type if the form names one).
     static func remappedCost(_ q: CostQuery, base: OpDefinition, form: Form) throws -> OpCost {
-        let (inputs, missing) = floatInputs(q.inputs, absent: q.absent, positions: form.positions,
-                                            filler: TensorInfo(shape: [0]))
+        let (inputs, missing) = floatInputs(
+            q.inputs, absent: q.absent, positions: form.positions,
+            filler: TensorInfo(shape: [0]))
         var cost = OpCost.zero
         if case .formula(_, let rule) = base.cost {
-            cost = try rule(CostQuery(inputs: inputs, outputs: [q.outputs[0]],
-                                      attributes: merged(q.attributes, form.attributes), absent: missing))
+            cost = try rule(
+                CostQuery(
+                    inputs: inputs, outputs: [q.outputs[0]],
+                    attributes: merged(q.attributes, form.attributes), absent: missing))
         }
         if form.rescale { cost = try requantized(cost, elements: q.outputElements) }
         if cost.macs > 0 {
@@ -247,8 +343,9 @@ enum QuantizationOps {
 
     /// `cost` with a requantize (1 mul + 1 add + 2 cmps) on each of `elements` outputs.
     static func requantized(_ cost: OpCost, elements out: Exact) throws -> OpCost {
-        try OpCost(macs: Exact(cost.macs), muls: Exact(cost.muls) + out, adds: Exact(cost.adds) + out,
-                   divs: Exact(cost.divs), exps: Exact(cost.exps), cmps: Exact(cost.cmps) + out * 2)
+        try OpCost(
+            macs: Exact(cost.macs), muls: Exact(cost.muls) + out, adds: Exact(cost.adds) + out,
+            divs: Exact(cost.divs), exps: Exact(cost.exps), cmps: Exact(cost.cmps) + out * 2)
     }
 
     /// ONNX QuantizeLinear (x, scale, zero point) and MXNet `_contrib_quantize_v2` (x → x, min,
@@ -264,18 +361,26 @@ enum QuantizationOps {
                 let axis = try ShapeMath.axis(q.attributes.int("axis", default: 1), rank: x.rank)
                 let blocked = try q.attributes.int("blockSize", default: 0)
                 guard blocked > 0 || scale.shape == [x.shape[axis]] else {
-                    throw RuleError("per-axis scale \(formatShape(scale.shape)) does not match axis \(axis) of \(formatShape(x.shape))")
+                    throw RuleError(
+                        "per-axis scale \(formatShape(scale.shape)) does not match axis \(axis) of \(formatShape(x.shape))"
+                    )
                 }
             }
             let y = TensorInfo(shape: x.shape, dataType: type)
-            return ShapeResult(outputs: try q.attributes.bool("rangeOutputs", default: false)
-                                ? [y, TensorInfo(shape: [1]), TensorInfo(shape: [1])] : [y])
+            return ShapeResult(
+                outputs: try q.attributes.bool("rangeOutputs", default: false)
+                    ? [y, TensorInfo(shape: [1]), TensorInfo(shape: [1])] : [y])
         },
-        cost: .formula("1 div + 1 add + 2 cmps per element", { q in
-            try OpCost(elements: q.outputElements, PerElement(adds: 1, divs: 1, cmps: 2))
-        }),
-        examples: [Example("per-tensor to uint8", inputs: [[1, 3, 2, 2], [], []], outputs: [[1, 3, 2, 2]],
-                           cost: .of(adds: 12, divs: 12, cmps: 24), arithmetic: "12 elements × (div + add + 2 cmps)")])
+        cost: .formula(
+            "1 div + 1 add + 2 cmps per element",
+            { q in
+                try OpCost(elements: q.outputElements, PerElement(adds: 1, divs: 1, cmps: 2))
+            }),
+        examples: [
+            Example(
+                "per-tensor to uint8", inputs: [[1, 3, 2, 2], [], []], outputs: [[1, 3, 2, 2]],
+                cost: .of(adds: 12, divs: 12, cmps: 24), arithmetic: "12 elements × (div + add + 2 cmps)")
+        ])
 
     /// ONNX DequantizeLinear (x, scale, zero point) and MXNet `_contrib_dequantize` (x, min, max):
     /// float output that remembers its integer type, so the layer it feeds counts at 8 bits.
@@ -284,17 +389,25 @@ enum QuantizationOps {
         inputs: [.parameter, .optionalBuffer, .optionalBuffer],
         shape: { q in
             guard let x = q.optionalInput(0) else { throw RuleError("the quantized input has no known shape") }
-            let name = try q.attributes.string("outputType", default: q.optionalInput(1)?.dataType.rawValue ?? "float32")
-            guard let type = DataType(rawValue: name), type.isFloatingPoint else { throw RuleError("unknown float type '\(name)'") }
+            let name = try q.attributes.string(
+                "outputType", default: q.optionalInput(1)?.dataType.rawValue ?? "float32")
+            guard let type = DataType(rawValue: name), type.isFloatingPoint else {
+                throw RuleError("unknown float type '\(name)'")
+            }
             var y = TensorInfo(shape: x.shape, dataType: type)
             y.quantizedAs = x.dataType.isFloatingPoint ? x.quantizedAs : x.dataType
             return ShapeResult(output: y)
         },
-        cost: .formula("1 add + 1 mul per element", { q in
-            try OpCost(elements: q.outputElements, PerElement(muls: 1, adds: 1))
-        }),
-        examples: [Example("a weight tensor", inputs: [[4, 3], [], []], outputs: [[4, 3]], cost: .of(muls: 12, adds: 12),
-                           arithmetic: "12 elements × (add + mul)")])
+        cost: .formula(
+            "1 add + 1 mul per element",
+            { q in
+                try OpCost(elements: q.outputElements, PerElement(muls: 1, adds: 1))
+            }),
+        examples: [
+            Example(
+                "a weight tensor", inputs: [[4, 3], [], []], outputs: [[4, 3]], cost: .of(muls: 12, adds: 12),
+                arithmetic: "12 elements × (add + mul)")
+        ])
 
     /// MXNet `_contrib_requantize`: int32 accumulators (with their range) to 8 bits.
     static let requantize = OpDefinition(
@@ -304,13 +417,20 @@ enum QuantizationOps {
             let x = try q.input(0)
             let name = try q.attributes.string("outputType", default: "int8")
             guard let type = DataType(rawValue: name) else { throw RuleError("unknown data type '\(name)'") }
-            return ShapeResult(outputs: [TensorInfo(shape: x.shape, dataType: type), TensorInfo(shape: [1]), TensorInfo(shape: [1])])
+            return ShapeResult(outputs: [
+                TensorInfo(shape: x.shape, dataType: type), TensorInfo(shape: [1]), TensorInfo(shape: [1]),
+            ])
         },
-        cost: .formula("1 mul + 1 add + 2 cmps per element", { q in
-            try OpCost(elements: q.outputElements, PerElement(muls: 1, adds: 1, cmps: 2))
-        }),
-        examples: [Example("a feature map", inputs: [[1, 2, 2, 2], [1], [1]], outputs: [[1, 2, 2, 2], [1], [1]],
-                           cost: .of(muls: 8, adds: 8, cmps: 16), arithmetic: "8 elements × (mul + add + 2 cmps)")])
+        cost: .formula(
+            "1 mul + 1 add + 2 cmps per element",
+            { q in
+                try OpCost(elements: q.outputElements, PerElement(muls: 1, adds: 1, cmps: 2))
+            }),
+        examples: [
+            Example(
+                "a feature map", inputs: [[1, 2, 2, 2], [1], [1]], outputs: [[1, 2, 2, 2], [1], [1]],
+                cost: .of(muls: 8, adds: 8, cmps: 16), arithmetic: "8 elements × (mul + add + 2 cmps)")
+        ])
 
     /// ONNX DynamicQuantizeLinear: uint8 output with the scale and zero point found at run time.
     static let dynamicQuantize = OpDefinition(
@@ -318,13 +438,20 @@ enum QuantizationOps {
         inputs: [.data],
         shape: { q in
             let x = try q.input(0)
-            return ShapeResult(outputs: [TensorInfo(shape: x.shape, dataType: .uint8), TensorInfo(shape: [], dataType: .float32),
-                                         TensorInfo(shape: [], dataType: .uint8)])
+            return ShapeResult(outputs: [
+                TensorInfo(shape: x.shape, dataType: .uint8), TensorInfo(shape: [], dataType: .float32),
+                TensorInfo(shape: [], dataType: .uint8),
+            ])
         },
-        cost: .formula("2(E − 1) cmps for the range, then 1 div + 1 add + 2 cmps per element", { q in
-            let e = q.outputElements
-            return try OpCost(adds: e, divs: e, cmps: (e - 1) * 2 + e * 2)
-        }),
-        examples: [Example("a row", inputs: [[1, 8]], outputs: [[1, 8], [], []], cost: .of(adds: 8, divs: 8, cmps: 30),
-                           arithmetic: "range 2·7 cmps; quantize 8 × (div + add + 2 cmps)")])
+        cost: .formula(
+            "2(E − 1) cmps for the range, then 1 div + 1 add + 2 cmps per element",
+            { q in
+                let e = q.outputElements
+                return try OpCost(adds: e, divs: e, cmps: (e - 1) * 2 + e * 2)
+            }),
+        examples: [
+            Example(
+                "a row", inputs: [[1, 8]], outputs: [[1, 8], [], []], cost: .of(adds: 8, divs: 8, cmps: 30),
+                arithmetic: "range 2·7 cmps; quantize 8 × (div + add + 2 cmps)")
+        ])
 }

@@ -4,35 +4,46 @@
 enum ReductionOps {
     static let definitions: [OpDefinition] = [
         // Each example reduces 2×3×4×4 over the spatial axes: 6 outputs of n = 16 elements.
-        reduce("ReduceSum", "sum", { out, n in try OpCost(adds: out * (n - 1)) }, "n−1 adds per output",
-               example: .of(adds: 90), "6 × 15 adds"),
-        reduce("ReduceMean", "mean", { out, n in try OpCost(adds: out * (n - 1), divs: out) }, "n−1 adds + 1 div per output",
-               example: .of(adds: 90, divs: 6), "6 × (15 adds + 1 div)", head: .anchor(.pooling)),
-        reduce("ReduceMax", "maximum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output",
-               example: .of(cmps: 90), "6 × 15 cmps"),
-        reduce("ReduceMin", "minimum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output",
-               example: .of(cmps: 90), "6 × 15 cmps"),
-        reduce("ReduceProd", "product", { out, n in try OpCost(muls: out * (n - 1)) }, "n−1 muls per output",
-               example: .of(muls: 90), "6 × 15 muls"),
+        reduce(
+            "ReduceSum", "sum", { out, n in try OpCost(adds: out * (n - 1)) }, "n−1 adds per output",
+            example: .of(adds: 90), "6 × 15 adds"),
+        reduce(
+            "ReduceMean", "mean", { out, n in try OpCost(adds: out * (n - 1), divs: out) },
+            "n−1 adds + 1 div per output",
+            example: .of(adds: 90, divs: 6), "6 × (15 adds + 1 div)", head: .anchor(.pooling)),
+        reduce(
+            "ReduceMax", "maximum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output",
+            example: .of(cmps: 90), "6 × 15 cmps"),
+        reduce(
+            "ReduceMin", "minimum", { out, n in try OpCost(cmps: out * (n - 1)) }, "n−1 cmps per output",
+            example: .of(cmps: 90), "6 × 15 cmps"),
+        reduce(
+            "ReduceProd", "product", { out, n in try OpCost(muls: out * (n - 1)) }, "n−1 muls per output",
+            example: .of(muls: 90), "6 × 15 muls"),
     ]
 
     /// A reduction; `example` is the expected cost of the shared worked example, worked out by
     /// hand (`arithmetic`).
-    static func reduce(_ type: String, _ what: String, _ formula: @escaping @Sendable (Exact, Int) throws -> OpCost,
-                       _ description: String, example: OpCost, _ arithmetic: String,
-                       head: HeadRole? = nil) -> OpDefinition {
+    static func reduce(
+        _ type: String, _ what: String, _ formula: @escaping @Sendable (Exact, Int) throws -> OpCost,
+        _ description: String, example: OpCost, _ arithmetic: String,
+        head: HeadRole? = nil
+    ) -> OpDefinition {
         OpDefinition(
             type, "\(what) over axes", head: head, inputs: [.data, .optionalData],
             shape: reducedShape,
-            cost: .formula(description, { q in
-                let out = q.outputElements
-                let n = try q.input(0).elementCount.get("elements") / max(1, try out.get("elements"))
-                return try formula(out, n)
-            }),
+            cost: .formula(
+                description,
+                { q in
+                    let out = q.outputElements
+                    let n = try q.input(0).elementCount.get("elements") / max(1, try out.get("elements"))
+                    return try formula(out, n)
+                }),
             examples: [
-                Example("over the spatial axes, kept", inputs: [[2, 3, 4, 4]],
-                        attributes: ["axes": .ints([2, 3]), "keepDims": .bool(true)], outputs: [[2, 3, 1, 1]],
-                        cost: example, arithmetic: "6 outputs of 16 elements: " + arithmetic),
+                Example(
+                    "over the spatial axes, kept", inputs: [[2, 3, 4, 4]],
+                    attributes: ["axes": .ints([2, 3]), "keepDims": .bool(true)], outputs: [[2, 3, 1, 1]],
+                    cost: example, arithmetic: "6 outputs of 16 elements: " + arithmetic)
             ])
     }
 

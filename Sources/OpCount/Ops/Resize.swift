@@ -12,25 +12,29 @@ enum ResizeOps {
         "Resize", "nearest / linear / cubic spatial resizing",
         inputs: [.data, .optionalData, .optionalData, .optionalData],
         shape: resizeShape,
-        cost: .formula("per output, over the d resized axes: nearest nothing; linear 2^d muls + 2^d−1 adds; cubic 4^d muls + 4^d−1 adds", { q in
-            let x = try q.input(0)
-            let d = zip(x.shape, q.outputs[0].shape).filter { $0 != $1 }.count
-            let taps: Int
-            switch try q.attributes.string("mode", default: "nearest") {
-            case "linear": taps = 1 << d
-            case "cubic": taps = 1 << (2 * d)
-            default: return .zero
-            }
-            let out = q.outputElements
-            return try OpCost(muls: out * taps, adds: out * (taps - 1))
-        }),
+        cost: .formula(
+            "per output, over the d resized axes: nearest nothing; linear 2^d muls + 2^d−1 adds; cubic 4^d muls + 4^d−1 adds",
+            { q in
+                let x = try q.input(0)
+                let d = zip(x.shape, q.outputs[0].shape).filter { $0 != $1 }.count
+                let taps: Int
+                switch try q.attributes.string("mode", default: "nearest") {
+                case "linear": taps = 1 << d
+                case "cubic": taps = 1 << (2 * d)
+                default: return .zero
+                }
+                let out = q.outputElements
+                return try OpCost(muls: out * taps, adds: out * (taps - 1))
+            }),
         examples: [
-            Example("bilinear to a fixed size", inputs: [[1, 2, 4, 4]],
-                    attributes: ["mode": .string("linear"), "sizes": .ints([8, 6])], outputs: [[1, 2, 8, 6]],
-                    cost: .of(muls: 384, adds: 288), arithmetic: "96 outputs × (4 muls + 3 adds)"),
-            Example("nearest 2× upsampling", inputs: [[1, 3, 5, 5]],
-                    attributes: ["mode": .string("nearest"), "scales": .floats([2, 2])], outputs: [[1, 3, 10, 10]],
-                    cost: .zero, arithmetic: "an index computation per output"),
+            Example(
+                "bilinear to a fixed size", inputs: [[1, 2, 4, 4]],
+                attributes: ["mode": .string("linear"), "sizes": .ints([8, 6])], outputs: [[1, 2, 8, 6]],
+                cost: .of(muls: 384, adds: 288), arithmetic: "96 outputs × (4 muls + 3 adds)"),
+            Example(
+                "nearest 2× upsampling", inputs: [[1, 3, 5, 5]],
+                attributes: ["mode": .string("nearest"), "scales": .floats([2, 2])], outputs: [[1, 3, 10, 10]],
+                cost: .zero, arithmetic: "an index computation per output"),
         ])
 
     /// The resized shape: batch and channels kept, spatial sizes from sizes, scales, a 'like' input or a size mode.
@@ -75,7 +79,8 @@ enum ResizeOps {
             // MXNet: odd sizes keep their centre pixel aligned: (size − 1)·scale + 1.
             guard case .floats(let scales)? = attributes["scales"] else { throw RuleError("odd_scale needs scales") }
             return try zip(input, scales).map {
-                $0 % 2 == 1 ? try ShapeMath.size(Double($0 - 1) * $1, "output size") + 1
+                $0 % 2 == 1
+                    ? try ShapeMath.size(Double($0 - 1) * $1, "output size") + 1
                     : try ShapeMath.size(Double($0) * $1, "output size")
             }
         case "to_even_down": return input.map { $0 % 2 == 0 ? $0 : $0 - 1 }
@@ -93,15 +98,20 @@ enum ResizeOps {
         "UpsampleJoin", "nearest upsampling of several inputs to one size, joined by concat or sum",
         inputs: [.data, .variadic],
         shape: upsampleJoinShape,
-        cost: .formula("concat: nothing (copies); sum: n−1 adds per output element", { q in
-            guard try q.attributes.string("join", default: "concat") == "sum" else { return .zero }
-            return try OpCost(adds: q.outputElements * (q.inputs.count - 1))
-        }),
+        cost: .formula(
+            "concat: nothing (copies); sum: n−1 adds per output element",
+            { q in
+                guard try q.attributes.string("join", default: "concat") == "sum" else { return .zero }
+                return try OpCost(adds: q.outputElements * (q.inputs.count - 1))
+            }),
         examples: [
-            Example("concat of two scales", inputs: [[1, 4, 8, 8], [1, 3, 4, 4]], attributes: ["scale": .int(2)],
-                    outputs: [[1, 7, 16, 16]], cost: .zero, arithmetic: "copies only"),
-            Example("sum of two scales", inputs: [[1, 4, 8, 8], [1, 4, 4, 4]], attributes: ["scale": .int(2), "join": .string("sum")],
-                    outputs: [[1, 4, 16, 16]], cost: .of(adds: 1024), arithmetic: "1024 outputs × 1 add"),
+            Example(
+                "concat of two scales", inputs: [[1, 4, 8, 8], [1, 3, 4, 4]], attributes: ["scale": .int(2)],
+                outputs: [[1, 7, 16, 16]], cost: .zero, arithmetic: "copies only"),
+            Example(
+                "sum of two scales", inputs: [[1, 4, 8, 8], [1, 4, 4, 4]],
+                attributes: ["scale": .int(2), "join": .string("sum")],
+                outputs: [[1, 4, 16, 16]], cost: .of(adds: 1024), arithmetic: "1024 outputs × 1 add"),
         ])
 
     /// The joined shape: the first input's spatial size × `scale`; channels added up for concat.
@@ -127,7 +137,8 @@ enum ResizeOps {
             }
             channels = try (Exact(channels) + x.shape[1]).get("joined channels")
         }
-        return ShapeResult(shape: [first.shape[0], sum ? first.shape[1] : channels] + spatial, dataType: first.dataType)
+        return ShapeResult(
+            shape: [first.shape[0], sum ? first.shape[1] : channels] + spatial, dataType: first.dataType)
     }
 
     /// ONNX Resize and Upsample: `scales` (attribute, or input `scalesInput`) or `sizes` (input

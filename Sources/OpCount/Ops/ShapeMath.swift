@@ -59,7 +59,8 @@ enum ShapeMath {
     /// evenly with the odd position at the end (upper) or at the beginning (`lower`).
     /// A transposed convolution is this geometry seen from its output: `size` = input × stride.
     static func samePadding(size: Int, stride: Int, window: Int, lower: Bool = false)
-        -> (output: Int, begin: Int, end: Int) {
+        -> (output: Int, begin: Int, end: Int)
+    {
         let output = (size + stride - 1) / stride
         let total = max(0, (output - 1) * stride + window - size)
         let begin = lower ? total - total / 2 : total / 2

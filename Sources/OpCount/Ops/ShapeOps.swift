@@ -14,7 +14,9 @@ enum ShapeOps {
             let x = try q.input(0)
             let axis = try q.attributes.int("axis", default: 1)
             let a = axis < 0 ? axis + x.rank : axis
-            guard a >= 0, a <= x.rank else { throw RuleError("flatten axis \(axis) is out of range for rank \(x.rank)") }
+            guard a >= 0, a <= x.rank else {
+                throw RuleError("flatten axis \(axis) is out of range for rank \(x.rank)")
+            }
             let shape = [try ShapeMath.product(x.shape[..<a], "rows"), try ShapeMath.product(x.shape[a...], "columns")]
             return ShapeResult(output: Values.reshaped(x, to: shape))
         },
@@ -39,16 +41,23 @@ enum ShapeOps {
             } else {
                 throw RuleError("the target shape is neither an attribute nor a known constant")
             }
-            let out = try reshaped(x.shape, target, reverse: q.attributes.bool("reverse", default: false),
-                                   allowZero: q.attributes.bool("allowZero", default: false))
+            let out = try reshaped(
+                x.shape, target, reverse: q.attributes.bool("reverse", default: false),
+                allowZero: q.attributes.bool("allowZero", default: false))
             return ShapeResult(output: Values.reshaped(x, to: out))
         },
         cost: .zero(reason: "a view: no element changes"),
         examples: [
-            Example("codes 0 and -1", inputs: [[2, 3, 4]], attributes: ["shape": .ints([0, -1])], outputs: [[2, 12]]),
-            Example("codes -3 and -2", inputs: [[2, 3, 4, 5]], attributes: ["shape": .ints([-3, -2])], outputs: [[6, 4, 5]]),
-            Example("code -4 splits a dimension", inputs: [[2, 12]], attributes: ["shape": .ints([0, -4, 3, -1])], outputs: [[2, 3, 4]]),
-            Example("reverse", inputs: [[10, 5, 4]], attributes: ["shape": .ints([-1, 0]), "reverse": .bool(true)], outputs: [[50, 4]]),
+            Example(
+                "codes 0 and -1", inputs: [[2, 3, 4]], attributes: ["shape": .ints([0, -1])], outputs: [[2, 12]]),
+            Example(
+                "codes -3 and -2", inputs: [[2, 3, 4, 5]], attributes: ["shape": .ints([-3, -2])], outputs: [[6, 4, 5]]),
+            Example(
+                "code -4 splits a dimension", inputs: [[2, 12]], attributes: ["shape": .ints([0, -4, 3, -1])],
+                outputs: [[2, 3, 4]]),
+            Example(
+                "reverse", inputs: [[10, 5, 4]], attributes: ["shape": .ints([-1, 0]), "reverse": .bool(true)],
+                outputs: [[50, 4]]),
         ])
 
     /// MXNet's reshape target semantics (a superset of ONNX's).
@@ -60,7 +69,8 @@ enum ShapeOps {
         var inferred: Int?
         func sourceDim() throws -> Int {
             guard src < source.count else {
-                throw RuleError("target \(formatShape(target)) refers past the last input dimension of \(formatShape(input))")
+                throw RuleError(
+                    "target \(formatShape(target)) refers past the last input dimension of \(formatShape(input))")
             }
             defer { src += 1 }
             return source[src]
@@ -70,22 +80,29 @@ enum ShapeOps {
             let p = spec[i]
             switch p {
             case let size where size > 0:
-                out.append(size); src += 1
+                out.append(size)
+                src += 1
             case 0 where allowZero:
-                out.append(0); src += 1
+                out.append(0)
+                src += 1
             case 0:
                 out.append(try sourceDim())
             case -1:
                 guard inferred == nil else { throw RuleError("target \(formatShape(target)) has more than one -1") }
-                inferred = out.count; out.append(1); src += 1
+                inferred = out.count
+                out.append(1)
+                src += 1
             case -2:
-                out.append(contentsOf: source[min(src, source.count)...]); src = source.count
+                out.append(contentsOf: source[min(src, source.count)...])
+                src = source.count
             case -3:
-                let a = try sourceDim(), b = try sourceDim()
+                let a = try sourceDim()
+                let b = try sourceDim()
                 out.append(try (Exact(a) * b).get("merged dimension"))
             case -4:
                 guard i + 2 < spec.count else { throw RuleError("code -4 must be followed by two sizes") }
-                out += try splitDimension(try sourceDim(), spec[i + 1], spec[i + 2]); i += 2
+                out += try splitDimension(try sourceDim(), spec[i + 1], spec[i + 2])
+                i += 2
             default:
                 throw RuleError("invalid reshape code \(p)")
             }
@@ -132,19 +149,23 @@ enum ShapeOps {
         shape: { q in
             let x = try q.input(0)
             let perm = try q.attributes.ints("perm", default: [])
-            let order = perm.isEmpty ? Array((0..<x.rank).reversed()) : try perm.map { try ShapeMath.axis($0, rank: x.rank) }
+            let order =
+                perm.isEmpty ? Array((0..<x.rank).reversed()) : try perm.map { try ShapeMath.axis($0, rank: x.rank) }
             guard order.count == x.rank, Set(order).count == x.rank else {
                 throw RuleError("permutation \(formatShape(perm)) does not fit rank \(x.rank)")
             }
             let out = order.map { x.shape[$0] }
             let strides = Values.strides(x.shape)
-            return ShapeResult(output: Values.map(x, shape: out) { index in
-                zip(order, index).reduce(0) { $0 + strides[$1.0] * $1.1 }
-            })
+            return ShapeResult(
+                output: Values.map(x, shape: out) { index in
+                    zip(order, index).reduce(0) { $0 + strides[$1.0] * $1.1 }
+                })
         },
         cost: .zero(reason: "a copy in another order: no arithmetic"),
         examples: [
-            Example("explicit permutation", inputs: [[2, 3, 4]], attributes: ["perm": .ints([0, 2, 1])], outputs: [[2, 4, 3]]),
+            Example(
+                "explicit permutation", inputs: [[2, 3, 4]], attributes: ["perm": .ints([0, 2, 1])],
+                outputs: [[2, 4, 3]]),
             Example("default reverses", inputs: [[2, 3, 4]], outputs: [[4, 3, 2]]),
         ])
 
@@ -160,14 +181,20 @@ enum ShapeOps {
             return ShapeResult(shape: shape, dataType: x.dataType)
         },
         cost: .zero(reason: "a copy in another order: no arithmetic"),
-        examples: [Example("swap 1 and 3", inputs: [[2, 3, 4, 5]], attributes: ["dim1": .int(1), "dim2": .int(3)], outputs: [[2, 5, 4, 3]])])
+        examples: [
+            Example(
+                "swap 1 and 3", inputs: [[2, 3, 4, 5]], attributes: ["dim1": .int(1), "dim2": .int(3)],
+                outputs: [[2, 5, 4, 3]])
+        ])
 
     static let unsqueeze = OpDefinition(
         "Unsqueeze", "insert size-1 axes at `axes` (positions in the output)",
         inputs: [.data, .optionalData],
         shape: { q in
             let x = try q.input(0)
-            let axes = try q.attributes.has("axes") ? q.attributes.ints("axes")
+            let axes =
+                try q.attributes.has("axes")
+                ? q.attributes.ints("axes")
                 : (q.optionalInput(1)?.values).orThrow("missing attribute 'axes'")
             let rank = x.rank + axes.count
             let positions = try Set(axes.map { try ShapeMath.axis($0, rank: rank) })
@@ -179,7 +206,9 @@ enum ShapeOps {
         cost: .zero(reason: "a view: no element changes"),
         examples: [
             Example("new axis at 1", inputs: [[2, 3]], attributes: ["axes": .ints([1])], outputs: [[2, 1, 3]]),
-            Example("negative axis counts from the end of the output", inputs: [[2, 3]], attributes: ["axes": .ints([-1])], outputs: [[2, 3, 1]]),
+            Example(
+                "negative axis counts from the end of the output", inputs: [[2, 3]], attributes: ["axes": .ints([-1])],
+                outputs: [[2, 3, 1]]),
         ])
 
     static let squeeze = OpDefinition(
@@ -193,7 +222,8 @@ enum ShapeOps {
             for a in axes where x.shape[a] != 1 {
                 throw RuleError("cannot squeeze axis \(a) of size \(x.shape[a])")
             }
-            var shape = x.shape.enumerated().filter { axes.isEmpty ? $0.element != 1 : !axes.contains($0.offset) }.map(\.element)
+            var shape = x.shape.enumerated().filter { axes.isEmpty ? $0.element != 1 : !axes.contains($0.offset) }.map(
+                \.element)
             if shape.isEmpty, try q.attributes.bool("keepOneDimension", default: false) { shape = [1] }
             return ShapeResult(output: Values.reshaped(x, to: shape))
         },
@@ -221,8 +251,9 @@ enum ShapeOps {
                 $0.offset == axis || $0.element.0 == $0.element.1
             }
             guard other.rank == first.rank, matches else {
-                throw RuleError("input \(i) has shape \(formatShape(other.shape)), which does not match "
-                                + "\(formatShape(first.shape)) outside axis \(axis)")
+                throw RuleError(
+                    "input \(i) has shape \(formatShape(other.shape)), which does not match "
+                        + "\(formatShape(first.shape)) outside axis \(axis)")
             }
             shape[axis] = try (Exact(shape[axis]) + other.shape[axis]).get("concatenated size")
         }
@@ -236,7 +267,10 @@ enum ShapeOps {
         // Which input, and where in it, each output element comes from.
         var starts: [Int] = []
         var running = 0
-        for part in parts { starts.append(running); running += part.shape[axis] }
+        for part in parts {
+            starts.append(running)
+            running += part.shape[axis]
+        }
         func locate(_ index: [Int]) -> (Int, Int) {
             let k = parts.indices.first {
                 starts[$0] <= index[axis] && index[axis] < starts[$0] + parts[$0].shape[axis]
@@ -246,9 +280,15 @@ enum ShapeOps {
             return (k, zip(local, Values.strides(parts[k].shape)).reduce(0) { $0 + $1.0 * $1.1 })
         }
         if parts.allSatisfy({ $0.values != nil }) {
-            out.values = Values.indices(out.shape).map { let (k, o) = locate($0); return parts[k].values![o] }
+            out.values = Values.indices(out.shape).map {
+                let (k, o) = locate($0)
+                return parts[k].values![o]
+            }
         } else if parts.allSatisfy({ $0.numbers != nil }) {
-            out.realValues = Values.indices(out.shape).map { let (k, o) = locate($0); return parts[k].numbers![o] }
+            out.realValues = Values.indices(out.shape).map {
+                let (k, o) = locate($0)
+                return parts[k].numbers![o]
+            }
         }
     }
 
@@ -260,8 +300,12 @@ enum ShapeOps {
         shape: splitShape,
         cost: .zero(reason: "views: no arithmetic"),
         examples: [
-            Example("three equal parts", inputs: [[1, 6, 2]], attributes: ["outputs": .int(3)], outputs: [[1, 2, 2], [1, 2, 2], [1, 2, 2]]),
-            Example("sizes", inputs: [[4, 5]], attributes: ["axis": .int(1), "sizes": .ints([2, 3])], outputs: [[4, 2], [4, 3]]),
+            Example(
+                "three equal parts", inputs: [[1, 6, 2]], attributes: ["outputs": .int(3)],
+                outputs: [[1, 2, 2], [1, 2, 2], [1, 2, 2]]),
+            Example(
+                "sizes", inputs: [[4, 5]], attributes: ["axis": .int(1), "sizes": .ints([2, 3])],
+                outputs: [[4, 2], [4, 3]]),
         ])
 
     /// The shapes of the parts: `outputs` equal ones (the last may be shorter with `unevenLast`) or the listed `sizes`.
@@ -271,8 +315,9 @@ enum ShapeOps {
         let length = x.shape[axis]
         var sizes = try q.attributes.ints("sizes", default: q.optionalInput(1)?.values ?? [])
         if sizes.isEmpty {
-            sizes = try equalParts(q.attributes.int("outputs"), of: length, axis: axis,
-                                   unevenLast: q.attributes.bool("unevenLast", default: false))
+            sizes = try equalParts(
+                q.attributes.int("outputs"), of: length, axis: axis,
+                unevenLast: q.attributes.bool("unevenLast", default: false))
         }
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.exactSum.value == length else {
             throw RuleError("split sizes \(formatShape(sizes)) do not add up to \(length)")
@@ -317,12 +362,19 @@ enum ShapeOps {
         shape: sliceShape,
         cost: .zero(reason: "a view or strided copy: no arithmetic"),
         examples: [
-            Example("leading axes with a negative end", inputs: [[4, 6, 3]],
-                    attributes: ["starts": .optionalInts([1, nil]), "ends": .optionalInts([3, -1])], outputs: [[2, 5, 3]]),
-            Example("one axis with a step", inputs: [[2, 10]], attributes: ["axes": .ints([1]), "starts": .ints([1]), "ends": .ints([9]), "steps": .ints([3])],
-                    outputs: [[2, 3]]),
-            Example("negative step", inputs: [[5]], attributes: ["steps": .optionalInts([-2]), "starts": .optionalInts([nil]), "ends": .optionalInts([nil])],
-                    outputs: [[3]]),
+            Example(
+                "leading axes with a negative end", inputs: [[4, 6, 3]],
+                attributes: ["starts": .optionalInts([1, nil]), "ends": .optionalInts([3, -1])], outputs: [[2, 5, 3]]),
+            Example(
+                "one axis with a step", inputs: [[2, 10]],
+                attributes: ["axes": .ints([1]), "starts": .ints([1]), "ends": .ints([9]), "steps": .ints([3])],
+                outputs: [[2, 3]]),
+            Example(
+                "negative step", inputs: [[5]],
+                attributes: [
+                    "steps": .optionalInts([-2]), "starts": .optionalInts([nil]), "ends": .optionalInts([nil]),
+                ],
+                outputs: [[3]]),
         ])
 
     /// The shape of the slice, and its values when the input's are known.
@@ -350,16 +402,19 @@ enum ShapeOps {
             ranges.append((axis, begin, step))
         }
         let strides = Values.strides(x.shape)
-        return ShapeResult(output: Values.map(x, shape: shape) { index in
-            var source = index
-            for (axis, begin, step) in ranges { source[axis] = begin + index[axis] * step }
-            return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
-        })
+        return ShapeResult(
+            output: Values.map(x, shape: shape) { index in
+                var source = index
+                for (axis, begin, step) in ranges { source[axis] = begin + index[axis] * step }
+                return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            })
     }
 
     /// Where the slice of axis `axis` (`size` long) begins, its clamped step and its length.
-    static func sliceRange(of axis: Int, size n: Int, start: Int?, end: Int?, step given: Int,
-                           strict: Bool, allowEmpty: Bool) throws -> (begin: Int, step: Int, length: Int) {
+    static func sliceRange(
+        of axis: Int, size n: Int, start: Int?, end: Int?, step given: Int,
+        strict: Bool, allowEmpty: Bool
+    ) throws -> (begin: Int, step: Int, length: Int) {
         guard given != 0 else { throw RuleError("slice step of axis \(axis) is 0") }
         // A step longer than the axis takes at most one element, as a step of n + 1 does;
         // clamping keeps the arithmetic below within 64 bits.
@@ -389,7 +444,11 @@ enum ShapeOps {
         inputs: [.data, .optionalData, .optionalData, .optionalData],
         shape: padShape,
         cost: .zero(reason: "a copy with a border: no arithmetic"),
-        examples: [Example("1-pixel border", inputs: [[1, 2, 3, 3]], attributes: ["pads": .ints([0, 0, 0, 0, 1, 1, 1, 1])], outputs: [[1, 2, 5, 5]])])
+        examples: [
+            Example(
+                "1-pixel border", inputs: [[1, 2, 3, 3]], attributes: ["pads": .ints([0, 0, 0, 0, 1, 1, 1, 1])],
+                outputs: [[1, 2, 5, 5]])
+        ])
 
     /// The padded (or cropped) shape.
     static func padShape(_ q: ShapeQuery) throws -> ShapeResult {
@@ -427,7 +486,10 @@ enum ShapeOps {
             given = (0..<k).flatMap { [given[$0], given[k + $0]] }
         }
         var pairs = [Int](repeating: 0, count: 2 * x.rank)
-        for (i, axis) in axes.enumerated() { pairs[2 * axis] = given[2 * i]; pairs[2 * axis + 1] = given[2 * i + 1] }
+        for (i, axis) in axes.enumerated() {
+            pairs[2 * axis] = given[2 * i]
+            pairs[2 * axis + 1] = given[2 * i + 1]
+        }
         return pairs
     }
 
@@ -455,7 +517,8 @@ enum ShapeOps {
             if type.isFloatingPoint {
                 out.realValues = x.numbers
             } else if let numbers = x.numbers, numbers.allSatisfy({ $0.magnitude < 9e18 }) {
-                out.values = type == .bool ? numbers.map { $0 != 0 ? 1 : 0 } : numbers.map { Int($0.rounded(.towardZero)) }
+                out.values =
+                    type == .bool ? numbers.map { $0 != 0 ? 1 : 0 } : numbers.map { Int($0.rounded(.towardZero)) }
             }
             return ShapeResult(output: out)
         },
@@ -481,6 +544,9 @@ enum ShapeOps {
             return ShapeResult(shape: x.shape + [outputDim], inputShapes: [1: [inputDim, outputDim]])
         },
         cost: .zero(reason: "a table lookup: no arithmetic (the table counts as parameters)"),
-        examples: [Example("tokens to vectors", inputs: [[2, 7], nil], attributes: ["inputDim": .int(100), "outputDim": .int(16)],
-                           outputs: [[2, 7, 16]], derived: [1: [100, 16]])])
+        examples: [
+            Example(
+                "tokens to vectors", inputs: [[2, 7], nil], attributes: ["inputDim": .int(100), "outputDim": .int(16)],
+                outputs: [[2, 7, 16]], derived: [1: [100, 16]])
+        ])
 }

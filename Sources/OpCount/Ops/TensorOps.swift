@@ -3,7 +3,7 @@
 /// known and small, their outputs carry values too, so run-time shape computations resolve.
 enum TensorOps {
     static let definitions: [OpDefinition] = [
-        constant, shape, size, constantOfShape, range, gather, gatherElements, expand, tile, where_, scatter,
+        constant, shape, size, constantOfShape, range, gather, gatherElements, expand, tile, select, scatter,
         argExtreme, trilu, cumSum,
     ]
 
@@ -17,15 +17,22 @@ enum TensorOps {
         "Constant", "a tensor given in the file",
         inputs: [],
         shape: { q in
-            var out = TensorInfo(shape: try q.attributes.ints("shape", default: []),
-                                 dataType: try dataType(q.attributes.string("dataType", default: "float32")))
+            var out = TensorInfo(
+                shape: try q.attributes.ints("shape", default: []),
+                dataType: try dataType(q.attributes.string("dataType", default: "float32")))
             if case .ints(let v)? = q.attributes["values"] { out.values = v }
             if case .floats(let v)? = q.attributes["realValues"] { out.realValues = v }
             return ShapeResult(output: out)
         },
         cost: .zero(reason: "a stored tensor: no arithmetic"),
-        examples: [Example("a shape vector", inputs: [], attributes: ["shape": .ints([2]), "dataType": .string("int64"),
-                                                                      "values": .ints([1, -1])], outputs: [[2]])])
+        examples: [
+            Example(
+                "a shape vector", inputs: [],
+                attributes: [
+                    "shape": .ints([2]), "dataType": .string("int64"),
+                    "values": .ints([1, -1]),
+                ], outputs: [[2]])
+        ])
 
     /// The input's shape as a 1-D int64 tensor, optionally `start ..< end` of it.
     static let shape = OpDefinition(
@@ -47,7 +54,8 @@ enum TensorOps {
         inputs: [.data],
         shape: { q in
             let x = try q.input(0)
-            return ShapeResult(output: TensorInfo(shape: [], dataType: .int64, values: [try x.elementCount.get("elements")]))
+            return ShapeResult(
+                output: TensorInfo(shape: [], dataType: .int64, values: [try x.elementCount.get("elements")]))
         },
         cost: .zero(reason: "reads the shape, not the data"),
         examples: [Example("of a 2×3", inputs: [[2, 3]], outputs: [[]])])
@@ -60,13 +68,22 @@ enum TensorOps {
             let spec = try q.input(0)
             guard let dims = spec.values else { throw RuleError("the shape is not known at analysis time") }
             try ShapeMath.requireNonNegative(dims, "dimension")
-            var out = TensorInfo(shape: dims, dataType: try dataType(q.attributes.string("dataType", default: "float32")))
+            var out = TensorInfo(
+                shape: dims, dataType: try dataType(q.attributes.string("dataType", default: "float32")))
             if Values.small(dims) {
                 let count = dims.reduce(1, *)
-                if case .ints(let v)? = q.attributes["values"], let first = v.first { out.values = Array(repeating: first, count: count) }
-                if case .floats(let v)? = q.attributes["realValues"], let first = v.first { out.realValues = Array(repeating: first, count: count) }
+                if case .ints(let v)? = q.attributes["values"], let first = v.first {
+                    out.values = Array(repeating: first, count: count)
+                }
+                if case .floats(let v)? = q.attributes["realValues"], let first = v.first {
+                    out.realValues = Array(repeating: first, count: count)
+                }
                 if q.attributes["values"] == nil, q.attributes["realValues"] == nil {
-                    if out.dataType.isFloatingPoint { out.realValues = Array(repeating: 0, count: count) } else { out.values = Array(repeating: 0, count: count) }
+                    if out.dataType.isFloatingPoint {
+                        out.realValues = Array(repeating: 0, count: count)
+                    } else {
+                        out.values = Array(repeating: 0, count: count)
+                    }
                 }
             }
             return ShapeResult(output: out)
@@ -115,7 +132,9 @@ enum TensorOps {
         shape: gatherShape,
         cost: .zero(reason: "a lookup: no arithmetic"),
         examples: [
-            Example("class token", inputs: [[1, 197, 768], []], values: [1: [0]], attributes: ["axis": .int(1)], outputs: [[1, 768]]),
+            Example(
+                "class token", inputs: [[1, 197, 768], []], values: [1: [0]], attributes: ["axis": .int(1)],
+                outputs: [[1, 768]]),
             Example("rows of a table", inputs: [[10, 4], [2, 3]], outputs: [[2, 3, 4]]),
         ])
 
@@ -131,14 +150,16 @@ enum TensorOps {
         guard let index = indices.values, data.values != nil || data.realValues != nil else {
             return ShapeResult(shape: out, dataType: data.dataType)
         }
-        let strides = Values.strides(data.shape), indexStrides = Values.strides(indices.shape)
-        return ShapeResult(output: Values.map(data, shape: out) { o in
-            let inner = Array(o[axis..<(axis + indices.rank)])
-            var k = index[zip(inner, indexStrides).reduce(0) { $0 + $1.0 * $1.1 }]
-            if k < 0 { k += n }
-            let source = Array(o[..<axis]) + [k] + Array(o[(axis + indices.rank)...])
-            return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
-        })
+        let strides = Values.strides(data.shape)
+        let indexStrides = Values.strides(indices.shape)
+        return ShapeResult(
+            output: Values.map(data, shape: out) { o in
+                let inner = Array(o[axis..<(axis + indices.rank)])
+                var k = index[zip(inner, indexStrides).reduce(0) { $0 + $1.0 * $1.1 }]
+                if k < 0 { k += n }
+                let source = Array(o[..<axis]) + [k] + Array(o[(axis + indices.rank)...])
+                return zip(source, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            })
     }
 
     static let gatherElements = OpDefinition(
@@ -178,21 +199,25 @@ enum TensorOps {
             try ShapeMath.requireNonNegative(repeats, "repeat")
             let out = try zip(x.shape, repeats).map { try (Exact($0) * $1).get("tiled size") }
             let strides = Values.strides(x.shape)
-            return ShapeResult(output: Values.map(x, shape: out) { o in
-                zip(zip(o, x.shape).map { $0 % max($1, 1) }, strides).reduce(0) { $0 + $1.0 * $1.1 }
-            })
+            return ShapeResult(
+                output: Values.map(x, shape: out) { o in
+                    zip(zip(o, x.shape).map { $0 % max($1, 1) }, strides).reduce(0) { $0 + $1.0 * $1.1 }
+                })
         },
         cost: .zero(reason: "a copy: no arithmetic"),
-        examples: [Example("twice along the last axis", inputs: [[2, 3], [2]], values: [1: [1, 2]], outputs: [[2, 6]])])
+        examples: [
+            Example("twice along the last axis", inputs: [[2, 3], [2]], values: [1: [1, 2]], outputs: [[2, 6]])
+        ])
 
     /// `condition ? x : y`, broadcast over the three.
-    static let where_ = OpDefinition(
+    static let select = OpDefinition(
         "Where", "element-wise select by a condition",
         inputs: [.data, .data, .data],
         shape: { q in
             let (c, x, y) = (try q.input(0), try q.input(1), try q.input(2))
             let out = try ShapeMath.broadcast(ShapeMath.broadcast(c.shape, x.shape), y.shape)
-            return ShapeResult(output: ElementwiseOps.evaluate([c, x, y], out: out, type: x.dataType) { $0[0] != 0 ? $0[1] : $0[2] })
+            return ShapeResult(
+                output: ElementwiseOps.evaluate([c, x, y], out: out, type: x.dataType) { $0[0] != 0 ? $0[1] : $0[2] })
         },
         cost: .zero(reason: "a select: no arithmetic"),
         examples: [Example("broadcast", inputs: [[2, 1], [1, 3], [2, 3]], outputs: [[2, 3]])])
@@ -216,13 +241,18 @@ enum TensorOps {
             if try q.attributes.bool("keepDims", default: true) { out[axis] = 1 } else { out.remove(at: axis) }
             return ShapeResult(shape: out, dataType: .int64)
         },
-        cost: .formula("n−1 cmps per output over an axis of n", { q in
-            let x = try q.input(0)
-            let n = x.shape[try ShapeMath.axis(q.attributes.int("axis", default: 0), rank: x.rank)]
-            return try OpCost(cmps: q.outputElements * (n - 1))
-        }),
-        examples: [Example("rows", inputs: [[2, 5]], attributes: ["axis": .int(1)], outputs: [[2, 1]], cost: .of(cmps: 8),
-                           arithmetic: "2 outputs × 4 cmps")])
+        cost: .formula(
+            "n−1 cmps per output over an axis of n",
+            { q in
+                let x = try q.input(0)
+                let n = x.shape[try ShapeMath.axis(q.attributes.int("axis", default: 0), rank: x.rank)]
+                return try OpCost(cmps: q.outputElements * (n - 1))
+            }),
+        examples: [
+            Example(
+                "rows", inputs: [[2, 5]], attributes: ["axis": .int(1)], outputs: [[2, 1]], cost: .of(cmps: 8),
+                arithmetic: "2 outputs × 4 cmps")
+        ])
 
     static let trilu = OpDefinition(
         "Trilu", "keep the upper or lower triangle of the last two axes",
@@ -235,8 +265,10 @@ enum TensorOps {
         "CumSum", "running sum along an axis",
         inputs: [.data, .data],
         shape: { q in ShapeResult(output: TensorInfo(shape: try q.input(0).shape, dataType: try q.input(0).dataType)) },
-        cost: .formula("1 add per element (the first of each run is free: counted anyway)", { q in
-            try OpCost(adds: q.outputElements)
-        }),
+        cost: .formula(
+            "1 add per element (the first of each run is free: counted anyway)",
+            { q in
+                try OpCost(adds: q.outputElements)
+            }),
         examples: [Example("a vector", inputs: [[5], []], outputs: [[5]], cost: .of(adds: 5), arithmetic: "5 adds")])
 }

@@ -51,7 +51,10 @@ enum Values {
         guard small(out) else { return nil }
         let strides = operands.map { Values.strides($0.shape) }
         return indices(out).map { index in
-            f(operands.indices.map { k in operands[k].values[offset(index, in: operands[k].shape, strides: strides[k])] })
+            f(
+                operands.indices.map { k in
+                    operands[k].values[offset(index, in: operands[k].shape, strides: strides[k])]
+                })
         }
     }
 
@@ -71,7 +74,8 @@ enum Values {
 
     /// The same elements in a new shape (reshape, squeeze, flatten, identity).
     static func reshaped(_ t: TensorInfo, to shape: [Int], dataType: DataType? = nil) -> TensorInfo {
-        TensorInfo(shape: shape, dataType: dataType ?? t.dataType, values: small(shape) ? t.values : nil,
-                   realValues: small(shape) ? t.realValues : nil)
+        TensorInfo(
+            shape: shape, dataType: dataType ?? t.dataType, values: small(shape) ? t.values : nil,
+            realValues: small(shape) ? t.realValues : nil)
     }
 }

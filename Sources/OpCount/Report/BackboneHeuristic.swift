@@ -19,15 +19,18 @@ enum BackboneHeuristic {
 
     /// `shapeOf(node)` gives a node's first output shape, `activationInputs(node)` its activation
     /// producers; each op's ``HeadRole`` comes from `registry`.
-    static func propose(graph: Graph, output: Int, registry: Registry = .standard, shapeOf: (Int) -> [Int]?,
-                        activationInputs: (Int) -> [Int]) -> Int? {
+    static func propose(
+        graph: Graph, output: Int, registry: Registry = .standard, shapeOf: (Int) -> [Int]?,
+        activationInputs: (Int) -> [Int]
+    ) -> Int? {
         var chain: [Step] = []
         var current = output
         while let operation = graph.nodes[current].operation, let role = registry[operation.type]?.head {
             let producers = activationInputs(current)
             guard producers.count == 1, let out = shapeOf(current), let input = shapeOf(producers[0]) else { break }
-            let step = Step(node: current, role: role, attributes: operation.attributes, inputShape: input,
-                            outputShape: out)
+            let step = Step(
+                node: current, role: role, attributes: operation.attributes, inputShape: input,
+                outputShape: out)
             if case .anchor = role, !isHeadCandidate(step) { break }
             chain.append(step)
             current = producers[0]

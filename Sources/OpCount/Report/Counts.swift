@@ -58,8 +58,12 @@ public struct Counts: Sendable, Hashable, Codable {
 
     mutating func add(_ cost: OpCost) throws(RuleError) {
         var other = Counts()
-        other.macs = cost.macs; other.muls = cost.muls; other.adds = cost.adds
-        other.divs = cost.divs; other.exps = cost.exps; other.cmps = cost.cmps
+        other.macs = cost.macs
+        other.muls = cost.muls
+        other.adds = cost.adds
+        other.divs = cost.divs
+        other.exps = cost.exps
+        other.cmps = cost.cmps
         try add(other)
     }
 }
@@ -99,7 +103,10 @@ public struct MxopCounts: Sendable, Hashable, Codable {
 
     mutating func add(_ cost: MxopCost) throws(RuleError) {
         var other = MxopCounts()
-        other.muls = cost.muls; other.adds = cost.adds; other.divs = cost.divs; other.exps = cost.exps
+        other.muls = cost.muls
+        other.adds = cost.adds
+        other.divs = cost.divs
+        other.exps = cost.exps
         try add(other)
     }
 }

@@ -14,8 +14,11 @@ enum ComparisonColumn: Hashable, CaseIterable, ExpressibleByArgument {
     /// params and buffers as stored.
     case int8MACs, int8Share, storedBytes
 
-    static let allCases: [ComparisonColumn] = [.model, .input] + Measure.allCases.map(measure)
-        + Measure.allCases.map(backbone) + [.top1, .top5, .format, .family, .parent, .int8MACs, .int8Share, .storedBytes]
+    static let allCases: [ComparisonColumn] =
+        [.model, .input] + Measure.allCases.map(measure)
+        + Measure.allCases.map(backbone) + [
+            .top1, .top5, .format, .family, .parent, .int8MACs, .int8Share, .storedBytes,
+        ]
 
     /// The CSV header and JSON key.
     var key: String {
@@ -105,27 +108,31 @@ extension ComparisonRow {
     init(_ model: CountedModel, convention: Convention) {
         let a = model.analysis
         func counts(_ c: Counts, _ m: MxopCounts) -> [Measure: Int] {
-            Dictionary(uniqueKeysWithValues: convention.measures.compactMap { measure in
-                convention.value(measure, c, m).map { (measure, $0) }
-            })
+            Dictionary(
+                uniqueKeysWithValues: convention.measures.compactMap { measure in
+                    convention.value(measure, c, m).map { (measure, $0) }
+                })
         }
         let lowBit = a.macsByPrecision.filter { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 }
-        self.init(model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family,
-                  format: model.format, input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","),
-                  complete: a.isComplete, totals: counts(a.totals, a.mxop), backbone: a.backbone.map { counts($0.totals, $0.mxop) },
-                  top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"),
-                  parent: model.zooEntry?.quantizedFrom, lowBitMACs: lowBit.values.reduce(0, +),
-                  storedBytes: a.storageByType.values.reduce(0) { $0 + $1.bytes })
+        self.init(
+            model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family,
+            format: model.format, input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","),
+            complete: a.isComplete, totals: counts(a.totals, a.mxop),
+            backbone: a.backbone.map { counts($0.totals, $0.mxop) },
+            top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"),
+            parent: model.zooEntry?.quantizedFrom, lowBitMACs: lowBit.values.reduce(0, +),
+            storedBytes: a.storageByType.values.reduce(0) { $0 + $1.bytes })
     }
 
     init(_ s: ProfileSummary) {
         func counts(_ c: ProfileCounts) -> [Measure: Int] {
             Dictionary(uniqueKeysWithValues: Measure.allCases.compactMap { m in c[m].map { (m, $0) } })
         }
-        self.init(model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.input.shapes,
-                  complete: s.complete, totals: counts(s.totals), backbone: s.backbone.map(counts),
-                  top1: s.metrics["top1"], top5: s.metrics["top5"], parent: s.floatParent, lowBitMACs: s.lowBitMACs,
-                  storedBytes: s.storedBytes.values.reduce(0, +))
+        self.init(
+            model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.input.shapes,
+            complete: s.complete, totals: counts(s.totals), backbone: s.backbone.map(counts),
+            top1: s.metrics["top1"], top5: s.metrics["top5"], parent: s.floatParent, lowBitMACs: s.lowBitMACs,
+            storedBytes: s.storedBytes.values.reduce(0, +))
     }
 }
 
@@ -139,7 +146,8 @@ struct ComparisonTable {
     /// The columns of CSV and JSON in order: the contract.
     var columns: [ComparisonColumn] {
         let cost = convention.cost
-        return [.model, .input, .measure(.params), .measure(cost), .backbone(.params), .backbone(cost), .top1, .top5] + extra
+        return [.model, .input, .measure(.params), .measure(cost), .backbone(.params), .backbone(cost), .top1, .top5]
+            + extra
     }
 
     /// The seed table of OpSummary.MXNet, column for column (text and Markdown, mxop convention).
@@ -147,11 +155,12 @@ struct ComparisonTable {
 
     func result(_ rows: [ComparisonRow]) -> ResultSet {
         let main = isSeedTable ? Set.exact : OutputFormat.all
-        var result = ResultSet(columns.map { column in
-            var c = column.column
-            c.formats = main
-            return c
-        } + seedColumns + [ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json])])
+        var result = ResultSet(
+            columns.map { column in
+                var c = column.column
+                c.formats = main
+                return c
+            } + seedColumns + [ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json])])
         for row in rows {
             result.append(columns.map(row.cell) + seedCells(row) + [.flag(row.complete)])
         }
@@ -160,22 +169,28 @@ struct ComparisonTable {
 
     private var seedColumns: [ResultSet.Column] {
         guard isSeedTable else { return [] }
-        return [("Model", ResultSet.Kind.text), ("Params(M)", .count(exponent: 6)), ("Muls(G)", .count(exponent: 9)),
-                ("*Params(M)", .count(exponent: 6)), ("*Muls(G)", .count(exponent: 9)), ("Top1 Acc", .accuracy),
-                ("Top5 Acc", .accuracy)].map { ResultSet.Column($0.0, $0.0, $0.1, in: .human) }
+        return [
+            ("Model", ResultSet.Kind.text), ("Params(M)", .count(exponent: 6)), ("Muls(G)", .count(exponent: 9)),
+            ("*Params(M)", .count(exponent: 6)), ("*Muls(G)", .count(exponent: 9)), ("Top1 Acc", .accuracy),
+            ("Top5 Acc", .accuracy),
+        ].map { ResultSet.Column($0.0, $0.0, $0.1, in: .human) }
     }
 
     private func seedCells(_ row: ComparisonRow) -> [ResultSet.Cell] {
         guard isSeedTable else { return [] }
-        return [.label(row.displayName ?? row.model, note: row.complete ? nil : "partial"), .count(row.totals[.params]),
-                .count(row.totals[.muls]), .count(row.backbone?[.params]), .count(row.backbone?[.muls]),
-                .accuracy(row.top1), .accuracy(row.top5)]
+        return [
+            .label(row.displayName ?? row.model, note: row.complete ? nil : "partial"), .count(row.totals[.params]),
+            .count(row.totals[.muls]), .count(row.backbone?[.params]), .count(row.backbone?[.muls]),
+            .accuracy(row.top1), .accuracy(row.top5),
+        ]
     }
 
     /// Rows ordered by a column; models without a value go last, ties by name.
     static func sorted(_ rows: [ComparisonRow], by column: ComparisonColumn, descending: Bool) -> [ComparisonRow] {
         if column == .model || column == .input {
-            let sorted = rows.sorted { column == .model ? $0.model.lowercased() < $1.model.lowercased() : $0.input < $1.input }
+            let sorted = rows.sorted {
+                column == .model ? $0.model.lowercased() < $1.model.lowercased() : $0.input < $1.input
+            }
             return descending ? sorted.reversed() : sorted
         }
         func key(_ row: ComparisonRow) -> SortKey? {
@@ -190,7 +205,7 @@ struct ComparisonTable {
         }
         return rows.sorted { a, b in
             switch (key(a), key(b)) {
-            case let (x?, y?): x == y ? a.model < b.model : (descending ? y < x : x < y)
+            case (let x?, let y?): x == y ? a.model < b.model : (descending ? y < x : x < y)
             case (_?, nil): true
             case (nil, _?): false
             default: a.model < b.model

@@ -16,22 +16,44 @@ enum CountJSON {
             ("mxop", mxop(a.mxop)),
         ]
         if let b = a.backbone {
-            fields.append(("backbone", .object([("end", .string(b.end)), ("totals", counts(b.totals)), ("mxop", mxop(b.mxop))])))
+            fields.append(
+                ("backbone", .object([("end", .string(b.end)), ("totals", counts(b.totals)), ("mxop", mxop(b.mxop))])))
         }
-        fields.append(("precision", .object(a.macsByPrecision.sorted { $0.key < $1.key }.map { ($0.key.description, .int($0.value)) })))
+        fields.append(
+            (
+                "precision",
+                .object(a.macsByPrecision.sorted { $0.key < $1.key }.map { ($0.key.description, .int($0.value)) })
+            ))
         fields.append(("bops", .int(a.bops)))
-        fields.append(("storage", .object(a.storageByType.sorted { $0.key.rawValue < $1.key.rawValue }.map {
-            ($0.key.rawValue, .object([("elements", .int($0.value.elements)), ("bytes", .int($0.value.bytes))]))
-        })))
+        fields.append(
+            (
+                "storage",
+                .object(
+                    a.storageByType.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                        (
+                            $0.key.rawValue,
+                            .object([("elements", .int($0.value.elements)), ("bytes", .int($0.value.bytes))])
+                        )
+                    })
+            ))
         if let parent = model.zooEntry?.quantizedFrom { fields.append(("quantized_from", .string(parent))) }
-        fields.append(("unsupported", .array(a.unsupported.map { .object([("op", .string($0.op)), ("count", .int($0.count))]) })))
+        fields.append(
+            ("unsupported", .array(a.unsupported.map { .object([("op", .string($0.op)), ("count", .int($0.count))]) })))
         fields.append(("unshaped_nodes", .array(a.unshapedNodes.map(JSON.string))))
         fields.append(("uncounted_parameters", .array(a.uncountedParameters.map(JSON.string))))
         if let entry = model.zooEntry, !entry.metrics.isEmpty {
-            fields.append(("metrics", .array(entry.metrics.map {
-                .object([("dataset", .string($0.dataset)), ("metric", .string($0.metric)), ("value", .number($0.value)),
-                         ("source", .string($0.source))])
-            })))
+            fields.append(
+                (
+                    "metrics",
+                    .array(
+                        entry.metrics.map {
+                            .object([
+                                ("dataset", .string($0.dataset)), ("metric", .string($0.metric)),
+                                ("value", .number($0.value)),
+                                ("source", .string($0.source)),
+                            ])
+                        })
+                ))
         }
         if layers {
             fields.append(("layers", .array(a.layers.map(layer))))
@@ -51,7 +73,8 @@ enum CountJSON {
 
     static func layer(_ l: Layer) -> JSON {
         .object([
-            ("index", .int(l.index)), ("name", .string(l.name)), ("op", .string(l.op)), ("source_op", .string(l.sourceOp)),
+            ("index", .int(l.index)), ("name", .string(l.name)), ("op", .string(l.op)),
+            ("source_op", .string(l.sourceOp)),
             ("status", .string(l.status.rawValue)),
             ("input_shapes", .array(l.inputShapes.map { $0.map(shape) ?? .null })),
             ("output_shapes", .array(l.outputShapes.map(shape))),

@@ -42,21 +42,27 @@ struct CountRenderer {
     /// (quantized or half-precision).
     func precisionTable(_ model: CountedModel) -> ResultSet? {
         let a = model.analysis
-        let precisions = a.macsByPrecision, storage = a.storageByType
+        let precisions = a.macsByPrecision
+        let storage = a.storageByType
         guard convention == .standard,
-              precisions.keys.contains(where: { $0 != Precision(activation: .float32, weight: .float32) })
-                || storage.keys.contains(where: { $0 != .float32 }) else { return nil }
+            precisions.keys.contains(where: { $0 != Precision(activation: .float32, weight: .float32) })
+                || storage.keys.contains(where: { $0 != .float32 })
+        else { return nil }
         var result = ResultSet([
             ResultSet.Column("precision", nil, .text), ResultSet.Column("macs", "MACs", .count(exponent: 0)),
             ResultSet.Column("share", nil, .share), ResultSet.Column("stored_as", "stored as", .text),
             ResultSet.Column("elements", nil, .count(exponent: 0)), ResultSet.Column("bytes", nil, .count(exponent: 0)),
         ])
-        let left = precisions.sorted { $0.key < $1.key }, right = storage.sorted { $0.key.rawValue < $1.key.rawValue }
+        let left = precisions.sorted { $0.key < $1.key }
+        let right = storage.sorted { $0.key.rawValue < $1.key.rawValue }
         for i in 0..<max(left.count, right.count) {
-            let p = i < left.count ? left[i] : nil, s = i < right.count ? right[i] : nil
-            result.append([.text(p?.key.description), .count(p?.value),
-                           p.map { .share(Share(part: $0.value, total: a.totals.macs)) } ?? .empty,
-                           .text(s?.key.rawValue), .count(s?.value.elements), .count(s?.value.bytes)])
+            let p = i < left.count ? left[i] : nil
+            let s = i < right.count ? right[i] : nil
+            result.append([
+                .text(p?.key.description), .count(p?.value),
+                p.map { .share(Share(part: $0.value, total: a.totals.macs)) } ?? .empty,
+                .text(s?.key.rawValue), .count(s?.value.elements), .count(s?.value.bytes),
+            ])
         }
         return result
     }
@@ -64,10 +70,12 @@ struct CountRenderer {
     /// The convention's measures, total and (when known) backbone.
     func totals(_ model: CountedModel) -> ResultSet {
         let a = model.analysis
-        let scopes: [(String, Counts, MxopCounts)] = [("total", a.totals, a.mxop)]
+        let scopes: [(String, Counts, MxopCounts)] =
+            [("total", a.totals, a.mxop)]
             + (a.backbone.map { [("backbone", $0.totals, $0.mxop)] } ?? [])
-        var result = ResultSet([ResultSet.Column("count", nil, .text)]
-            + scopes.map { ResultSet.Column($0.0, nil, .count(exponent: 0)) })
+        var result = ResultSet(
+            [ResultSet.Column("count", nil, .text)]
+                + scopes.map { ResultSet.Column($0.0, nil, .count(exponent: 0)) })
         for measure in Measure.readingOrder where convention.measures.contains(measure) {
             result.append([.text(measure.key)] + scopes.map { .count(convention.value(measure, $0.1, $0.2)) })
         }
@@ -89,20 +97,26 @@ struct CountRenderer {
             ResultSet.Column("backbone", nil, .flag(yes: "yes", no: "no"), in: .human),
         ]
         columns += Measure.allCases.map { ResultSet.Column($0.key, nil, .count(exponent: 0), in: .exact) }
-        columns += Convention.mxop.measures.map { ResultSet.Column("mxop_" + $0.key, nil, .count(exponent: 0), in: .exact) }
-        columns += [ResultSet.Column("in_backbone", nil, .flag(yes: "1", no: "0"), in: .exact),
-                    ResultSet.Column("status", nil, .text, in: .exact)]
+        columns += Convention.mxop.measures.map {
+            ResultSet.Column("mxop_" + $0.key, nil, .count(exponent: 0), in: .exact)
+        }
+        columns += [
+            ResultSet.Column("in_backbone", nil, .flag(yes: "1", no: "0"), in: .exact),
+            ResultSet.Column("status", nil, .text, in: .exact),
+        ]
         var result = ResultSet(columns)
         let total = convention.value(cost, a.totals, a.mxop) ?? 0
         for layer in a.layers {
-            let note: String? = switch layer.status {
-            case .unsupported: "unsupported"
-            case .unshaped: "unshaped"
-            default: nil
-            }
+            let note: String? =
+                switch layer.status {
+                case .unsupported: "unsupported"
+                case .unshaped: "unshaped"
+                default: nil
+                }
             let layerCost = convention.value(cost, layer.counts, layer.mxop) ?? 0
             var row: [ResultSet.Cell] = [
-                .int(layer.index), .text(layer.name), .label(layer.sourceOp, note: note), .text(layer.op), .text(layer.sourceOp),
+                .int(layer.index), .text(layer.name), .label(layer.sourceOp, note: note), .text(layer.op),
+                .text(layer.sourceOp),
                 .text(layer.outputShapes.map(formatShape).joined(separator: " ")),
                 .count(convention.value(.params, layer.counts, layer.mxop)), .int(layerCost),
                 .share(Share(part: layerCost, total: total)), .flag(layer.inBackbone),
@@ -118,7 +132,8 @@ struct CountRenderer {
     // MARK: Many models
 
     func table(_ models: [CountedModel]) -> Document {
-        var document = Document(ComparisonTable(convention: convention).result(models.map { ComparisonRow($0, convention: convention) }))
+        var document = Document(
+            ComparisonTable(convention: convention).result(models.map { ComparisonRow($0, convention: convention) }))
         document.json = JSON.array(models.map { CountJSON.model($0, layers: false) })
         return document
     }

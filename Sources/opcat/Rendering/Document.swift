@@ -57,7 +57,8 @@ struct Document {
             switch part {
             case .facts(let facts):
                 let width = facts.map(\.0.count).max() ?? 0
-                return facts.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 + "\n" }.joined()
+                return facts.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 + "\n" }
+                    .joined()
             case .result(let result): return Document.layout(result, .text).text(dividers: result.dividers)
             case .line(let line): return line + "\n"
             }
@@ -97,9 +98,11 @@ struct Document {
     static func layout(_ result: ResultSet, _ format: OutputFormat) -> Table {
         let visible = result.visible(in: format)
         let human = format == .text || format == .markdown
-        var table = Table(visible.map { Table.Column(human ? $0.column.title : $0.column.key, right: $0.column.kind.alignsRight) })
+        var table = Table(
+            visible.map { Table.Column(human ? $0.column.title : $0.column.key, right: $0.column.kind.alignsRight) })
         for row in result.rows {
-            table.append(visible.map { human ? display(row[$0.index], $0.column.kind) : exact(row[$0.index], $0.column.kind) })
+            table.append(
+                visible.map { human ? display(row[$0.index], $0.column.kind) : exact(row[$0.index], $0.column.kind) })
         }
         return table
     }
@@ -108,7 +111,8 @@ struct Document {
     static func display(_ cell: ResultSet.Cell, _ kind: ResultSet.Kind) -> String {
         switch (cell, kind) {
         case (.empty, _): ""
-        case (.int(let v), .count(let exponent)): exponent == 0 ? Numbers.grouped(v) : Numbers.scaled(v, exponent: exponent)
+        case (.int(let v), .count(let exponent)):
+            exponent == 0 ? Numbers.grouped(v) : Numbers.scaled(v, exponent: exponent)
         case (.int(let v), _): String(v)
         case (.real(let v), .accuracy): Numbers.accuracy(v)
         case (.real(let v), _): "\(v)"
@@ -135,11 +139,12 @@ struct Document {
     }
 
     static func object(_ row: [ResultSet.Cell], _ columns: [(index: Int, column: ResultSet.Column)]) -> JSON {
-        .object(columns.compactMap { index, column in
-            let cell = row[index]
-            if case .empty = cell, column.omitsEmptyInJSON { return nil }
-            return (column.key, value(cell))
-        })
+        .object(
+            columns.compactMap { index, column in
+                let cell = row[index]
+                if case .empty = cell, column.omitsEmptyInJSON { return nil }
+                return (column.key, value(cell))
+            })
     }
 
     static func value(_ cell: ResultSet.Cell) -> JSON {

@@ -16,10 +16,14 @@ indirect enum JSON {
     }
 
     private func write(into out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1), close = String(repeating: "  ", count: indent)
+        let pad = String(repeating: "  ", count: indent + 1)
+        let close = String(repeating: "  ", count: indent)
         switch self {
         case .object(let fields):
-            guard !fields.isEmpty else { out += "{}"; return }
+            guard !fields.isEmpty else {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (i, (key, value)) in fields.enumerated() {
                 out += pad + JSON.quote(key) + ": "
@@ -28,7 +32,10 @@ indirect enum JSON {
             }
             out += close + "}"
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
+            guard !items.isEmpty else {
+                out += "[]"
+                return
+            }
             if items.allSatisfy({ if case .int = $0 { true } else { false } }) {
                 out += "[" + items.map { $0.scalar }.joined(separator: ", ") + "]"
                 return

@@ -19,7 +19,8 @@ enum Numbers {
         var quotient = value.magnitude / divisor
         if (value.magnitude % divisor) * 2 >= divisor { quotient += 1 }
         let unit = power10(decimals)
-        let whole = quotient / unit, fraction = quotient % unit
+        let whole = quotient / unit
+        let fraction = quotient % unit
         let sign = value < 0 ? "-" : ""
         guard decimals > 0 else { return "\(sign)\(whole)" }
         let f = String(fraction)

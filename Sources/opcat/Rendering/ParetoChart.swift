@@ -24,9 +24,11 @@ struct ParetoChart {
     let left = 80.0, right = 190.0, top = 56.0, bottom = 64.0
 
     /// Twenty distinguishable colours (Tableau 20 order: strong, then light).
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                          "#7f7f7f", "#bcbd22", "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94",
-                          "#f7b6d2", "#9edae5", "#c7c7c7", "#dbdb8d"]
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+        "#7f7f7f", "#bcbd22", "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94",
+        "#f7b6d2", "#9edae5", "#c7c7c7", "#dbdb8d",
+    ]
 
     /// Where values land on the canvas: the axis ranges, ticks and the plot area.
     struct Layout {
@@ -67,7 +69,8 @@ struct ParetoChart {
         }
         svg += frontLine(layout, taken: &taken)
         let families = Array(Set(points.map(\.family))).sorted()
-        let colour = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, Self.palette[$0 % Self.palette.count]) })
+        let colour = Dictionary(
+            uniqueKeysWithValues: families.enumerated().map { ($1, Self.palette[$0 % Self.palette.count]) })
         svg += pointsAndLabels(layout, colour: colour, taken: &taken)
         svg += legend(layout, families: families, colour: colour)
         return svg + "</svg>\n"
@@ -75,11 +78,13 @@ struct ParetoChart {
 
     /// The axis ranges and ticks for the points.
     func layout() -> Layout {
-        let xs = points.map { Double($0.cost) / xScale }, ys = points.map(\.accuracy)
+        let xs = points.map { Double($0.cost) / xScale }
+        let ys = points.map(\.accuracy)
         let (xTicks, xMin, xMax) = logX ? logTicks(xs) : linearTicks(xs, includeZero: true)
         let (yTicks, yMin, yMax) = linearTicks(ys, includeZero: false)
-        return Layout(xTicks: xTicks, yTicks: yTicks, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax, left: left, top: top,
-                      plotW: width - left - right, plotH: height - top - bottom, logX: logX, xScale: xScale)
+        return Layout(
+            xTicks: xTicks, yTicks: yTicks, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax, left: left, top: top,
+            plotW: width - left - right, plotH: height - top - bottom, logX: logX, xScale: xScale)
     }
 
     /// Grid lines, tick labels, the frame and the axis titles.
@@ -87,20 +92,27 @@ struct ParetoChart {
         var svg = ""
         for tick in l.xTicks {
             let x = l.px(tick)
-            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + l.plotH))\" stroke=\"#e6e6e6\"/>\n"
-            svg += "<text x=\"\(f(x))\" y=\"\(f(top + l.plotH + 18))\" font-size=\"12\" text-anchor=\"middle\" "
+            svg +=
+                "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + l.plotH))\" stroke=\"#e6e6e6\"/>\n"
+            svg +=
+                "<text x=\"\(f(x))\" y=\"\(f(top + l.plotH + 18))\" font-size=\"12\" text-anchor=\"middle\" "
                 + "fill=\"#444\">\(tickLabel(tick))</text>\n"
         }
         for tick in l.yTicks {
             let y = l.py(tick)
-            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + l.plotW))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>\n"
-            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"12\" text-anchor=\"end\" "
+            svg +=
+                "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + l.plotW))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>\n"
+            svg +=
+                "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"12\" text-anchor=\"end\" "
                 + "fill=\"#444\">\(tickLabel(tick))</text>\n"
         }
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(l.plotW))\" height=\"\(f(l.plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
-        svg += "<text x=\"\(f(left + l.plotW / 2))\" y=\"\(f(height - 18))\" font-size=\"14\" text-anchor=\"middle\" "
+        svg +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(l.plotW))\" height=\"\(f(l.plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
+        svg +=
+            "<text x=\"\(f(left + l.plotW / 2))\" y=\"\(f(height - 18))\" font-size=\"14\" text-anchor=\"middle\" "
             + "fill=\"#222\">\(escape(xLabel))\(logX ? " (log scale)" : "")</text>\n"
-        svg += "<text transform=\"translate(22 \(f(top + l.plotH / 2))) rotate(-90)\" font-size=\"14\" "
+        svg +=
+            "<text transform=\"translate(22 \(f(top + l.plotH / 2))) rotate(-90)\" font-size=\"14\" "
             + "text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))</text>\n"
         return svg
     }
@@ -129,10 +141,12 @@ struct ParetoChart {
 
     /// Every point (front first), then the labels, each placed where it collides with nothing.
     func pointsAndLabels(_ l: Layout, colour: [String: String], taken: inout [Box]) -> String {
-        var circles = "", labels = ""
+        var circles = ""
+        var labels = ""
         for p in points.sorted(by: { ($0.onFront ? 0 : 1, $0.cost) < ($1.onFront ? 0 : 1, $1.cost) }) {
             let (x, y) = l.position(p)
-            circles += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.onFront ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" "
+            circles +=
+                "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.onFront ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" "
                 + "stroke=\"\(p.onFront ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
             labels += label(p, at: (x, y), l, taken: &taken)
         }
@@ -143,7 +157,8 @@ struct ParetoChart {
     /// the neighbourhood is full.
     func label(_ p: Point, at point: (x: Double, y: Double), _ l: Layout, taken: inout [Box]) -> String {
         let (x, y) = point
-        let w = Double(p.model.count) * (p.onFront ? 6.8 : 6.2) + 2, h = 12.0
+        let w = Double(p.model.count) * (p.onFront ? 6.8 : 6.2) + 2
+        let h = 12.0
         var candidates: [(Double, Double, String)] = []
         for distance in [0.0, 14, 28, 42] {
             candidates += [
@@ -161,10 +176,13 @@ struct ParetoChart {
             taken.append(box)
             var svg = ""
             if abs(lx - x) > 10 || ly - y > 16 || y - ly > 9 {
-                let tx = anchor == "start" ? box.0 : box.2, ty = ly - 4
-                svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(tx))\" y2=\"\(f(ty))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
+                let tx = anchor == "start" ? box.0 : box.2
+                let ty = ly - 4
+                svg +=
+                    "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(tx))\" y2=\"\(f(ty))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
             }
-            svg += "<text x=\"\(f(lx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#333\""
+            svg +=
+                "<text x=\"\(f(lx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#333\""
                 + "\(p.onFront ? " font-weight=\"bold\"" : "")>\(escape(p.model))</text>\n"
             return svg
         }
@@ -173,31 +191,38 @@ struct ParetoChart {
 
     /// One swatch per family, and the front line, in the right margin.
     func legend(_ l: Layout, families: [String], colour: [String: String]) -> String {
-        let legendX = left + l.plotW + 26, legendY = top + 16
-        var svg = "<rect x=\"\(f(legendX - 12))\" y=\"\(f(legendY - 16))\" width=\"\(f(right - 24))\" "
+        let legendX = left + l.plotW + 26
+        let legendY = top + 16
+        var svg =
+            "<rect x=\"\(f(legendX - 12))\" y=\"\(f(legendY - 16))\" width=\"\(f(right - 24))\" "
             + "height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" stroke=\"#ccc\"/>\n"
         for (i, family) in families.enumerated() {
             let y = legendY + Double(i) * 18
             svg += "<circle cx=\"\(f(legendX))\" cy=\"\(f(y - 4))\" r=\"5\" fill=\"\(colour[family]!)\"/>\n"
-            svg += "<text x=\"\(f(legendX + 12))\" y=\"\(f(y))\" font-size=\"12\" fill=\"#222\">\(escape(family))</text>\n"
+            svg +=
+                "<text x=\"\(f(legendX + 12))\" y=\"\(f(y))\" font-size=\"12\" fill=\"#222\">\(escape(family))</text>\n"
         }
         let ly = legendY + Double(families.count) * 18
-        svg += "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" "
+        svg +=
+            "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" "
             + "stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
-        svg += "<text x=\"\(f(legendX + 12))\" y=\"\(f(ly))\" font-size=\"12\" fill=\"#222\">Pareto front (bold)</text>\n"
+        svg +=
+            "<text x=\"\(f(legendX + 12))\" y=\"\(f(ly))\" font-size=\"12\" fill=\"#222\">Pareto front (bold)</text>\n"
         return svg
     }
 
     /// Round-number ticks covering `values`, and the axis range.
     func linearTicks(_ values: [Double], includeZero: Bool) -> ([Double], Double, Double) {
-        var lo = values.min() ?? 0, hi = values.max() ?? 1
+        var lo = values.min() ?? 0
+        var hi = values.max() ?? 1
         if includeZero { lo = min(0, lo) }
         if hi == lo { hi = lo + 1 }
         let span = hi - lo
         let raw = span / 6
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        let start = floor(lo / step) * step, end = ceil(hi / step) * step
+        let start = floor(lo / step) * step
+        let end = ceil(hi / step) * step
         let padding = includeZero ? 0 : step * 0.25
         let ticks = stride(from: start, through: end + step / 2, by: step).map { $0 }
         return (ticks, start - padding, end + (includeZero ? step * 0.05 : padding))
@@ -206,7 +231,8 @@ struct ParetoChart {
     /// Decade ticks with 2 and 5 between them.
     func logTicks(_ values: [Double]) -> ([Double], Double, Double) {
         let positive = values.filter { $0 > 0 }
-        let lo = pow(10, floor(log10(positive.min() ?? 1))), hi = pow(10, ceil(log10(positive.max() ?? 10)))
+        let lo = pow(10, floor(log10(positive.min() ?? 1)))
+        let hi = pow(10, ceil(log10(positive.max() ?? 10)))
         var ticks: [Double] = []
         var decade = lo
         while decade <= hi * 1.0001 {

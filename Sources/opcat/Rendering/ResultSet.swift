@@ -40,8 +40,10 @@ struct ResultSet {
         /// JSON leaves the key out of a row whose cell is empty, instead of writing null.
         var omitsEmptyInJSON = false
 
-        init(_ key: String, _ title: String? = nil, _ kind: Kind, in formats: Set<OutputFormat> = OutputFormat.all,
-             omitsEmptyInJSON: Bool = false) {
+        init(
+            _ key: String, _ title: String? = nil, _ kind: Kind, in formats: Set<OutputFormat> = OutputFormat.all,
+            omitsEmptyInJSON: Bool = false
+        ) {
             self.key = key
             self.title = title ?? key
             self.kind = kind
