@@ -93,18 +93,11 @@ struct ParetoChart {
         for tick in l.xTicks {
             let x = l.px(tick)
             svg +=
-                "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + l.plotH))\" stroke=\"#e6e6e6\"/>\n"
-            svg +=
-                "<text x=\"\(f(x))\" y=\"\(f(top + l.plotH + 18))\" font-size=\"12\" text-anchor=\"middle\" "
-                + "fill=\"#444\">\(tickLabel(tick))</text>\n"
+                gridLine(x, top, x, top + l.plotH) + tickText(tickLabel(tick), x, top + l.plotH + 18, anchor: "middle")
         }
         for tick in l.yTicks {
             let y = l.py(tick)
-            svg +=
-                "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + l.plotW))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>\n"
-            svg +=
-                "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"12\" text-anchor=\"end\" "
-                + "fill=\"#444\">\(tickLabel(tick))</text>\n"
+            svg += gridLine(left, y, left + l.plotW, y) + tickText(tickLabel(tick), left - 8, y + 4, anchor: "end")
         }
         svg +=
             "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(l.plotW))\" height=\"\(f(l.plotH))\" fill=\"none\" stroke=\"#888\"/>\n"
@@ -115,6 +108,14 @@ struct ParetoChart {
             "<text transform=\"translate(22 \(f(top + l.plotH / 2))) rotate(-90)\" font-size=\"14\" "
             + "text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))</text>\n"
         return svg
+    }
+
+    func gridLine(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> String {
+        "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"#e6e6e6\"/>\n"
+    }
+
+    func tickText(_ label: String, _ x: Double, _ y: Double, anchor: String) -> String {
+        "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"12\" text-anchor=\"\(anchor)\" fill=\"#444\">\(label)</text>\n"
     }
 
     /// The front as a step line: from each front model right to the next one's cost, then up.
