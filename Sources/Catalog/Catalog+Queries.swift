@@ -4,22 +4,62 @@ import OpCount
 
 /// The counts of one profile or its backbone. Measures a convention does not define are nil.
 public struct ProfileCounts: Sendable, Hashable {
-    private var values: [Measure: Int]
+    // One stored value per measure (a profile is read per model of a catalog: no dictionary).
+    private var params, buffers, paramBytes, macs, muls, adds, divs, exps, cmps, flops, activations: Int?
 
-    public init(_ values: [Measure: Int]) { self.values = values }
+    /// No counts; set them by measure.
+    public init() {}
 
-    /// The counts in `row`, whose columns `column` finds by name (positions looked up once per
-    /// query: GRDB's by-name lookup lowercases the name on every access).
-    init?(_ row: Row, _ column: ColumnIndex, prefix: String = "") {
-        guard row[column[prefix + Measure.params.key]] as Int? != nil else { return nil }
-        values = [:]
-        for measure in Measure.allCases {
-            if let value = row[column[prefix + measure.key]] as Int? { values[measure] = value }
+    /// The positions of one set of count columns (`bb_` prefixed for the backbone) in a
+    /// statement, looked up once per query: GRDB's by-name lookup lowercases the name on every
+    /// access.
+    struct Columns {
+        let positions: [(Measure, Int)]
+
+        init(_ column: ColumnIndex, prefix: String = "") {
+            positions = Measure.allCases.map { ($0, column[prefix + $0.key]) }
         }
     }
 
+    /// The counts in `row`; nil when the row has none (no backbone).
+    init?(_ row: Row, _ columns: Columns) {
+        guard row[columns.positions[0].1] as Int? != nil else { return nil }
+        for (measure, position) in columns.positions { self[measure] = row[position] }
+    }
+
     /// The count of a measure, nil where the profile's convention defines none.
-    public subscript(_ measure: Measure) -> Int? { values[measure] }
+    public subscript(_ measure: Measure) -> Int? {
+        get {
+            switch measure {
+            case .params: params
+            case .buffers: buffers
+            case .paramBytes: paramBytes
+            case .macs: macs
+            case .muls: muls
+            case .adds: adds
+            case .divs: divs
+            case .exps: exps
+            case .cmps: cmps
+            case .flops: flops
+            case .activations: activations
+            }
+        }
+        set {
+            switch measure {
+            case .params: params = newValue
+            case .buffers: buffers = newValue
+            case .paramBytes: paramBytes = newValue
+            case .macs: macs = newValue
+            case .muls: muls = newValue
+            case .adds: adds = newValue
+            case .divs: divs = newValue
+            case .exps: exps = newValue
+            case .cmps: cmps = newValue
+            case .flops: flops = newValue
+            case .activations: activations = newValue
+            }
+        }
+    }
 }
 
 /// One model at one input under one convention, with what a comparison table needs.
@@ -71,9 +111,12 @@ extension Catalog {
                 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = ?
                 """
             var arguments: [(any DatabaseValueConvertible)?] = [convention.rawValue]
-            if let input {
-                sql += " AND \(Catalog.inputMatches.name)(p.input_shape, ?)"
-                arguments.append(input.description)
+            // The query's key is parsed once, into a function of this query.
+            let matches = input.map(Catalog.inputMatches)
+            if let matches { db.add(function: matches) }
+            defer { if let matches { db.remove(function: matches) } }
+            if let matches {
+                sql += " AND \(matches.name)(p.input_shape)"
             } else {
                 sql += " AND p.input_shape = m.default_input"
             }
@@ -90,6 +133,8 @@ extension Catalog {
             sql += " ORDER BY m.id"
             let statement = try db.makeStatement(sql: sql)
             let column = ColumnIndex(statement.columnNames)
+            let totalColumns = ProfileCounts.Columns(column)
+            let backboneColumns = ProfileCounts.Columns(column, prefix: "bb_")
             // The side tables by position (columns as selected), a row each per model or profile.
             var metrics: [Int64: [String: Double]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT model_id, metric, value FROM metrics") {
@@ -112,7 +157,7 @@ extension Catalog {
             var summaries: [ProfileSummary] = []
             let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
-                guard let totals = ProfileCounts(row, column) else { continue }
+                guard let totals = ProfileCounts(row, totalColumns) else { continue }
                 let modelID: Int64 = row[column["model_id"]]
                 let profileID: Int64 = row[column["id"]]
                 summaries.append(
@@ -123,7 +168,7 @@ extension Catalog {
                         convention: convention,
                         complete: row[column["complete"]], layerCount: row[column["layer_count"]],
                         backboneEnd: row[column["backbone_end"]], totals: totals,
-                        backbone: ProfileCounts(row, column, prefix: "bb_"),
+                        backbone: ProfileCounts(row, backboneColumns),
                         metrics: metrics[modelID] ?? [:], unsupported: unsupported[profileID] ?? [:],
                         floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
                         storedBytes: stored[profileID] ?? [:]))
@@ -142,13 +187,15 @@ extension Catalog {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name") }
     }
 
-    /// The SQL function `opcat_input_matches(stored_key, query_key)`: ``InputKey/matches(_:)``
-    /// inside SQLite, so a query by shape needs no string pattern.
-    static let inputMatches = DatabaseFunction("opcat_input_matches", argumentCount: 2, pure: true) { values in
-        guard let stored = String.fromDatabaseValue(values[0]), let query = String.fromDatabaseValue(values[1]),
-            let storedKey = try? InputKey(parsing: stored), let queryKey = try? InputKey(parsing: query)
-        else { return false }
-        return storedKey.matches(queryKey)
+    /// The SQL function `opcat_input_matches(stored_key)`: ``InputKey/matches(_:)`` against
+    /// `query` inside SQLite, so a query by shape needs no string pattern.
+    static func inputMatches(_ query: InputKey) -> DatabaseFunction {
+        DatabaseFunction("opcat_input_matches", argumentCount: 1, pure: true) { values in
+            guard let stored = String.fromDatabaseValue(values[0]), let key = try? InputKey(parsing: stored) else {
+                return false
+            }
+            return key.matches(query)
+        }
     }
 
     /// A stored input key, parsed; a key this build cannot read is a catalog error.

@@ -26,7 +26,6 @@ public final class Catalog: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(Catalog.busyTimeout))
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in db.add(function: Catalog.inputMatches) }
         // Switching a new file to WAL needs a moment with no other connection in a transaction,
         // and SQLite does not wait for it: retry within the busy timeout.
         let deadline = Date().addingTimeInterval(TimeInterval(Catalog.busyTimeout))
@@ -48,7 +47,6 @@ public final class Catalog: Sendable {
         path = ":memory:"
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in db.add(function: Catalog.inputMatches) }
         writer = try DatabaseQueue(configuration: configuration)
         try migrate()
     }

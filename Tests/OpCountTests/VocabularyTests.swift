@@ -14,6 +14,10 @@ struct VocabularyTests {
         #expect(try InputKey(parsing: key.description) == key)
         #expect(try InputKey(parsing: "1x3x8x8").inputs == [InputKey.Input(name: nil, shape: [1, 3, 8, 8])])
         #expect(throws: RuleError.self) { try InputKey(parsing: "data:1x0x8") }
+        let scalar = InputKey([InputKey.Input(name: "t", shape: []), InputKey.Input(name: "x", shape: [2])])
+        #expect(try InputKey(parsing: scalar.description) == scalar, "a scalar input reads back")
+        // Forms people type that the stored form never uses still read, through the general syntax.
+        #expect(try InputKey(parsing: "data: 1x3x8x8").inputs == [InputKey.Input(name: "data", shape: [1, 3, 8, 8])])
     }
 
     @Test("a query key matches stored keys by shape, and by name where it gives one")

@@ -25,10 +25,52 @@ public struct InputKey: Sendable, Hashable, CustomStringConvertible {
     /// Parses a stored key: `name:1x3x224x224` parts joined by `,` (a part without a name is a
     /// bare shape). Input names may contain `:`; the shape follows the last one.
     public init(parsing text: String) throws(RuleError) {
+        if let key = InputKey(canonical: text) {
+            self = key
+            return
+        }
         var inputs: [Input] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let binding = try ShapeSyntax.parseBinding(String(part))
             inputs.append(Input(name: binding.name, shape: binding.shape))
+        }
+        self.inputs = inputs
+    }
+
+    /// Reads the exact form ``description`` writes (what the catalog stores, read once per
+    /// profile of a query) without the general syntax's allowances; nil for anything else,
+    /// which the general parser then reads or explains.
+    init?(canonical text: String) {
+        var inputs: [Input] = []
+        for part in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let colon = part.lastIndex(of: UInt8(ascii: ":"))
+            if let colon, colon == part.startIndex { return nil }
+            let name = colon.map { String(decoding: part[..<$0], as: UTF8.self) }
+            let dims = colon.map { part[part.index(after: $0)...] } ?? part[...]
+            if dims.elementsEqual("scalar".utf8) {
+                inputs.append(Input(name: name, shape: []))
+                continue
+            }
+            var shape: [Int] = []
+            var value = 0
+            var digits = 0
+            for byte in dims {
+                if byte == UInt8(ascii: "x") {
+                    guard digits > 0, value >= 1 else { return nil }
+                    shape.append(value)
+                    (value, digits) = (0, 0)
+                    continue
+                }
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 14 else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            }
+            guard digits > 0, value >= 1 else { return nil }
+            shape.append(value)
+            guard shape.count <= Limits.rank, shape.allSatisfy({ $0 <= ShapeSyntax.maximumDimension }) else {
+                return nil
+            }
+            inputs.append(Input(name: name, shape: shape))
         }
         self.inputs = inputs
     }

@@ -76,8 +76,8 @@ struct ComparisonRow {
     var format: String
     var input: String
     var complete: Bool
-    var totals: [Measure: Int]
-    var backbone: [Measure: Int]?
+    var totals: ProfileCounts
+    var backbone: ProfileCounts?
     var top1: Double?
     var top5: Double?
     var parent: String?
@@ -107,11 +107,10 @@ struct ComparisonRow {
 extension ComparisonRow {
     init(_ model: CountedModel, convention: Convention) {
         let a = model.analysis
-        func counts(_ c: Counts, _ m: MxopCounts) -> [Measure: Int] {
-            Dictionary(
-                uniqueKeysWithValues: convention.measures.compactMap { measure in
-                    convention.value(measure, c, m).map { (measure, $0) }
-                })
+        func counts(_ c: Counts, _ m: MxopCounts) -> ProfileCounts {
+            var counts = ProfileCounts()
+            for measure in convention.measures { counts[measure] = convention.value(measure, c, m) }
+            return counts
         }
         let lowBit = a.macsByPrecision.filter { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 }
         self.init(
@@ -125,12 +124,9 @@ extension ComparisonRow {
     }
 
     init(_ s: ProfileSummary) {
-        func counts(_ c: ProfileCounts) -> [Measure: Int] {
-            Dictionary(uniqueKeysWithValues: Measure.allCases.compactMap { m in c[m].map { (m, $0) } })
-        }
         self.init(
             model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.input.shapes,
-            complete: s.complete, totals: counts(s.totals), backbone: s.backbone.map(counts),
+            complete: s.complete, totals: s.totals, backbone: s.backbone,
             top1: s.metrics["top1"], top5: s.metrics["top5"], parent: s.floatParent, lowBitMACs: s.lowBitMACs,
             storedBytes: s.storedBytes.values.reduce(0, +))
     }

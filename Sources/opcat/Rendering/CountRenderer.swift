@@ -8,7 +8,7 @@ struct CountRenderer {
     // MARK: One model
 
     func document(_ model: CountedModel, layers: Bool) -> Document {
-        var document = Document(json: CountJSON.model(model, layers: layers))
+        var document = Document(json: { CountJSON.model(model, layers: layers) })
         document.add(.facts(facts(model)), in: .human)
         document.add(.result(totals(model)), in: layers ? .human : OutputFormat.all)
         if let precision = precisionTable(model) { document.add(.result(precision), in: .human) }
@@ -134,7 +134,7 @@ struct CountRenderer {
     func table(_ models: [CountedModel]) -> Document {
         var document = Document(
             ComparisonTable(convention: convention).result(models.map { ComparisonRow($0, convention: convention) }))
-        document.json = JSON.array(models.map { CountJSON.model($0, layers: false) })
+        document.json = { JSON.array(models.map { CountJSON.model($0, layers: false) }) }
         return document
     }
 }

@@ -24,10 +24,11 @@ struct Document {
     }
 
     var sections: [Section] = []
-    /// A JSON document with its own contract (`count`), instead of the result's rows.
-    var json: JSON?
+    /// A JSON document with its own contract (`count`), instead of the result's rows; built
+    /// only when JSON is asked for.
+    var json: (() -> JSON)?
 
-    init(json: JSON? = nil) { self.json = json }
+    init(json: (() -> JSON)? = nil) { self.json = json }
 
     init(_ result: ResultSet, line: String? = nil) {
         if let line { add(.line(line), in: [.text]) }
@@ -86,7 +87,7 @@ struct Document {
     /// The JSON document if there is one, else the result's rows as an array of objects keyed
     /// by column.
     func jsonText() -> String {
-        if let json { return json.rendered() }
+        if let json { return json().rendered() }
         let results = parts(in: .json).compactMap { part -> ResultSet? in
             if case .result(let result) = part { result } else { nil }
         }
