@@ -85,7 +85,7 @@ struct LayersCommand: ParsableCommand {
             ResultSet.Column("share", nil, .share),
             ResultSet.Column("cumulative_share", "cumulative", .share),
             ResultSet.Column("bar", "", .bar, in: .human),
-            ResultSet.Column("part", nil, .text, in: [.text, .markdown, .csv]),
+            ResultSet.Column("part", nil, .text, in: OutputFormat.all.subtracting([.json])),
             ResultSet.Column("in_backbone", nil, .flag(yes: "backbone", no: "head"), in: [.json]),
             ResultSet.Column("precision", nil, .text, in: showPrecision ? OutputFormat.all : .exact),
         ])

@@ -7,8 +7,14 @@ extension Convention: ExpressibleByArgument {}
 
 /// Output options shared by the commands that print tables.
 struct FormatOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, json, csv or markdown.")
+    @Option(name: .long, help: ArgumentHelp("Output format: \(FormatOptions.choices)."))
     var format: OutputFormat = .text
+
+    /// `text, json, csv or markdown`, from the formats there are.
+    static var choices: String {
+        let names = OutputFormat.allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
 }
 
 /// `--input` for the commands that count: the shapes to bind to the graph's inputs.

@@ -7,6 +7,13 @@ enum OutputFormat: String, CaseIterable, Sendable {
     static let all = Set(allCases)
 }
 
+extension Set where Element == OutputFormat {
+    /// Text and Markdown: the formats people read.
+    static let human: Set<OutputFormat> = [.text, .markdown]
+    /// CSV and JSON: the formats programs read, with exact values.
+    static let exact: Set<OutputFormat> = [.csv, .json]
+}
+
 /// What a command prints: facts, results and lines of prose, in order, each shown in some of
 /// the formats. Rendering for each format is written here once.
 struct Document {
@@ -98,7 +105,7 @@ struct Document {
     /// A result's visible columns as a grid of strings for a text-like format.
     static func layout(_ result: ResultSet, _ format: OutputFormat) -> Table {
         let visible = result.visible(in: format)
-        let human = format == .text || format == .markdown
+        let human = Set.human.contains(format)
         var table = Table(
             visible.map { Table.Column(human ? $0.column.title : $0.column.key, right: $0.column.kind.alignsRight) })
         for row in result.rows {

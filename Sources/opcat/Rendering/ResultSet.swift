@@ -86,10 +86,3 @@ struct ResultSet {
         columns.enumerated().filter { $0.element.formats.contains(format) }.map { ($0.offset, $0.element) }
     }
 }
-
-extension Set where Element == OutputFormat {
-    /// Text and Markdown: the formats people read.
-    static let human: Set<OutputFormat> = [.text, .markdown]
-    /// CSV and JSON: the formats programs read, with exact values.
-    static let exact: Set<OutputFormat> = [.csv, .json]
-}
