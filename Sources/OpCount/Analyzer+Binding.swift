@@ -61,8 +61,20 @@ extension Analyzer.Run {
             binding.shape, what: "the shape of input '\(name)'",
             allowZero: binding.values != nil || binding.realValues != nil)
         if let declared = graph.nodes[index].variable?.declaredShape, !Self.fits(binding.shape, declared) {
-            throw AnalysisError.input(
-                "input '\(name)' is declared as \(Self.format(declared)) but was given \(formatShape(binding.shape))")
+            // A given shape of the declared rank replaces the declared dimensions, static or not:
+            // a backbone exported at 224² is counted at the resolution it will run at.
+            guard binding.shape.count == declared.count else {
+                throw AnalysisError.input(
+                    "input '\(name)' is declared as \(Self.format(declared)) (rank \(declared.count)) "
+                        + "but was given \(formatShape(binding.shape)) (rank \(binding.shape.count))")
+            }
+            let replaced = declared.indices.filter { declared[$0] != nil && declared[$0] != binding.shape[$0] }
+            replacedDeclarations.append((name, Self.format(declared)))
+            notices.append(
+                Notice(
+                    "input '\(name)' is declared as \(Self.format(declared)); counting it at "
+                        + "\(formatShape(binding.shape)) (axes \(replaced.map(String.init).joined(separator: ", ")) replaced)"
+                ))
         }
         tensors[index] = [
             TensorInfo(

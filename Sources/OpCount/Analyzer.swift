@@ -66,17 +66,27 @@ public struct Analyzer: Sendable {
     public func analyze(_ graph: Graph, inputs: [InputBinding], backbone: BackboneChoice) throws -> Analysis {
         var run = try Run(graph: graph, registry: registry)
         try run.bindInputs(inputs)
-        try run.inferAndCount()
+        do {
+            try run.inferAndCount()
+        } catch AnalysisError.node(let name, let op, let message) where !run.replacedDeclarations.isEmpty {
+            // The file was exported for the shape it declares and fixes sizes derived from it.
+            let inputs = run.replacedDeclarations.map { "'\($0.input)' \($0.declared)" }.joined(separator: ", ")
+            throw AnalysisError.node(
+                name: name, op: op,
+                message: "\(message); the file fixes sizes for its declared input \(inputs): re-export it with "
+                    + "dynamic axes to count it at another shape")
+        }
         switch backbone {
         case .none: return try run.report(backboneEnd: nil)
         case .node(let name): return try run.report(backboneEnd: name)
         case .propose:
             let proposed = run.proposeBackboneEnd()
             var analysis = try run.report(backboneEnd: proposed)
-            if let proposed {
-                analysis.notices.append(
-                    Notice("backbone end proposed from the head's shape: '\(proposed)'", about: .backboneEnd))
-            }
+            analysis.notices.append(
+                proposed.map { Notice("backbone end proposed from the head's shape: '\($0)'", about: .backboneEnd) }
+                    ?? Notice(
+                        "no backbone end could be proposed (no classifier head found): no backbone figures",
+                        about: .backboneEnd))
             return analysis
         }
     }
@@ -103,6 +113,8 @@ extension Analyzer {
         var unsupported: [String: Int] = [:]
         var unshaped: [String] = []
         var notices: [Notice] = []
+        /// Inputs whose declared dimensions a given shape replaced, with the declaration.
+        var replacedDeclarations: [(input: String, declared: String)] = []
 
         init(graph: Graph, registry: Registry) throws {
             guard graph.nodes.count <= Limits.nodes else {

@@ -66,9 +66,22 @@ struct BestCommand: ParsableCommand {
         let catalog = try self.catalog.openExisting()
         let query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
         let result = query.run(try selection.summaries(catalog))
-        guard !result.fitting.isEmpty else {
+        if !result.uncosted.isEmpty {
+            let what = backbone ? "no known backbone end" : "no such count"
             Console.notice(
-                "no model fits \(query.describeBudgets())" + (result.cheapest.map { "; the cheapest is \($0)" } ?? ""))
+                "\(Console.count(result.uncosted)) left out: \(what) (\(Console.names(result.uncosted)))"
+                    + (backbone ? "; ingest them with --backbone-end NODE" : ""))
+        }
+        if !result.unranked.isEmpty {
+            Console.notice(
+                "\(Console.count(result.unranked)) fit \(query.describeBudgets()) but have no \(metric.title) "
+                    + "(\(Console.names(result.unranked))); add it with `opcat ingest FILE --\(metric.rawValue) … "
+                    + "--metric-source …`")
+        }
+        guard !result.fitting.isEmpty else {
+            let ranked = result.unranked.isEmpty ? "no model" : "no model with a \(metric.title)"
+            Console.notice(
+                "\(ranked) fits \(query.describeBudgets())" + (result.cheapest.map { "; the cheapest is \($0)" } ?? ""))
             throw ExitCode(2)
         }
         let rows = limit.map { Array(result.fitting.prefix($0)) } ?? result.fitting
@@ -95,15 +108,32 @@ struct BestQuery {
         .joined(separator: " and ")
     }
 
-    func run(_ summaries: [ProfileSummary]) -> (fitting: [Fit], cheapest: String?) {
+    /// The models within every budget, ranked; and those the ranking had to leave out.
+    struct Result {
+        var fitting: [Fit]
+        var cheapest: String?
+        /// Models within the budgets that have no figure of the metric.
+        var unranked: [String]
+        /// Models whose cost is unknown (no backbone end, for backbone budgets).
+        var uncosted: [String]
+    }
+
+    func run(_ summaries: [ProfileSummary]) -> Result {
         var fitting: [Fit] = []
+        var unranked: [String] = []
+        var uncosted: [String] = []
         for s in summaries {
-            guard let accuracy = s.metrics[metric.rawValue] else { continue }
             let costs = budgets.map { s.value($0.0, backbone: backbone) }
-            guard costs.allSatisfy({ $0 != nil }) else { continue }
-            if zip(costs, budgets).allSatisfy({ $0! <= $1.1 }) {
-                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
+            guard costs.allSatisfy({ $0 != nil }) else {
+                uncosted.append(s.model)
+                continue
             }
+            guard zip(costs, budgets).allSatisfy({ $0! <= $1.1 }) else { continue }
+            guard let accuracy = s.metrics[metric.rawValue] else {
+                unranked.append(s.model)
+                continue
+            }
+            fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
         }
         fitting.sort {
             ($1.accuracy, $0.costs.first ?? 0, $0.summary.model) < ($0.accuracy, $1.costs.first ?? 0, $1.summary.model)
@@ -111,12 +141,11 @@ struct BestQuery {
         let (measure, _) = budgets[0]
         let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
             .min { $0.1 < $1.1 }
-        return (
-            fitting,
-            cheapest.map {
-                "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")\(measure.title))"
-            }
-        )
+        let described = cheapest.map {
+            "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")"
+                + "\(measure.title))"
+        }
+        return Result(fitting: fitting, cheapest: described, unranked: unranked, uncosted: uncosted)
     }
 
     /// The fits ranked, with each budget's cost and the headroom left under it.

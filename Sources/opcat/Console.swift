@@ -20,6 +20,14 @@ enum Console {
         write("opcat: warning: \(model.name): totals are partial: " + parts.joined(separator: "; "))
     }
 
+    /// `1 model` / `3 models`.
+    static func count(_ names: [String]) -> String { "\(names.count) model\(names.count == 1 ? "" : "s")" }
+
+    /// Up to eight names, then how many more.
+    static func names(_ names: [String]) -> String {
+        names.prefix(8).joined(separator: ", ") + (names.count > 8 ? " and \(names.count - 8) more" : "")
+    }
+
     /// One line, whatever names from files it quotes.
     static func write(_ line: String) {
         FileHandle.standardError.write(Data((line.oneLine + "\n").utf8))

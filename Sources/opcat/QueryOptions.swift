@@ -34,10 +34,22 @@ struct SelectionOptions: ParsableArguments {
         try input.map { InputKey(try InputOption.bindings([$0])) }
     }
 
-    /// Profiles of a convention, or a clear error when there are none.
+    /// Profiles of a convention, or a clear error when there are none. With `--input`, the
+    /// models in the selection that have no profile there are named on stderr.
     func summaries(_ catalog: Catalog, convention: Convention = .standard) throws -> [ProfileSummary] {
-        let rows = try catalog.summaries(convention: convention, input: inputKey(), family: family, format: fileFormat)
+        let key = try inputKey()
+        let rows = try catalog.summaries(convention: convention, input: key, family: family, format: fileFormat)
             .filter { !excludeQuantized || $0.floatParent == nil }
+        if let key {
+            let present = Set(rows.map(\.model))
+            let missing = try catalog.summaries(convention: convention, family: family, format: fileFormat)
+                .filter { (!excludeQuantized || $0.floatParent == nil) && !present.contains($0.model) }.map(\.model)
+            if !missing.isEmpty {
+                Console.notice(
+                    "\(Console.count(missing)) have no profile at \(key.shapes) and are left out "
+                        + "(\(Console.names(missing))); add one with `opcat ingest FILE --input \(key.shapes)`")
+            }
+        }
         if rows.isEmpty {
             let what = [
                 family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" },

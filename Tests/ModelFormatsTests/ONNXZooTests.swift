@@ -75,3 +75,55 @@ struct ONNXZooTests {
         #expect(entry.metrics.allSatisfy { $0.source.contains("torchvision") })
     }
 }
+
+/// A given `--input` replaces the dimensions an ONNX file declares, so a backbone exported at
+/// 224² is counted at the resolution it will run at.
+struct ONNXInputReplacementTests {
+    static func data(_ file: String) throws -> Data {
+        try ModelFile.contents(of: ONNXZooTests.zoo.appendingPathComponent(file))
+    }
+
+    @Test("a given shape replaces the declared one, with a notice, and counts as a file with dynamic axes does")
+    func replacesDeclaredDims() throws {
+        let entry = try ZooReferenceTests.entry(file: "mobilenet_v3_large.onnx")
+        let at512 = [InputBinding(name: "input", shape: [1, 3, 512, 512])]
+        let replaced = try Pipeline.count(Self.data(entry.file), file: entry.file, entry: entry, inputs: at512)
+        #expect(replaced.analysis.inputs.map(\.shape) == [[1, 3, 512, 512]])
+        #expect(
+            replaced.notices.contains {
+                $0.message.contains("declared as (1, 3, 224, 224); counting it at 1x3x512x512")
+            })
+        // The same graph with its spatial axes made symbolic, as an exporter with dynamic axes writes it.
+        var model = try Onnx_ModelProto(serializedBytes: Self.data(entry.file))
+        for axis in [2, 3] {
+            model.graph.input[0].type.tensorType.shape.dim[axis].dimParam = axis == 2 ? "height" : "width"
+        }
+        let dynamic = try Pipeline.count(model.serializedData(), file: "dynamic.onnx", entry: entry, inputs: at512)
+        #expect(replaced.analysis.totals == dynamic.analysis.totals)
+        #expect(replaced.analysis.backbone?.totals == dynamic.analysis.backbone?.totals)
+        // The figure of issue 12's 512² question.
+        #expect(replaced.analysis.backbone?.totals.macs == 1_112_096_640)
+    }
+
+    @Test("a node whose sizes the export fixed fails with its name, the shapes and the way out")
+    func fixedSizesFailAtTheNode() throws {
+        let entry = try ZooReferenceTests.entry(file: "vit_b_16.onnx")
+        #expect {
+            try Pipeline.count(
+                Self.data(entry.file), file: entry.file, entry: entry, inputs: [InputBinding(shape: [1, 3, 384, 384])])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("node '/Reshape' (Reshape)") && text.contains("cannot reshape 1x768x24x24")
+                && text.contains("declared input 'input' (1, 3, 224, 224)") && text.contains("re-export")
+        }
+    }
+
+    @Test("a shape of another rank than declared is still an error")
+    func rankMismatch() throws {
+        let entry = try ZooReferenceTests.entry(file: "resnet18.onnx")
+        #expect(throws: CountError.self) {
+            try Pipeline.count(
+                Self.data(entry.file), file: entry.file, entry: entry, inputs: [InputBinding(shape: [1, 3, 224])])
+        }
+    }
+}

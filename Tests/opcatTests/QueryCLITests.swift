@@ -168,4 +168,39 @@ struct QueryCLITests {
             #expect(result.stderr.contains("no model"), "\(arguments): \(result.stderr)")
         }
     }
+
+    @Test("the 512² backbone question: every ONNX model takes the new input, and those that cannot are named")
+    func backboneAt512() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-512-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("zoo.sqlite").path
+        #expect(try CLI.run(["ingest", "data/zoo", "--db", db]).status == 0)
+        let ingest = try CLI.run(["ingest", "data/zoo", "--input", "1x3x512x512", "--db", db])
+        // ViT and Swin fix 224-derived sizes in their graphs: named at the node, the rest stored.
+        #expect(ingest.status == 1)
+        #expect(ingest.stderr.contains("47 added profile, 2 failed (vit_b_16, swin_t)"), "\(ingest.stderr)")
+        #expect(ingest.stderr.contains("node '/Reshape' (Reshape)") && ingest.stderr.contains("re-export"))
+
+        let best = try CLI.run(
+            [
+                "best", "--max-macs", "1.5G", "--backbone", "--input", "1x3x512x512", "--limit", "1", "--format", "csv",
+                "--db", db,
+            ])
+        #expect(best.status == 0, "\(best.stderr)")
+        #expect(
+            best.stdout
+                == "model,rank,top1,backbone_macs,backbone_macs_headroom\nmobilenet_v3_large,1,0.75274,1112096640,387903360\n"
+        )
+        #expect(
+            best.stderr.contains("2 models have no profile at 1x3x512x512 and are left out (vit_b_16, swin_t)"),
+            "\(best.stderr)")
+    }
+
+    @Test("best names the models within budget that have no accuracy to rank by")
+    func unrankedAreNamed() throws {
+        let result = try CLI.run(["best", "--max-macs", "20G", "--db", Self.catalog])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("fit MACs ≤ 20G but have no top-1"), "\(result.stderr)")
+    }
 }
