@@ -102,7 +102,7 @@ extension Catalog {
     /// One profile per model: at the inputs `input` matches (its names, where it gives them,
     /// and its shapes) when given, else at the model's default input.
     public func summaries(
-        convention: Convention, input: InputKey? = nil, family: String? = nil,
+        convention: Convention, input: InputKey? = nil, families: [String] = [], models: [String] = [],
         format: String? = nil
     ) throws -> [ProfileSummary] {
         try read { db in
@@ -121,9 +121,11 @@ extension Catalog {
                 sql += " AND p.input_shape = m.default_input"
             }
             var conditions: [String] = []
-            if let family {
-                conditions.append("m.family = ? COLLATE NOCASE")
-                arguments.append(family)
+            // Shell-style patterns (`resnet*`), case-insensitive; any of them matches.
+            for (column, patterns) in [("m.family", families), ("m.name", models)] where !patterns.isEmpty {
+                conditions.append(
+                    "(" + patterns.map { _ in "lower(\(column)) GLOB lower(?)" }.joined(separator: " OR ") + ")")
+                arguments += patterns.map { $0 }
             }
             if let format {
                 conditions.append("m.format = ?")
@@ -174,6 +176,13 @@ extension Catalog {
                         storedBytes: stored[profileID] ?? [:]))
             }
             return summaries
+        }
+    }
+
+    /// The families of the catalog's models, for messages.
+    public func families() throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT family FROM models WHERE family IS NOT NULL ORDER BY 1")
         }
     }
 

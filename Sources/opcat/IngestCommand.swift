@@ -17,7 +17,8 @@ struct IngestCommand: ParsableCommand {
 
             A zoo directory takes names, families, inputs, backbone ends and metrics from its \
             manifest.json. --name, --family, --backbone-end and the metric options apply to a \
-            single model file. Accuracies are fractions (0.7647), and need --metric-source.
+            single model file. Accuracies are fractions (0.7647) or percentages (76.47%), and need \
+            --metric-source.
 
             Progress goes to stderr when it is a terminal; a summary always does. If some models \
             fail, the others are kept, each failure is named, and the exit status is 1.
@@ -45,11 +46,19 @@ struct IngestCommand: ParsableCommand {
             "For a quantized model: the float model it was made from (a single file).", valueName: "model"))
     var quantizedFrom: String?
 
-    @Option(name: .long, help: "Top-1 accuracy as a fraction, e.g. 0.7647 (a single file; needs --metric-source).")
-    var top1: Double?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Top-1 accuracy as a fraction or a percentage, e.g. 0.7647 or 76.47% (a single file; needs --metric-source).",
+            valueName: "accuracy"))
+    var top1: Accuracy?
 
-    @Option(name: .long, help: "Top-5 accuracy as a fraction (a single file; needs --metric-source).")
-    var top5: Double?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Top-5 accuracy as a fraction or a percentage (a single file; needs --metric-source).",
+            valueName: "accuracy"))
+    var top5: Accuracy?
 
     @Option(name: .long, help: "Where the accuracy figures come from (a paper, a model card URL …).")
     var metricSource: String?
@@ -63,8 +72,10 @@ struct IngestCommand: ParsableCommand {
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one model file or zoo directory") }
         for (label, value) in [("--top1", top1), ("--top5", top5)] {
-            if let value, !(0...1).contains(value) {
-                throw ValidationError("\(label) \(value): give accuracy as a fraction between 0 and 1 (e.g. 0.7647)")
+            if let value, !(0...1).contains(value.fraction) {
+                throw ValidationError(
+                    "\(label) \(value.text): give accuracy as a fraction between 0 and 1 (0.7647) or a percentage (76.47%)"
+                )
             }
         }
         if (top1 != nil || top5 != nil) && (metricSource ?? "").isEmpty {
@@ -163,7 +174,9 @@ struct IngestCommand: ParsableCommand {
                 if let family { record.family = family }
                 if let source = metricSource {
                     record.metrics = [("top1", top1), ("top5", top5)].compactMap { metric, value in
-                        value.map { ZooManifest.Metric(dataset: dataset, metric: metric, value: $0, source: source) }
+                        value.map {
+                            ZooManifest.Metric(dataset: dataset, metric: metric, value: $0.fraction, source: source)
+                        }
                     }
                 }
                 jobs.append(Job(model: job, record: record))
@@ -204,5 +217,23 @@ struct Progress {
     func clear() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+/// An accuracy as people write it: a fraction (`0.7647`) or a percentage (`76.47%`).
+struct Accuracy: ExpressibleByArgument {
+    var fraction: Double
+    var text: String
+
+    init?(argument: String) {
+        text = argument
+        let trimmed = argument.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("%") {
+            guard let percent = Double(trimmed.dropLast()), percent.isFinite else { return nil }
+            fraction = percent / 100
+        } else {
+            guard let value = Double(trimmed), value.isFinite else { return nil }
+            fraction = value
+        }
     }
 }

@@ -5,8 +5,19 @@ import OpCount
 
 /// Which profiles a query reads.
 struct SelectionOptions: ParsableArguments {
-    @Option(name: .long, help: "Only models of this family (case-insensitive).")
-    var family: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only models of these families: repeat it, or use shell-style patterns ('resnet*'); case-insensitive.",
+            valueName: "family"))
+    var family: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only these models: repeat it, or use shell-style patterns ('mobilenet*'); case-insensitive.",
+            valueName: "model"))
+    var model: [String] = []
 
     @Option(
         name: .long,
@@ -38,12 +49,16 @@ struct SelectionOptions: ParsableArguments {
     /// models in the selection that have no profile there are named on stderr.
     func summaries(_ catalog: Catalog, convention: Convention = .standard) throws -> [ProfileSummary] {
         let key = try inputKey()
-        let rows = try catalog.summaries(convention: convention, input: key, family: family, format: fileFormat)
-            .filter { !excludeQuantized || $0.floatParent == nil }
+        let rows = try catalog.summaries(
+            convention: convention, input: key, families: family, models: model, format: fileFormat
+        )
+        .filter { !excludeQuantized || $0.floatParent == nil }
         if let key {
             let present = Set(rows.map(\.model))
-            let missing = try catalog.summaries(convention: convention, family: family, format: fileFormat)
-                .filter { (!excludeQuantized || $0.floatParent == nil) && !present.contains($0.model) }.map(\.model)
+            let missing = try catalog.summaries(
+                convention: convention, families: family, models: model, format: fileFormat
+            )
+            .filter { (!excludeQuantized || $0.floatParent == nil) && !present.contains($0.model) }.map(\.model)
             if !missing.isEmpty {
                 Console.notice(
                     "\(Console.count(missing)) have no profile at \(key.shapes) and are left out "
@@ -52,12 +67,15 @@ struct SelectionOptions: ParsableArguments {
         }
         if rows.isEmpty {
             let what = [
-                family.map { "family '\($0)'" }, input.map { "input \($0)" }, fileFormat.map { "format \($0)" },
+                family.isEmpty ? nil : "family " + family.map { "'\($0)'" }.joined(separator: " or "),
+                model.isEmpty ? nil : "model " + model.map { "'\($0)'" }.joined(separator: " or "),
+                input.map { "input \($0)" }, fileFormat.map { "format \($0)" },
             ]
             .compactMap { $0 }.joined(separator: " and ")
+            let known = family.isEmpty ? "" : "; its families: " + (try catalog.families()).joined(separator: ", ")
             throw CLIError(
                 "\(catalog.path): no models"
-                    + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)"))
+                    + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)\(known)"))
         }
         return rows
     }

@@ -133,7 +133,7 @@ struct CatalogTests {
         let stored = try catalog.summaries(convention: .standard)
         #expect(stored.map(\.model) == [name])
         #expect(stored.first?.family == "f\"'")
-        #expect(try catalog.summaries(convention: .standard, family: "F\"'").count == 1)
+        #expect(try catalog.summaries(convention: .standard, families: ["F\"'"]).count == 1)
         let check = try catalog.check()
         #expect(check.integrity == ["ok"] && check.foreignKeys == 0)
     }

@@ -201,7 +201,7 @@ struct IngestCLITests {
         let percent = try CLI.run(["ingest", copy.path, "--db", db.path, "--top1", "51.85", "--metric-source", "x"])
         #expect(percent.status == 64)
         let ok = try CLI.run([
-            "ingest", copy.path, "--db", db.path, "--name", "tiny", "--family", "mobilenet_v1", "--top1", "0.5185",
+            "ingest", copy.path, "--db", db.path, "--name", "tiny", "--family", "mobilenet_v1", "--top1", "51.85%",
             "--metric-source", "MXNet model zoo", "--input", "1x3x160x160",
         ])
         #expect(ok.status == 0, "\(ok.stderr)")

@@ -48,6 +48,12 @@ struct QueryCLITests {
             golden: "table-resnet-v1.txt",
             arguments: ["table", "--family", "ResNet_V1", "--columns", "flops,activations", "--sort", "top1"]),
         .init(golden: "table.json", arguments: ["table", "--family", "squeezenet", "--format", "json"]),
+        .init(
+            golden: "table-patterns.txt",
+            arguments: [
+                "table", "--family", "resnet*", "--family", "MOBILENET_V3", "--model", "*18*", "--model",
+                "mobilenet_v3*",
+            ]),
         .init(golden: "pareto.txt", arguments: ["pareto"]),
         .init(golden: "pareto-all.csv", arguments: ["pareto", "--all", "--format", "csv"]),
         .init(
@@ -133,7 +139,7 @@ struct QueryCLITests {
             mentions: ["no model fits MACs ≤ 0.01G", "the cheapest is mobilenetv2_0.25"]),
         Failure(
             arguments: ["table", "--family", "transformers"], status: 1,
-            mentions: ["no models for family 'transformers'"]),
+            mentions: ["no models for family 'transformers'", "its families: alexnet, convnext"]),
         Failure(arguments: ["table", "--columns", "latency"], status: 64, mentions: ["unknown column 'latency'"]),
         Failure(arguments: ["pareto", "--x", "latency"], status: 64, mentions: ["latency"]),
     ]
