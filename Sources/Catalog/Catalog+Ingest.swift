@@ -59,6 +59,49 @@ extension Catalog {
         }
     }
 
+    /// A metric figure that an ingest stored where the catalog had another (or none).
+    public struct MetricChange: Sendable, Hashable, CustomStringConvertible {
+        public var dataset: String
+        public var metric: String
+        public var old: Double?
+        public var new: Double
+
+        public var description: String { "\(metric) \(old.map { "\($0)" } ?? "none") → \(new)" }
+    }
+
+    /// Stores the figures of `metrics` for the model called `name` where they differ from the
+    /// catalog's, in one transaction, and says what changed; nothing when the model is not in the
+    /// catalog yet (its ingest stores them).
+    public func updateMetrics(name: String, metrics: [ZooManifest.Metric]) throws -> [MetricChange] {
+        guard !metrics.isEmpty else { return [] }
+        // Compared in a read first: an unchanged re-ingest writes nothing.
+        func differences(_ db: Database) throws -> (id: Int64, changes: [MetricChange], stale: Bool)? {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name]) else {
+                return nil
+            }
+            var changes: [MetricChange] = []
+            var stale = false
+            for metric in metrics {
+                let old = try Row.fetchOne(
+                    db, sql: "SELECT value, source FROM metrics WHERE model_id = ? AND dataset = ? AND metric = ?",
+                    arguments: [id, metric.dataset, metric.metric])
+                let oldValue: Double? = old?["value"]
+                if oldValue != metric.value {
+                    changes.append(
+                        MetricChange(dataset: metric.dataset, metric: metric.metric, old: oldValue, new: metric.value))
+                }
+                stale = stale || oldValue != metric.value || old?["source"] != metric.source
+            }
+            return (id, changes, stale)
+        }
+        guard let seen = try read(differences), seen.stale else { return [] }
+        return try write { db in
+            guard let now = try differences(db) else { return [] }
+            try replaceMetrics(db, now.id, metrics)
+            return now.changes
+        }
+    }
+
     /// Stores one counted model — its row, its two profiles (standard and mxop) at the counted
     /// input, their layers and unsupported ops, and its metrics — in one transaction: all or nothing.
     /// A model of the same name from a different file is replaced; the same file at another input

@@ -13,7 +13,8 @@ struct IngestCommand: ParsableCommand {
             per-layer rows, any unsupported ops, and its metrics: all of it or nothing. Ingest is \
             idempotent: an unchanged file with the same options is skipped without counting; a \
             changed file replaces that model's rows; --input with a new shape adds profiles beside \
-            the existing ones. Several ingests may run at once on one catalog.
+            the existing ones; a changed accuracy figure is stored, and said, even for a skipped \
+            file. Several ingests may run at once on one catalog.
 
             A zoo directory takes names, families, inputs, backbone ends and metrics from its \
             manifest.json. --name, --family, --backbone-end and the metric options apply to a \
@@ -95,6 +96,7 @@ struct IngestCommand: ParsableCommand {
         var tally: [IngestOutcome: Int] = [:]
         var failures: [String] = []
         var layerRows = 0
+        var metricsUpdated = 0
         let started = Date()
         let progress = Progress(total: jobs.count)
         for (i, job) in jobs.enumerated() {
@@ -103,6 +105,13 @@ struct IngestCommand: ParsableCommand {
                 let contents = try ModelFile.contents(of: job.model.file)
                 let digest = SHA256.hex(contents)
                 let end = backboneEnd ?? job.model.entry?.backboneEnd
+                // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
+                let changes = try catalog.updateMetrics(name: job.record.name, metrics: job.record.metrics)
+                if !changes.isEmpty {
+                    progress.clear()
+                    Console.notice("\(job.record.name): " + changes.map(\.description).joined(separator: ", "))
+                    metricsUpdated += 1
+                }
                 if !force, let key = inputKey(bindings, job),
                     try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end)
                 {
@@ -129,6 +138,7 @@ struct IngestCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let parts =
             IngestOutcome.allCases.compactMap { outcome in tally[outcome].map { "\($0) \(outcome.rawValue)" } }
+            + (metricsUpdated == 0 ? [] : ["metrics updated for \(metricsUpdated)"])
             + (failures.isEmpty ? [] : ["\(failures.count) failed (\(failures.joined(separator: ", ")))"])
         Console.notice(
             "\(jobs.count) model\(jobs.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)"

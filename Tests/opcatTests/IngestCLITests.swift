@@ -209,6 +209,16 @@ struct IngestCLITests {
             try Self.sqlite(db, "SELECT name, family, default_input FROM models")
                 == "tiny|mobilenet_v1|data:1x3x160x160")
         #expect(try Self.sqlite(db, "SELECT metric, value, source FROM metrics") == "top1|0.5185|MXNet model zoo")
+        // A corrected figure for the unchanged file is stored and said, not skipped in silence.
+        let corrected = try CLI.run([
+            "ingest", copy.path, "--db", db.path, "--name", "tiny", "--top1", "0.52", "--metric-source",
+            "MXNet model zoo",
+            "--input", "1x3x160x160",
+        ])
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        #expect(corrected.stderr.contains("tiny: top1 0.5185 → 0.52"), "\(corrected.stderr)")
+        #expect(corrected.stderr.contains("1 skipped, metrics updated for 1"), "\(corrected.stderr)")
+        #expect(try Self.sqlite(db, "SELECT metric, value FROM metrics") == "top1|0.52")
         let table = try CLI.run(["table", "--db", db.path, "--format", "csv"])
         #expect(
             table.stdout.hasPrefix("model,input,params,macs,backbone_params,backbone_macs,top1,top5\ntiny,1x3x160x160,")
