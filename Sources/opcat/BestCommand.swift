@@ -32,6 +32,14 @@ struct BestCommand: ParsableCommand {
     @Option(name: .long, help: "Rank by top1 or top5.")
     var metric: AccuracyMetric = .top1
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Rank by top1 or top5 (as --metric), or by a cost, smallest first (macs, params …): then every model "
+                + "within the budgets is listed, with its accuracy where known.",
+            valueName: "order"))
+    var rank: Ranking?
+
     @Flag(name: .long, help: "Apply the budgets to backbone costs (the model without its classifier).")
     var backbone = false
 
@@ -64,7 +72,12 @@ struct BestCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try self.catalog.openExisting()
-        let query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
+        var query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
+        switch rank {
+        case .accuracy(let accuracy): query.metric = accuracy
+        case .cost(let measure): query.rankBy = measure
+        case nil: break
+        }
         let result = query.run(try selection.summaries(catalog))
         if !result.uncosted.isEmpty {
             let what = backbone ? "no known backbone end" : "no such count"
@@ -94,11 +107,15 @@ struct BestQuery {
     var budgets: [(Measure, Int)]
     var metric: AccuracyMetric
     var backbone: Bool
+    /// Rank by this cost, smallest first, instead of by the metric (models without it included).
+    var rankBy: Measure? = nil
 
     struct Fit {
         var summary: ProfileSummary
-        var accuracy: Double
+        var accuracy: Double?
         var costs: [Int]
+        /// The cost the ranking orders by, when it is a cost.
+        var rankCost: Int?
     }
 
     func describeBudgets() -> String {
@@ -129,14 +146,26 @@ struct BestQuery {
                 continue
             }
             guard zip(costs, budgets).allSatisfy({ $0! <= $1.1 }) else { continue }
-            guard let accuracy = s.metrics[metric.rawValue] else {
+            let accuracy = s.metrics[metric.rawValue]
+            if let rankBy {
+                guard let cost = s.value(rankBy, backbone: backbone) else {
+                    uncosted.append(s.model)
+                    continue
+                }
+                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }, rankCost: cost))
+            } else if let accuracy {
+                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
+            } else {
                 unranked.append(s.model)
-                continue
             }
-            fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
         }
-        fitting.sort {
-            ($1.accuracy, $0.costs.first ?? 0, $0.summary.model) < ($0.accuracy, $1.costs.first ?? 0, $1.summary.model)
+        if rankBy != nil {
+            fitting.sort { ($0.rankCost ?? 0, $0.summary.model) < ($1.rankCost ?? 0, $1.summary.model) }
+        } else {
+            fitting.sort {
+                ($1.accuracy ?? 0, $0.costs.first ?? 0, $0.summary.model)
+                    < ($0.accuracy ?? 0, $1.costs.first ?? 0, $1.summary.model)
+            }
         }
         let (measure, _) = budgets[0]
         let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
@@ -162,14 +191,42 @@ struct BestQuery {
                     prefix + measure.key, "\(backbone ? "backbone " : "")\(measure.title) (\(measure.unit))", scale))
             columns.append(ResultSet.Column(prefix + measure.key + "_headroom", "headroom (\(measure.unit))", scale))
         }
+        // A ranking cost that is not a budget gets its own column.
+        let rankColumn = rankBy.flatMap { measure in budgets.contains { $0.0 == measure } ? nil : measure }
+        if let rankColumn {
+            columns.append(
+                ResultSet.Column(
+                    prefix + rankColumn.key, "\(backbone ? "backbone " : "")\(rankColumn.scaledTitle)",
+                    .count(exponent: rankColumn.exponent)))
+        }
         var result = ResultSet(columns)
         for (i, fit) in fits.enumerated() {
-            var row: [ResultSet.Cell] = [.text(fit.summary.model), .int(i + 1), .real(fit.accuracy)]
+            var row: [ResultSet.Cell] = [.text(fit.summary.model), .int(i + 1), .accuracy(fit.accuracy)]
             for (j, (_, budget)) in budgets.enumerated() {
                 row += [.int(fit.costs[j]), .int(budget - fit.costs[j])]
             }
+            if rankColumn != nil { row.append(.count(fit.rankCost)) }
             result.append(row)
         }
-        return Document(result, line: "\(fits.count) models within \(describeBudgets()), by \(metric.title)")
+        let order = rankBy.map { "\(backbone ? "backbone " : "")\($0.title), smallest first" } ?? metric.title
+        return Document(result, line: "\(fits.count) models within \(describeBudgets()), by \(order)")
     }
+}
+
+/// What `best --rank` orders by: an accuracy metric (highest first) or a cost (smallest first).
+enum Ranking: ExpressibleByArgument {
+    case accuracy(AccuracyMetric)
+    case cost(Measure)
+
+    init?(argument: String) {
+        if let metric = AccuracyMetric(rawValue: argument) {
+            self = .accuracy(metric)
+        } else if let measure = Measure(rawValue: argument) {
+            self = .cost(measure)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { AccuracyMetric.allCases.map(\.rawValue) + Measure.allCases.map(\.key) }
 }

@@ -62,6 +62,8 @@ struct QueryCLITests {
         .init(golden: "pareto.json", arguments: ["pareto", "--family", "mobilenet_v2", "--format", "json"]),
         .init(golden: "best-2G.txt", arguments: ["best", "--max-macs", "2G"]),
         .init(
+            golden: "best-rank-macs.txt", arguments: ["best", "--max-params", "10M", "--rank", "macs", "--limit", "4"]),
+        .init(
             golden: "best-4G-30M.csv",
             arguments: ["best", "--max-macs", "4G", "--max-params", "30M", "--limit", "5", "--format", "csv"]),
         .init(
