@@ -29,21 +29,7 @@ public struct ProfileCounts: Sendable, Hashable {
 
     /// The count of a measure, nil where the profile's convention defines none.
     public subscript(_ measure: Measure) -> Int? {
-        get {
-            switch measure {
-            case .params: params
-            case .buffers: buffers
-            case .paramBytes: paramBytes
-            case .macs: macs
-            case .muls: muls
-            case .adds: adds
-            case .divs: divs
-            case .exps: exps
-            case .cmps: cmps
-            case .flops: flops
-            case .activations: activations
-            }
-        }
+        get { measure.pick(params, buffers, paramBytes, macs, muls, adds, divs, exps, cmps, flops, activations) }
         set {
             switch measure {
             case .params: params = newValue

@@ -18,21 +18,7 @@ public struct Counts: Sendable, Hashable, Codable {
 
     /// The value of a measure.
     public subscript(_ measure: Measure) -> Int {
-        get {
-            switch measure {
-            case .params: params
-            case .buffers: buffers
-            case .paramBytes: paramBytes
-            case .macs: macs
-            case .muls: muls
-            case .adds: adds
-            case .divs: divs
-            case .exps: exps
-            case .cmps: cmps
-            case .flops: flops
-            case .activations: activations
-            }
-        }
+        measure.pick(params, buffers, paramBytes, macs, muls, adds, divs, exps, cmps, flops, activations)
     }
 
     /// Every measure in column order, with its value.

@@ -59,6 +59,28 @@ public enum Measure: String, CaseIterable, Sendable, Hashable, Codable {
         }
     }
 
+    /// The one of eleven values, given in column order, that belongs to this measure: how a
+    /// type with a stored field per measure reads a field by measure.
+    @inlinable
+    public func pick<Value>(
+        _ params: Value, _ buffers: Value, _ paramBytes: Value, _ macs: Value, _ muls: Value, _ adds: Value,
+        _ divs: Value, _ exps: Value, _ cmps: Value, _ flops: Value, _ activations: Value
+    ) -> Value {
+        switch self {
+        case .params: params
+        case .buffers: buffers
+        case .paramBytes: paramBytes
+        case .macs: macs
+        case .muls: muls
+        case .adds: adds
+        case .divs: divs
+        case .exps: exps
+        case .cmps: cmps
+        case .flops: flops
+        case .activations: activations
+        }
+    }
+
     /// What an overflow of the figure is called in an error.
     var overflowName: String {
         switch self {
