@@ -47,3 +47,14 @@ struct VocabularyTests {
         #expect(Measure.allCases.map(\.key) == counts.fields.map(\.name))
     }
 }
+
+/// Names from files reach terminals and tables through `oneLine`.
+struct OneLineTests {
+    @Test("control and bidi-formatting characters are written as escapes")
+    func escapes() {
+        #expect("a\nb\u{1B}[2J".oneLine == "a\\nb\\u{1B}[2J")
+        #expect("evil\u{202E}gnp.exe".oneLine == "evil\\u{202E}gnp.exe")
+        #expect("conv\u{2066}1".oneLine == "conv\\u{2066}1")
+        #expect("plain_name-1.0".oneLine == "plain_name-1.0")
+    }
+}

@@ -1,7 +1,12 @@
 extension String {
-    /// The text with every control character (newline, carriage return, escape, …) written as a
+    /// The text with every control or bidi-formatting character (newline, escape, RLO …) written as a
     /// Swift-style escape, so that a message quoting names or attributes from a file stays on one
     /// line and cannot move the terminal's cursor.
+    /// Unicode's bidirectional formatting characters, which can make a name read as another.
+    static let bidiControls: Set<UInt32> = [
+        0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
+    ]
+
     public var oneLine: String {
         var result = ""
         result.reserveCapacity(utf8.count)
@@ -12,7 +17,7 @@ extension String {
             case "\t": result += "\\t"
             case _
             where scalar.properties.generalCategory == .control
-                || scalar == "\u{2028}" || scalar == "\u{2029}":
+                || scalar == "\u{2028}" || scalar == "\u{2029}" || String.bidiControls.contains(scalar.value):
                 result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
             default: result.unicodeScalars.append(scalar)
             }

@@ -65,8 +65,10 @@ struct Document {
             switch part {
             case .facts(let facts):
                 let width = facts.map(\.0.count).max() ?? 0
-                return facts.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 + "\n" }
-                    .joined()
+                return facts.map {
+                    $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1.oneLine + "\n"
+                }
+                .joined()
             case .result(let result): return Document.layout(result, .text).text(dividers: result.dividers)
             case .line(let line): return line + "\n"
             }
@@ -76,7 +78,7 @@ struct Document {
     func markdown() -> String {
         parts(in: .markdown).map { part -> String in
             switch part {
-            case .facts(let facts): return facts.map { "- \($0.0): \($0.1)\n" }.joined()
+            case .facts(let facts): return facts.map { "- \($0.0): \($0.1.oneLine)\n" }.joined()
             case .result(let result): return Document.layout(result, .markdown).markdown()
             case .line(let line): return line + "\n"
             }
@@ -126,8 +128,9 @@ struct Document {
         case (.real(let v), _): "\(v)"
         case (.share(let s), .bar): s.bar
         case (.share(let s), _): s.percent
-        case (.text(let s), _): s
-        case (.label(let s, let note), _): note.map { "\(s) (\($0))" } ?? s
+        // Names from model files and the catalog: no control or bidi character reaches a terminal.
+        case (.text(let s), _): s.oneLine
+        case (.label(let s, let note), _): note.map { "\(s.oneLine) (\($0))" } ?? s.oneLine
         case (.flag(let b), .flag(let yes, let no)): b ? yes : no
         case (.flag(let b), _): b ? "yes" : "no"
         }
