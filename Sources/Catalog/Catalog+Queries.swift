@@ -172,11 +172,6 @@ extension Catalog {
         }
     }
 
-    /// Number of models in the catalog.
-    public func modelCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM models") ?? 0 }
-    }
-
     /// All model names, for suggestions.
     public func modelNames() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name") }

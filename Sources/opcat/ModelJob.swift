@@ -45,23 +45,23 @@ struct ModelJob {
 
 /// The command-line options that settle what the core's messages leave open.
 enum Hints {
+    /// The option that sets what a notice or error is about.
+    static func option(for subject: Notice.Subject?) -> String? {
+        switch subject {
+        case .input(let name?): "--input \(name):SHAPE"
+        case .input(nil): "--input SHAPE"
+        case .backboneEnd: "--backbone-end"
+        case nil: nil
+        }
+    }
+
     /// A notice with the option that changes what it assumed.
     static func explain(_ notice: Notice) -> String {
-        switch notice.subject {
-        case .input(let name?): "\(notice.message) (set it with --input \(name):SHAPE)"
-        case .input(nil): "\(notice.message) (set it with --input SHAPE)"
-        case .backboneEnd: "\(notice.message) (set it with --backbone-end)"
-        case nil: notice.message
-        }
+        option(for: notice.subject).map { "\(notice.message) (set it with \($0))" } ?? notice.message
     }
 
     /// A count error with the option that fixes it, when one does.
     static func explain(_ error: CountError) -> String {
-        switch error.subject {
-        case .input(let name?): "\(error.description); give its shape with --input \(name):SHAPE"
-        case .input(nil): "\(error.description); give the shape with --input SHAPE"
-        case .backboneEnd: "\(error.description); name another node with --backbone-end"
-        case nil: error.description
-        }
+        option(for: error.subject).map { "\(error.description); set it with \($0)" } ?? error.description
     }
 }

@@ -37,9 +37,6 @@ enum Numbers {
         return s
     }
 
-    static func millions(_ value: Int) -> String { scaled(value, exponent: 6) }
-    static func billions(_ value: Int) -> String { scaled(value, exponent: 9) }
-
     /// An accuracy figure as published: four decimals.
     static func accuracy(_ value: Double?) -> String {
         guard let value else { return "" }
