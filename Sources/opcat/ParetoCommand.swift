@@ -41,7 +41,16 @@ struct ParetoCommand: ParsableCommand {
     func run() throws {
         let catalog = try self.catalog.openExisting()
         let result = try ParetoQuery(cost: cost, metric: metric, backbone: backbone).run(selection.summaries(catalog))
-        if result.missing > 0 { Console.notice("\(result.missing) models have no \(metric.title) and are left out") }
+        if !result.noMetric.isEmpty {
+            Console.notice(
+                "\(Console.count(result.noMetric)) have no \(metric.title) and are left out (\(Console.names(result.noMetric)))"
+            )
+        }
+        if !result.noCost.isEmpty {
+            Console.notice(
+                "\(Console.count(result.noCost)) have no \(backbone ? "known backbone end" : cost.title) and are left out "
+                    + "(\(Console.names(result.noCost)))" + (backbone ? "; ingest them with --backbone-end NODE" : ""))
+        }
         if let svg {
             let chart = result.chart(logX: logX)
             do { try chart.render().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
@@ -63,7 +72,9 @@ struct ParetoQuery {
         var summaries: [String: ProfileSummary]
         var front: [Pareto.Point]
         var dominated: [(Pareto.Point, by: Pareto.Point)]
-        var missing: Int
+        /// Models left out: no figure of the metric; no such cost (no backbone end).
+        var noMetric: [String]
+        var noCost: [String]
 
         var costTitle: String { (query.backbone ? "backbone " : "") + query.cost.title }
 
@@ -112,10 +123,15 @@ struct ParetoQuery {
 
     func run(_ summaries: [ProfileSummary]) -> Result {
         var points: [Pareto.Point] = []
-        var missing = 0
+        var noMetric: [String] = []
+        var noCost: [String] = []
         for s in summaries {
-            guard let accuracy = s.metrics[metric.rawValue], let value = s.value(cost, backbone: backbone) else {
-                missing += 1
+            guard let value = s.value(cost, backbone: backbone) else {
+                noCost.append(s.model)
+                continue
+            }
+            guard let accuracy = s.metrics[metric.rawValue] else {
+                noMetric.append(s.model)
                 continue
             }
             points.append(Pareto.Point(model: s.model, cost: value, accuracy: accuracy))
@@ -123,6 +139,6 @@ struct ParetoQuery {
         let (front, dominated) = Pareto.front(points)
         return Result(
             query: self, summaries: Dictionary(summaries.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a }),
-            front: front, dominated: dominated, missing: missing)
+            front: front, dominated: dominated, noMetric: noMetric, noCost: noCost)
     }
 }
