@@ -8,6 +8,8 @@ extension String {
     ]
 
     public var oneLine: String {
+        // Most names are printable ASCII: nothing to escape (the renderer calls this per cell).
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
         var result = ""
         result.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {
