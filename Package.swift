@@ -27,9 +27,11 @@ let package = Package(
         // The one owner of SQLite: schema (migrations/*.sql, embedded at build time), ingest, queries.
         .target(
             name: "Catalog",
-            dependencies: ["OpCount", "ModelFormats", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["OpCount", "ModelFormats", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Migrations"],
             plugins: ["MigrationsPlugin"]),
+        // The system's zlib, for the compressed definitions in the catalog.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .executableTarget(name: "MigrationsGen", path: "Sources/MigrationsGen"),
         .plugin(
             name: "MigrationsPlugin", capability: .buildTool(), dependencies: ["MigrationsGen"],

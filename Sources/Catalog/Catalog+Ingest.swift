@@ -9,7 +9,9 @@ public struct ModelRecord: Sendable, Hashable {
     public var name: String
     public var displayName: String?
     public var family: String?
-    public var metrics: [ZooManifest.Metric]
+    /// Its checkpoints with their figures. A checkpoint without an evaluation input was
+    /// evaluated at the model's default input.
+    public var checkpoints: [ZooManifest.Checkpoint]
     /// For a quantized model: the float model it was made from.
     public var floatParent: String?
 
@@ -18,7 +20,7 @@ public struct ModelRecord: Sendable, Hashable {
         self.name = name
         displayName = entry?.displayName
         family = entry?.family
-        metrics = entry?.metrics ?? []
+        checkpoints = entry?.allCheckpoints ?? []
         floatParent = entry?.quantizedFrom
     }
 }
@@ -61,6 +63,7 @@ extension Catalog {
 
     /// A metric figure that an ingest stored where the catalog had another (or none).
     public struct MetricChange: Sendable, Hashable, CustomStringConvertible {
+        public var checkpoint: String
         public var dataset: String
         public var metric: String
         public var old: Double?
@@ -69,37 +72,76 @@ extension Catalog {
         public var description: String { "\(metric) \(old.map { "\($0)" } ?? "none") → \(new)" }
     }
 
-    /// Stores the figures of `metrics` for the model called `name` where they differ from the
-    /// catalog's, in one transaction, and says what changed; nothing when the model is not in the
-    /// catalog yet (its ingest stores them).
-    public func updateMetrics(name: String, metrics: [ZooManifest.Metric]) throws -> [MetricChange] {
-        guard !metrics.isEmpty else { return [] }
+    /// Stores the checkpoints of `checkpoints` for the model called `name` where they differ
+    /// from the catalog's, in one transaction, and says which figures changed; nothing when the
+    /// model is not in the catalog yet (its ingest stores them).
+    public func updateCheckpoints(name: String, checkpoints: [ZooManifest.Checkpoint]) throws -> [MetricChange] {
+        guard !checkpoints.isEmpty else { return [] }
         // Compared in a read first: an unchanged re-ingest writes nothing.
         func differences(_ db: Database) throws -> (id: Int64, changes: [MetricChange], stale: Bool)? {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name]) else {
-                return nil
-            }
-            var changes: [MetricChange] = []
-            var stale = false
-            for metric in metrics {
-                let old = try Row.fetchOne(
-                    db, sql: "SELECT value, source FROM metrics WHERE model_id = ? AND dataset = ? AND metric = ?",
-                    arguments: [id, metric.dataset, metric.metric])
-                let oldValue: Double? = old?["value"]
-                if oldValue != metric.value {
-                    changes.append(
-                        MetricChange(dataset: metric.dataset, metric: metric.metric, old: oldValue, new: metric.value))
-                }
-                stale = stale || oldValue != metric.value || old?["source"] != metric.source
-            }
-            return (id, changes, stale)
+            guard
+                let model = try Row.fetchOne(
+                    db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [name])
+            else { return nil }
+            let (changes, stale) = try checkpointDifferences(db, model["id"], model["default_input"], checkpoints)
+            return (model["id"], changes, stale)
         }
         guard let seen = try read(differences), seen.stale else { return [] }
         return try write { db in
             guard let now = try differences(db) else { return [] }
-            try replaceMetrics(db, now.id, metrics)
+            let key: String =
+                try String.fetchOne(
+                    db, sql: "SELECT default_input FROM models WHERE id = ?", arguments: [now.id]) ?? ""
+            try storeCheckpoints(db, now.id, defaultInput: key, checkpoints)
             return now.changes
         }
+    }
+
+    /// What storing `checkpoints` would change: the figures that differ, and whether anything
+    /// (a figure, a source, an evaluation input, a tag) does.
+    func checkpointDifferences(
+        _ db: Database, _ modelID: Int64, _ defaultInput: String, _ checkpoints: [ZooManifest.Checkpoint]
+    ) throws -> (changes: [MetricChange], stale: Bool) {
+        var changes: [MetricChange] = []
+        var stale = false
+        for checkpoint in checkpoints {
+            let stored = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, eval_input, crop_fraction, interpolation, pretraining, source FROM checkpoints
+                    WHERE model_id = ? AND name = ?
+                    """, arguments: [modelID, checkpoint.name])
+            let evalInput = Catalog.evalKey(checkpoint, defaultInput: defaultInput)
+            if stored?["eval_input"] != evalInput || stored?["crop_fraction"] != checkpoint.cropFraction
+                || stored?["interpolation"] != checkpoint.interpolation
+                || stored?["pretraining"] != checkpoint.pretraining || stored?["source"] != checkpoint.source
+            {
+                stale = true
+            }
+            for metric in checkpoint.metrics {
+                let old = try stored.flatMap { row in
+                    try Row.fetchOne(
+                        db,
+                        sql: "SELECT value, source FROM metrics WHERE checkpoint_id = ? AND dataset = ? AND metric = ?",
+                        arguments: [row["id"] as Int64, metric.dataset, metric.metric])
+                }
+                let oldValue: Double? = old?["value"]
+                if oldValue != metric.value {
+                    changes.append(
+                        MetricChange(
+                            checkpoint: checkpoint.name, dataset: metric.dataset, metric: metric.metric,
+                            old: oldValue, new: metric.value))
+                }
+                stale = stale || oldValue != metric.value || old?["source"] != metric.source
+            }
+        }
+        return (changes, stale)
+    }
+
+    /// The stored evaluation input of a checkpoint: its own, else the model's default input.
+    static func evalKey(_ checkpoint: ZooManifest.Checkpoint, defaultInput: String) -> String {
+        checkpoint.evalInput.map { InputKey([InputKey.Input(name: $0.name, shape: $0.shape)]).description }
+            ?? defaultInput
     }
 
     /// Stores one counted model — its row, its two profiles (standard and mxop) at the counted
@@ -107,9 +149,10 @@ extension Catalog {
     /// A model of the same name from a different file is replaced; the same file at another input
     /// gains profiles; the same file and options are skipped unless `force`.
     @discardableResult
-    public func ingest(_ model: CountedModel, record: ModelRecord, force: Bool = false, now: Date = Date()) throws
-        -> IngestOutcome
-    {
+    public func ingest(
+        _ model: CountedModel, record: ModelRecord, definition: (data: Data, stripped: Bool)? = nil,
+        force: Bool = false, now: Date = Date()
+    ) throws -> IngestOutcome {
         let analysis = model.analysis
         let key = InputKey(analysis.inputs).description
         let backboneEnd = analysis.backbone?.end
@@ -124,8 +167,17 @@ extension Catalog {
                 if existing["definition_sha256"] as String != model.sha256 {
                     try db.execute(sql: "DELETE FROM models WHERE id = ?", arguments: [modelID])
                     modelID = try insertModel(db, model, record, key, now)
+                    if let definition { try storeDefinition(db, modelID: modelID, definition) }
                     outcome = .replaced
                 } else {
+                    // A model from a schema-2 catalog gains its definition when its file is ingested again.
+                    if let definition,
+                        try Int.fetchOne(
+                            db, sql: "SELECT count(*) FROM definitions WHERE model_id = ?", arguments: [modelID])
+                            == 0
+                    {
+                        try storeDefinition(db, modelID: modelID, definition)
+                    }
                     let current =
                         try Int.fetchOne(
                             db,
@@ -143,6 +195,7 @@ extension Catalog {
                 }
             } else {
                 modelID = try insertModel(db, model, record, key, now)
+                if let definition { try storeDefinition(db, modelID: modelID, definition) }
             }
             for convention in Convention.allCases {
                 try insertProfile(db, modelID: modelID, key: key, convention: convention, analysis: analysis)
@@ -171,11 +224,13 @@ extension Catalog {
                 model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent,
             ])
         let id = db.lastInsertedRowID
-        try replaceMetrics(db, id, record.metrics)
+        try storeCheckpoints(db, id, defaultInput: key, record.checkpoints)
         return id
     }
 
     private func updateMetadata(_ db: Database, _ id: Int64, _ record: ModelRecord) throws {
+        let defaultInput = try String.fetchOne(
+            db, sql: "SELECT default_input FROM models WHERE id = ?", arguments: [id])
         if record.displayName != nil || record.family != nil || record.floatParent != nil {
             try db.execute(
                 sql: """
@@ -183,16 +238,41 @@ extension Catalog {
                                       float_parent = coalesce(?, float_parent) WHERE id = ?
                     """, arguments: [record.displayName, record.family, record.floatParent, id])
         }
-        if !record.metrics.isEmpty { try replaceMetrics(db, id, record.metrics) }
+        if !record.checkpoints.isEmpty {
+            try storeCheckpoints(db, id, defaultInput: defaultInput ?? "", record.checkpoints)
+        }
     }
 
-    private func replaceMetrics(_ db: Database, _ id: Int64, _ metrics: [ZooManifest.Metric]) throws {
-        for metric in metrics {
+    /// Adds or updates checkpoints and their figures (figures of a checkpoint not named are kept).
+    func storeCheckpoints(
+        _ db: Database, _ modelID: Int64, defaultInput: String, _ checkpoints: [ZooManifest.Checkpoint]
+    )
+        throws
+    {
+        for checkpoint in checkpoints {
             try db.execute(
                 sql: """
-                    INSERT INTO metrics (model_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (model_id, dataset, metric) DO UPDATE SET value = excluded.value, source = excluded.source
-                    """, arguments: [id, metric.dataset, metric.metric, metric.value, metric.source])
+                    INSERT INTO checkpoints (model_id, name, eval_input, crop_fraction, interpolation, pretraining, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (model_id, name) DO UPDATE SET eval_input = excluded.eval_input,
+                        crop_fraction = excluded.crop_fraction, interpolation = excluded.interpolation,
+                        pretraining = excluded.pretraining, source = excluded.source
+                    """,
+                arguments: [
+                    modelID, checkpoint.name, Catalog.evalKey(checkpoint, defaultInput: defaultInput),
+                    checkpoint.cropFraction, checkpoint.interpolation, checkpoint.pretraining, checkpoint.source,
+                ])
+            let checkpointID = try Int64.fetchOne(
+                db, sql: "SELECT id FROM checkpoints WHERE model_id = ? AND name = ?",
+                arguments: [modelID, checkpoint.name])!
+            for metric in checkpoint.metrics {
+                try db.execute(
+                    sql: """
+                        INSERT INTO metrics (checkpoint_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (checkpoint_id, dataset, metric) DO UPDATE SET value = excluded.value,
+                            source = excluded.source
+                        """, arguments: [checkpointID, metric.dataset, metric.metric, metric.value, metric.source])
+            }
         }
     }
 

@@ -48,7 +48,21 @@ public struct ProfileCounts: Sendable, Hashable {
     }
 }
 
-/// One model at one input under one convention, with what a comparison table needs.
+/// A checkpoint of a model: its name, the input its figures were measured at, and their sources.
+public struct CheckpointSummary: Sendable, Hashable {
+    public var name: String
+    public var evalInput: InputKey
+    public var cropFraction: Double?
+    public var interpolation: String?
+    public var pretraining: String?
+    /// Where the weights come from.
+    public var source: String?
+    /// Where its figures come from (distinct sources, in the order stored).
+    public var metricSources: [String]
+}
+
+/// One model at one input under one convention, with what a comparison table needs: one per
+/// checkpoint of the model (a model without checkpoints has one, with none).
 public struct ProfileSummary: Sendable, Hashable {
     public var model: String
     public var displayName: String?
@@ -61,7 +75,9 @@ public struct ProfileSummary: Sendable, Hashable {
     public var backboneEnd: String?
     public var totals: ProfileCounts
     public var backbone: ProfileCounts?
-    /// Metric name → value (top1, top5 …).
+    /// The checkpoint whose figures `metrics` are; nil for a model with none.
+    public var checkpoint: CheckpointSummary?
+    /// Metric name → value (top1, top5 …) of the checkpoint.
     public var metrics: [String: Double]
     public var unsupported: [String: Int]
     /// For a quantized model, the float model it was made from.
@@ -78,6 +94,12 @@ public struct ProfileSummary: Sendable, Hashable {
         }.values.reduce(0, +)
     }
 
+    /// Whether the accuracy comes from another input than the costs.
+    public var evaluatedElsewhere: Bool {
+        guard let checkpoint else { return false }
+        return !checkpoint.evalInput.matches(input) && !input.matches(checkpoint.evalInput)
+    }
+
     /// A count of the whole model or of its backbone.
     public func value(_ measure: Measure, backbone: Bool = false) -> Int? {
         backbone ? self.backbone?[measure] : totals[measure]
@@ -85,8 +107,8 @@ public struct ProfileSummary: Sendable, Hashable {
 }
 
 extension Catalog {
-    /// One profile per model: at the inputs `input` matches (its names, where it gives them,
-    /// and its shapes) when given, else at the model's default input.
+    /// One profile per model and checkpoint: at the inputs `input` matches (its names, where it
+    /// gives them, and its shapes) when given, else at the model's default input.
     public func summaries(
         convention: Convention, input: InputKey? = nil, families: [String] = [], models: [String] = [],
         format: String? = nil
@@ -107,11 +129,10 @@ extension Catalog {
                 sql += " AND p.input_shape = m.default_input"
             }
             var conditions: [String] = []
-            // Shell-style patterns (`resnet*`), case-insensitive; any of them matches.
-            for (column, patterns) in [("m.family", families), ("m.name", models)] where !patterns.isEmpty {
-                conditions.append(
-                    "(" + patterns.map { _ in "lower(\(column)) GLOB lower(?)" }.joined(separator: " OR ") + ")")
-                arguments += patterns.map { $0 }
+            let (selection, selectionArguments) = Catalog.selection(families: families, models: models)
+            if !selection.isEmpty {
+                conditions.append(selection)
+                arguments += selectionArguments
             }
             if let format {
                 conditions.append("m.format = ?")
@@ -125,8 +146,28 @@ extension Catalog {
             let backboneColumns = ProfileCounts.Columns(column, prefix: "bb_")
             // The side tables by position (columns as selected), a row each per model or profile.
             var metrics: [Int64: [String: Double]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT model_id, metric, value FROM metrics") {
+            var sources: [Int64: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT checkpoint_id, metric, value, source FROM metrics") {
                 metrics[row[0], default: [:]][row[1]] = row[2]
+                if !(sources[row[0]] ?? []).contains(row[3]) { sources[row[0], default: []].append(row[3]) }
+            }
+            var checkpoints: [Int64: [(id: Int64, summary: CheckpointSummary)]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, model_id, name, eval_input, crop_fraction, interpolation, pretraining, source
+                    FROM checkpoints ORDER BY model_id, id
+                    """)
+            {
+                let id: Int64 = row[0]
+                checkpoints[row[1], default: []].append(
+                    (
+                        id,
+                        CheckpointSummary(
+                            name: row[2], evalInput: try storedInputKey(row[3]), cropFraction: row[4],
+                            interpolation: row[5], pretraining: row[6], source: row[7],
+                            metricSources: sources[id] ?? [])
+                    ))
             }
             var unsupported: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
@@ -148,18 +189,27 @@ extension Catalog {
                 guard let totals = ProfileCounts(row, totalColumns) else { continue }
                 let modelID: Int64 = row[column["model_id"]]
                 let profileID: Int64 = row[column["id"]]
-                summaries.append(
-                    ProfileSummary(
-                        model: row[column["name"]], displayName: row[column["display_name"]],
-                        family: row[column["family"]],
-                        format: row[column["format"]], input: try storedInputKey(row[column["input_shape"]]),
-                        convention: convention,
-                        complete: row[column["complete"]], layerCount: row[column["layer_count"]],
-                        backboneEnd: row[column["backbone_end"]], totals: totals,
-                        backbone: ProfileCounts(row, backboneColumns),
-                        metrics: metrics[modelID] ?? [:], unsupported: unsupported[profileID] ?? [:],
-                        floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
-                        storedBytes: stored[profileID] ?? [:]))
+                let summary = ProfileSummary(
+                    model: row[column["name"]], displayName: row[column["display_name"]],
+                    family: row[column["family"]],
+                    format: row[column["format"]], input: try storedInputKey(row[column["input_shape"]]),
+                    convention: convention,
+                    complete: row[column["complete"]], layerCount: row[column["layer_count"]],
+                    backboneEnd: row[column["backbone_end"]], totals: totals,
+                    backbone: ProfileCounts(row, backboneColumns),
+                    metrics: [:], unsupported: unsupported[profileID] ?? [:],
+                    floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
+                    storedBytes: stored[profileID] ?? [:])
+                guard let list = checkpoints[modelID] else {
+                    summaries.append(summary)
+                    continue
+                }
+                for (id, checkpoint) in list {
+                    var one = summary
+                    one.checkpoint = checkpoint
+                    one.metrics = metrics[id] ?? [:]
+                    summaries.append(one)
+                }
             }
             return summaries
         }

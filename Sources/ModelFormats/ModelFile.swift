@@ -45,6 +45,18 @@ public enum ModelFile {
             bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
+    /// The form of a model file the catalog keeps: an ONNX file without the tensor payloads its
+    /// reader skips (the same bytes the reader decodes, so it counts the same), an MXNet symbol
+    /// file as it is.
+    public static func storedForm(_ data: Data, format: String, file: String) throws -> (data: Data, stripped: Bool) {
+        guard format == ONNXReader.formatName else { return (data, false) }
+        do {
+            return (try ONNXPayloadFilter.filter(data), true)
+        } catch let error as ONNXPayloadFilter.Malformed {
+            throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
+        }
+    }
+
     /// Parses the bytes of a model file; `file` names it and its extension hints at the format.
     public static func parse(_ data: Data, file: String) throws -> (graph: Graph, format: String) {
         let url = URL(fileURLWithPath: file)

@@ -67,6 +67,20 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Dataset of the accuracy figures.")
     var dataset = "ImageNet-1k val"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The checkpoint (set of weights) the accuracy figures are of (a single file; default: the model name).",
+            valueName: "name"))
+    var checkpoint: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The input the accuracy figures were measured at (default: the model's first input in the catalog, for a new model the --input counted).",
+            valueName: "shape"))
+    var evalInput: String?
+
     @Flag(name: .long, help: "Count and store again even if the file and options are unchanged.")
     var force = false
 
@@ -82,6 +96,19 @@ struct IngestCommand: ParsableCommand {
         if (top1 != nil || top5 != nil) && (metricSource ?? "").isEmpty {
             throw ValidationError("--top1/--top5 need --metric-source saying where the figures come from")
         }
+        if (checkpoint != nil || evalInput != nil) && top1 == nil && top5 == nil {
+            throw ValidationError("--checkpoint and --eval-input describe the figures of --top1/--top5: give one")
+        }
+        if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint cannot be empty") }
+        _ = try evalInputShape()
+    }
+
+    /// `--eval-input` as a manifest input.
+    func evalInputShape() throws -> ZooManifest.Input? {
+        guard let evalInput else { return nil }
+        let bindings = try InputOption.bindings([evalInput])
+        guard bindings.count == 1 else { throw ValidationError("--eval-input takes one input shape") }
+        return ZooManifest.Input(name: bindings[0].name, shape: bindings[0].shape)
     }
 
     struct Job {
@@ -106,10 +133,10 @@ struct IngestCommand: ParsableCommand {
                 let digest = SHA256.hex(contents)
                 let end = backboneEnd ?? job.model.entry?.backboneEnd
                 // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
-                let changes = try catalog.updateMetrics(name: job.record.name, metrics: job.record.metrics)
+                let changes = try catalog.updateCheckpoints(name: job.record.name, checkpoints: job.record.checkpoints)
                 if !changes.isEmpty {
                     progress.clear()
-                    Console.notice("\(job.record.name): " + changes.map(\.description).joined(separator: ", "))
+                    Console.notice(IngestCommand.describe(changes, of: job.record.name))
                     metricsUpdated += 1
                 }
                 if !force, let key = inputKey(bindings, job),
@@ -120,7 +147,8 @@ struct IngestCommand: ParsableCommand {
                 }
                 var model = try job.model.count(contents: contents, inputs: bindings, backboneEnd: backboneEnd)
                 model.sha256 = digest
-                let outcome = try catalog.ingest(model, record: job.record, force: force)
+                let definition = try ModelFile.storedForm(contents, format: model.format, file: model.file)
+                let outcome = try catalog.ingest(model, record: job.record, definition: definition, force: force)
                 tally[outcome, default: 0] += 1
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
                 if !model.analysis.isComplete { Console.reportPartial(model) }
@@ -144,6 +172,15 @@ struct IngestCommand: ParsableCommand {
             "\(jobs.count) model\(jobs.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)"
         )
         if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `tiny: top1 0.5185 → 0.52`, the checkpoint named where it is not the model's own.
+    static func describe(_ changes: [Catalog.MetricChange], of model: String) -> String {
+        var parts: [String] = []
+        for change in changes {
+            parts.append((change.checkpoint == model ? "" : "\(change.checkpoint) ") + change.description)
+        }
+        return "\(model): " + parts.joined(separator: ", ")
     }
 
     /// The input key a profile would have, when it can be known without counting: `.some(nil)`
@@ -183,10 +220,16 @@ struct IngestCommand: ParsableCommand {
                 if let quantizedFrom { record.floatParent = quantizedFrom }
                 if let family { record.family = family }
                 if let source = metricSource {
-                    record.metrics = [("top1", top1), ("top5", top5)].compactMap { metric, value in
+                    let metrics = [("top1", top1), ("top5", top5)].compactMap { metric, value in
                         value.map {
                             ZooManifest.Metric(dataset: dataset, metric: metric, value: $0.fraction, source: source)
                         }
+                    }
+                    if !metrics.isEmpty {
+                        record.checkpoints = [
+                            ZooManifest.Checkpoint(
+                                name: checkpoint ?? record.name, evalInput: try evalInputShape(), metrics: metrics)
+                        ]
                     }
                 }
                 jobs.append(Job(model: job, record: record))
@@ -200,10 +243,11 @@ struct IngestCommand: ParsableCommand {
             }
         if !single
             && (name != nil || family != nil || backboneEnd != nil || top1 != nil || top5 != nil
-                || quantizedFrom != nil)
+                || quantizedFrom != nil || checkpoint != nil)
         {
             throw ValidationError(
-                "--name, --family, --backbone-end, --quantized-from, --top1 and --top5 apply to a single model file")
+                "--name, --family, --backbone-end, --quantized-from, --top1, --top5 and --checkpoint apply to a single model file"
+            )
         }
         if let name, name.isEmpty { throw ValidationError("--name cannot be empty") }
         return jobs

@@ -128,7 +128,7 @@ struct CatalogTests {
             dataset: "d'\"", metric: "top1", value: 0.5, source: "'; DELETE FROM metrics; --")
         var record = ModelRecord(name: name)
         record.family = "f\"'"
-        record.metrics = [metric]
+        record.checkpoints = [ZooManifest.Checkpoint(name: "c'\"", metrics: [metric])]
         try catalog.ingest(model, record: record)
         let stored = try catalog.summaries(convention: .standard)
         #expect(stored.map(\.model) == [name])

@@ -26,9 +26,12 @@ public struct ZooManifest: Sendable, Codable {
         public var metrics: [Metric]
         /// For a quantized model: the zoo name of the float model it was made from.
         public var quantizedFrom: String?
+        /// Named weights of the model with their own figures, besides `metrics` (which are the
+        /// figures of the checkpoint named after the model, evaluated at `input`).
+        public var checkpoints: [Checkpoint]?
 
         enum CodingKeys: String, CodingKey {
-            case name, family, format, file, input, metrics
+            case name, family, format, file, input, metrics, checkpoints
             case displayName = "display_name"
             case backboneEnd = "backbone_end"
             case quantizedFrom = "quantized_from"
@@ -41,11 +44,59 @@ public struct ZooManifest: Sendable, Codable {
 
         /// The manifest's backbone end, or a proposal when it names none.
         public var backbone: BackboneChoice { backboneEnd.map(BackboneChoice.node) ?? .propose }
+
+        /// Every checkpoint the entry gives figures for: the one named after the model (its
+        /// `metrics`, evaluated at `input`) when it has figures, then those it lists.
+        public var allCheckpoints: [Checkpoint] {
+            let listed = checkpoints ?? []
+            guard !metrics.isEmpty, !listed.contains(where: { $0.name == name }) else { return listed }
+            return [Checkpoint(name: name, evalInput: input, metrics: metrics)] + listed
+        }
+    }
+
+    /// A named set of weights of a model: the input its figures were measured at (the model's
+    /// input when not given), how images were prepared, its pretraining and where it comes from.
+    public struct Checkpoint: Sendable, Codable, Hashable {
+        public var name: String
+        public var evalInput: Input?
+        /// The centre-crop fraction of the evaluation (timm's `crop_pct`).
+        public var cropFraction: Double?
+        /// The resize interpolation of the evaluation (bicubic, bilinear …).
+        public var interpolation: String?
+        /// Pretraining tags, comma-separated (`in22k`, `distilled` …).
+        public var pretraining: String?
+        /// Where the weights come from.
+        public var source: String?
+        public var metrics: [Metric]
+
+        enum CodingKeys: String, CodingKey {
+            case name, interpolation, pretraining, source, metrics
+            case evalInput = "eval_input"
+            case cropFraction = "crop_fraction"
+        }
+
+        public init(
+            name: String, evalInput: Input? = nil, cropFraction: Double? = nil, interpolation: String? = nil,
+            pretraining: String? = nil, source: String? = nil, metrics: [Metric] = []
+        ) {
+            self.name = name
+            self.evalInput = evalInput
+            self.cropFraction = cropFraction
+            self.interpolation = interpolation
+            self.pretraining = pretraining
+            self.source = source
+            self.metrics = metrics
+        }
     }
 
     public struct Input: Sendable, Codable, Hashable {
         public var name: String?
         public var shape: [Int]
+
+        public init(name: String?, shape: [Int]) {
+            self.name = name
+            self.shape = shape
+        }
     }
 
     public struct Metric: Sendable, Codable, Hashable {
@@ -111,9 +162,25 @@ public struct ZooManifest: Sendable, Codable {
                     file: url.relativePath,
                     reason: "model '\(entry.name)': file '\(entry.file)' must be a path inside the zoo directory")
             }
-            if let bad = entry.input.shape.first(where: { $0 < 1 || $0 > ShapeSyntax.maximumDimension }) {
+            let inputs = [entry.input] + (entry.checkpoints ?? []).compactMap(\.evalInput)
+            if let bad = inputs.flatMap(\.shape).first(where: { $0 < 1 || $0 > ShapeSyntax.maximumDimension }) {
                 throw ModelFormatError.malformed(
                     file: url.relativePath, reason: "model '\(entry.name)': input dimension \(bad) is out of range")
+            }
+            var checkpointNames = Set<String>()
+            for checkpoint in entry.checkpoints ?? [] {
+                guard !checkpoint.name.isEmpty, checkpointNames.insert(checkpoint.name).inserted else {
+                    throw ModelFormatError.malformed(
+                        file: url.relativePath,
+                        reason: "model '\(entry.name)': checkpoint '\(checkpoint.name)' is empty or listed twice")
+                }
+                if let crop = checkpoint.cropFraction, !(crop > 0 && crop <= 1) {
+                    throw ModelFormatError.malformed(
+                        file: url.relativePath,
+                        reason:
+                            "model '\(entry.name)': checkpoint '\(checkpoint.name)' has crop fraction \(crop), not in (0, 1]"
+                    )
+                }
             }
         }
         return manifest
