@@ -6,8 +6,13 @@ import OpCount
 
 /// A model's definition file as the catalog keeps it, with what counting it again needs.
 public struct StoredDefinition: Sendable {
+    var id: Int64
     public var model: String
+    public var displayName: String?
     public var family: String?
+    public var floatParent: String?
+    /// SHA-256 of the file it was ingested from: a profile counted from it belongs to that file.
+    public var sha256: String
     public var format: String
     /// The file it was ingested from, for messages.
     public var file: String
@@ -18,6 +23,18 @@ public struct StoredDefinition: Sendable {
     public var backboneEnd: String?
     /// The inputs it already has profiles at.
     public var inputs: [InputKey]
+
+    /// Counts the definition at `inputs`, with the backbone end of its default profile.
+    public func count(inputs: [InputBinding]) throws -> CountedModel {
+        var counted = try Pipeline.count(
+            data, file: file, inputs: inputs, backbone: backboneEnd.map(BackboneChoice.node) ?? .propose)
+        counted.name = model
+        counted.sha256 = sha256
+        return counted
+    }
+
+    /// Whether it has a profile at `key`.
+    public func hasProfile(at key: InputKey) -> Bool { inputs.contains { $0.matches(key) } }
 }
 
 /// zlib's deflate format, for definitions.
@@ -78,17 +95,23 @@ extension Catalog {
 
     /// The stored definitions of the models a selection names (all when empty), in ingest order,
     /// and the names of the selected models that have none (ingested by a schema-2 opcat).
-    public func definitions(families: [String] = [], models: [String] = []) throws
+    public func definitions(families: [String] = [], models: [String] = [], named names: [String]? = nil) throws
         -> (definitions: [StoredDefinition], missing: [String])
     {
         try read { db in
             var sql = """
-                SELECT m.id, m.name, m.family, m.format, m.source_file, m.default_input, d.stored_bytes, d.data,
+                SELECT m.id, m.name, m.display_name, m.family, m.float_parent, m.definition_sha256, m.format,
+                       m.source_file, m.default_input, d.stored_bytes, d.data,
                        (SELECT p.backbone_end FROM profiles p WHERE p.model_id = m.id
                           AND p.input_shape = m.default_input AND p.convention = 'standard') AS backbone_end
                 FROM models m LEFT JOIN definitions d ON d.model_id = m.id
                 """
-            let (condition, arguments) = Catalog.selection(families: families, models: models)
+            var (condition, arguments) = Catalog.selection(families: families, models: models)
+            if let names {
+                let exact = "m.name IN (" + names.map { _ in "?" }.joined(separator: ", ") + ")"
+                condition = condition.isEmpty ? exact : condition + " AND " + exact
+                arguments += names.map { $0 }
+            }
             if !condition.isEmpty { sql += " WHERE " + condition }
             sql += " ORDER BY m.id"
             var found: [StoredDefinition] = []
@@ -108,7 +131,9 @@ extension Catalog {
                     arguments: [row["id"] as Int64])
                 found.append(
                     StoredDefinition(
-                        model: name, family: row["family"], format: row["format"], file: row["source_file"],
+                        id: row["id"], model: name, displayName: row["display_name"], family: row["family"],
+                        floatParent: row["float_parent"], sha256: row["definition_sha256"], format: row["format"],
+                        file: row["source_file"],
                         data: data, defaultInput: try storedInputKey(row["default_input"]),
                         backboneEnd: row["backbone_end"], inputs: try inputs.map(storedInputKey)))
             }
@@ -127,5 +152,44 @@ extension Catalog {
             arguments += patterns.map { $0 }
         }
         return (conditions.joined(separator: " AND "), arguments)
+    }
+}
+
+extension Catalog {
+    /// Summaries of `definition` counted now at `inputs`, one per checkpoint, as
+    /// ``summaries(convention:input:families:models:format:)`` would give them had the profile
+    /// been stored; nothing is written.
+    public func summaries(counting definition: StoredDefinition, inputs: [InputBinding], convention: Convention)
+        throws -> [ProfileSummary]
+    {
+        let counted = try definition.count(inputs: inputs)
+        let analysis = counted.analysis
+        func counts(_ totals: Counts, _ mxop: MxopCounts) -> ProfileCounts {
+            var result = ProfileCounts()
+            for measure in Measure.allCases { result[measure] = convention.value(measure, totals, mxop) }
+            return result
+        }
+        var summary = ProfileSummary(
+            model: definition.model, displayName: definition.displayName, family: definition.family,
+            format: definition.format, input: InputKey(analysis.inputs), convention: convention,
+            complete: analysis.isComplete, layerCount: analysis.layers.count, backboneEnd: analysis.backbone?.end,
+            totals: counts(analysis.totals, analysis.mxop),
+            backbone: analysis.backbone.map { counts($0.totals, $0.mxop) }, metrics: [:],
+            unsupported: Dictionary(analysis.unsupported.map { ($0.op, $0.count) }, uniquingKeysWith: +),
+            floatParent: definition.floatParent)
+        if convention == .standard {
+            for (precision, macs) in analysis.macsByPrecision {
+                summary.precisions["\(precision.activation.rawValue)×\(precision.weight.rawValue)"] = macs
+            }
+            for (type, stored) in analysis.storageByType { summary.storedBytes[type.rawValue] = stored.bytes }
+        }
+        let checkpoints = try read { db in try loadCheckpoints(db, modelID: definition.id) }[definition.id] ?? []
+        guard !checkpoints.isEmpty else { return [summary] }
+        return checkpoints.map { checkpoint, metrics in
+            var one = summary
+            one.checkpoint = checkpoint
+            one.metrics = metrics
+            return one
+        }
     }
 }

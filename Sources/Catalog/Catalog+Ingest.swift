@@ -38,7 +38,7 @@ public enum IngestOutcome: String, Sendable {
 }
 
 extension Catalog {
-    /// Whether the catalog already has `name` from a file with this digest, counted at `inputKey`
+    /// Whether the catalog already has `name` from a file with this digest, its definition stored, counted at `inputKey`
     /// (or at its default input when `inputKey` is nil) with this backbone end (any, when nil):
     /// then an ingest has nothing to count.
     public func isCurrent(name: String, sha256: String, inputKey: InputKey?, backboneEnd: String?) throws -> Bool {
@@ -47,7 +47,11 @@ extension Catalog {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
                     arguments: [name]),
-                row["definition_sha256"] as String == sha256
+                row["definition_sha256"] as String == sha256,
+                // A model from a schema-2 catalog is not current until its definition is stored.
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM definitions WHERE model_id = ?", arguments: [row["id"] as Int64])
+                    == 1
             else { return false }
             let key: String = inputKey?.description ?? row["default_input"]
             var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
@@ -97,6 +101,41 @@ extension Catalog {
         }
     }
 
+    /// Stores figures for checkpoints of models already in the catalog, all in one transaction,
+    /// and says which changed. A model that is not in the catalog fails the whole import:
+    /// nothing is applied.
+    public func importCheckpoints(_ items: [(model: String, checkpoint: ZooManifest.Checkpoint)]) throws
+        -> [(model: String, change: MetricChange)]
+    {
+        try write { db in
+            var ids: [String: (Int64, String)] = [:]
+            var unknown: [String] = []
+            for (model, _) in items where ids[model] == nil && !unknown.contains(model) {
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [model])
+                {
+                    ids[model] = (row["id"], row["default_input"])
+                } else {
+                    unknown.append(model)
+                }
+            }
+            guard unknown.isEmpty else {
+                throw CatalogError.notFound(
+                    "no model \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalog; nothing was imported"
+                )
+            }
+            var changes: [(String, MetricChange)] = []
+            for (model, checkpoint) in items {
+                let (id, defaultInput) = ids[model]!
+                let (found, stale) = try checkpointDifferences(db, id, defaultInput, [checkpoint])
+                guard stale else { continue }
+                changes += found.map { (model, $0) }
+                try storeCheckpoints(db, id, defaultInput: defaultInput, [checkpoint])
+            }
+            return changes
+        }
+    }
+
     /// What storing `checkpoints` would change: the figures that differ, and whether anything
     /// (a figure, a source, an evaluation input, a tag) does.
     func checkpointDifferences(
@@ -111,10 +150,14 @@ extension Catalog {
                     SELECT id, eval_input, crop_fraction, interpolation, pretraining, source FROM checkpoints
                     WHERE model_id = ? AND name = ?
                     """, arguments: [modelID, checkpoint.name])
-            let evalInput = Catalog.evalKey(checkpoint, defaultInput: defaultInput)
-            if stored?["eval_input"] != evalInput || stored?["crop_fraction"] != checkpoint.cropFraction
-                || stored?["interpolation"] != checkpoint.interpolation
-                || stored?["pretraining"] != checkpoint.pretraining || stored?["source"] != checkpoint.source
+            let evalInput = Catalog.evalKey(checkpoint, stored: stored?["eval_input"], defaultInput: defaultInput)
+            // Attributes a checkpoint leaves out keep their stored values.
+            func differs<T: DatabaseValueConvertible & Equatable>(_ value: T?, _ column: String) -> Bool {
+                value != nil && stored?[column] != value
+            }
+            if stored?["eval_input"] != evalInput || differs(checkpoint.cropFraction, "crop_fraction")
+                || differs(checkpoint.interpolation, "interpolation") || differs(checkpoint.pretraining, "pretraining")
+                || differs(checkpoint.source, "source")
             {
                 stale = true
             }
@@ -138,10 +181,11 @@ extension Catalog {
         return (changes, stale)
     }
 
-    /// The stored evaluation input of a checkpoint: its own, else the model's default input.
-    static func evalKey(_ checkpoint: ZooManifest.Checkpoint, defaultInput: String) -> String {
+    /// The evaluation input to store for a checkpoint: its own, else the one stored, else the
+    /// model's default input.
+    static func evalKey(_ checkpoint: ZooManifest.Checkpoint, stored: String?, defaultInput: String) -> String {
         checkpoint.evalInput.map { InputKey([InputKey.Input(name: $0.name, shape: $0.shape)]).description }
-            ?? defaultInput
+            ?? stored ?? defaultInput
     }
 
     /// Stores one counted model — its row, its two profiles (standard and mxop) at the counted
@@ -250,16 +294,20 @@ extension Catalog {
         throws
     {
         for checkpoint in checkpoints {
+            let stored = try String.fetchOne(
+                db, sql: "SELECT eval_input FROM checkpoints WHERE model_id = ? AND name = ?",
+                arguments: [modelID, checkpoint.name])
             try db.execute(
                 sql: """
                     INSERT INTO checkpoints (model_id, name, eval_input, crop_fraction, interpolation, pretraining, source)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (model_id, name) DO UPDATE SET eval_input = excluded.eval_input,
-                        crop_fraction = excluded.crop_fraction, interpolation = excluded.interpolation,
-                        pretraining = excluded.pretraining, source = excluded.source
+                        crop_fraction = coalesce(excluded.crop_fraction, crop_fraction),
+                        interpolation = coalesce(excluded.interpolation, interpolation),
+                        pretraining = coalesce(excluded.pretraining, pretraining), source = coalesce(excluded.source, source)
                     """,
                 arguments: [
-                    modelID, checkpoint.name, Catalog.evalKey(checkpoint, defaultInput: defaultInput),
+                    modelID, checkpoint.name, Catalog.evalKey(checkpoint, stored: stored, defaultInput: defaultInput),
                     checkpoint.cropFraction, checkpoint.interpolation, checkpoint.pretraining, checkpoint.source,
                 ])
             let checkpointID = try Int64.fetchOne(

@@ -145,30 +145,7 @@ extension Catalog {
             let totalColumns = ProfileCounts.Columns(column)
             let backboneColumns = ProfileCounts.Columns(column, prefix: "bb_")
             // The side tables by position (columns as selected), a row each per model or profile.
-            var metrics: [Int64: [String: Double]] = [:]
-            var sources: [Int64: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT checkpoint_id, metric, value, source FROM metrics") {
-                metrics[row[0], default: [:]][row[1]] = row[2]
-                if !(sources[row[0]] ?? []).contains(row[3]) { sources[row[0], default: []].append(row[3]) }
-            }
-            var checkpoints: [Int64: [(id: Int64, summary: CheckpointSummary)]] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, model_id, name, eval_input, crop_fraction, interpolation, pretraining, source
-                    FROM checkpoints ORDER BY model_id, id
-                    """)
-            {
-                let id: Int64 = row[0]
-                checkpoints[row[1], default: []].append(
-                    (
-                        id,
-                        CheckpointSummary(
-                            name: row[2], evalInput: try storedInputKey(row[3]), cropFraction: row[4],
-                            interpolation: row[5], pretraining: row[6], source: row[7],
-                            metricSources: sources[id] ?? [])
-                    ))
-            }
+            let checkpoints = try loadCheckpoints(db)
             var unsupported: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
                 unsupported[row[0], default: [:]][row[1]] = row[2]
@@ -204,15 +181,47 @@ extension Catalog {
                     summaries.append(summary)
                     continue
                 }
-                for (id, checkpoint) in list {
+                for (checkpoint, metrics) in list {
                     var one = summary
                     one.checkpoint = checkpoint
-                    one.metrics = metrics[id] ?? [:]
+                    one.metrics = metrics
                     summaries.append(one)
                 }
             }
             return summaries
         }
+    }
+
+    /// Each model's checkpoints with their figures (metric → value), by model id, in the order stored.
+    func loadCheckpoints(_ db: Database, modelID: Int64? = nil) throws
+        -> [Int64: [(CheckpointSummary, [String: Double])]]
+    {
+        let only = modelID.map { " WHERE c.model_id = \($0)" } ?? ""
+        var metrics: [Int64: [String: Double]] = [:]
+        var sources: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT x.checkpoint_id, x.metric, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id\(only)"
+        ) {
+            metrics[row[0], default: [:]][row[1]] = row[2]
+            if !(sources[row[0]] ?? []).contains(row[3]) { sources[row[0], default: []].append(row[3]) }
+        }
+        var checkpoints: [Int64: [(CheckpointSummary, [String: Double])]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.id, c.model_id, c.name, c.eval_input, c.crop_fraction, c.interpolation, c.pretraining, c.source
+                FROM checkpoints c\(only) ORDER BY c.model_id, c.id
+                """)
+        {
+            let id: Int64 = row[0]
+            let checkpoint = CheckpointSummary(
+                name: row[2], evalInput: try storedInputKey(row[3]), cropFraction: row[4],
+                interpolation: row[5], pretraining: row[6], source: row[7], metricSources: sources[id] ?? [])
+            checkpoints[row[1], default: []].append((checkpoint, metrics[id] ?? [:]))
+        }
+        return checkpoints
     }
 
     /// The families of the catalog's models, for messages.

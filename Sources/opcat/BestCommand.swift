@@ -180,9 +180,10 @@ struct BestQuery {
     /// The fits ranked, with each budget's cost and the headroom left under it.
     func document(_ fits: [Fit]) -> Document {
         let prefix = backbone ? "backbone_" : ""
+        let checkpoints = CheckpointColumns(fits.map(\.summary), metric: metric.title)
         var columns = [
-            ResultSet.Column("model", nil, .text), ResultSet.Column("rank", "#", .integer),
-            ResultSet.Column(metric.rawValue, metric.title, .accuracy),
+            ResultSet.Column("model", nil, .text), checkpoints.checkpoint, ResultSet.Column("rank", "#", .integer),
+            ResultSet.Column(metric.rawValue, metric.title, .accuracy), checkpoints.evalInput,
         ]
         for (measure, _) in budgets {
             let scale = ResultSet.Kind.count(exponent: measure.exponent)
@@ -201,7 +202,10 @@ struct BestQuery {
         }
         var result = ResultSet(columns)
         for (i, fit) in fits.enumerated() {
-            var row: [ResultSet.Cell] = [.text(fit.summary.model), .int(i + 1), .accuracy(fit.accuracy)]
+            let cells = CheckpointColumns.cells(fit.summary)
+            var row: [ResultSet.Cell] = [
+                .text(fit.summary.model), cells.checkpoint, .int(i + 1), .accuracy(fit.accuracy), cells.evalInput,
+            ]
             for (j, (_, budget)) in budgets.enumerated() {
                 row += [.int(fit.costs[j]), .int(budget - fit.costs[j])]
             }
@@ -209,7 +213,11 @@ struct BestQuery {
             result.append(row)
         }
         let order = rankBy.map { "\(backbone ? "backbone " : "")\($0.title), smallest first" } ?? metric.title
-        return Document(result, line: "\(fits.count) models within \(describeBudgets()), by \(order)")
+        let unit = Set(fits.map { $0.summary.checkpoint == nil ? $0.summary.model : "\($0.summary.model)\u{0}" }).count
+        let what = fits.count == unit ? "models" : "checkpoints"
+        var document = Document(result, line: "\(fits.count) \(what) within \(describeBudgets()), by \(order)")
+        if let note = checkpoints.note { document.add(.line(note), in: .human) }
+        return document
     }
 }
 

@@ -284,7 +284,8 @@ struct Accuracy: ExpressibleByArgument {
         let trimmed = argument.trimmingCharacters(in: .whitespaces)
         if trimmed.hasSuffix("%") {
             guard let percent = Double(trimmed.dropLast()), percent.isFinite else { return nil }
-            fraction = percent / 100
+            // 80.858% is stored as 0.80858, not as the quotient's 0.8085800000000001.
+            fraction = Double(String(format: "%.12g", percent / 100)) ?? percent / 100
         } else {
             guard let value = Double(trimmed), value.isFinite else { return nil }
             fraction = value

@@ -20,12 +20,15 @@ struct Opcat: ParsableCommand {
               opcat count model-symbol.json --input 1x3x320x320 --layers
               opcat count data/zoo --convention mxop --format markdown
               opcat ingest data/zoo && opcat table --sort macs
+              opcat profile --input 1x3x512x512
+              opcat best --max-macs 1.5G --backbone --input 1x3x512x512
+              opcat metrics import figures.csv
               opcat ops
             """,
         version: OpcatVersion.current,
         subcommands: [
-            CountCommand.self, IngestCommand.self, TableCommand.self, ParetoCommand.self, BestCommand.self,
-            LayersCommand.self, ExportCommand.self, OpsCommand.self,
+            CountCommand.self, IngestCommand.self, ProfileCommand.self, MetricsCommand.self, TableCommand.self,
+            ParetoCommand.self, BestCommand.self, LayersCommand.self, ExportCommand.self, OpsCommand.self,
         ])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's

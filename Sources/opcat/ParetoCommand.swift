@@ -69,6 +69,7 @@ struct ParetoQuery {
 
     struct Result {
         var query: ParetoQuery
+        /// The summaries of the points, by point label.
         var summaries: [String: ProfileSummary]
         var front: [Pareto.Point]
         var dominated: [(Pareto.Point, by: Pareto.Point)]
@@ -82,10 +83,11 @@ struct ParetoQuery {
         func document(all: Bool) -> Document {
             let cost = (query.backbone ? "backbone_" : "") + query.cost.key
             let listed: Set<OutputFormat> = all ? OutputFormat.all : [.json]
+            let checkpoints = CheckpointColumns(Array(summaries.values), metric: query.metric.title)
             var result = ResultSet([
-                ResultSet.Column("model", nil, .text),
+                ResultSet.Column("model", nil, .text), checkpoints.checkpoint,
                 ResultSet.Column(cost, "\(costTitle) (\(query.cost.unit))", .count(exponent: query.cost.exponent)),
-                ResultSet.Column(query.metric.rawValue, query.metric.title, .accuracy),
+                ResultSet.Column(query.metric.rawValue, query.metric.title, .accuracy), checkpoints.evalInput,
                 ResultSet.Column("on_front", nil, .flag(yes: "yes", no: "no"), in: listed),
                 ResultSet.Column("dominated_by", nil, .text, in: listed, omitsEmptyInJSON: true),
             ])
@@ -95,23 +97,27 @@ struct ParetoQuery {
                     .sorted { ($0.0.cost, -$0.0.accuracy) < ($1.0.cost, -$1.0.accuracy) }
             }
             for (point, dominator) in ordered {
+                let cells = summaries[point.label].map(CheckpointColumns.cells) ?? (.empty, .empty)
                 result.append([
-                    .text(point.model), .int(point.cost), .real(point.accuracy), .flag(dominator == nil),
-                    .text(dominator?.model),
+                    .text(point.model), cells.checkpoint, .int(point.cost), .real(point.accuracy), cells.evalInput,
+                    .flag(dominator == nil), .text(dominator?.label),
                 ])
             }
+            let what = (front + dominated.map(\.0)).contains { $0.checkpoint != nil } ? "checkpoints" : "models"
             let summary =
-                "\(front.count) of \(front.count + dominated.count) models on the front of "
+                "\(front.count) of \(front.count + dominated.count) \(what) on the front of "
                 + "\(query.metric.title) against \(costTitle)"
-            return Document(result, line: summary)
+            var document = Document(result, line: summary)
+            if let note = checkpoints.note { document.add(.line(note), in: .human) }
+            return document
         }
 
         func chart(logX: Bool) -> ParetoChart {
-            let onFront = Set(front.map(\.model))
+            let onFront = Set(front.map(\.label))
             let points = (front + dominated.map(\.0)).map { p in
                 ParetoChart.Point(
-                    model: p.model, family: summaries[p.model]?.family ?? "other", cost: p.cost,
-                    accuracy: p.accuracy, onFront: onFront.contains(p.model))
+                    model: p.label, family: summaries[p.label]?.family ?? "other", cost: p.cost,
+                    accuracy: p.accuracy, onFront: onFront.contains(p.label))
             }
             return ParetoChart(
                 title: "ImageNet \(query.metric.title) against \(costTitle)",
@@ -119,6 +125,11 @@ struct ParetoQuery {
                 yLabel: "\(query.metric.title) accuracy", xScale: query.cost.exponent == 9 ? 1e9 : 1e6, logX: logX,
                 points: points)
         }
+    }
+
+    /// A point's checkpoint: named when it is not the model's own name.
+    static func checkpoint(_ s: ProfileSummary) -> String? {
+        s.checkpoint.flatMap { $0.name == s.model ? nil : $0.name }
     }
 
     func run(_ summaries: [ProfileSummary]) -> Result {
@@ -134,11 +145,14 @@ struct ParetoQuery {
                 noMetric.append(s.model)
                 continue
             }
-            points.append(Pareto.Point(model: s.model, cost: value, accuracy: accuracy))
+            points.append(Pareto.Point(model: s.model, checkpoint: Self.checkpoint(s), cost: value, accuracy: accuracy))
         }
         let (front, dominated) = Pareto.front(points)
+        let byLabel = summaries.map { s in
+            (Pareto.Point(model: s.model, checkpoint: Self.checkpoint(s), cost: 0, accuracy: 0).label, s)
+        }
         return Result(
-            query: self, summaries: Dictionary(summaries.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a }),
+            query: self, summaries: Dictionary(byLabel, uniquingKeysWith: { a, _ in a }),
             front: front, dominated: dominated, noMetric: noMetric, noCost: noCost)
     }
 }

@@ -45,25 +45,21 @@ struct SelectionOptions: ParsableArguments {
         try input.map { InputKey(try InputOption.bindings([$0])) }
     }
 
-    /// Profiles of a convention, or a clear error when there are none. With `--input`, the
-    /// models in the selection that have no profile there are named on stderr.
+    /// Profiles of a convention, or a clear error when there are none. With `--input`, a model
+    /// in the selection with no stored profile there is counted now from its stored definition
+    /// (nothing is written; a notice says so and how to store it); those that cannot be are
+    /// named on stderr with the reason.
     func summaries(_ catalog: Catalog, convention: Convention = .standard) throws -> [ProfileSummary] {
-        let key = try inputKey()
-        let rows = try catalog.summaries(
-            convention: convention, input: key, families: family, models: model, format: fileFormat
+        var rows = try catalog.summaries(
+            convention: convention, input: try inputKey(), families: family, models: model, format: fileFormat
         )
         .filter { !excludeQuantized || $0.floatParent == nil }
-        if let key {
-            let present = Set(rows.map(\.model))
-            let missing = try catalog.summaries(
+        if let key = try inputKey() {
+            let everyModel = try catalog.summaries(
                 convention: convention, families: family, models: model, format: fileFormat
             )
-            .filter { (!excludeQuantized || $0.floatParent == nil) && !present.contains($0.model) }.map(\.model)
-            if !missing.isEmpty {
-                Console.notice(
-                    "\(Console.count(missing)) have no profile at \(key.shapes) and are left out "
-                        + "(\(Console.names(missing))); add one with `opcat ingest FILE --input \(key.shapes)`")
-            }
+            .filter { !excludeQuantized || $0.floatParent == nil }
+            rows = try completed(rows, selection: everyModel, at: key, catalog: catalog, convention: convention)
         }
         if rows.isEmpty {
             let what = [
@@ -78,6 +74,51 @@ struct SelectionOptions: ParsableArguments {
                     + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)\(known)"))
         }
         return rows
+    }
+}
+
+extension SelectionOptions {
+    /// `rows` at `key`, with the models of `selection` that have no stored profile there counted
+    /// from their stored definitions, in the selection's order.
+    func completed(
+        _ rows: [ProfileSummary], selection: [ProfileSummary], at key: InputKey, catalog: Catalog,
+        convention: Convention
+    ) throws -> [ProfileSummary] {
+        var byModel = Dictionary(grouping: rows, by: \.model)
+        var order: [String] = []
+        for row in selection where order.last != row.model { order.append(row.model) }
+        let missing = order.filter { byModel[$0] == nil }
+        guard !missing.isEmpty else { return rows }
+        let shape = key.shapes
+        var counted: [String] = []
+        var failed: [String] = []
+        let found = try catalog.definitions(named: missing)
+        let bindings = key.inputs.map { InputBinding(name: $0.name, shape: $0.shape) }
+        for definition in found.definitions {
+            do {
+                byModel[definition.model] = try catalog.summaries(
+                    counting: definition, inputs: bindings, convention: convention)
+                counted.append(definition.model)
+            } catch {
+                failed.append(definition.model)
+                Console.notice("\(definition.model) cannot be counted at \(shape) and is left out: \(error)")
+            }
+        }
+        if !counted.isEmpty {
+            Console.notice(
+                "\(Console.count(counted)) had no stored profile at \(shape) and were counted from their stored "
+                    + "definitions for this answer (\(Console.names(counted))); store them with "
+                    + "`opcat profile --input \(shape)`")
+        }
+        if !found.missing.isEmpty {
+            Console.notice(
+                "\(Console.count(found.missing)) have no profile at \(shape) and no stored definition, and are left "
+                    + "out (\(Console.names(found.missing))); add one with `opcat ingest FILE --input \(shape)`")
+        }
+        if !failed.isEmpty {
+            Console.notice("\(Console.count(failed)) left out at \(shape): \(Console.names(failed))")
+        }
+        return order.flatMap { byModel[$0] ?? [] }
     }
 }
 

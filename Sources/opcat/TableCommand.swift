@@ -62,6 +62,8 @@ struct TableCommand: ParsableCommand {
         let table = ComparisonTable(convention: convention, extra: try extraColumns())
         var rows = try selection.summaries(catalog, convention: convention).map(ComparisonRow.init)
         if let sort { rows = ComparisonTable.sorted(rows, by: sort, descending: desc) }
-        Document(table.result(rows)).print(output.format)
+        var document = Document(table.result(rows))
+        if let note = ComparisonTable.evaluationNote(rows) { document.add(.line(note), in: .human) }
+        document.print(output.format)
     }
 }

@@ -90,7 +90,16 @@ struct CatalogTests {
     func idempotence() throws {
         let catalog = try Catalog()
         let (model, record) = try Self.counted("squeezenet1.1")
+        let definition = try ModelFile.contents(of: Self.zoo.appendingPathComponent("squeezenet1.1-symbol.json"))
         #expect(try catalog.ingest(model, record: record) == .added)
+        // Not current until its definition is stored (a model from a schema-2 catalog).
+        #expect(
+            !(try catalog.isCurrent(
+                name: record.name, sha256: model.sha256,
+                inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 224, 224])]), backboneEnd: nil)))
+        #expect(try catalog.ingest(model, record: record, definition: (definition, false)) == .skipped)
+        let stored = try catalog.definitions().definitions
+        #expect(stored.map(\.model) == ["squeezenet1.1"] && stored.first?.data == definition)
         #expect(
             try catalog.isCurrent(
                 name: record.name, sha256: model.sha256,

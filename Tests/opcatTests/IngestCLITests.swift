@@ -208,7 +208,12 @@ struct IngestCLITests {
         #expect(
             try Self.sqlite(db, "SELECT name, family, default_input FROM models")
                 == "tiny|mobilenet_v1|data:1x3x160x160")
-        #expect(try Self.sqlite(db, "SELECT metric, value, source FROM metrics") == "top1|0.5185|MXNet model zoo")
+        #expect(
+            try Self.sqlite(
+                db,
+                "SELECT c.name, c.eval_input, metric, value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id"
+            )
+                == "tiny|data:1x3x160x160|top1|0.5185|MXNet model zoo")
         // A corrected figure for the unchanged file is stored and said, not skipped in silence.
         let corrected = try CLI.run([
             "ingest", copy.path, "--db", db.path, "--name", "tiny", "--top1", "0.52", "--metric-source",
@@ -221,8 +226,9 @@ struct IngestCLITests {
         #expect(try Self.sqlite(db, "SELECT metric, value FROM metrics") == "top1|0.52")
         let table = try CLI.run(["table", "--db", db.path, "--format", "csv"])
         #expect(
-            table.stdout.hasPrefix("model,input,params,macs,backbone_params,backbone_macs,top1,top5\ntiny,1x3x160x160,")
-        )
+            table.stdout.hasPrefix(
+                "model,checkpoint,input,eval_input,params,macs,backbone_params,backbone_macs,top1,top5\ntiny,tiny,1x3x160x160,1x3x160x160,"
+            ), "\(table.stdout)")
     }
 
     @Test("table on a missing or empty catalog is one clear error")

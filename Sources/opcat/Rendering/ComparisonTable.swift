@@ -5,7 +5,7 @@ import OpCount
 
 /// A column of the comparison table: the values of `--columns` and `--sort`.
 enum ComparisonColumn: Hashable, CaseIterable, ExpressibleByArgument {
-    case model, input
+    case model, checkpoint, input, evalInput
     case measure(Measure)
     case backbone(Measure)
     case top1, top5
@@ -15,7 +15,7 @@ enum ComparisonColumn: Hashable, CaseIterable, ExpressibleByArgument {
     case int8MACs, int8Share, storedBytes
 
     static let allCases: [ComparisonColumn] =
-        [.model, .input] + Measure.allCases.map(measure)
+        [.model, .checkpoint, .input, .evalInput] + Measure.allCases.map(measure)
         + Measure.allCases.map(backbone) + [
             .top1, .top5, .format, .family, .parent, .int8MACs, .int8Share, .storedBytes,
         ]
@@ -24,7 +24,9 @@ enum ComparisonColumn: Hashable, CaseIterable, ExpressibleByArgument {
     var key: String {
         switch self {
         case .model: "model"
+        case .checkpoint: "checkpoint"
         case .input: "input"
+        case .evalInput: "eval_input"
         case .measure(let m): m.key
         case .backbone(let m): "backbone_" + m.key
         case .top1: "top1"
@@ -46,16 +48,18 @@ enum ComparisonColumn: Hashable, CaseIterable, ExpressibleByArgument {
     static var allValueStrings: [String] { allCases.map(\.key) }
 
     /// The columns `--columns` may add to the fixed ones.
-    static let optional = allCases.filter { ![.model, .input, .top1, .top5].contains($0) }
+    static let optional = allCases.filter { ![.model, .checkpoint, .input, .evalInput, .top1, .top5].contains($0) }
 
     /// Columns that show no count, so they apply to the mxop convention's table too.
-    var isDescriptive: Bool { [.format, .family, .parent, .int8Share].contains(self) }
+    var isDescriptive: Bool { [.format, .family, .parent, .int8Share, .checkpoint, .evalInput].contains(self) }
 
     /// The column as the result declares it.
     var column: ResultSet.Column {
         switch self {
         case .model: ResultSet.Column(key, nil, .text)
+        case .checkpoint: ResultSet.Column(key, nil, .text)
         case .input: ResultSet.Column(key, nil, .text)
+        case .evalInput: ResultSet.Column(key, "eval input", .text)
         case .measure(let m): ResultSet.Column(key, m.scaledTitle, .count(exponent: m.exponent))
         case .backbone(let m): ResultSet.Column(key, "backbone " + m.scaledTitle, .count(exponent: m.exponent))
         case .top1: ResultSet.Column(key, "top-1", .accuracy)
@@ -75,6 +79,11 @@ struct ComparisonRow {
     var family: String?
     var format: String
     var input: String
+    /// The checkpoint whose figures the row shows, and the input they were measured at.
+    var checkpoint: String?
+    var evalInput: String?
+    /// Whether that input is not the one the costs were counted at.
+    var evaluatedElsewhere = false
     var complete: Bool
     var totals: ProfileCounts
     var backbone: ProfileCounts?
@@ -89,7 +98,9 @@ struct ComparisonRow {
     func cell(_ column: ComparisonColumn) -> ResultSet.Cell {
         switch column {
         case .model: .label(model, note: complete ? nil : "partial")
+        case .checkpoint: .text(checkpoint)
         case .input: .text(input)
+        case .evalInput: .text(evalInput)
         case .measure(let m): .count(totals[m])
         case .backbone(let m): .count(backbone?[m])
         case .top1: .accuracy(top1)
@@ -113,9 +124,14 @@ extension ComparisonRow {
             return counts
         }
         let lowBit = a.macsByPrecision.filter { $0.key.activation.bitWidth <= 8 && $0.key.weight.bitWidth <= 8 }
+        // A zoo entry's own figures were measured at its manifest input.
+        let own = model.zooEntry.flatMap { entry in entry.metrics.isEmpty ? nil : entry }
+        let evalShape = own.map { formatShape($0.input.shape) }
+        let input = a.inputs.map { formatShape($0.shape) }.joined(separator: ",")
         self.init(
             model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family,
-            format: model.format, input: a.inputs.map { formatShape($0.shape) }.joined(separator: ","),
+            format: model.format, input: input, checkpoint: own?.name, evalInput: evalShape,
+            evaluatedElsewhere: evalShape.map { $0 != input } ?? false,
             complete: a.isComplete, totals: counts(a.totals, a.mxop),
             backbone: a.backbone.map { counts($0.totals, $0.mxop) },
             top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"),
@@ -126,7 +142,8 @@ extension ComparisonRow {
     init(_ s: ProfileSummary) {
         self.init(
             model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.input.shapes,
-            complete: s.complete, totals: s.totals, backbone: s.backbone,
+            checkpoint: s.checkpoint?.name, evalInput: s.checkpoint?.evalInput.shapes,
+            evaluatedElsewhere: s.evaluatedElsewhere, complete: s.complete, totals: s.totals, backbone: s.backbone,
             top1: s.metrics["top1"], top5: s.metrics["top5"], parent: s.floatParent, lowBitMACs: s.lowBitMACs,
             storedBytes: s.storedBytes.values.reduce(0, +))
     }
@@ -142,8 +159,10 @@ struct ComparisonTable {
     /// The columns of CSV and JSON in order: the contract.
     var columns: [ComparisonColumn] {
         let cost = convention.cost
-        return [.model, .input, .measure(.params), .measure(cost), .backbone(.params), .backbone(cost), .top1, .top5]
-            + extra
+        return [
+            .model, .checkpoint, .input, .evalInput, .measure(.params), .measure(cost), .backbone(.params),
+            .backbone(cost), .top1, .top5,
+        ] + extra
     }
 
     /// The seed table of OpSummary.MXNet, column for column (text and Markdown, mxop convention).
@@ -151,10 +170,16 @@ struct ComparisonTable {
 
     func result(_ rows: [ComparisonRow]) -> ResultSet {
         let main = isSeedTable ? Set.exact : OutputFormat.all
+        // People see a checkpoint column when some checkpoint is not named after its model, and
+        // the evaluation input when some figure was measured at another input than the costs.
+        let shown: [ComparisonColumn: Bool] = [
+            .checkpoint: rows.contains { $0.checkpoint != nil && $0.checkpoint != $0.model },
+            .evalInput: rows.contains(where: \.evaluatedElsewhere),
+        ]
         var result = ResultSet(
             columns.map { column in
                 var c = column.column
-                c.formats = main
+                c.formats = shown[column] == false ? Set.exact : main
                 return c
             } + seedColumns + [ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json])])
         for row in rows {
@@ -167,8 +192,8 @@ struct ComparisonTable {
         guard isSeedTable else { return [] }
         return [
             ("Model", ResultSet.Kind.text), ("Params(M)", .count(exponent: 6)), ("Muls(G)", .count(exponent: 9)),
-            ("*Params(M)", .count(exponent: 6)), ("*Muls(G)", .count(exponent: 9)), ("Top1 Acc", .accuracy),
-            ("Top5 Acc", .accuracy),
+            ("*Params(M)", .count(exponent: 6)), ("*Muls(G)", .count(exponent: 9)), ("Top1 Acc", .fraction),
+            ("Top5 Acc", .fraction),
         ].map { ResultSet.Column($0.0, $0.0, $0.1, in: .human) }
     }
 
@@ -181,11 +206,24 @@ struct ComparisonTable {
         ]
     }
 
+    /// The line under a table whose figures were measured at another input than its costs.
+    static func evaluationNote(_ rows: [ComparisonRow], metric: String = "accuracy") -> String? {
+        let elsewhere = rows.filter(\.evaluatedElsewhere)
+        guard !elsewhere.isEmpty else { return nil }
+        return "\(elsewhere.count) of \(rows.count) rows show \(metric) measured at another input than their costs "
+            + "(eval input); a figure at the costs' input is added with `opcat metrics import`"
+    }
+
     /// Rows ordered by a column; models without a value go last, ties by name.
     static func sorted(_ rows: [ComparisonRow], by column: ComparisonColumn, descending: Bool) -> [ComparisonRow] {
-        if column == .model || column == .input {
+        if column == .model || column == .input || column == .checkpoint || column == .evalInput {
             let sorted = rows.sorted {
-                column == .model ? $0.model.lowercased() < $1.model.lowercased() : $0.input < $1.input
+                switch column {
+                case .model: ($0.model.lowercased(), $0.checkpoint ?? "") < ($1.model.lowercased(), $1.checkpoint ?? "")
+                case .checkpoint: ($0.checkpoint ?? "", $0.model) < ($1.checkpoint ?? "", $1.model)
+                case .evalInput: ($0.evalInput ?? "", $0.model) < ($1.evalInput ?? "", $1.model)
+                default: ($0.input, $0.model) < ($1.input, $1.model)
+                }
             }
             return descending ? sorted.reversed() : sorted
         }
@@ -212,5 +250,31 @@ struct ComparisonTable {
     enum SortKey: Comparable {
         case number(Double)
         case text(String)
+    }
+}
+
+/// The checkpoint and evaluation-input columns of a ranking (`best`, `pareto`): always in CSV and
+/// JSON; for people, the checkpoint when some is not named after its model and the evaluation
+/// input when some figure was measured at another input than the costs.
+struct CheckpointColumns {
+    var checkpoint: ResultSet.Column
+    var evalInput: ResultSet.Column
+    /// The line saying which figures come from another input, if any do.
+    var note: String?
+
+    init(_ summaries: [ProfileSummary], metric: String) {
+        let named = summaries.contains { s in s.checkpoint.map { $0.name != s.model } ?? false }
+        let elsewhere = summaries.filter(\.evaluatedElsewhere).count
+        checkpoint = ResultSet.Column("checkpoint", nil, .text, in: named ? OutputFormat.all : Set.exact)
+        evalInput = ResultSet.Column(
+            "eval_input", "eval input", .text, in: elsewhere > 0 ? OutputFormat.all : Set.exact)
+        note =
+            elsewhere == 0
+            ? nil
+            : "\(elsewhere) of \(summaries.count) show \(metric) measured at another input than their costs (eval input)"
+    }
+
+    static func cells(_ s: ProfileSummary) -> (checkpoint: ResultSet.Cell, evalInput: ResultSet.Cell) {
+        (.text(s.checkpoint?.name), .text(s.checkpoint?.evalInput.shapes))
     }
 }

@@ -124,7 +124,8 @@ struct Document {
         case (.int(let v), .count(let exponent)):
             exponent == 0 ? Numbers.grouped(v) : Numbers.scaled(v, exponent: exponent)
         case (.int(let v), _): String(v)
-        case (.real(let v), .accuracy): Numbers.accuracy(v)
+        case (.real(let v), .accuracy): Numbers.percent(v)
+        case (.real(let v), .fraction): Numbers.accuracy(v)
         case (.real(let v), _): "\(v)"
         case (.share(let s), .bar): s.bar
         case (.share(let s), _): s.percent

@@ -37,7 +37,15 @@ enum Numbers {
         return s
     }
 
-    /// An accuracy figure as published: four decimals.
+    /// An accuracy as timm and torchvision print it: a percentage with two decimals (`69.76%`).
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "" }
+        let scaled = Int((value * 10_000).rounded())
+        let hundredths = String(abs(scaled) % 100)
+        return "\(scaled < 0 ? "-" : "")\(abs(scaled) / 100).\(hundredths.count == 1 ? "0" : "")\(hundredths)%"
+    }
+
+    /// An accuracy figure as the seed table prints it: four decimals.
     static func accuracy(_ value: Double?) -> String {
         guard let value else { return "" }
         let scaled = Int((value * 10_000).rounded())

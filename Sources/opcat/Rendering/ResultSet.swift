@@ -9,8 +9,11 @@ struct ResultSet {
         case count(exponent: Int)
         /// A plain whole number in every format (a rank, a layer index).
         case integer
-        /// A fraction such as top-1 accuracy: four decimals for people, as stored otherwise.
+        /// An accuracy stored as a fraction: a percentage with two decimals for people (`75.27%`),
+        /// as timm and torchvision print it; the fraction as stored otherwise.
         case accuracy
+        /// A fraction with four decimals for people (the seed table's accuracy), as stored otherwise.
+        case fraction
         /// A part of a total: a percentage for people, a ratio with six decimals in CSV, a
         /// fraction in JSON.
         case share
@@ -23,7 +26,7 @@ struct ResultSet {
         /// Numbers are right-aligned.
         var alignsRight: Bool {
             switch self {
-            case .count, .integer, .accuracy, .share: true
+            case .count, .integer, .accuracy, .fraction, .share: true
             case .bar, .text, .flag: false
             }
         }

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+/// Checkpoints, figures and stored definitions: schema 3 as a user meets it.
+struct CheckpointCLITests {
+    typealias CLI = CLITests
+
+    static func sqlite(_ db: String, _ sql: String) throws -> String {
+        try IngestCLITests.sqlite(URL(fileURLWithPath: db), sql)
+    }
+
+    /// A fresh directory with a catalog of two bundled models.
+    static func smallCatalog() throws -> (dir: URL, db: String) {
+        let dir = try IngestCLITests.temporaryDirectory()
+        let db = dir.appendingPathComponent("c.sqlite").path
+        for name in ["resnet18.onnx", "mobilenet_v3_large.onnx"] {
+            let result = try CLI.run(["ingest", "data/zoo/\(name)", "--db", db])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        return (dir, db)
+    }
+
+    @Test("two checkpoints of one model at two evaluation inputs are both listed, each with its own accuracy")
+    func twoCheckpoints() throws {
+        let (dir, db) = try Self.smallCatalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let second = try CLI.run([
+            "ingest", "data/zoo/resnet18.onnx", "--db", db, "--checkpoint", "ft_384", "--eval-input", "1x3x384x384",
+            "--top1", "73.2%", "--metric-source", "a fine-tune at 384",
+        ])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("resnet18: ft_384 top1 none → 0.732"), "\(second.stderr)")
+        let table = try CLI.run([
+            "table", "--db", db, "--model", "resnet18", "--format", "csv", "--columns", "family",
+        ])
+        #expect(
+            table.stdout == """
+                model,checkpoint,input,eval_input,params,macs,backbone_params,backbone_macs,top1,top5,family
+                resnet18,resnet18,1x3x224x224,1x3x224x224,11684712,1814073344,11171712,1813561344,0.69758,0.89078,resnet
+                resnet18,ft_384,1x3x224x224,1x3x384x384,11684712,1814073344,11171712,1813561344,0.732,,resnet
+
+                """, "\(table.stdout)")
+        let text = try CLI.run(["table", "--db", db, "--model", "resnet18"])
+        #expect(text.stdout.contains("69.76%") && text.stdout.contains("73.20%"), "\(text.stdout)")
+        #expect(text.stdout.contains("1 of 2 rows show accuracy measured at another input than their costs"))
+        let best = try CLI.run(["best", "--db", db, "--max-macs", "2G", "--format", "csv"])
+        #expect(best.stdout.contains("resnet18,ft_384,2,0.732,1x3x384x384,"), "\(best.stdout)")
+    }
+
+    @Test("metrics import adds and updates figures in one transaction, and applies nothing of a bad file")
+    func metricsImport() throws {
+        let (dir, db) = try Self.smallCatalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("figures.csv")
+        try Data(
+            """
+            model,checkpoint,eval_input,dataset,metric,value,source
+            resnet18,,,ImageNet-1k val,top1,0.7,"corrected, by hand"
+            mobilenet_v3_large,IMAGENET1K_V2,1x3x224x224,ImageNet-1k val,top1,75.274%,torchvision
+            mobilenet_v3_large,IMAGENET1K_V2,,ImageNet-1k val,top5,92.566%,torchvision
+
+            """.utf8
+        ).write(to: csv)
+        let imported = try CLI.run(["metrics", "import", csv.path, "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("resnet18: top1 0.69758 → 0.7"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("mobilenet_v3_large: IMAGENET1K_V2 top5 none → 0.92566"))
+        #expect(imported.stderr.contains("3 figures of 2 checkpoints: 2 added, 1 changed, 0 unchanged"))
+        #expect(
+            try Self.sqlite(
+                db,
+                """
+                SELECT c.name, c.eval_input, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id
+                WHERE x.metric = 'top1' AND c.name != 'mobilenet_v3_large' ORDER BY c.id
+                """
+            ) == "resnet18|input:1x3x224x224|0.7|corrected, by hand\nIMAGENET1K_V2|1x3x224x224|0.75274|torchvision")
+        let again = try CLI.run(["metrics", "import", csv.path, "--db", db])
+        #expect(again.stderr.contains("0 added, 0 changed, 3 unchanged"), "\(again.stderr)")
+
+        let before = try Self.sqlite(db, "SELECT checkpoint_id, metric, value FROM metrics ORDER BY 1, 2")
+        for (body, message) in [
+            (
+                "model,checkpoint,eval_input,dataset,metric,value,source\nresnet18,,,d,top1,0.1,s\nnope,,,d,top1,0.5,s\n",
+                "no model 'nope' in the catalog; nothing was imported"
+            ),
+            (
+                "model,checkpoint,eval_input,dataset,metric,value,source\nresnet18,,,d,top1,abc,s\n",
+                "line 2: value 'abc'"
+            ),
+            ("model,checkpoint,eval_input,dataset,metric,value,source\nresnet18,,,d,top1,1.5,s\n", "line 2: top1 1.5"),
+            (
+                "model,checkpoint,eval_input,dataset,metric,value,source\nresnet18,,2x,d,top1,0.5,s\n",
+                "line 2: eval_input"
+            ),
+            ("model,value\nresnet18,0.5\n", "line 1: the header must be"),
+            ("model,checkpoint,eval_input,dataset,metric,value,source\nresnet18,\"x,,d,top1,0.5,s\n", "not closed"),
+        ] {
+            let bad = dir.appendingPathComponent("bad.csv")
+            try Data(body.utf8).write(to: bad)
+            let result = try CLI.run(["metrics", "import", bad.path, "--db", db])
+            #expect(result.status == 1, "\(body)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+        #expect(try Self.sqlite(db, "SELECT checkpoint_id, metric, value FROM metrics ORDER BY 1, 2") == before)
+    }
+
+    @Test("the schema-2 catalog made by the last schema-2 release migrates to schema 3 without losing a figure")
+    func schema2Migration() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = CLI.root.appendingPathComponent("Tests/Fixtures/catalogs/schema2.sqlite").path
+        let db = dir.appendingPathComponent("old.sqlite").path
+        try FileManager.default.copyItem(atPath: fixture, toPath: db)
+        let old = try Self.sqlite(
+            db,
+            "SELECT m.name, m.default_input, x.dataset, x.metric, x.value, x.source FROM metrics x JOIN models m ON m.id = x.model_id ORDER BY 1, 4"
+        )
+        #expect(old.split(separator: "\n").count == 7)
+        let table = try CLI.run(["table", "--db", db, "--format", "csv"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(
+            try Self.sqlite(db, "SELECT identifier FROM grdb_migrations ORDER BY 1")
+                == "001_catalog\n002_quantization\n003_checkpoints")
+        // Each figure is its model's default checkpoint's, named after the model, evaluated at its default input.
+        let migrated = try Self.sqlite(
+            db,
+            """
+            SELECT m.name, c.eval_input, x.dataset, x.metric, x.value, x.source
+            FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id JOIN models m ON m.id = c.model_id
+            WHERE c.name = m.name ORDER BY 1, 4
+            """)
+        #expect(migrated == old)
+        #expect(table.stdout.contains("squeezenet1.1,squeezenet1.1,1x3x224x224,1x3x224x224,"), "\(table.stdout)")
+        #expect(table.stdout.contains("alexnet_custom,alexnet_custom,1x3x224x224,1x3x224x224,61100840,"))
+        // Schema-2 models have no stored definition: `profile` says how to store one, and a re-ingest does.
+        let profile = try CLI.run(["profile", "--input", "1x3x256x256", "--model", "squeezenet1.1", "--db", db])
+        #expect(profile.status == 1)
+        #expect(profile.stderr.contains("have no stored definition"), "\(profile.stderr)")
+        #expect(try CLI.run(["ingest", "data/zoo/squeezenet1.1-symbol.json", "--db", db]).status == 0)
+        let stored = try CLI.run(["profile", "--input", "1x3x256x256", "--model", "squeezenet1.1", "--db", db])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let view = try Self.sqlite(
+            db,
+            "SELECT input_name, input_shape, checkpoint, eval_input, top1 FROM model_summary WHERE model = 'squeezenet1.1'"
+        )
+        #expect(
+            view
+                == "data|1x3x224x224|squeezenet1.1|data:1x3x224x224|0.5496\ndata|1x3x256x256|squeezenet1.1|data:1x3x224x224|0.5496\ndata|1x3x320x320|squeezenet1.1|data:1x3x224x224|0.5496",
+            "\(view)")
+    }
+
+    @Test("a catalog is self-contained: profiles from stored definitions equal counts of the files, with no files")
+    func storedDefinitions() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let zoo = dir.appendingPathComponent("zoo")
+        try FileManager.default.createDirectory(at: zoo, withIntermediateDirectories: true)
+        for name in ["vit_b_16.onnx", "resnet18_v1-symbol.json", "regnet_y_400mf.onnx"] {
+            try FileManager.default.copyItem(
+                at: CLI.root.appendingPathComponent("data/zoo/\(name)"), to: zoo.appendingPathComponent(name))
+        }
+        let db = dir.appendingPathComponent("c.sqlite").path
+        for name in ["vit_b_16.onnx", "resnet18_v1-symbol.json", "regnet_y_400mf.onnx"] {
+            #expect(try CLI.run(["ingest", zoo.appendingPathComponent(name).path, "--db", db]).status == 0)
+        }
+        // ONNX is stored without payloads: the definition costs kilobytes.
+        let sizes = try Self.sqlite(
+            db,
+            "SELECT m.name, d.payloads, length(d.data) < 200000 FROM definitions d JOIN models m ON m.id = d.model_id ORDER BY m.id"
+        )
+        #expect(sizes == "vit_b_16|stripped|1\nresnet18_v1|kept|1\nregnet_y_400mf|stripped|1", "\(sizes)")
+        let reference = dir.appendingPathComponent("reference.sqlite").path
+        for name in ["resnet18_v1-symbol.json", "regnet_y_400mf.onnx"] {
+            let result = try CLI.run([
+                "ingest", zoo.appendingPathComponent(name).path, "--db", reference, "--input", "1x3x320x320",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        try FileManager.default.removeItem(at: zoo)
+        let profile = try CLI.run(["profile", "--input", "1x3x320x320", "--db", db])
+        #expect(profile.status == 1)
+        #expect(
+            profile.stderr.contains("3 models: 2 profiled at 1x3x320x320, 1 failed (vit_b_16)"), "\(profile.stderr)")
+        #expect(profile.stderr.contains("node '/Reshape' (Reshape)"), "\(profile.stderr)")
+        let arguments = ["table", "--input", "1x3x320x320", "--format", "csv", "--columns", "flops,activations"]
+        let fromDefinitions = try CLI.run(arguments + ["--db", db, "--model", "resnet18_v1", "--model", "regnet*"])
+        let fromFiles = try CLI.run(arguments + ["--db", reference])
+        #expect(fromDefinitions.stdout == fromFiles.stdout)
+        #expect(fromDefinitions.stdout.split(separator: "\n").count == 3, "\(fromDefinitions.stdout)")
+        let layers =
+            "SELECT l.layer_index, l.name, l.output_shapes, l.macs FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id WHERE m.name = 'regnet_y_400mf' AND p.input_shape LIKE '%320' AND p.convention = 'standard' ORDER BY 1"
+        #expect(try Self.sqlite(db, layers) == Self.sqlite(reference, layers))
+    }
+}
