@@ -65,15 +65,21 @@ extension Catalog {
         }
     }
 
-    /// A metric figure that an ingest stored where the catalog had another (or none).
+    /// A figure (or a checkpoint's evaluation input) that an ingest or import stored where the
+    /// catalog had another, or none.
     public struct MetricChange: Sendable, Hashable, CustomStringConvertible {
         public var checkpoint: String
         public var dataset: String
+        /// The metric (`top1`), or `eval input`.
         public var metric: String
-        public var old: Double?
-        public var new: Double
+        public var old: String?
+        public var new: String
 
-        public var description: String { "\(metric) \(old.map { "\($0)" } ?? "none") → \(new)" }
+        /// Whether it is a figure (not an evaluation input).
+        public var isFigure: Bool { metric != MetricChange.evalInput }
+        public static let evalInput = "eval input"
+
+        public var description: String { "\(metric) \(old ?? "none") → \(new)" }
     }
 
     /// Stores the checkpoints of `checkpoints` for the model called `name` where they differ
@@ -155,6 +161,12 @@ extension Catalog {
             func differs<T: DatabaseValueConvertible & Equatable>(_ value: T?, _ column: String) -> Bool {
                 value != nil && stored?[column] != value
             }
+            if let stored, stored["eval_input"] != evalInput {
+                changes.append(
+                    MetricChange(
+                        checkpoint: checkpoint.name, dataset: "", metric: MetricChange.evalInput,
+                        old: stored["eval_input"], new: evalInput))
+            }
             if stored?["eval_input"] != evalInput || differs(checkpoint.cropFraction, "crop_fraction")
                 || differs(checkpoint.interpolation, "interpolation") || differs(checkpoint.pretraining, "pretraining")
                 || differs(checkpoint.source, "source")
@@ -173,7 +185,7 @@ extension Catalog {
                     changes.append(
                         MetricChange(
                             checkpoint: checkpoint.name, dataset: metric.dataset, metric: metric.metric,
-                            old: oldValue, new: metric.value))
+                            old: oldValue.map { "\($0)" }, new: "\(metric.value)"))
                 }
                 stale = stale || oldValue != metric.value || old?["source"] != metric.source
             }
@@ -183,9 +195,15 @@ extension Catalog {
 
     /// The evaluation input to store for a checkpoint: its own, else the one stored, else the
     /// model's default input.
+    /// An evaluation input given without a name takes the name of the model's one input, so it
+    /// reads like the profiles' keys (`1x3x384x384` → `input:1x3x384x384`).
     static func evalKey(_ checkpoint: ZooManifest.Checkpoint, stored: String?, defaultInput: String) -> String {
-        checkpoint.evalInput.map { InputKey([InputKey.Input(name: $0.name, shape: $0.shape)]).description }
-            ?? stored ?? defaultInput
+        guard let given = checkpoint.evalInput else { return stored ?? defaultInput }
+        var name = given.name
+        if name == nil, let model = try? InputKey(parsing: defaultInput), model.inputs.count == 1 {
+            name = model.inputs[0].name
+        }
+        return InputKey([InputKey.Input(name: name, shape: given.shape)]).description
     }
 
     /// Stores one counted model — its row, its two profiles (standard and mxop) at the counted

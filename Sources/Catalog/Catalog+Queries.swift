@@ -319,7 +319,7 @@ extension Catalog {
             }
             let asked = input.map { $0.description } ?? "its default input"
             throw CatalogError.notFound(
-                "'\(name)' has no profile at \(asked); it has \(inputs.joined(separator: ", ")) (ingest with --input to add one)"
+                "'\(name)' has no profile at \(asked); it has \(inputs.joined(separator: ", ")) (add one with `opcat profile --input \(input.map { $0.shapes } ?? "SHAPE") --model \(name)`)"
             )
         }
         let rows = try read { db in

@@ -124,6 +124,7 @@ struct IngestCommand: ParsableCommand {
         var failures: [String] = []
         var layerRows = 0
         var metricsUpdated = 0
+        var noBackbone: [String] = []
         let started = Date()
         let progress = Progress(total: jobs.count)
         for (i, job) in jobs.enumerated() {
@@ -152,6 +153,13 @@ struct IngestCommand: ParsableCommand {
                 tally[outcome, default: 0] += 1
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
                 if !model.analysis.isComplete { Console.reportPartial(model) }
+                if model.analysis.backbone == nil {
+                    noBackbone.append(job.record.name)
+                    for notice in model.notices where notice.subject == .backboneEnd {
+                        progress.clear()
+                        Console.notice("\(job.record.name): \(Hints.explain(notice))")
+                    }
+                }
             } catch let error as CatalogError {
                 // The catalog itself failed: stop the batch; this model's transaction left nothing.
                 progress.clear()
@@ -171,6 +179,12 @@ struct IngestCommand: ParsableCommand {
         Console.notice(
             "\(jobs.count) model\(jobs.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")); \(layerRows) layer rows in \(String(format: "%.2f", seconds)) s → \(catalog.path)"
         )
+        if !noBackbone.isEmpty {
+            Console.notice(
+                "\(Console.count(noBackbone)) stored without a backbone end (\(Console.names(noBackbone))): their "
+                    + "backbone columns stay empty and --backbone queries leave them out; set one with --backbone-end NODE"
+            )
+        }
         if !failures.isEmpty { throw ExitCode(1) }
     }
 

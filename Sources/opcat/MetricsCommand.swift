@@ -52,11 +52,12 @@ struct MetricsImportCommand: ParsableCommand {
             Console.notice(IngestCommand.describe([change], of: model))
         }
         let figures = items.reduce(0) { $0 + $1.checkpoint.metrics.count }
-        let added = changes.filter { $0.change.old == nil }.count
+        let figureChanges = changes.filter(\.change.isFigure)
+        let added = figureChanges.filter { $0.change.old == nil }.count
         Console.notice(
             "\(figures) figure\(figures == 1 ? "" : "s") of \(items.count) checkpoint\(items.count == 1 ? "" : "s"): "
-                + "\(added) added, \(changes.count - added) changed, \(figures - changes.count) unchanged → \(catalog.path)"
-        )
+                + "\(added) added, \(figureChanges.count - added) changed, \(figures - figureChanges.count) unchanged"
+                + " → \(catalog.path)")
     }
 
     /// The rows as checkpoints, one per model and checkpoint name, in file order.

@@ -91,7 +91,6 @@ extension SelectionOptions {
         guard !missing.isEmpty else { return rows }
         let shape = key.shapes
         var counted: [String] = []
-        var failed: [String] = []
         let found = try catalog.definitions(named: missing)
         let bindings = key.inputs.map { InputBinding(name: $0.name, shape: $0.shape) }
         for definition in found.definitions {
@@ -100,7 +99,6 @@ extension SelectionOptions {
                     counting: definition, inputs: bindings, convention: convention)
                 counted.append(definition.model)
             } catch {
-                failed.append(definition.model)
                 Console.notice("\(definition.model) cannot be counted at \(shape) and is left out: \(error)")
             }
         }
@@ -114,9 +112,6 @@ extension SelectionOptions {
             Console.notice(
                 "\(Console.count(found.missing)) have no profile at \(shape) and no stored definition, and are left "
                     + "out (\(Console.names(found.missing))); add one with `opcat ingest FILE --input \(shape)`")
-        }
-        if !failed.isEmpty {
-            Console.notice("\(Console.count(failed)) left out at \(shape): \(Console.names(failed))")
         }
         return order.flatMap { byModel[$0] ?? [] }
     }

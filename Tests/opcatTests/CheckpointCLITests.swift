@@ -47,6 +47,25 @@ struct CheckpointCLITests {
         #expect(best.stdout.contains("resnet18,ft_384,2,0.732,1x3x384x384,"), "\(best.stdout)")
     }
 
+    @Test("ingest names the models stored without a backbone end, with the option that sets one")
+    func noBackboneEnd() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("nohead-symbol.json")
+        try Data(
+            """
+            {"nodes": [{"op": "null", "name": "data", "inputs": []},
+                       {"op": "Activation", "name": "relu0", "attrs": {"act_type": "relu"}, "inputs": [[0, 0, 0]]}],
+             "arg_nodes": [0], "heads": [[1, 0, 0]]}
+            """.utf8
+        ).write(to: file)
+        let result = try CLI.run(["ingest", file.path, "--db", dir.appendingPathComponent("c.sqlite").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("nohead: no backbone end could be proposed"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 model stored without a backbone end (nohead)"), "\(result.stderr)")
+        #expect(result.stderr.contains("--backbone-end NODE"))
+    }
+
     @Test("metrics import adds and updates figures in one transaction, and applies nothing of a bad file")
     func metricsImport() throws {
         let (dir, db) = try Self.smallCatalog()
@@ -73,7 +92,9 @@ struct CheckpointCLITests {
                 SELECT c.name, c.eval_input, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id
                 WHERE x.metric = 'top1' AND c.name != 'mobilenet_v3_large' ORDER BY c.id
                 """
-            ) == "resnet18|input:1x3x224x224|0.7|corrected, by hand\nIMAGENET1K_V2|1x3x224x224|0.75274|torchvision")
+            )
+                == "resnet18|input:1x3x224x224|0.7|corrected, by hand\nIMAGENET1K_V2|input:1x3x224x224|0.75274|torchvision"
+        )
         let again = try CLI.run(["metrics", "import", csv.path, "--db", db])
         #expect(again.stderr.contains("0 added, 0 changed, 3 unchanged"), "\(again.stderr)")
 
