@@ -2,9 +2,9 @@
 """Grow an opcat catalog to N models for query benchmarks (stdlib only).
 
 The catalog must already hold models (e.g. `opcat ingest data/zoo --db DB`). Their model,
-profile and metric rows are copied, with new names and counts scaled by a deterministic factor,
-until the catalog has N models. Layers are not copied: `table`, `pareto` and `best` read models,
-profiles and metrics only.
+profile, checkpoint and metric rows are copied, with new names and counts scaled by a
+deterministic factor, until the catalog has N models. Layers and definitions are not copied:
+`table`, `pareto` and `best` read models, profiles, checkpoints and metrics only.
 
 Usage: python3 tools/synthetic_catalog.py N DB
 """
@@ -52,10 +52,16 @@ def main() -> int:
                     profile["bb_flops"] = profile["bb_muls"] + profile["bb_adds"] + profile["bb_divs"] + profile["bb_exps"] + profile["bb_cmps"]
                 cols = list(profile)
                 db.execute(f"INSERT INTO profiles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", [profile[c] for c in cols])
-            for dataset, metric, value, source_text in db.execute(
-                    "SELECT dataset, metric, value, source FROM metrics WHERE model_id = ?", (old_id,)).fetchall():
-                db.execute("INSERT INTO metrics (model_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)",
-                           (new_id, dataset, metric, min(1.0, value * rng.uniform(0.95, 1.05)), source_text))
+            for checkpoint_id, name, eval_input in db.execute(
+                    "SELECT id, name, eval_input FROM checkpoints WHERE model_id = ?", (old_id,)).fetchall():
+                new_checkpoint = db.execute(
+                    "INSERT INTO checkpoints (model_id, name, eval_input) VALUES (?, ?, ?)",
+                    (new_id, source["name"] if name == models[i % len(models)][1] else name, eval_input)).lastrowid
+                for dataset, metric, value, source_text in db.execute(
+                        "SELECT dataset, metric, value, source FROM metrics WHERE checkpoint_id = ?",
+                        (checkpoint_id,)).fetchall():
+                    db.execute("INSERT INTO metrics (checkpoint_id, dataset, metric, value, source) VALUES (?, ?, ?, ?, ?)",
+                               (new_checkpoint, dataset, metric, min(1.0, value * rng.uniform(0.95, 1.05)), source_text))
     print(f"synthetic_catalog: {path} now holds {db.execute('SELECT count(*) FROM models').fetchone()[0]} models",
           file=sys.stderr)
     return 0
