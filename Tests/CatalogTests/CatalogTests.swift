@@ -128,6 +128,48 @@ struct CatalogTests {
         #expect(profiles == 2, "a changed file drops the profiles of the old definition")
     }
 
+    @Test("a manifest's checkpoints are stored with their evaluation inputs, and each is a row of a query")
+    func manifestCheckpoints() throws {
+        let json = """
+            {"format_version": 1, "models": [{
+              "name": "squeezenet1.1", "family": "squeezenet", "format": "mxnet-symbol",
+              "file": "squeezenet1.1-symbol.json", "input": {"name": "data", "shape": [1, 3, 224, 224]},
+              "metrics": [{"dataset": "ImageNet-1k val", "metric": "top1", "value": 0.5496, "source": "gluon"}],
+              "checkpoints": [{"name": "ft_320", "eval_input": {"shape": [1, 3, 320, 320]}, "crop_fraction": 0.95,
+                               "interpolation": "bicubic", "pretraining": "in22k", "source": "a fine-tune",
+                               "metrics": [{"dataset": "ImageNet-1k val", "metric": "top1", "value": 0.6,
+                                            "source": "our eval"}]}]}]}
+            """
+        let manifest = try ZooManifest.decode(Data(json.utf8), file: "manifest.json")
+        let entry = try #require(manifest.models.first)
+        #expect(entry.allCheckpoints.map(\.name) == ["squeezenet1.1", "ft_320"])
+        let catalog = try Catalog()
+        let file = Self.zoo.appendingPathComponent(entry.file)
+        var model = try Pipeline.count(ModelFile.contents(of: file), file: file.relativePath, entry: entry)
+        model.sha256 = String(repeating: "a", count: 64)
+        try catalog.ingest(model, record: ModelRecord(name: entry.name, entry: entry))
+        let rows = try catalog.summaries(convention: .standard)
+        #expect(rows.map { $0.checkpoint?.name } == ["squeezenet1.1", "ft_320"])
+        #expect(rows.map { $0.checkpoint?.evalInput.description } == ["data:1x3x224x224", "data:1x3x320x320"])
+        #expect(rows.map { $0.metrics["top1"] } == [0.5496, 0.6])
+        #expect(rows.map(\.evaluatedElsewhere) == [false, true])
+        #expect(rows[1].checkpoint?.cropFraction == 0.95 && rows[1].checkpoint?.pretraining == "in22k")
+        #expect(rows[1].checkpoint?.metricSources == ["our eval"])
+
+        for (bad, reason) in [
+            (#""checkpoints": [{"name": "a", "metrics": []}, {"name": "a", "metrics": []}]"#, "listed twice"),
+            (#""checkpoints": [{"name": "a", "crop_fraction": 1.5, "metrics": []}]"#, "crop fraction 1.5"),
+        ] {
+            let text = """
+                {"format_version": 1, "models": [{"name": "m", "format": "onnx", "file": "m.onnx",
+                  "input": {"shape": [1, 3, 224, 224]}, "metrics": [], \(bad)}]}
+                """
+            #expect {
+                try ZooManifest.decode(Data(text.utf8), file: "manifest.json")
+            } throws: { error in "\(error)".contains(reason) }
+        }
+    }
+
     @Test("values are bound, never spliced into SQL")
     func hostileNames() throws {
         let catalog = try Catalog()
