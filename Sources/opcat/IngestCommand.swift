@@ -26,7 +26,7 @@ struct IngestCommand: ParsableCommand {
             """)
 
     @Argument(help: "Model files and zoo directories.")
-    var paths: [String]
+    var paths: [String] = []
 
     @OptionGroup var catalog: CatalogOptions
 
@@ -85,7 +85,13 @@ struct IngestCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give at least one model file or zoo directory") }
+        guard !paths.isEmpty else {
+            throw ValidationError(
+                "give at least one model file or zoo directory"
+                    + (inputs.input.isEmpty
+                        ? ""
+                        : "; to add profiles from the catalog's stored definitions, use `opcat profile --input SHAPE`"))
+        }
         for (label, value) in [("--top1", top1), ("--top5", top5)] {
             if let value, !(0...1).contains(value.fraction) {
                 throw ValidationError(

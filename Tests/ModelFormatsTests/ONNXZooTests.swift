@@ -126,4 +126,22 @@ struct ONNXInputReplacementTests {
                 Self.data(entry.file), file: entry.file, entry: entry, inputs: [InputBinding(shape: [1, 3, 224])])
         }
     }
+
+    /// `data/reference/torchvision_resolutions.csv`: torch's FlopCounterMode on the torchvision
+    /// models at 224², 320² and 512² (tools/torch_resolution_reference.py). A given `--input`
+    /// replaces the dimensions the file declares; the counts at each input are torch's.
+    static let resolutions = ZooReferenceTests.csv("data/reference/torchvision_resolutions.csv")
+
+    @Test(
+        "at 224², 320² and 512², MACs and backbone MACs equal torch's FlopCounterMode",
+        arguments: resolutions.map { "\($0["model"]!) \($0["input_shape"]!)" })
+    func resolution(_ key: String) throws {
+        let row = try #require(Self.resolutions.first { "\($0["model"]!) \($0["input_shape"]!)" == key })
+        let entry = try #require(ONNXZooTests.entries.first { $0.name == row["model"] })
+        let shape = try ShapeSyntax.parseBinding(row["input_shape"]!)
+        let a = try ZooReferenceTests.count(entry, inputs: [shape]).analysis
+        #expect(a.isComplete)
+        #expect(a.totals.macs == Int(row["torch_macs"]!))
+        #expect(a.backbone?.totals.macs == Int(row["backbone_macs"]!))
+    }
 }
