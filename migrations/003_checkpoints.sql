@@ -53,7 +53,8 @@ CREATE TABLE definitions (
 );
 
 -- Inputs split in two for people and facets: `data:1x3x224x224` → input_name `data`, input_shape
--- `1x3x224x224`. A key of several inputs keeps them all in input_shape, with no input_name.
+-- `1x3x224x224` (an evaluation input shows its shape). A key of several inputs keeps them all
+-- in input_shape, with no input_name.
 CREATE VIEW model_summary AS
 SELECT m.name                                   AS model,
        m.family                                 AS family,
@@ -68,7 +69,9 @@ SELECT m.name                                   AS model,
        round(p.bb_macs / 1e9, 2)                AS backbone_macs_g,
        round(p.flops / 1e9, 2)                  AS gflops,
        c.name                                   AS checkpoint,
-       c.eval_input                             AS eval_input,
+       CASE WHEN instr(c.eval_input, ',') = 0 AND substr(rtrim(c.eval_input, '0123456789x'), -1) = ':'
+            THEN substr(c.eval_input, length(rtrim(c.eval_input, '0123456789x')) + 1)
+            ELSE c.eval_input END AS eval_input,
        (SELECT value FROM metrics x WHERE x.checkpoint_id = c.id AND x.metric = 'top1') AS top1,
        (SELECT value FROM metrics x WHERE x.checkpoint_id = c.id AND x.metric = 'top5') AS top5,
        (SELECT group_concat(DISTINCT x.source) FROM metrics x WHERE x.checkpoint_id = c.id) AS metric_source,
@@ -95,6 +98,43 @@ SELECT coalesce(m.display_name, m.name)          AS model,
          WHERE c.model_id = m.id AND c.name = m.name AND x.metric = 'top5') AS top5
 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = 'mxop'
 ORDER BY m.name, p.input_shape;
+
+-- The other views, with the input in two columns too.
+DROP VIEW layer_breakdown;
+CREATE VIEW layer_breakdown AS
+SELECT m.name AS model,
+       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
+            THEN substr(p.input_shape, 1, length(rtrim(p.input_shape, '0123456789x')) - 1) END AS input_name,
+       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
+            THEN substr(p.input_shape, length(rtrim(p.input_shape, '0123456789x')) + 1)
+            ELSE p.input_shape END AS input_shape,
+       p.convention AS convention, l.layer_index, l.name AS layer,
+       l.source_op AS op, l.output_shapes, l.params, coalesce(l.macs, l.muls) AS cost,
+       round(100.0 * coalesce(l.macs, l.muls) / nullif(coalesce(p.macs, p.muls), 0), 2) AS share_pct,
+       l.in_backbone
+FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id;
+
+DROP VIEW quantization_summary;
+CREATE VIEW quantization_summary AS
+SELECT m.name AS model,
+       m.float_parent AS float_parent,
+       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
+            THEN substr(p.input_shape, 1, length(rtrim(p.input_shape, '0123456789x')) - 1) END AS input_name,
+       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
+            THEN substr(p.input_shape, length(rtrim(p.input_shape, '0123456789x')) + 1)
+            ELSE p.input_shape END AS input_shape,
+       round(p.macs / 1e9, 3) AS macs_g,
+       round(100.0 * coalesce((SELECT sum(x.macs) FROM profile_precisions x WHERE x.profile_id = p.id
+                                 AND x.activation_type IN ('int8', 'uint8', 'int4', 'uint4')
+                                 AND x.weight_type IN ('int8', 'uint8', 'int4', 'uint4')), 0) / nullif(p.macs, 0), 2) AS low_bit_macs_pct,
+       round((SELECT sum(s.bytes) FROM profile_storage s WHERE s.profile_id = p.id) / 1e6, 2) AS stored_mb,
+       round(pp.macs / 1e9, 3) AS parent_macs_g,
+       round((SELECT sum(s.bytes) FROM profile_storage s WHERE s.profile_id = pp.id) / 1e6, 2) AS parent_stored_mb
+FROM models m
+JOIN profiles p ON p.model_id = m.id AND p.convention = 'standard'
+LEFT JOIN models mp ON mp.name = m.float_parent
+LEFT JOIN profiles pp ON pp.model_id = mp.id AND pp.convention = 'standard' AND pp.input_shape = p.input_shape
+ORDER BY coalesce(m.float_parent, m.name), m.float_parent IS NOT NULL, m.name;
 
 INSERT INTO table_notes (table_name, note) VALUES
     ('checkpoints', 'A named set of weights of a model: the input it was evaluated at, crop fraction, interpolation, pretraining tags, source.'),

@@ -167,7 +167,7 @@ struct CheckpointCLITests {
         )
         #expect(
             view
-                == "data|1x3x224x224|squeezenet1.1|data:1x3x224x224|0.5496\ndata|1x3x256x256|squeezenet1.1|data:1x3x224x224|0.5496\ndata|1x3x320x320|squeezenet1.1|data:1x3x224x224|0.5496",
+                == "data|1x3x224x224|squeezenet1.1|1x3x224x224|0.5496\ndata|1x3x256x256|squeezenet1.1|1x3x224x224|0.5496\ndata|1x3x320x320|squeezenet1.1|1x3x224x224|0.5496",
             "\(view)")
     }
 
