@@ -52,42 +52,45 @@ CREATE TABLE definitions (
     data         BLOB NOT NULL
 );
 
--- Inputs split in two for people and facets: `data:1x3x224x224` → input_name `data`, input_shape
--- `1x3x224x224` (an evaluation input shows its shape). A key of several inputs keeps them all
--- in input_shape, with no input_name.
+-- Every input key of the catalog split in two, for people and facets: `data:1x3x224x224` →
+-- input_name `data`, input_shape `1x3x224x224` (the shape follows the last ':'; a shape is digits
+-- and 'x'). A key of several inputs keeps them all in input_shape, with no input_name.
+CREATE VIEW input_keys AS
+SELECT key,
+       CASE WHEN instr(key, ',') = 0 AND substr(rtrim(key, '0123456789x'), -1) = ':'
+            THEN substr(key, 1, length(rtrim(key, '0123456789x')) - 1) END AS input_name,
+       CASE WHEN instr(key, ',') = 0 AND substr(rtrim(key, '0123456789x'), -1) = ':'
+            THEN substr(key, length(rtrim(key, '0123456789x')) + 1)
+            ELSE key END AS input_shape
+FROM (SELECT input_shape AS key FROM profiles UNION SELECT eval_input FROM checkpoints);
+
 CREATE VIEW model_summary AS
 SELECT m.name                                   AS model,
        m.family                                 AS family,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, 1, length(rtrim(p.input_shape, '0123456789x')) - 1) END AS input_name,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, length(rtrim(p.input_shape, '0123456789x')) + 1)
-            ELSE p.input_shape END              AS input_shape,
+       i.input_name                             AS input_name,
+       i.input_shape                            AS input_shape,
        round(p.params / 1e6, 2)                 AS params_m,
        round(p.macs / 1e9, 2)                   AS macs_g,
        round(p.bb_params / 1e6, 2)              AS backbone_params_m,
        round(p.bb_macs / 1e9, 2)                AS backbone_macs_g,
        round(p.flops / 1e9, 2)                  AS gflops,
        c.name                                   AS checkpoint,
-       CASE WHEN instr(c.eval_input, ',') = 0 AND substr(rtrim(c.eval_input, '0123456789x'), -1) = ':'
-            THEN substr(c.eval_input, length(rtrim(c.eval_input, '0123456789x')) + 1)
-            ELSE c.eval_input END AS eval_input,
+       e.input_shape                            AS eval_input,
        (SELECT value FROM metrics x WHERE x.checkpoint_id = c.id AND x.metric = 'top1') AS top1,
        (SELECT value FROM metrics x WHERE x.checkpoint_id = c.id AND x.metric = 'top5') AS top5,
        (SELECT group_concat(DISTINCT x.source) FROM metrics x WHERE x.checkpoint_id = c.id) AS metric_source,
        CASE p.complete WHEN 1 THEN 'yes' ELSE 'no' END AS complete
 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = 'standard'
+JOIN input_keys i ON i.key = p.input_shape
 LEFT JOIN checkpoints c ON c.model_id = m.id
+LEFT JOIN input_keys e ON e.key = c.eval_input
 ORDER BY m.name, p.input_shape, c.name;
 
 -- The seed table's columns (mxop 0.2.0 convention), figures of the checkpoint named after the model.
 CREATE VIEW mxop_summary AS
 SELECT coalesce(m.display_name, m.name)          AS model,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, 1, length(rtrim(p.input_shape, '0123456789x')) - 1) END AS input_name,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, length(rtrim(p.input_shape, '0123456789x')) + 1)
-            ELSE p.input_shape END              AS input_shape,
+       i.input_name                             AS input_name,
+       i.input_shape                            AS input_shape,
        round(p.params / 1e6, 2)                 AS params_m,
        round(p.muls / 1e9, 2)                   AS muls_g,
        round(p.bb_params / 1e6, 2)              AS backbone_params_m,
@@ -97,32 +100,28 @@ SELECT coalesce(m.display_name, m.name)          AS model,
        (SELECT x.value FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id
          WHERE c.model_id = m.id AND c.name = m.name AND x.metric = 'top5') AS top5
 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = 'mxop'
+JOIN input_keys i ON i.key = p.input_shape
 ORDER BY m.name, p.input_shape;
 
 -- The other views, with the input in two columns too.
 DROP VIEW layer_breakdown;
 CREATE VIEW layer_breakdown AS
 SELECT m.name AS model,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, 1, length(rtrim(p.input_shape, '0123456789x')) - 1) END AS input_name,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, length(rtrim(p.input_shape, '0123456789x')) + 1)
-            ELSE p.input_shape END AS input_shape,
+       i.input_name                             AS input_name,
+       i.input_shape AS input_shape,
        p.convention AS convention, l.layer_index, l.name AS layer,
        l.source_op AS op, l.output_shapes, l.params, coalesce(l.macs, l.muls) AS cost,
        round(100.0 * coalesce(l.macs, l.muls) / nullif(coalesce(p.macs, p.muls), 0), 2) AS share_pct,
        l.in_backbone
-FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id;
+FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
+JOIN input_keys i ON i.key = p.input_shape;
 
 DROP VIEW quantization_summary;
 CREATE VIEW quantization_summary AS
 SELECT m.name AS model,
        m.float_parent AS float_parent,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, 1, length(rtrim(p.input_shape, '0123456789x')) - 1) END AS input_name,
-       CASE WHEN instr(p.input_shape, ',') = 0 AND substr(rtrim(p.input_shape, '0123456789x'), -1) = ':'
-            THEN substr(p.input_shape, length(rtrim(p.input_shape, '0123456789x')) + 1)
-            ELSE p.input_shape END AS input_shape,
+       i.input_name                             AS input_name,
+       i.input_shape AS input_shape,
        round(p.macs / 1e9, 3) AS macs_g,
        round(100.0 * coalesce((SELECT sum(x.macs) FROM profile_precisions x WHERE x.profile_id = p.id
                                  AND x.activation_type IN ('int8', 'uint8', 'int4', 'uint4')
@@ -132,6 +131,7 @@ SELECT m.name AS model,
        round((SELECT sum(s.bytes) FROM profile_storage s WHERE s.profile_id = pp.id) / 1e6, 2) AS parent_stored_mb
 FROM models m
 JOIN profiles p ON p.model_id = m.id AND p.convention = 'standard'
+JOIN input_keys i ON i.key = p.input_shape
 LEFT JOIN models mp ON mp.name = m.float_parent
 LEFT JOIN profiles pp ON pp.model_id = mp.id AND pp.convention = 'standard' AND pp.input_shape = p.input_shape
 ORDER BY coalesce(m.float_parent, m.name), m.float_parent IS NOT NULL, m.name;
@@ -139,6 +139,7 @@ ORDER BY coalesce(m.float_parent, m.name), m.float_parent IS NOT NULL, m.name;
 INSERT INTO table_notes (table_name, note) VALUES
     ('checkpoints', 'A named set of weights of a model: the input it was evaluated at, crop fraction, interpolation, pretraining tags, source.'),
     ('metrics', 'Accuracy figures of a checkpoint, each with its source.'),
+    ('input_keys', 'View: every input key of profiles and checkpoints, split into input_name and input_shape.'),
     ('definitions', 'Each model''s definition file, zlib-compressed (ONNX without tensor payloads): profiles at new inputs come from here.');
 UPDATE table_notes SET note = 'View: standard convention, params in M, MACs in G, one row per checkpoint with its evaluation input and figures.'
 WHERE table_name = 'model_summary';

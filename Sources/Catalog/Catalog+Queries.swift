@@ -196,13 +196,15 @@ extension Catalog {
     func loadCheckpoints(_ db: Database, modelID: Int64? = nil) throws
         -> [Int64: [(CheckpointSummary, [String: Double])]]
     {
-        let only = modelID.map { " WHERE c.model_id = \($0)" } ?? ""
+        let only = modelID == nil ? "" : " WHERE c.model_id = ?"
+        let arguments: StatementArguments = modelID.map { [$0] } ?? []
         var metrics: [Int64: [String: Double]] = [:]
         var sources: [Int64: [String]] = [:]
         for row in try Row.fetchAll(
             db,
             sql:
-                "SELECT x.checkpoint_id, x.metric, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id\(only)"
+                "SELECT x.checkpoint_id, x.metric, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id\(only)",
+            arguments: arguments
         ) {
             metrics[row[0], default: [:]][row[1]] = row[2]
             if !(sources[row[0]] ?? []).contains(row[3]) { sources[row[0], default: []].append(row[3]) }
@@ -213,7 +215,7 @@ extension Catalog {
             sql: """
                 SELECT c.id, c.model_id, c.name, c.eval_input, c.crop_fraction, c.interpolation, c.pretraining, c.source
                 FROM checkpoints c\(only) ORDER BY c.model_id, c.id
-                """)
+                """, arguments: arguments)
         {
             let id: Int64 = row[0]
             let checkpoint = CheckpointSummary(
