@@ -6,12 +6,23 @@ import OpCount
 struct BestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "best",
-        abstract: "The most accurate models within a budget of MACs, params, FLOPs or activations.",
+        abstract: "The most accurate checkpoints within a budget of MACs, params, FLOPs or activations.",
         discussion: """
-            Budgets take plain integers or K/M/G/T suffixes (decimal: 2G = 2,000,000,000). Models \
-            within every given budget are ranked by the metric, with the headroom left under each \
-            budget. Exit status: 0 when some model fits; 2 when none does (the cheapest model is \
-            named on stderr); 1 on an error.
+            Budgets take plain integers or K/M/G/T suffixes (decimal: 2G = 2,000,000,000). \
+            Checkpoints of the models within every given budget are ranked by the metric, with the \
+            headroom left under each budget and the input each figure was measured at. Models left \
+            out (no profile they can be counted at, no backbone end, no figure of the metric) are \
+            named on stderr. Exit status: 0 when some model fits; 2 when none does (the cheapest \
+            model is named on stderr); 1 on an error.
+
+            A backbone is chosen at the resolution its detector or segmenter runs at: with --input, \
+            models without a stored profile there are counted from the catalog's stored \
+            definitions (`opcat profile --input SHAPE` stores them).
+
+            Examples:
+              opcat best --max-macs 2G
+              opcat best --max-macs 1.5G --backbone --input 1x3x512x512
+              opcat best --max-params 10M --rank macs --family 'mobilenet*'
             """)
 
     @OptionGroup var catalog: CatalogOptions
