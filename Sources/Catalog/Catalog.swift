@@ -18,10 +18,13 @@ public final class Catalog: Sendable {
 
     public let path: String
     let writer: any DatabaseWriter
+    /// Opened for reading only: nothing is written, migrated or waited for.
+    public let isReadOnly: Bool
 
     /// Opens (creating if needed) the catalog at `path`.
     public init(path: String) throws {
         self.path = path
+        isReadOnly = false
         try Catalog.checkExisting(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(Catalog.busyTimeout))
@@ -45,10 +48,57 @@ public final class Catalog: Sendable {
     /// A fresh catalog in memory, for tests.
     public init(inMemory: Void = ()) throws {
         path = ":memory:"
+        isReadOnly = false
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         writer = try DatabaseQueue(configuration: configuration)
         try migrate()
+    }
+
+    /// Opens the existing catalog at `path` for reading only, for queries: no write, no
+    /// migration, no pragma that writes. In WAL mode a reader sees the last committed state at
+    /// once, whatever a writer is doing. A catalog that needs a migration is refused with the
+    /// command that migrates it. On a read-only directory or mount, where SQLite cannot create
+    /// the WAL index beside the file, the file is read as immutable.
+    public init(readingAt path: String) throws {
+        self.path = path
+        isReadOnly = true
+        let applied: [String]
+        do {
+            writer = try Catalog.openReader(path, Catalog.readerConfiguration)
+            applied = try writer.read { db in
+                try Catalog.verify(db, path: path)
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                guard tables.contains("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            }
+        } catch {
+            throw Catalog.translate(error, path: path)
+        }
+        let missing = EmbeddedMigrations.all.map(\.identifier).filter { !applied.contains($0) }
+        guard missing.isEmpty else {
+            throw CatalogError.needsMigration(path: path, missing: missing)
+        }
+    }
+
+    /// A read-only connection; where SQLite cannot open the WAL index (a read-only directory or
+    /// mount, and no `-shm` file), the file is opened as immutable, which nothing can be
+    /// writing to there.
+    private static func openReader(_ path: String, _ configuration: Configuration) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            // The WAL index is opened on the first read, not by the open.
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            let directory = (path as NSString).deletingLastPathComponent
+            guard access(directory.isEmpty ? "." : directory, W_OK) != 0 || access(path, W_OK) != 0 else { throw error }
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#")
+            let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+            return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration)
+        }
     }
 
     /// Applies the migrations this catalog lacks, in order, in one IMMEDIATE transaction: two
@@ -89,33 +139,36 @@ public final class Catalog: Sendable {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int, size > 0
         else { return }
+        do {
+            let queue = try openReader(path, readerConfiguration)
+            defer { try? queue.close() }
+            try queue.read { db in try verify(db, path: path) }
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    static var readerConfiguration: Configuration {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(TimeInterval(busyTimeout))
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            defer { try? queue.close() }
-            try queue.read { db in
-                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                if id != applicationID {
-                    // A catalog caught between creation and its first migration has no tables yet.
-                    let ours = tables.contains("models") && tables.contains("grdb_migrations")
-                    guard tables.isEmpty || ours else { throw CatalogError.notACatalog(path: path) }
-                }
-                if tables.contains("grdb_migrations") {
-                    let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-                    let known = Set(EmbeddedMigrations.all.map(\.identifier))
-                    let unknown = applied.filter { !known.contains($0) }.sorted()
-                    if !unknown.isEmpty { throw CatalogError.newerSchema(path: path, unknown: unknown) }
-                }
-            }
-        } catch let error as CatalogError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw CatalogError.notADatabase(path: path)
-        } catch {
-            throw translate(error, path: path)
+        return configuration
+    }
+
+    /// Checks, reading only, that `db` is an opcat catalog of no newer schema than this build's.
+    static func verify(_ db: Database, path: String) throws {
+        let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if id != applicationID {
+            // A catalog caught between creation and its first migration has no tables yet.
+            let ours = tables.contains("models") && tables.contains("grdb_migrations")
+            guard tables.isEmpty || ours else { throw CatalogError.notACatalog(path: path) }
+        }
+        if tables.contains("grdb_migrations") {
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            let known = Set(EmbeddedMigrations.all.map(\.identifier))
+            let unknown = applied.filter { !known.contains($0) }.sorted()
+            if !unknown.isEmpty { throw CatalogError.newerSchema(path: path, unknown: unknown) }
         }
     }
 

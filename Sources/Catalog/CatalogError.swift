@@ -6,6 +6,8 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
     case notACatalog(path: String)
     /// Written by a newer opcat: its schema has migrations this one does not know.
     case newerSchema(path: String, unknown: [String])
+    /// Written by an older opcat: a reader does not migrate it.
+    case needsMigration(path: String, missing: [String])
     /// The database could not be opened, read or written.
     case database(path: String, message: String)
     /// Another process holds the write lock past the busy timeout.
@@ -20,6 +22,8 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
             "\(path): an SQLite database, but not an opcat catalog (opcat leaves it untouched; choose another --db)"
         case .newerSchema(let path, let unknown):
             "\(path): written by a newer opcat (schema \(unknown.joined(separator: ", "))); upgrade opcat to use it (the file is left untouched)"
+        case .needsMigration(let path, let missing):
+            "\(path): written by an older opcat (it lacks \(missing.joined(separator: ", "))); queries do not change a catalog: run `opcat migrate --db \(path)` once to bring it up to date"
         case .database(let path, let message): "\(path): \(message)"
         case .busy(let path, let seconds):
             "\(path): another process kept the catalog locked for \(seconds) s; try again"

@@ -82,7 +82,7 @@ struct BestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try self.catalog.openExisting()
+        let catalog = try self.catalog.openForReading()
         var query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
         switch rank {
         case .accuracy(let accuracy): query.metric = accuracy

@@ -19,11 +19,22 @@ struct CatalogOptions: ParsableArguments {
 
     func open() throws -> Catalog { try Catalog(path: path) }
 
-    /// Opens an existing catalog for reading: a missing file is an error, not a new catalog.
+    /// Opens an existing catalog for writing (it is migrated if it needs to be): a missing file
+    /// is an error, not a new catalog.
     func openExisting() throws -> Catalog {
+        try requireFile()
+        return try Catalog(path: path)
+    }
+
+    /// Opens an existing catalog for a query: read-only, never migrated.
+    func openForReading() throws -> Catalog {
+        try requireFile()
+        return try Catalog(readingAt: path)
+    }
+
+    private func requireFile() throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("\(path): no catalog here; create one with `opcat ingest data/zoo` (or pass --db)")
         }
-        return try Catalog(path: path)
     }
 }

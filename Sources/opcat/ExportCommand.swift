@@ -36,7 +36,7 @@ struct ExportMarkdown: ParsableCommand {
     static let paramBudgets = [5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000]
 
     func run() throws {
-        let catalog = try self.catalog.openExisting()
+        let catalog = try self.catalog.openForReading()
         let standard = try catalog.summaries(convention: .standard)
         guard !standard.isEmpty else {
             throw CLIError("\(catalog.path): no models; ingest some with `opcat ingest data/zoo`")

@@ -44,7 +44,7 @@ struct LayersCommand: ParsableCommand {
     func inputKey() throws -> InputKey? { try input.map { InputKey(try InputOption.bindings([$0])) } }
 
     func run() throws {
-        let catalog = try self.catalog.openExisting()
+        let catalog = try self.catalog.openForReading()
         let (profile, stored) = try catalog.layers(model: model, convention: convention, input: inputKey())
         var layers = stored
         switch sort {

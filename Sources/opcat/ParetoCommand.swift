@@ -39,7 +39,7 @@ struct ParetoCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let catalog = try self.catalog.openExisting()
+        let catalog = try self.catalog.openForReading()
         let result = try ParetoQuery(cost: cost, metric: metric, backbone: backbone).run(selection.summaries(catalog))
         if !result.noMetric.isEmpty {
             Console.notice(

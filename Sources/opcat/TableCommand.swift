@@ -58,7 +58,7 @@ struct TableCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try self.catalog.openExisting()
+        let catalog = try self.catalog.openForReading()
         let table = ComparisonTable(convention: convention, extra: try extraColumns())
         var rows = try selection.summaries(catalog, convention: convention).map(ComparisonRow.init)
         if let sort { rows = ComparisonTable.sorted(rows, by: sort, descending: desc) }

@@ -71,6 +71,54 @@ struct CatalogFaultTests {
         #expect(try Data(contentsOf: db) == before)
     }
 
+    @Test(
+        "queries open read-only: they work on an immutable file in an immutable directory, and change nothing",
+        .enabled(if: canMakeImmutable, "needs chattr (root reads past file modes)"))
+    func queriesReadOnly() throws {
+        let (dir, db) = try Self.catalog()
+        defer {
+            _ = try? Self.shell("chattr -i '\(dir.path)' '\(db.path)'")
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-ro-\(UUID().uuidString).md")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let queries = [
+            ["table", "--format", "csv"], ["pareto"], ["best", "--max-macs", "2G"], ["layers", "squeezenet1.1"],
+            ["export", "markdown", "--out", out.path], ["table", "--input", "1x3x320x320"],
+        ]
+        let writable = try queries.map { try CLI.run($0 + ["--db", db.path]) }
+        // No side files: SQLite cannot create the WAL index in an immutable directory.
+        _ = try Self.shell("rm -f '\(db.path)-wal' '\(db.path)-shm'; chattr +i '\(db.path)' '\(dir.path)'")
+        let before = try Data(contentsOf: db)
+        for (arguments, expected) in zip(queries, writable) {
+            let result = try CLI.run(arguments + ["--db", db.path])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout == expected.stdout, "\(arguments)")
+        }
+        #expect(try Data(contentsOf: db) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["c.sqlite"])
+    }
+
+    @Test("a query leaves the catalog file byte for byte as it was, and does not wait behind a writer")
+    func queriesDoNotWrite() throws {
+        let (dir, db) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try Data(contentsOf: db)
+        let modified = try FileManager.default.attributesOfItem(atPath: db.path)[.modificationDate] as? Date
+        let queue = try DatabaseQueue(path: db.path)
+        try queue.inDatabase { database in
+            // A writer in the middle of storing something, holding the write lock.
+            try database.execute(sql: "BEGIN IMMEDIATE; INSERT INTO table_notes (table_name, note) VALUES ('x', 'y')")
+            let result = try CLI.run(["table", "--db", db.path], environment: ["OPCAT_BUSY_TIMEOUT": "0"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("squeezenet1.1"))
+            try database.execute(sql: "ROLLBACK")
+        }
+        try queue.close()
+        #expect(try Data(contentsOf: db) == before)
+        #expect(try FileManager.default.attributesOfItem(atPath: db.path)[.modificationDate] as? Date == modified)
+    }
+
     @Test("a full disk: one clear error, the model not half written, the catalog intact")
     func diskFull() throws {
         let (dir, db) = try Self.catalog()

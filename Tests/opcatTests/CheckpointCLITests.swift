@@ -138,6 +138,13 @@ struct CheckpointCLITests {
             "SELECT m.name, m.default_input, x.dataset, x.metric, x.value, x.source FROM metrics x JOIN models m ON m.id = x.model_id ORDER BY 1, 4"
         )
         #expect(old.split(separator: "\n").count == 7)
+        // Queries never migrate: they say how to.
+        let refused = try CLI.run(["table", "--db", db])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("lacks 003_checkpoints") && refused.stderr.contains("opcat migrate --db"))
+        let migrate = try CLI.run(["migrate", "--db", db])
+        #expect(migrate.status == 0)
+        #expect(migrate.stderr.contains("applied 003_checkpoints"), "\(migrate.stderr)")
         let table = try CLI.run(["table", "--db", db, "--format", "csv"])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(
