@@ -17,32 +17,84 @@ public enum ModelFile {
         try parse(contents(of: url), file: url.relativePath)
     }
 
-    /// The bytes of `url`, memory-mapped: a large file is read through the page cache and the
-    /// parts a reader skips (weights) are never loaded. Errors name the file.
+    /// What a reader parses from `url`: an ONNX file's structure without its tensor payloads
+    /// (read in pieces, the weights never loaded), any other file whole. Errors name the file.
     public static func contents(of url: URL) throws -> Data {
-        let fd = open(url.path, O_RDONLY)
+        try load(url, hashing: false).data
+    }
+
+    /// A model file as read: what the readers parse, and (when asked) the SHA-256 of every
+    /// byte of the file.
+    public struct Loaded: Sendable {
+        public var data: Data
+        public var sha256: String?
+    }
+
+    /// Reads `url` without memory-mapping it: the file is checked to be a regular file before
+    /// anything blocks on it (a FIFO or device is refused), read with `pread`, and checked again
+    /// afterwards; a file that changes or shrinks while it is read is an error naming it, never
+    /// a signal. An ONNX file (by extension or first byte) is walked by the payload filter
+    /// through a window of the file, so only its structure is held in memory; with `hashing`
+    /// every byte is hashed in 1 MiB pieces.
+    public static func load(_ url: URL, hashing: Bool) throws -> Loaded {
+        let file = url.relativePath
+        func fail(_ reason: String) -> ModelFormatError { .unreadable(file: file, reason: reason) }
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
+            let code = errno
+            if code == ELOOP { throw fail("a loop of symbolic links") }
+            throw fail(String(cString: strerror(code)))
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
+        var before = stat()
+        guard fstat(fd, &before) == 0 else { throw fail(String(cString: strerror(errno))) }
+        switch before.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw fail("a directory, not a model file")
+        case S_IFIFO: throw fail("a FIFO (named pipe), not a regular file; opcat reads model files only")
+        default: throw fail("not a regular file (a device or socket)")
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: "not a regular file")
-        }
-        let size = Int(info.st_size)
+        let size = Int(before.st_size)
         guard size <= Limits.fileBytes else {
-            throw ModelFormatError.unreadable(
-                file: url.relativePath, reason: "the file has \(size) bytes; the limit is \(Limits.fileBytes)")
+            throw fail("the file has \(size) bytes; the limit is \(Limits.fileBytes)")
         }
-        guard size > 0 else { return Data() }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
-            throw ModelFormatError.unreadable(file: url.relativePath, reason: String(cString: strerror(errno)))
+        let source = FileBytes(fd: fd, count: size)
+        var data: Data
+        do {
+            if isONNX(url, try source.prefix(64)) {
+                do { data = try ONNXPayloadFilter.filter(source) } catch let error as ONNXPayloadFilter.Malformed {
+                    throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
+                }
+            } else {
+                data = Data()
+                try source.append(0..<size, to: &data)
+            }
+            var digest: String?
+            if hashing {
+                var hasher = SHA256.Hasher()
+                try source.chunks { hasher.update($0) }
+                digest = hasher.finish()
+            }
+            var after = stat()
+            guard fstat(fd, &after) == 0, after.st_size == before.st_size, after.st_ino == before.st_ino,
+                after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
+            else { throw FileBytes.Changed() }
+            return Loaded(data: data, sha256: digest)
+        } catch is FileBytes.Changed {
+            throw fail("the file changed while it was being read; read it again when it is complete")
+        } catch let error as FileBytes.ReadError {
+            throw fail(error.reason)
         }
-        return Data(
-            bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+    }
+
+    /// Whether a file is ONNX: by its extension, or a ModelProto's first byte (ir_version, field
+    /// 1, varint: 0x08) when it does not start like JSON.
+    static func isONNX(_ url: URL, _ head: Data) -> Bool {
+        let ext = url.pathExtension.lowercased()
+        if ext == "onnx" { return true }
+        if ext == "json" { return false }
+        let first = head.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        return first == 0x08
     }
 
     /// The form of a model file the catalog keeps: an ONNX file without the tensor payloads its
@@ -73,5 +125,83 @@ public enum ModelFile {
         }
         throw ModelFormatError.malformed(
             file: file, reason: "not a model format opcat reads (MXNet symbol JSON or ONNX)")
+    }
+}
+
+/// A regular file read with `pread` through a 1 MiB window: the payload filter's source for
+/// large files. A short read means the file shrank.
+final class FileBytes: ByteSource {
+    struct Changed: Error {}
+    struct ReadError: Error { var reason: String }
+
+    let fd: Int32
+    let count: Int
+    private var window = [UInt8](repeating: 0, count: FileBytes.windowSize)
+    private var windowStart = 0
+    private var windowCount = 0
+    static let windowSize = 1 << 20
+
+    init(fd: Int32, count: Int) {
+        self.fd = fd
+        self.count = count
+    }
+
+    /// Reads exactly `length` bytes at `offset` into `buffer`.
+    private func read(_ buffer: UnsafeMutableRawPointer, _ length: Int, at offset: Int) throws {
+        var done = 0
+        while done < length {
+            let n = pread(fd, buffer + done, length - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { throw Changed() }
+            done += n
+        }
+    }
+
+    func byte(at offset: Int) throws -> UInt8 {
+        if offset < windowStart || offset >= windowStart + windowCount {
+            let length = min(FileBytes.windowSize, count - offset)
+            try window.withUnsafeMutableBytes { try read($0.baseAddress!, length, at: offset) }
+            windowStart = offset
+            windowCount = length
+        }
+        return window[offset - windowStart]
+    }
+
+    func append(_ range: Range<Int>, to out: inout Data) throws {
+        guard !range.isEmpty else { return }
+        if range.lowerBound >= windowStart, range.upperBound <= windowStart + windowCount {
+            out.append(contentsOf: window[(range.lowerBound - windowStart)..<(range.upperBound - windowStart)])
+            return
+        }
+        let start = out.count
+        out.count += range.count
+        try out.withUnsafeMutableBytes { buffer in
+            try read(buffer.baseAddress! + start, range.count, at: range.lowerBound)
+        }
+    }
+
+    /// The first bytes (fewer when the file is shorter).
+    func prefix(_ length: Int) throws -> Data {
+        var out = Data()
+        try append(0..<min(length, count), to: &out)
+        return out
+    }
+
+    /// Every byte of the file, in pieces of the window's size.
+    func chunks(_ body: (UnsafeRawBufferPointer) -> Void) throws {
+        var chunk = [UInt8](repeating: 0, count: FileBytes.windowSize)
+        var offset = 0
+        while offset < count {
+            let length = min(chunk.count, count - offset)
+            try chunk.withUnsafeMutableBytes { try read($0.baseAddress!, length, at: offset) }
+            chunk.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+            offset += length
+        }
+        // One more byte means it grew.
+        var extra: UInt8 = 0
+        if pread(fd, &extra, 1, off_t(count)) == 1 { throw Changed() }
     }
 }

@@ -16,39 +16,68 @@ public enum SHA256 {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex<D: ContiguousBytes>(_ bytes: D) -> String {
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.update($0) }
+        return hasher.finish()
+    }
+
+    /// A digest computed over bytes given in pieces (a file read chunk by chunk).
+    public struct Hasher {
+        private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
             (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
-        var w = [UInt32](repeating: 0, count: 64)
-        let count = bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int in
-            let full = buffer.count / 64
-            for block in 0..<full {
-                compress(UnsafeRawBufferPointer(rebasing: buffer[(block * 64)..<(block * 64 + 64)]), &h, &w)
+        private var w = [UInt32](repeating: 0, count: 64)
+        /// Bytes of an unfinished block.
+        private var pending: [UInt8] = []
+        private var length: UInt64 = 0
+
+        public init() {}
+
+        public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+            length &+= UInt64(buffer.count)
+            var start = 0
+            if !pending.isEmpty {
+                let take = min(64 - pending.count, buffer.count)
+                pending.append(contentsOf: buffer[0..<take])
+                start = take
+                guard pending.count == 64 else { return }
+                pending.withUnsafeBytes { SHA256.compress($0, &h, &w) }
+                pending.removeAll(keepingCapacity: true)
             }
+            let full = (buffer.count - start) / 64
+            for block in 0..<full {
+                let offset = start + block * 64
+                SHA256.compress(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 64)]), &h, &w)
+            }
+            pending.append(contentsOf: buffer[(start + full * 64)...])
+        }
+
+        /// The digest as 64 lowercase hex digits.
+        public mutating func finish() -> String {
             // The tail, the 0x80 marker, zeros and the bit length, in one or two final blocks.
-            var tail = [UInt8](buffer[(full * 64)...])
+            var tail = pending
             tail.append(0x80)
             while tail.count % 64 != 56 { tail.append(0) }
-            let bits = UInt64(buffer.count) &* 8
+            let bits = length &* 8
             for shift in stride(from: 56, through: 0, by: -8) {
                 tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
             }
             tail.withUnsafeBytes { t in
                 for block in 0..<(t.count / 64) {
-                    compress(UnsafeRawBufferPointer(rebasing: t[(block * 64)..<(block * 64 + 64)]), &h, &w)
+                    SHA256.compress(UnsafeRawBufferPointer(rebasing: t[(block * 64)..<(block * 64 + 64)]), &h, &w)
                 }
             }
-            return buffer.count
+            let digits = Array("0123456789abcdef")
+            var out = ""
+            for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
+                for shift in stride(from: 28, through: 0, by: -4) {
+                    out.append(digits[Int((word >> UInt32(shift)) & 0xf)])
+                }
+            }
+            return out
         }
-        _ = count
-        let digits = Array("0123456789abcdef")
-        var out = ""
-        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xf)]) }
-        }
-        return out
     }
 
-    private static func compress(
+    fileprivate static func compress(
         _ block: UnsafeRawBufferPointer,
         _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32), _ w: inout [UInt32]
     ) {

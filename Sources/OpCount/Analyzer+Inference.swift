@@ -67,11 +67,35 @@ extension Analyzer.Run {
                 outputs[i].quantizedAs = carried
             }
         }
+        carry(&outputs, of: node)
         tensors[index] = outputs
         layer.inputShapes = inputs.enumerated().map { absent.contains($0.offset) ? nil : $0.element.shape }
         layer.outputShapes = result.outputs.map(\.shape)
         let query = CostQuery(inputs: inputs, outputs: result.outputs, attributes: operation.attributes, absent: absent)
         try count(query, definition, into: &layer)
+    }
+
+    /// Keeps the values computed for `outputs` while the budget for carried values lasts; past
+    /// it, they are dropped (shapes that depend on them are then unknown) and a notice says
+    /// where. The budget bounds memory and time for graphs built to multiply carried values.
+    mutating func carry(_ outputs: inout [TensorInfo], of node: Node) {
+        for i in outputs.indices {
+            let count = (outputs[i].values?.count ?? 0) + (outputs[i].realValues?.count ?? 0)
+            guard count > 0 else { continue }
+            if carriedValues + count <= Limits.carriedValues {
+                carriedValues += count
+                continue
+            }
+            outputs[i].values = nil
+            outputs[i].realValues = nil
+            if carriedValues <= Limits.carriedValues {
+                carriedValues = Limits.carriedValues + 1
+                notices.append(
+                    Notice(
+                        "node '\(node.name)': the budget of \(Limits.carriedValues) values computed at analysis time is "
+                            + "spent; values computed after it are not carried, and shapes that need them are unknown"))
+            }
+        }
     }
 
     /// The node's inputs as far as they are known (`nil` for a parameter the rule derives) and

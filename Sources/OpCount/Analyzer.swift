@@ -115,6 +115,8 @@ extension Analyzer {
         var notices: [Notice] = []
         /// Inputs whose declared dimensions a given shape replaced, with the declaration.
         var replacedDeclarations: [(input: String, declared: String)] = []
+        /// Elements of values computed at analysis time so far, against `Limits.carriedValues`.
+        var carriedValues = 0
 
         init(graph: Graph, registry: Registry) throws {
             guard graph.nodes.count <= Limits.nodes else {

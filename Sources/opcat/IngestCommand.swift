@@ -136,8 +136,9 @@ struct IngestCommand: ParsableCommand {
         for (i, job) in jobs.enumerated() {
             progress.show(i, job.record.name)
             do {
-                let contents = try ModelFile.contents(of: job.model.file)
-                let digest = SHA256.hex(contents)
+                let loaded = try ModelFile.load(job.model.file, hashing: true)
+                let contents = loaded.data
+                let digest = loaded.sha256 ?? ""
                 let end = backboneEnd ?? job.model.entry?.backboneEnd
                 // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
                 let changes = try catalog.updateCheckpoints(name: job.record.name, checkpoints: job.record.checkpoints)

@@ -1,4 +1,5 @@
 import Foundation
+import OpCount
 
 /// Copies an ONNX ModelProto's wire bytes without the payload of large tensors, so decoding
 /// never materialises the weights: a model is held once (memory-mapped) plus its structure.
@@ -40,57 +41,87 @@ enum ONNXPayloadFilter {
     /// TensorProto fields holding element data.
     static let tensorData: Set<UInt64> = [4, 5, 6, 7, 9, 10, 11]
 
+    /// Messages nested deeper than this (a graph in an attribute of a node of a graph …) are
+    /// refused before the filter descends into them: a chain of nested subgraphs cannot
+    /// exhaust the stack. swift-protobuf's own limit (100 messages) is deeper than what passes.
+    static let depthLimit = 64
+
     static func filter(_ data: Data) throws -> Data {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var out = Data()
-            out.reserveCapacity(min(buffer.count, 1 << 20))
-            try filter(buffer, kind: .model, into: &out)
-            return out
+            try filter(MemoryBytes(buffer: buffer))
         }
+    }
+
+    /// The filtered structure of a model read from any source (memory, or a file read in pieces).
+    static func filter(_ source: some ByteSource) throws -> Data {
+        var state = State()
+        var out = Data()
+        out.reserveCapacity(min(source.count, 1 << 20))
+        try filter(source, 0..<source.count, kind: .model, depth: 0, state: &state, into: &out)
+        return out
+    }
+
+    /// What the walk has seen: graph entries (nodes, initializers, inputs) against the node limit.
+    struct State {
+        var entries = 0
     }
 
     /// TensorProto data types whose values shape inference uses (integers and bool).
     static let integerTypes: Set<UInt64> = [2, 3, 4, 5, 6, 7, 9, 12, 13]
 
-    private static func filter(_ bytes: UnsafeRawBufferPointer, kind: Kind, into out: inout Data) throws {
-        var position = 0
+    private static func filter(
+        _ bytes: some ByteSource, _ range: Range<Int>, kind: Kind, depth: Int, state: inout State, into out: inout Data
+    ) throws {
+        guard depth <= depthLimit else {
+            throw Malformed(reason: "messages are nested more than \(depthLimit) deep (subgraphs within subgraphs)")
+        }
+        var position = range.lowerBound
+        let end = range.upperBound
         var tensorType: UInt64?  // TensorProto.data_type, written before the data by every exporter
-        while position < bytes.count {
+        while position < end {
             let tagStart = position
-            let tag = try varint(bytes, &position)
+            let tag = try varint(bytes, &position, end: end)
             let field = tag >> 3
             switch tag & 7 {
             case 0:
-                let value = try varint(bytes, &position)
+                let value = try varint(bytes, &position, end: end)
                 if kind == .tensor, field == 2 { tensorType = value }
-                out.append(contentsOf: bytes[tagStart..<position])
+                try bytes.append(tagStart..<position, to: &out)
             case 1, 5:
                 let size = tag & 7 == 1 ? 8 : 4
-                guard position + size <= bytes.count else {
+                guard position + size <= end else {
                     throw Malformed(reason: "a fixed-width field runs past the end")
                 }
                 position += size
-                out.append(contentsOf: bytes[tagStart..<position])
+                try bytes.append(tagStart..<position, to: &out)
             case 2:
-                let length = try varint(bytes, &position)
-                guard length <= UInt64(bytes.count - position) else {
+                let length = try varint(bytes, &position, end: end)
+                guard length <= UInt64(end - position) else {
                     throw Malformed(reason: "a field of \(length) bytes runs past the end (truncated file?)")
                 }
                 let start = position
-                let end = position + Int(length)
-                position = end
+                let fieldEnd = position + Int(length)
+                position = fieldEnd
+                if kind == .graph, [1, 5, 11].contains(field) {
+                    // Nodes, initializers and inputs count against the limit as they are read,
+                    // before anything is decoded.
+                    state.entries += 1
+                    guard state.entries <= Limits.nodes else {
+                        throw Malformed(reason: "the graph has more than \(Limits.nodes) nodes and tensors (the limit)")
+                    }
+                }
                 if let sub = child(kind, field) {
                     var inner = Data()
-                    try filter(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), kind: sub, into: &inner)
+                    try filter(bytes, start..<fieldEnd, kind: sub, depth: depth + 1, state: &state, into: &inner)
                     appendVarint(tag, to: &out)
                     appendVarint(UInt64(inner.count), to: &out)
                     out.append(inner)
                 } else if kind == .tensor, tensorData.contains(field),
                     Int(length) > (tensorType.map(integerTypes.contains) == true ? limit : smallLimit)
                 {
-                    continue  // weights: dropped
+                    continue  // weights: dropped, never read
                 } else {
-                    out.append(contentsOf: bytes[tagStart..<end])
+                    try bytes.append(tagStart..<fieldEnd, to: &out)
                 }
             default:
                 throw Malformed(reason: "unsupported protobuf wire type \(tag & 7)")
@@ -98,14 +129,14 @@ enum ONNXPayloadFilter {
         }
     }
 
-    static func varint(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) throws -> UInt64 {
+    static func varint(_ bytes: some ByteSource, _ position: inout Int, end: Int) throws -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard position < bytes.count else {
+            guard position < end else {
                 throw Malformed(reason: "the file ends inside a number (truncated file?)")
             }
-            let byte = bytes[position]
+            let byte = try bytes.byte(at: position)
             position += 1
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return result }
@@ -122,4 +153,19 @@ enum ONNXPayloadFilter {
         }
         out.append(UInt8(v))
     }
+}
+
+/// Bytes the payload filter walks: a buffer in memory, or a file read in pieces.
+protocol ByteSource {
+    var count: Int { get }
+    func byte(at offset: Int) throws -> UInt8
+    /// Appends the bytes of `range` to `out`.
+    func append(_ range: Range<Int>, to out: inout Data) throws
+}
+
+struct MemoryBytes: ByteSource {
+    let buffer: UnsafeRawBufferPointer
+    var count: Int { buffer.count }
+    func byte(at offset: Int) -> UInt8 { buffer[offset] }
+    func append(_ range: Range<Int>, to out: inout Data) { out.append(contentsOf: buffer[range]) }
 }

@@ -7,6 +7,8 @@ public enum Limits {
     public static let nodes = 10_000_000
     /// Axes of one tensor.
     public static let rank = 16
+    /// Elements of tensor values computed at analysis time (shape arithmetic), in all.
+    public static let carriedValues = 1 << 20
     /// The largest size of one axis.
     public static let dimension = ShapeSyntax.maximumDimension
 

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// Files built to break a reader, run through the binary under a 1 GB address-space limit
+/// (`ulimit -v`): each is one line of error naming the file, status 1, in bounded memory, and
+/// an ingest batch goes on past it. The files are written here, deterministically, by a small
+/// protobuf writer (the large ones would bloat the repository).
+struct HostileFileTests {
+    typealias CLI = CLITests
+
+    /// Protobuf wire format, enough for ONNX ModelProto files.
+    enum Proto {
+        static func varint(_ value: UInt64) -> [UInt8] {
+            var v = value
+            var out: [UInt8] = []
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7F) | 0x80)
+                v >>= 7
+            }
+            out.append(UInt8(v))
+            return out
+        }
+        static func int(_ field: UInt64, _ value: UInt64) -> [UInt8] { varint(field << 3) + varint(value) }
+        static func bytes(_ field: UInt64, _ payload: [UInt8]) -> [UInt8] {
+            varint(field << 3 | 2) + varint(UInt64(payload.count)) + payload
+        }
+        static func string(_ field: UInt64, _ text: String) -> [UInt8] { bytes(field, Array(text.utf8)) }
+
+        /// A ModelProto (ir_version 8, opset 17) around a serialized GraphProto.
+        static func model(graph: [UInt8]) -> [UInt8] {
+            int(1, 8) + bytes(8, int(2, 17)) + bytes(7, graph)
+        }
+        static func node(_ op: String, inputs: [String], outputs: [String], name: String, attributes: [[UInt8]] = [])
+            -> [UInt8]
+        {
+            inputs.flatMap { string(1, $0) } + outputs.flatMap { string(2, $0) } + string(3, name) + string(4, op)
+                + attributes.flatMap { bytes(5, $0) }
+        }
+    }
+
+    /// A chain of `depth` If nodes, each holding the next as its then_branch graph.
+    static func nestedSubgraphs(depth: Int) -> Data {
+        var graph: [UInt8] = Proto.string(2, "g")
+        for level in 0..<depth {
+            let attribute = Proto.string(1, "then_branch") + Proto.int(20, 5) + Proto.bytes(6, graph)
+            graph =
+                Proto.bytes(
+                    1,
+                    Proto.node("If", inputs: ["c"], outputs: ["y\(level)"], name: "if\(level)", attributes: [attribute])
+                )
+                + Proto.string(2, "g\(level)")
+        }
+        return Data(Proto.model(graph: graph))
+    }
+
+    /// A 4,096-element int64 initializer followed by `count` Adds of it to itself, in a chain.
+    static func carriedValues(count: Int) -> Data {
+        var raw: [UInt8] = []
+        for i in 0..<4096 { raw += withUnsafeBytes(of: Int64(i).littleEndian) { Array($0) } }
+        let tensor = Proto.int(1, 4096) + Proto.int(2, 7) + Proto.string(8, "c") + Proto.bytes(9, raw)
+        // A declared input (1 float), so nothing is assumed.
+        let dimension = Proto.bytes(1, Proto.int(1, 1))
+        let tensorType = Proto.int(1, 1) + Proto.bytes(2, dimension)
+        let input = Proto.string(1, "x") + Proto.bytes(2, Proto.bytes(1, tensorType))
+        var graph = Proto.bytes(5, tensor) + Proto.bytes(11, input)
+        var previous = "c"
+        for i in 0..<count {
+            graph += Proto.bytes(1, Proto.node("Add", inputs: [previous, "c"], outputs: ["a\(i)"], name: "add\(i)"))
+            previous = "a\(i)"
+        }
+        graph += Proto.string(2, "g") + Proto.bytes(12, Proto.string(1, previous))
+        return Data(Proto.model(graph: graph))
+    }
+
+    /// A graph of `count` empty nodes: 2 bytes each.
+    static func emptyNodes(count: Int) -> Data {
+        var graph = Data(capacity: 2 * count + 16)
+        let node: [UInt8] = [0x0A, 0x00]
+        for _ in 0..<count { graph.append(contentsOf: node) }
+        var model = Data(Proto.int(1, 8) + Proto.bytes(8, Proto.int(2, 17)))
+        model.append(contentsOf: Proto.varint(7 << 3 | 2) + Proto.varint(UInt64(graph.count)))
+        model.append(graph)
+        return model
+    }
+
+    /// Runs opcat under a 1 GB address-space limit.
+    static func runBounded(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let quoted = ([CLI.binary.path] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -v 1000000 && exec " + quoted.joined(separator: " ")]
+        p.currentDirectoryURL = CLI.root
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// `file` fails alone with one line naming it, and inside an ingest batch the next model is stored.
+    static func expectNamedAndSkipped(_ file: URL, _ reason: String, in dir: URL) throws {
+        let count = try runBounded(["count", file.path])
+        #expect(count.status == 1, "\(file.lastPathComponent): \(count.stderr)")
+        #expect(count.stderr.split(separator: "\n").count == 1, "\(count.stderr)")
+        #expect(count.stderr.contains(file.lastPathComponent) && count.stderr.contains(reason), "\(count.stderr)")
+        let db = dir.appendingPathComponent("batch-\(UUID().uuidString).sqlite").path
+        let batch = try runBounded([
+            "ingest", file.path, "data/zoo/squeezenet1.1-symbol.json", "--db", db,
+        ])
+        #expect(batch.status == 1, "\(batch.stderr)")
+        #expect(batch.stderr.contains("1 added, 1 failed"), "\(batch.stderr)")
+    }
+
+    @Test("10,000 nested subgraphs: a depth error, no stack overflow")
+    func nested() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("nested.onnx")
+        let data = Self.nestedSubgraphs(depth: 10_000)
+        #expect(data.count > 100_000)
+        try data.write(to: file)
+        try Self.expectNamedAndSkipped(file, "nested more than 64 deep", in: dir)
+    }
+
+    @Test("a chain of Adds of a 4,096-element constant: values stop at the budget, in bounded time and memory")
+    func carried() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("carried.onnx")
+        try Self.carriedValues(count: 60_000).write(to: file)
+        let started = Date()
+        let result = try Self.runBounded(["count", file.path, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("the budget of 1048576 values computed at analysis time is spent"))
+        #expect(Date().timeIntervalSince(started) < 120, "bounded time (the old code took 73 s and 3.3 GB)")
+    }
+
+    @Test("2×10⁷ empty nodes: the node limit is hit while reading, before decoding")
+    func nodeLimit() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("nodes.onnx")
+        try Self.emptyNodes(count: 20_000_000).write(to: file)
+        try Self.expectNamedAndSkipped(file, "more than 10000000 nodes", in: dir)
+    }
+
+    @Test("a FIFO is refused at once, not read forever")
+    func fifo() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("pipe.onnx")
+        #expect(mkfifo(file.path, 0o600) == 0)
+        try Self.expectNamedAndSkipped(file, "a FIFO", in: dir)
+    }
+
+    @Test("a file truncated while it is read is an error naming it, not SIGBUS, and the batch goes on")
+    func truncatedWhileRead() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("big.onnx")
+        // A valid ONNX file with one 256 MiB float payload (sparse zeros): hashing it takes a
+        // while, and the file is cut to half meanwhile.
+        let payload = 256 << 20
+        let tensor = Proto.int(1, UInt64(payload / 4)) + Proto.int(2, 1) + Proto.string(8, "w")
+        let header = Proto.varint(9 << 3 | 2) + Proto.varint(UInt64(payload))
+        let graphHead = Proto.varint(5 << 3 | 2) + Proto.varint(UInt64(tensor.count + header.count + payload))
+        let graphLength = graphHead.count + tensor.count + header.count + payload
+        let prefix =
+            Proto.int(1, 8) + Proto.bytes(8, Proto.int(2, 17)) + Proto.varint(7 << 3 | 2)
+            + Proto.varint(UInt64(graphLength)) + graphHead + tensor + header
+        try Data(prefix).write(to: file)
+        #expect(truncate(file.path, off_t(prefix.count + payload)) == 0)
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let cutter = Process()
+        cutter.executableURL = URL(fileURLWithPath: "/bin/sh")
+        cutter.arguments = ["-c", "sleep 0.3; truncate -s \(payload / 2) '\(file.path)'"]
+        try cutter.run()
+        let batch = try Self.runBounded(["ingest", file.path, "data/zoo/squeezenet1.1-symbol.json", "--db", db])
+        cutter.waitUntilExit()
+        #expect(batch.status == 1, "\(batch.stderr)")
+        #expect(
+            batch.stderr.contains("big.onnx") && batch.stderr.contains("changed while it was being read"),
+            "\(batch.stderr)")
+        #expect(batch.stderr.contains("1 added, 1 failed"), "\(batch.stderr)")
+    }
+}
