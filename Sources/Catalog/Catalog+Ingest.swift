@@ -394,7 +394,8 @@ extension Catalog {
                 column += 1
             }
             func bind(_ text: String) {
-                sqlite3_bind_text(handle, column, text, -1, Catalog.transient)
+                // The byte length, not -1: a NUL inside a node's name is stored, not a cut.
+                sqlite3_bind_text(handle, column, text, Int32(text.utf8.count), Catalog.transient)
                 column += 1
             }
             bind(Int(profileID))
@@ -424,7 +425,8 @@ extension Catalog {
         for entry in analysis.unsupported {
             try db.execute(
                 sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
-                arguments: [profileID, entry.op, entry.count])
+                // As printed (control characters escaped): SQLite's text binding would cut at a NUL.
+                arguments: [profileID, entry.op.oneLine, entry.count])
         }
         guard convention == .standard else { return }
         for (precision, macs) in analysis.macsByPrecision {

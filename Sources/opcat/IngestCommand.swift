@@ -106,6 +106,12 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("--checkpoint and --eval-input describe the figures of --top1/--top5: give one")
         }
         if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint cannot be empty") }
+        for (option, value) in [
+            ("--name", name), ("--family", family), ("--checkpoint", checkpoint), ("--quantized-from", quantizedFrom),
+            ("--metric-source", metricSource), ("--dataset", dataset),
+        ] {
+            if let reason = value?.unprintableReason(option) { throw ValidationError(reason) }
+        }
         _ = try evalInputShape()
     }
 

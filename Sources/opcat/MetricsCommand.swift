@@ -80,6 +80,12 @@ struct MetricsImportCommand: ParsableCommand {
             where value.isEmpty {
                 throw fail("\(name) is empty")
             }
+            for (what, value) in [
+                ("model", model), ("checkpoint", checkpointName), ("dataset", dataset), ("metric", metric),
+                ("source", source),
+            ] {
+                if let reason = value.unprintableReason(what) { throw fail(reason) }
+            }
             guard let accuracy = Accuracy(argument: f[5]) else { throw fail("value '\(f[5])' is not a number") }
             if ["top1", "top5"].contains(metric), !(0...1).contains(accuracy.fraction) {
                 throw fail("\(metric) \(f[5]) is not a fraction between 0 and 1 or a percentage")

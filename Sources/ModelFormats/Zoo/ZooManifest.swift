@@ -152,6 +152,19 @@ public struct ZooManifest: Sendable, Codable {
         }
         var seen = Set<String>()
         for entry in manifest.models {
+            var names: [(String, String?)] = [
+                ("model name", entry.name), ("display name", entry.displayName), ("family", entry.family),
+                ("quantized_from", entry.quantizedFrom),
+            ]
+            names += (entry.checkpoints ?? []).map { ("checkpoint", $0.name) }
+            for metric in entry.metrics + (entry.checkpoints ?? []).flatMap(\.metrics) {
+                names += [("metric source", metric.source), ("dataset", metric.dataset), ("metric", metric.metric)]
+            }
+            for case (let what, let name?) in names {
+                if let reason = name.unprintableReason(what) {
+                    throw ModelFormatError.malformed(file: url.relativePath, reason: reason)
+                }
+            }
             guard seen.insert(entry.name).inserted else {
                 throw ModelFormatError.malformed(
                     file: url.relativePath, reason: "model '\(entry.name)' is listed twice")

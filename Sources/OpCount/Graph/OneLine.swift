@@ -27,3 +27,27 @@ extension String {
         return result
     }
 }
+
+extension String {
+    /// The first character that has no place in a name people read (a control character, a
+    /// line or paragraph separator, a bidi-formatting character), if any.
+    public var unprintableScalar: Unicode.Scalar? {
+        unicodeScalars.first { scalar in
+            scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+                || String.bidiControls.contains(scalar.value)
+        }
+    }
+
+    /// Why a name from a manifest, an option or a CSV file cannot be used, if it holds such a
+    /// character: opcat stores names exactly and prints them escaped, but a model, family or
+    /// checkpoint name must read as itself (a NUL would make two names look like one).
+    public func unprintableReason(_ what: String) -> String? {
+        guard let bad = unprintableScalar else { return nil }
+        return "\(what) \"\(oneLine)\" contains U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(4)), "
+            + "a control or bidi-formatting character; names must be printable"
+    }
+
+    fileprivate func leftPadded(_ width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

@@ -78,7 +78,7 @@ struct Document {
     func markdown() -> String {
         parts(in: .markdown).map { part -> String in
             switch part {
-            case .facts(let facts): return facts.map { "- \($0.0): \($0.1.oneLine)\n" }.joined()
+            case .facts(let facts): return facts.map { "- \($0.0): \($0.1.markdownEscaped)\n" }.joined()
             case .result(let result): return Document.layout(result, .markdown).markdown()
             case .line(let line): return line + "\n"
             }
@@ -137,14 +137,15 @@ struct Document {
         }
     }
 
-    /// A cell for a CSV file: exact integers, fractions as stored, shares as ratios.
+    /// A cell for a CSV file: exact integers, fractions as stored, shares as ratios, text with
+    /// formulas neutralised.
     static func exact(_ cell: ResultSet.Cell, _ kind: ResultSet.Kind) -> String {
         switch (cell, kind) {
         case (.empty, _): ""
         case (.int(let v), _): String(v)
         case (.real(let v), _): "\(v)"
         case (.share(let s), _): s.ratio
-        case (.text(let s), _), (.label(let s, _), _): s
+        case (.text(let s), _), (.label(let s, _), _): s.csvNeutralised
         case (.flag(let b), .flag(let yes, let no)): b ? yes : no
         case (.flag(let b), _): b ? "yes" : "no"
         }

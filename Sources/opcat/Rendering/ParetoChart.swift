@@ -253,8 +253,5 @@ struct ParetoChart {
 
     func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    func escape(_ s: String) -> String { s.xmlEscaped }
 }

@@ -44,8 +44,10 @@ struct Table {
     }
 
     func markdown() -> String {
-        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
-        var lines = ["| " + columns.map { escape($0.title) }.joined(separator: " | ") + " |"]
+        // Cells arrive as people read them (names already on one line); markup is escaped here.
+        func escape(_ s: String) -> String { s.markdownEscaped }
+        // Titles are opcat's own (the seed table's `*Params(M)` stays as published).
+        var lines = ["| " + columns.map(\.title).joined(separator: " | ") + " |"]
         lines.append("|" + columns.map { $0.alignRight ? "---:" : "---" }.joined(separator: "|") + "|")
         for row in rows { lines.append("| " + row.map(escape).joined(separator: " | ") + " |") }
         return lines.joined(separator: "\n") + "\n"
