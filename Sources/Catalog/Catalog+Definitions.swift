@@ -117,25 +117,33 @@ extension Catalog {
             var found: [StoredDefinition] = []
             var missing: [String] = []
             for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-                let name: String = row["name"]
-                guard let compressed = row["data"] as Data? else {
+                let t = "models and definitions"
+                func get<T: DatabaseValueConvertible>(_ name: String) throws -> T { try value(row, name, in: t) }
+                func optional<T: DatabaseValueConvertible>(_ name: String) throws -> T? {
+                    try optionalValue(row, name, in: t)
+                }
+                let name: String = try get("name")
+                guard let compressed: Data = try optional("data") else {
                     missing.append(name)
                     continue
                 }
                 let data: Data
-                do { data = try Zlib.decompress(compressed, size: row["stored_bytes"]) } catch {
+                do { data = try Zlib.decompress(compressed, size: try get("stored_bytes")) } catch let error
+                    as Zlib.Failure
+                {
                     throw CatalogError.database(path: path, message: "the stored definition of '\(name)': \(error)")
                 }
-                let inputs = try String.fetchAll(
-                    db, sql: "SELECT DISTINCT input_shape FROM profiles WHERE model_id = ? ORDER BY id",
-                    arguments: [row["id"] as Int64])
+                let id: Int64 = try get("id")
+                let inputs: [String] = try column(
+                    db, "SELECT DISTINCT input_shape FROM profiles WHERE model_id = ? ORDER BY id", arguments: [id],
+                    in: "profiles")
                 found.append(
                     StoredDefinition(
-                        id: row["id"], model: name, displayName: row["display_name"], family: row["family"],
-                        floatParent: row["float_parent"], sha256: row["definition_sha256"], format: row["format"],
-                        file: row["source_file"],
-                        data: data, defaultInput: try storedInputKey(row["default_input"]),
-                        backboneEnd: row["backbone_end"], inputs: try inputs.map(storedInputKey)))
+                        id: id, model: name, displayName: try optional("display_name"), family: try optional("family"),
+                        floatParent: try optional("float_parent"), sha256: try get("definition_sha256"),
+                        format: try get("format"), file: try get("source_file"), data: data,
+                        defaultInput: try storedInputKey(try get("default_input")),
+                        backboneEnd: try optional("backbone_end"), inputs: try inputs.map(storedInputKey)))
             }
             return (found, missing)
         }

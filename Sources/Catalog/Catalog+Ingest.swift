@@ -47,13 +47,13 @@ extension Catalog {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
                     arguments: [name]),
-                row["definition_sha256"] as String == sha256,
+                try value(row, "definition_sha256", in: "models") as String == sha256,
                 // A model from a schema-2 catalog is not current until its definition is stored.
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM definitions WHERE model_id = ?", arguments: [row["id"] as Int64])
                     == 1
             else { return false }
-            let key: String = inputKey?.description ?? row["default_input"]
+            let key: String = try inputKey?.description ?? value(row, "default_input", in: "models")
             var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
             var arguments: StatementArguments = [row["id"] as Int64, key]
             if let backboneEnd {
@@ -93,15 +93,17 @@ extension Catalog {
                 let model = try Row.fetchOne(
                     db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [name])
             else { return nil }
-            let (changes, stale) = try checkpointDifferences(db, model["id"], model["default_input"], checkpoints)
-            return (model["id"], changes, stale)
+            let id: Int64 = model["id"]
+            let (changes, stale) = try checkpointDifferences(
+                db, id, try value(model, "default_input", in: "models"), checkpoints)
+            return (id, changes, stale)
         }
         guard let seen = try read(differences), seen.stale else { return [] }
         return try write { db in
             guard let now = try differences(db) else { return [] }
             let key: String =
-                try String.fetchOne(
-                    db, sql: "SELECT default_input FROM models WHERE id = ?", arguments: [now.id]) ?? ""
+                (try column(db, "SELECT default_input FROM models WHERE id = ?", arguments: [now.id], in: "models")
+                as [String]).first ?? ""
             try storeCheckpoints(db, now.id, defaultInput: key, checkpoints)
             return now.changes
         }
@@ -120,7 +122,7 @@ extension Catalog {
                 if let row = try Row.fetchOne(
                     db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [model])
                 {
-                    ids[model] = (row["id"], row["default_input"])
+                    ids[model] = (row["id"], try value(row, "default_input", in: "models"))
                 } else {
                     unknown.append(model)
                 }
@@ -156,18 +158,20 @@ extension Catalog {
                     SELECT id, eval_input, crop_fraction, interpolation, pretraining, source FROM checkpoints
                     WHERE model_id = ? AND name = ?
                     """, arguments: [modelID, checkpoint.name])
-            let evalInput = Catalog.evalKey(checkpoint, stored: stored?["eval_input"], defaultInput: defaultInput)
-            // Attributes a checkpoint leaves out keep their stored values.
-            func differs<T: DatabaseValueConvertible & Equatable>(_ value: T?, _ column: String) -> Bool {
-                value != nil && stored?[column] != value
+            let storedEval: String? = try stored.flatMap { try optionalValue($0, "eval_input", in: "checkpoints") }
+            let evalInput = Catalog.evalKey(checkpoint, stored: storedEval, defaultInput: defaultInput)
+            // Attributes a checkpoint leaves out keep their stored values (compared as stored).
+            func differs<T: DatabaseValueConvertible & Equatable>(_ new: T?, _ column: String) -> Bool {
+                guard let new else { return false }
+                return (stored?[column] as DatabaseValue?) != new.databaseValue
             }
-            if let stored, stored["eval_input"] != evalInput {
+            if stored != nil, storedEval != evalInput {
                 changes.append(
                     MetricChange(
                         checkpoint: checkpoint.name, dataset: "", metric: MetricChange.evalInput,
-                        old: stored["eval_input"], new: evalInput))
+                        old: storedEval, new: evalInput))
             }
-            if stored?["eval_input"] != evalInput || differs(checkpoint.cropFraction, "crop_fraction")
+            if storedEval != evalInput || differs(checkpoint.cropFraction, "crop_fraction")
                 || differs(checkpoint.interpolation, "interpolation") || differs(checkpoint.pretraining, "pretraining")
                 || differs(checkpoint.source, "source")
             {
@@ -180,14 +184,16 @@ extension Catalog {
                         sql: "SELECT value, source FROM metrics WHERE checkpoint_id = ? AND dataset = ? AND metric = ?",
                         arguments: [row["id"] as Int64, metric.dataset, metric.metric])
                 }
-                let oldValue: Double? = old?["value"]
+                let oldValue: Double? = try old.flatMap { try optionalValue($0, "value", in: "metrics") }
                 if oldValue != metric.value {
                     changes.append(
                         MetricChange(
                             checkpoint: checkpoint.name, dataset: metric.dataset, metric: metric.metric,
                             old: oldValue.map { "\($0)" }, new: "\(metric.value)"))
                 }
-                stale = stale || oldValue != metric.value || old?["source"] != metric.source
+                stale =
+                    stale || oldValue != metric.value
+                    || (old?["source"] as DatabaseValue?) != metric.source.databaseValue
             }
         }
         return (changes, stale)
@@ -226,7 +232,7 @@ extension Catalog {
                 arguments: [record.name])
             {
                 modelID = existing["id"]
-                if existing["definition_sha256"] as String != model.sha256 {
+                if try value(existing, "definition_sha256", in: "models") as String != model.sha256 {
                     try db.execute(sql: "DELETE FROM models WHERE id = ?", arguments: [modelID])
                     modelID = try insertModel(db, model, record, key, now)
                     if let definition { try storeDefinition(db, modelID: modelID, definition) }
@@ -291,8 +297,9 @@ extension Catalog {
     }
 
     private func updateMetadata(_ db: Database, _ id: Int64, _ record: ModelRecord) throws {
-        let defaultInput = try String.fetchOne(
-            db, sql: "SELECT default_input FROM models WHERE id = ?", arguments: [id])
+        let defaultInput =
+            (try column(db, "SELECT default_input FROM models WHERE id = ?", arguments: [id], in: "models") as [String])
+            .first
         if record.displayName != nil || record.family != nil || record.floatParent != nil {
             try db.execute(
                 sql: """
@@ -312,9 +319,10 @@ extension Catalog {
         throws
     {
         for checkpoint in checkpoints {
-            let stored = try String.fetchOne(
-                db, sql: "SELECT eval_input FROM checkpoints WHERE model_id = ? AND name = ?",
-                arguments: [modelID, checkpoint.name])
+            let stored =
+                (try column(
+                    db, "SELECT eval_input FROM checkpoints WHERE model_id = ? AND name = ?",
+                    arguments: [modelID, checkpoint.name], in: "checkpoints") as [String]).first
             try db.execute(
                 sql: """
                     INSERT INTO checkpoints (model_id, name, eval_input, crop_fraction, interpolation, pretraining, source)

@@ -21,10 +21,12 @@ public struct ProfileCounts: Sendable, Hashable {
         }
     }
 
-    /// The counts in `row`; nil when the row has none (no backbone).
-    init?(_ row: Row, _ columns: Columns) {
-        guard row[columns.positions[0].1] as Int? != nil else { return nil }
-        for (measure, position) in columns.positions { self[measure] = row[position] }
+    /// The counts in `row`; nil when the row has none (no backbone). Each value is checked.
+    init?(_ row: Row, _ columns: Columns, _ catalog: Catalog) throws {
+        guard try catalog.optionalValue(row, columns.positions[0].1, in: "profiles") as Int? != nil else { return nil }
+        for (measure, position) in columns.positions {
+            self[measure] = try catalog.optionalValue(row, position, in: "profiles")
+        }
     }
 
     /// The count of a measure, nil where the profile's convention defines none.
@@ -148,34 +150,47 @@ extension Catalog {
             let checkpoints = try loadCheckpoints(db)
             var unsupported: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
-                unsupported[row[0], default: [:]][row[1]] = row[2]
+                let t = "unsupported_ops"
+                unsupported[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
+                    row, 2, in: t)
             }
             var precisions: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions")
             {
-                precisions[row[0], default: [:]]["\(row[1] as String)×\(row[2] as String)"] = row[3]
+                let t = "profile_precisions"
+                let key = "\(try value(row, 1, in: t) as String)×\(try value(row, 2, in: t) as String)"
+                precisions[try value(row, 0, in: t) as Int64, default: [:]][key] = try value(row, 3, in: t)
             }
             var stored: [Int64: [String: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT profile_id, data_type, bytes FROM profile_storage") {
-                stored[row[0], default: [:]][row[1]] = row[2]
+                let t = "profile_storage"
+                stored[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
+                    row, 2, in: t)
             }
             var summaries: [ProfileSummary] = []
             let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
-                guard let totals = ProfileCounts(row, totalColumns) else { continue }
-                let modelID: Int64 = row[column["model_id"]]
-                let profileID: Int64 = row[column["id"]]
+                guard let totals = try ProfileCounts(row, totalColumns, self) else { continue }
+                let t = "models and profiles"
+                func get<T: DatabaseValueConvertible>(_ name: String) throws -> T {
+                    try value(row, column[name], in: t)
+                }
+                func optional<T: DatabaseValueConvertible>(_ name: String) throws -> T? {
+                    try optionalValue(row, column[name], in: t)
+                }
+                let modelID: Int64 = try get("model_id")
+                let profileID: Int64 = try get("id")
                 let summary = ProfileSummary(
-                    model: row[column["name"]], displayName: row[column["display_name"]],
-                    family: row[column["family"]],
-                    format: row[column["format"]], input: try storedInputKey(row[column["input_shape"]]),
+                    model: try get("name"), displayName: try optional("display_name"),
+                    family: try optional("family"),
+                    format: try get("format"), input: try storedInputKey(try get("input_shape")),
                     convention: convention,
-                    complete: row[column["complete"]], layerCount: row[column["layer_count"]],
-                    backboneEnd: row[column["backbone_end"]], totals: totals,
-                    backbone: ProfileCounts(row, backboneColumns),
+                    complete: try get("complete"), layerCount: try get("layer_count"),
+                    backboneEnd: try optional("backbone_end"), totals: totals,
+                    backbone: try ProfileCounts(row, backboneColumns, self),
                     metrics: [:], unsupported: unsupported[profileID] ?? [:],
-                    floatParent: row[column["float_parent"]], precisions: precisions[profileID] ?? [:],
+                    floatParent: try optional("float_parent"), precisions: precisions[profileID] ?? [:],
                     storedBytes: stored[profileID] ?? [:])
                 guard let list = checkpoints[modelID] else {
                     summaries.append(summary)
@@ -206,8 +221,10 @@ extension Catalog {
                 "SELECT x.checkpoint_id, x.metric, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id\(only)",
             arguments: arguments
         ) {
-            metrics[row[0], default: [:]][row[1]] = row[2]
-            if !(sources[row[0]] ?? []).contains(row[3]) { sources[row[0], default: []].append(row[3]) }
+            let id: Int64 = try value(row, 0, in: "metrics")
+            metrics[id, default: [:]][try value(row, 1, in: "metrics")] = try value(row, 2, in: "metrics") as Double
+            let source: String = try value(row, 3, in: "metrics")
+            if !(sources[id] ?? []).contains(source) { sources[id, default: []].append(source) }
         }
         var checkpoints: [Int64: [(CheckpointSummary, [String: Double])]] = [:]
         for row in try Row.fetchAll(
@@ -217,11 +234,14 @@ extension Catalog {
                 FROM checkpoints c\(only) ORDER BY c.model_id, c.id
                 """, arguments: arguments)
         {
-            let id: Int64 = row[0]
+            let t = "checkpoints"
+            let id: Int64 = try value(row, 0, in: t)
             let checkpoint = CheckpointSummary(
-                name: row[2], evalInput: try storedInputKey(row[3]), cropFraction: row[4],
-                interpolation: row[5], pretraining: row[6], source: row[7], metricSources: sources[id] ?? [])
-            checkpoints[row[1], default: []].append((checkpoint, metrics[id] ?? [:]))
+                name: try value(row, 2, in: t), evalInput: try storedInputKey(try value(row, 3, in: t)),
+                cropFraction: try optionalValue(row, 4, in: t), interpolation: try optionalValue(row, 5, in: t),
+                pretraining: try optionalValue(row, 6, in: t), source: try optionalValue(row, 7, in: t),
+                metricSources: sources[id] ?? [])
+            checkpoints[try value(row, 1, in: t), default: []].append((checkpoint, metrics[id] ?? [:]))
         }
         return checkpoints
     }
@@ -229,13 +249,13 @@ extension Catalog {
     /// The families of the catalog's models, for messages.
     public func families() throws -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT family FROM models WHERE family IS NOT NULL ORDER BY 1")
+            try column(db, "SELECT DISTINCT family FROM models WHERE family IS NOT NULL ORDER BY 1", in: "models")
         }
     }
 
     /// All model names, for suggestions.
     public func modelNames() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name") }
+        try read { db in try column(db, "SELECT name FROM models ORDER BY name", in: "models") }
     }
 
     /// The SQL function `opcat_input_matches(stored_key)`: ``InputKey/matches(_:)`` against
@@ -312,12 +332,12 @@ extension Catalog {
         let name = try resolveModel(model)
         guard let profile = try summaries(convention: convention, input: input).first(where: { $0.model == name })
         else {
-            let inputs = try read { db in
-                try String.fetchAll(
+            let inputs: [String] = try read { db in
+                try column(
                     db,
-                    sql: """
-                        SELECT DISTINCT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = ? ORDER BY 1
-                        """, arguments: [name])
+                    """
+                    SELECT DISTINCT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = ? ORDER BY 1
+                    """, arguments: [name], in: "profiles")
             }
             let asked = input.map { $0.description } ?? "its default input"
             throw CatalogError.notFound(
@@ -336,10 +356,15 @@ extension Catalog {
             profile,
             try rows.map { row in
                 StoredLayer(
-                    index: row["layer_index"], name: row["name"], op: row["op"], sourceOp: row["source_op"],
-                    status: row["status"], outputShapes: try storedShapes(row["output_shapes"]), params: row["params"],
-                    cost: row[convention.cost.key], flops: row["flops"], inBackbone: row["in_backbone"],
-                    precision: row["precision"])
+                    index: try value(row, "layer_index", in: "layers"), name: try value(row, "name", in: "layers"),
+                    op: try value(row, "op", in: "layers"), sourceOp: try value(row, "source_op", in: "layers"),
+                    status: try value(row, "status", in: "layers"),
+                    outputShapes: try storedShapes(try value(row, "output_shapes", in: "layers")),
+                    params: try value(row, "params", in: "layers"),
+                    cost: try value(row, convention.cost.key, in: "layers"),
+                    flops: try optionalValue(row, "flops", in: "layers"),
+                    inBackbone: try value(row, "in_backbone", in: "layers"),
+                    precision: try optionalValue(row, "precision", in: "layers"))
             }
         )
     }

@@ -119,6 +119,34 @@ struct CatalogFaultTests {
         #expect(try FileManager.default.attributesOfItem(atPath: db.path)[.modificationDate] as? Date == modified)
     }
 
+    @Test(
+        "a value of the wrong type, edited in by hand, is one error naming table and column, never a crash",
+        arguments: [
+            ("UPDATE metrics SET value = 'abc'", "column value"),
+            ("UPDATE layers SET params = 1e300", "column params"),
+            ("UPDATE profiles SET macs = 'many'", "column macs"),
+            ("UPDATE checkpoints SET name = x'00ff'", "column name"),
+        ])
+    func mistypedValues(_ edit: String, _ column: String) throws {
+        let (dir, db) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try DatabaseQueue(path: db.path)
+        try queue.write { try $0.execute(sql: edit) }
+        try queue.close()
+        for arguments in [["table"], ["best", "--max-macs", "2G"], ["pareto"], ["layers", "squeezenet1.1"]] {
+            let result = try CLI.run(arguments + ["--db", db.path])
+            // layers reads no metrics; the others read everything they show.
+            if result.status == 0 { continue }
+            #expect(result.status == 1, "\(edit) \(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(column) && result.stderr.contains("edited by hand"), "\(result.stderr)")
+        }
+        // The command that reads the edited table fails (and does not crash).
+        let reader = edit.contains("layers") ? ["layers", "squeezenet1.1"] : ["table"]
+        let result = try CLI.run(reader + ["--db", db.path])
+        #expect(result.status == 1, "\(edit): \(result.stderr)")
+    }
+
     @Test("a full disk: one clear error, the model not half written, the catalog intact")
     func diskFull() throws {
         let (dir, db) = try Self.catalog()
