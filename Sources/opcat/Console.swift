@@ -39,3 +39,19 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Why a path given on the command line cannot be read, said as it is: missing, a symbolic
+/// link that leads nowhere (a loop or a missing target).
+enum PathProblem {
+    static func missing(_ path: String) -> CLIError {
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            var target = stat()
+            if stat(path, &target) != 0, errno == ELOOP {
+                return CLIError("\(path): a loop of symbolic links")
+            }
+            return CLIError("\(path): a symbolic link to a file that does not exist")
+        }
+        return CLIError("\(path): no such file or directory")
+    }
+}

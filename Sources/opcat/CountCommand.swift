@@ -47,7 +47,7 @@ struct CountCommand: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw CLIError("\(path): no such file or directory")
+            throw PathProblem.missing(path)
         }
         let bindings = try inputs.bindings()
         if isDirectory.boolValue {

@@ -228,13 +228,21 @@ struct IngestCommand: ParsableCommand {
             let url = URL(fileURLWithPath: path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                throw CLIError("\(path): no such file or directory")
+                throw PathProblem.missing(path)
             }
             if isDirectory.boolValue {
                 guard ZooManifest.exists(in: url) else {
                     throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
                 }
+                let root = url.resolvingSymlinksInPath().path
                 for entry in try ZooManifest.load(directory: url).models {
+                    // A symbolic link inside the zoo may not lead out of it.
+                    let resolved = url.appendingPathComponent(entry.file).resolvingSymlinksInPath().path
+                    guard resolved.hasPrefix(root + "/") else {
+                        throw CLIError(
+                            "\(path)/\(entry.file): a symbolic link that leads out of the zoo directory (to \(resolved)); "
+                                + "copy the file into the zoo instead")
+                    }
                     jobs.append(
                         Job(
                             model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry),
@@ -277,6 +285,16 @@ struct IngestCommand: ParsableCommand {
             )
         }
         if let name, name.isEmpty { throw ValidationError("--name cannot be empty") }
+        // Two files that would be one model (x-symbol.json and x.onnx): the second would replace the first.
+        var files: [String: URL] = [:]
+        for job in jobs {
+            if let other = files[job.record.name], other.standardizedFileURL != job.model.file.standardizedFileURL {
+                throw CLIError(
+                    "\(other.relativePath) and \(job.model.file.relativePath) would both be model '\(job.record.name)'; "
+                        + "ingest one of them on its own with --name")
+            }
+            files[job.record.name] = job.model.file
+        }
         return jobs
     }
 }

@@ -187,4 +187,60 @@ struct HostileFileTests {
             "\(batch.stderr)")
         #expect(batch.stderr.contains("1 added, 1 failed"), "\(batch.stderr)")
     }
+
+    @Test("what a path really is: a symlink loop, a dangling link, a directory as --db, JSON nested too deep")
+    func misleadingMessages() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let loop = dir.appendingPathComponent("a-symbol.json")
+        let other = dir.appendingPathComponent("b-symbol.json")
+        try FileManager.default.createSymbolicLink(at: loop, withDestinationURL: other)
+        try FileManager.default.createSymbolicLink(at: other, withDestinationURL: loop)
+        let dangling = dir.appendingPathComponent("gone.onnx")
+        try FileManager.default.createSymbolicLink(
+            at: dangling, withDestinationURL: dir.appendingPathComponent("nothing.onnx"))
+        let deep = dir.appendingPathComponent("deep-symbol.json")
+        try Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8).write(to: deep)
+        let asDB = dir.appendingPathComponent("db")
+        try FileManager.default.createDirectory(at: asDB, withIntermediateDirectories: true)
+        for (arguments, message) in [
+            (["count", loop.path], "a loop of symbolic links"),
+            (["count", dangling.path], "a symbolic link to a file that does not exist"),
+            (["count", deep.path], "JSON nested more than 256 levels deep"),
+            (["ingest", "data/zoo/squeezenet1.1-symbol.json", "--db", asDB.path], "a directory, not a catalog file"),
+            (["table", "--db", asDB.path], "a directory, not a catalog file"),
+        ] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test("two files that would be one model are refused, naming both; a zoo's link out of it is refused")
+    func sameStemAndLinksOut() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("x-symbol.json")
+        let b = dir.appendingPathComponent("x.onnx")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("data/zoo/resnet18_v1-symbol.json"), to: a)
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("data/zoo/resnet18.onnx"), to: b)
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let both = try CLI.run(["ingest", a.path, b.path, "--db", db])
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("x-symbol.json and") && both.stderr.contains("x.onnx would both be model 'x'"))
+        #expect(!FileManager.default.fileExists(atPath: db), "nothing written")
+
+        let zoo = dir.appendingPathComponent("zoo")
+        try FileManager.default.createDirectory(at: zoo, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: zoo.appendingPathComponent("m.onnx"), withDestinationURL: b)
+        try Data(
+            """
+            {"format_version": 1, "models": [{"name": "m", "format": "onnx", "file": "m.onnx",
+              "input": {"name": "input", "shape": [1, 3, 224, 224]}, "metrics": []}]}
+            """.utf8
+        ).write(to: zoo.appendingPathComponent("manifest.json"))
+        let out = try CLI.run(["ingest", zoo.path, "--db", db])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("a symbolic link that leads out of the zoo directory"), "\(out.stderr)")
+    }
 }

@@ -13,9 +13,46 @@ public enum MXNetSymbolReader {
         8: .int16, 9: .uint16, 10: .uint32, 11: .uint64, 12: .bfloat16,
     ]
 
+    /// JSON nested deeper than this is refused before parsing.
+    static let nestingLimit = 256
+
+    /// The depth reached when JSON arrays and objects nest deeper than `limit`, else nil: one
+    /// pass over the bytes, strings skipped.
+    static func nestingBeyond(_ data: Data, limit: Int) -> Int? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return depth }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return nil
+    }
+
     /// Parses symbol JSON held in memory; `file` names it in errors.
     public static func read(_ data: Data, file: String) throws -> Graph {
         let symbol: MXNetSymbolFile
+        if nestingBeyond(data, limit: nestingLimit) != nil {
+            throw ModelFormatError.malformed(
+                file: file,
+                reason: "JSON nested more than \(nestingLimit) levels deep (an MXNet symbol nests about 5)")
+        }
         do {
             symbol = try JSONDecoder().decode(MXNetSymbolFile.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
