@@ -63,6 +63,9 @@ public final class Catalog: Sendable {
     public init(readingAt path: String) throws {
         self.path = path
         isReadOnly = true
+        guard try Catalog.checkHeader(path) else {
+            throw CatalogError.database(path: path, message: "the file is empty, not a catalog yet")
+        }
         let applied: [String]
         do {
             writer = try Catalog.openReader(path, Catalog.readerConfiguration)
@@ -74,6 +77,10 @@ public final class Catalog: Sendable {
             }
         } catch {
             throw Catalog.translate(error, path: path)
+        }
+        // A catalog that was not closed cleanly (a WAL left with frames in it) is checked first.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int, size > 0 {
+            try quickCheck()
         }
         let missing = EmbeddedMigrations.all.map(\.identifier).filter { !applied.contains($0) }
         guard missing.isEmpty else {
@@ -133,19 +140,49 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Refuses, without writing to it, a file that is not SQLite, not an opcat catalog, or from a
-    /// newer schema.
+    /// Refuses, without writing to it, a file that is not SQLite, not an opcat catalog, from a
+    /// newer schema, or damaged (SQLite's quick check).
     static func checkExisting(_ path: String) throws {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let size = attributes[.size] as? Int, size > 0
-        else { return }
+        guard try checkHeader(path) else { return }
         do {
             let queue = try openReader(path, readerConfiguration)
             defer { try? queue.close() }
-            try queue.read { db in try verify(db, path: path) }
+            try queue.read { db in
+                try verify(db, path: path)
+                // A writer never writes into a damaged file: checked before it opens the file
+                // for writing (opening for writing already writes).
+                let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+                guard problems == ["ok"] else { throw CatalogError.damaged(path: path, problems: problems) }
+            }
         } catch {
             throw translate(error, path: path)
         }
+    }
+
+    /// Reads the 100-byte SQLite header of `path` itself, before SQLite opens the file: a file
+    /// that is not SQLite, or an SQLite database of another application (empty or not), is
+    /// refused without SQLite ever touching it (no `-wal` or `-shm` beside it, nothing adopted).
+    /// A file whose header has opcat's application id, or that is a catalog opcat is creating
+    /// right now (WAL mode, one page, no application id yet), passes. Returns false when there
+    /// is no file or it is empty (a new catalog).
+    static func checkHeader(_ path: String) throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        if header.isEmpty { return false }
+        let magic = Data("SQLite format 3".utf8) + Data([0])
+        guard header.count == 100, header.prefix(16) == magic else { throw CatalogError.notADatabase(path: path) }
+        func word(_ offset: Int) -> UInt32 {
+            header[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        let applicationID = Int32(bitPattern: word(68))
+        if applicationID == Catalog.applicationID { return true }
+        let walMode: Bool = header[18] == 2 && header[19] == 2
+        let onePage: Bool = word(28) <= 1
+        let unversioned: Bool = word(60) == 0 && applicationID == 0
+        let inCreation = walMode && onePage && unversioned
+        guard inCreation else { throw CatalogError.notACatalog(path: path) }
+        return true
     }
 
     static var readerConfiguration: Configuration {
@@ -177,6 +214,8 @@ public final class Catalog: Sendable {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_NOTADB: return .notADatabase(path: path)
+            case .SQLITE_CORRUPT:
+                return .damaged(path: path, problems: [error.message ?? "database disk image is malformed"])
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: busyTimeout)
             case .SQLITE_READONLY:
                 return .database(path: path, message: "the catalog is read-only here (\(error.message ?? "read-only"))")
@@ -210,12 +249,51 @@ public final class Catalog: Sendable {
         }
     }
 
+    /// The migrations this opcat knows, in order.
+    public static var knownMigrations: [String] { EmbeddedMigrations.all.map(\.identifier) }
+
     /// The identifiers of the applied migrations.
     public func appliedMigrations() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check` results (`["ok"]` and `[]` when healthy).
+    /// `PRAGMA quick_check`: a damaged catalog is refused with its first problems.
+    func quickCheck() throws {
+        let problems: [String]
+        do {
+            problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        } catch {
+            throw Catalog.translate(error, path: path)
+        }
+        guard problems == ["ok"] else { throw CatalogError.damaged(path: path, problems: problems) }
+    }
+
+    /// Everything wrong with the catalog file at `path`, read-only: SQLite's `integrity_check`,
+    /// `foreign_key_check`, and whether its schema is this opcat's; empty when healthy.
+    public static func problems(at path: String) throws -> (problems: [String], schema: [String]) {
+        guard try checkHeader(path) else { return (["the file is empty, not a catalog yet"], []) }
+        do {
+            let queue = try openReader(path, readerConfiguration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try verify(db, path: path)
+                var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check(100)").filter { $0 != "ok" }
+                let orphans = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+                if !orphans.isEmpty { problems.append("\(orphans.count) rows refer to rows that do not exist") }
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                let applied =
+                    tables.contains("grdb_migrations")
+                    ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") : []
+                return (problems, applied)
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            return ([error.message ?? "database disk image is malformed"], [])
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
     public func check() throws -> (integrity: [String], foreignKeys: Int) {
         try read { db in
             (

@@ -29,7 +29,7 @@ struct Opcat: ParsableCommand {
         subcommands: [
             CountCommand.self, IngestCommand.self, ProfileCommand.self, MetricsCommand.self, TableCommand.self,
             ParetoCommand.self, BestCommand.self, LayersCommand.self, ExportCommand.self, OpsCommand.self,
-            MigrateCommand.self,
+            MigrateCommand.self, CheckCommand.self,
         ])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's

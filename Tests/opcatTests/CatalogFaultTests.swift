@@ -147,6 +147,63 @@ struct CatalogFaultTests {
         #expect(result.status == 1, "\(edit): \(result.stderr)")
     }
 
+    @Test("an SQLite file of another application, empty or not, is refused untouched, with no file beside it")
+    func foreignDatabases() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-foreign-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, sql) in [
+            ("tables.db", "CREATE TABLE t (x); INSERT INTO t VALUES (1)"),
+            ("empty.db", "PRAGMA user_version = 0"), ("versioned.db", "PRAGMA user_version = 7"),
+            ("walapp.db", "PRAGMA journal_mode = WAL; PRAGMA application_id = 42; CREATE TABLE t (x)"),
+        ] {
+            let file = dir.appendingPathComponent(name)
+            let queue = try DatabaseQueue(path: file.path)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: sql)
+                try db.execute(sql: "VACUUM")
+            }
+            try queue.close()
+            _ = try? FileManager.default.removeItem(atPath: file.path + "-wal")
+            _ = try? FileManager.default.removeItem(atPath: file.path + "-shm")
+            let before = try Data(contentsOf: file)
+            for arguments in [["ingest", "data/zoo/squeezenet1.1-symbol.json"], ["table"], ["migrate"]] {
+                let result = try CLI.run(arguments + ["--db", file.path])
+                #expect(result.status == 1, "\(name) \(arguments): \(result.stderr)")
+                #expect(result.stderr.contains("not an opcat catalog"), "\(name): \(result.stderr)")
+            }
+            #expect(try Data(contentsOf: file) == before, "\(name) changed")
+            #expect(
+                !FileManager.default.fileExists(atPath: file.path + "-wal")
+                    && !FileManager.default.fileExists(atPath: file.path + "-shm"), "\(name): a file beside it")
+        }
+    }
+
+    @Test("a damaged catalog: `opcat check` lists the problems, and a writer refuses it without writing")
+    func damagedCatalog() throws {
+        let (dir, db) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let healthy = try CLI.run(["check", "--db", db.path])
+        #expect(healthy.status == 0 && healthy.stdout.hasPrefix("ok: 3 migrations applied"), "\(healthy.stdout)")
+        // Bytes flipped inside four b-tree pages near the end of the file.
+        let handle = try FileHandle(forUpdating: db)
+        let size = try handle.seekToEnd()
+        for page in 2...5 {
+            try handle.seek(toOffset: size - UInt64(page) * 4096 + 200)
+            handle.write(Data(repeating: 0x07, count: 300))
+        }
+        try handle.close()
+        let before = try Data(contentsOf: db)
+        let check = try CLI.run(["check", "--db", db.path])
+        #expect(check.status == 1, "\(check.stdout)")
+        #expect(!check.stdout.isEmpty && check.stderr.contains("problem"), "\(check.stdout) \(check.stderr)")
+        let ingest = try CLI.run(["ingest", "data/zoo/alexnet-symbol.json", "--db", db.path])
+        #expect(ingest.status == 1)
+        #expect(ingest.stderr.contains("the catalog is damaged"), "\(ingest.stderr)")
+        #expect(ingest.stderr.split(separator: "\n").count == 1)
+        #expect(try Data(contentsOf: db) == before, "a damaged catalog is never written to")
+    }
+
     @Test("a full disk: one clear error, the model not half written, the catalog intact")
     func diskFull() throws {
         let (dir, db) = try Self.catalog()
