@@ -141,15 +141,20 @@ struct CheckpointCLITests {
         // Queries never migrate: they say how to.
         let refused = try CLI.run(["table", "--db", db])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("lacks 003_checkpoints") && refused.stderr.contains("opcat migrate --db"))
+        #expect(
+            refused.stderr.contains("lacks 003_checkpoints, 004_strict")
+                && refused.stderr.contains("opcat migrate --db"))
         let migrate = try CLI.run(["migrate", "--db", db])
         #expect(migrate.status == 0)
-        #expect(migrate.stderr.contains("applied 003_checkpoints"), "\(migrate.stderr)")
+        #expect(migrate.stderr.contains("applied 003_checkpoints, 004_strict"), "\(migrate.stderr)")
         let table = try CLI.run(["table", "--db", db, "--format", "csv"])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(
             try Self.sqlite(db, "SELECT identifier FROM grdb_migrations ORDER BY 1")
-                == "001_catalog\n002_quantization\n003_checkpoints")
+                == "001_catalog\n002_quantization\n003_checkpoints\n004_strict")
+        #expect(
+            try Self.sqlite(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT'")
+                == "10")
         // Each figure is its model's default checkpoint's, named after the model, evaluated at its default input.
         let migrated = try Self.sqlite(
             db,
