@@ -58,4 +58,19 @@ struct SHA256Tests {
         let bytes = Array("abc".utf8)
         #expect(SHA256.hex(Data(bytes)) == SHA256.hex(bytes))
     }
+
+    @Test("the streaming hasher agrees with the one-shot digest whatever the pieces", arguments: vectors)
+    func streaming(_ v: Vector) {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            var hasher = SHA256.Hasher()
+            var offset = 0
+            while offset < v.bytes.count {
+                let length = min(Int.random(in: 0...130, using: &generator), v.bytes.count - offset)
+                v.bytes[offset..<(offset + length)].withUnsafeBytes { hasher.update($0) }
+                offset += length
+            }
+            #expect(hasher.finish() == v.digest)
+        }
+    }
 }
