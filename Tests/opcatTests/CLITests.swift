@@ -43,10 +43,20 @@ struct CLITests {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs opcat; with `addressSpaceKB`, under that `ulimit -v` (through /bin/sh), so a run that
+    /// would use more memory fails instead of passing.
+    static func run(_ arguments: [String], environment: [String: String] = [:], addressSpaceKB: Int? = nil) throws
+        -> Result
+    {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let addressSpaceKB {
+            let quoted = ([binary.path] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(addressSpaceKB) && exec " + quoted.joined(separator: " ")]
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = root
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "COLUMNS": "100"].merging(
             environment

@@ -84,21 +84,8 @@ struct HostileFileTests {
     }
 
     /// Runs opcat under a 1 GB address-space limit.
-    static func runBounded(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let quoted = ([CLI.binary.path] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "ulimit -v 1000000 && exec " + quoted.joined(separator: " ")]
-        p.currentDirectoryURL = CLI.root
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func runBounded(_ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(arguments, addressSpaceKB: 1_000_000)
     }
 
     /// `file` fails alone with one line naming it, and inside an ingest batch the next model is stored.
