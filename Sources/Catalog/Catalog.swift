@@ -115,6 +115,8 @@ public final class Catalog: Sendable {
         do {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
+                    // After a rolled-back interrupted write, the file may be anything: check it.
+                    try Catalog.verify(db, path: path)
                     try db.execute(
                         sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
                     let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
@@ -143,6 +145,9 @@ public final class Catalog: Sendable {
     /// Refuses, without writing to it, a file that is not SQLite, not an opcat catalog, from a
     /// newer schema, or damaged (SQLite's quick check).
     static func checkExisting(_ path: String) throws {
+        // An interrupted write (a hot journal): the writer's read-write open rolls it back, and
+        // migrate() checks what is left.
+        if hotJournal(path) { return }
         guard try checkHeader(path) else { return }
         do {
             let queue = try openReader(path, readerConfiguration)
@@ -171,7 +176,10 @@ public final class Catalog: Sendable {
         let header = (try? handle.read(upToCount: 100)) ?? Data()
         if header.isEmpty { return false }
         let magic = Data("SQLite format 3".utf8) + Data([0])
-        guard header.count == 100, header.prefix(16) == magic else { throw CatalogError.notADatabase(path: path) }
+        guard header.count == 100, header.prefix(16) == magic else {
+            if hotJournal(path) { throw CatalogError.interrupted(path: path) }
+            throw CatalogError.notADatabase(path: path)
+        }
         func word(_ offset: Int) -> UInt32 {
             header[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
         }
@@ -181,8 +189,18 @@ public final class Catalog: Sendable {
         let onePage: Bool = word(28) <= 1
         let unversioned: Bool = word(60) == 0 && applicationID == 0
         let inCreation = walMode && onePage && unversioned
-        guard inCreation else { throw CatalogError.notACatalog(path: path) }
+        guard inCreation else {
+            if hotJournal(path) { throw CatalogError.interrupted(path: path) }
+            throw CatalogError.notACatalog(path: path)
+        }
         return true
+    }
+
+    /// Whether a rollback journal with content lies beside the file: a write was interrupted
+    /// (a `kill -9` while a catalog was being created, say) and must be rolled back first.
+    static func hotJournal(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? Int
+        return (size ?? 0) > 0
     }
 
     static var readerConfiguration: Configuration {

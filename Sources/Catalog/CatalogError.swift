@@ -8,6 +8,8 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
     case newerSchema(path: String, unknown: [String])
     /// Written by an older opcat: a reader does not migrate it.
     case needsMigration(path: String, missing: [String])
+    /// A write was interrupted (a hot journal beside the file); a writer rolls it back.
+    case interrupted(path: String)
     /// SQLite's own check found the file damaged.
     case damaged(path: String, problems: [String])
     /// The database could not be opened, read or written.
@@ -26,6 +28,8 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
             "\(path): written by a newer opcat (schema \(unknown.joined(separator: ", "))); upgrade opcat to use it (the file is left untouched)"
         case .needsMigration(let path, let missing):
             "\(path): written by an older opcat (it lacks \(missing.joined(separator: ", "))); queries do not change a catalog: run `opcat migrate --db \(path)` once to bring it up to date"
+        case .interrupted(let path):
+            "\(path): a write to the catalog was interrupted (a hot journal lies beside it); run `opcat migrate --db \(path)` to roll it back (queries do not write)"
         case .damaged(let path, let problems):
             "\(path): the catalog is damaged (\(problems.prefix(3).joined(separator: "; "))); opcat will not read or write it: restore a copy, or ingest into a new catalog (`opcat check` lists every problem)"
         case .database(let path, let message): "\(path): \(message)"

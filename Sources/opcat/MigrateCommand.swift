@@ -11,7 +11,8 @@ struct MigrateCommand: ParsableCommand {
             it, so a catalog from an earlier opcat is refused by them until it is migrated. \
             Commands that write (ingest, profile, metrics import) migrate it themselves. The \
             migrations run in one transaction: a failure leaves the file as it was. Every figure \
-            is kept (a schema-2 figure becomes one of its model's default checkpoint).
+            is kept (a schema-2 figure becomes one of its model's default checkpoint). A write \
+            that was interrupted (a hot journal beside the file) is rolled back first.
             """)
 
     @OptionGroup var catalog: CatalogOptions
@@ -25,6 +26,9 @@ struct MigrateCommand: ParsableCommand {
             _ = try Catalog(readingAt: catalog.path)
         } catch CatalogError.needsMigration(_, let lacking) {
             missing = lacking
+        } catch CatalogError.interrupted {
+            // The writer's open below rolls the interrupted write back.
+            missing = Catalog.knownMigrations
         }
         let after = try Catalog(path: catalog.path).appliedMigrations()
         let applied = after.filter(missing.contains)

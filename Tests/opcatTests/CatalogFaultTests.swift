@@ -221,6 +221,40 @@ struct CatalogFaultTests {
         #expect(try Data(contentsOf: db) == before, "a damaged catalog is never written to")
     }
 
+    @Test("an interrupted first write (a hot journal beside a half-written catalog) is rolled back by a writer")
+    func hotJournal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-journal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let live = dir.appendingPathComponent("live.sqlite")
+        let crashed = dir.appendingPathComponent("c.sqlite")
+        // The files as a kill -9 in the middle of a first transaction leaves them: pages spilled
+        // into the main file, the journal beside it.
+        let queue = try DatabaseQueue(path: live.path)
+        try queue.inDatabase { db in
+            try db.execute(
+                sql: "PRAGMA cache_size = 1; BEGIN IMMEDIATE; CREATE TABLE models (id INTEGER PRIMARY KEY, x TEXT)")
+            for _ in 0..<500 {
+                try db.execute(
+                    sql: "INSERT INTO models (x) VALUES (?)", arguments: [String(repeating: "x", count: 500)])
+            }
+            try FileManager.default.copyItem(at: live, to: crashed)
+            try FileManager.default.copyItem(
+                at: URL(fileURLWithPath: live.path + "-journal"), to: URL(fileURLWithPath: crashed.path + "-journal"))
+            try db.execute(sql: "ROLLBACK")
+        }
+        try queue.close()
+        #expect(try Data(contentsOf: crashed).count > 4096, "pages were spilled into the main file")
+        let table = try CLI.run(["table", "--db", crashed.path])
+        #expect(table.status == 1)
+        #expect(table.stderr.contains("was interrupted") && table.stderr.contains("opcat migrate"), "\(table.stderr)")
+        let migrate = try CLI.run(["migrate", "--db", crashed.path])
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        let ingest = try CLI.run(["ingest", "data/zoo/squeezenet1.1-symbol.json", "--db", crashed.path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(try CLI.run(["table", "--db", crashed.path]).stdout.contains("squeezenet1.1"))
+    }
+
     @Test("a full disk: one clear error, the model not half written, the catalog intact")
     func diskFull() throws {
         let (dir, db) = try Self.catalog()
