@@ -28,6 +28,9 @@ public enum ModelFile {
     public struct Loaded: Sendable {
         public var data: Data
         public var sha256: String?
+        /// Whether `data` is an ONNX file's structure without its tensor payloads (already the
+        /// form the catalog stores), rather than the file as it is.
+        public var stripped: Bool
     }
 
     /// Reads `url` without memory-mapping it: the file is checked to be a regular file before
@@ -60,8 +63,10 @@ public enum ModelFile {
         }
         let source = FileBytes(fd: fd, count: size)
         var data: Data
+        let onnx: Bool
         do {
-            if isONNX(url, try source.prefix(64)) {
+            onnx = isONNX(url, try source.prefix(64))
+            if onnx {
                 do { data = try ONNXPayloadFilter.filter(source) } catch let error as ONNXPayloadFilter.Malformed {
                     throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
                 }
@@ -79,7 +84,7 @@ public enum ModelFile {
             guard fstat(fd, &after) == 0, after.st_size == before.st_size, after.st_ino == before.st_ino,
                 after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
             else { throw FileBytes.Changed() }
-            return Loaded(data: data, sha256: digest)
+            return Loaded(data: data, sha256: digest, stripped: onnx)
         } catch is FileBytes.Changed {
             throw fail("the file changed while it was being read; read it again when it is complete")
         } catch let error as FileBytes.ReadError {
@@ -95,18 +100,6 @@ public enum ModelFile {
         if ext == "json" { return false }
         let first = head.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         return first == 0x08
-    }
-
-    /// The form of a model file the catalog keeps: an ONNX file without the tensor payloads its
-    /// reader skips (the same bytes the reader decodes, so it counts the same), an MXNet symbol
-    /// file as it is.
-    public static func storedForm(_ data: Data, format: String, file: String) throws -> (data: Data, stripped: Bool) {
-        guard format == ONNXReader.formatName else { return (data, false) }
-        do {
-            return (try ONNXPayloadFilter.filter(data), true)
-        } catch let error as ONNXPayloadFilter.Malformed {
-            throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
-        }
     }
 
     /// Parses the bytes of a model file; `file` names it and its extension hints at the format.

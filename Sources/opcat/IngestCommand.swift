@@ -161,7 +161,8 @@ struct IngestCommand: ParsableCommand {
                 }
                 var model = try job.model.count(contents: contents, inputs: bindings, backboneEnd: backboneEnd)
                 model.sha256 = digest
-                let definition = try ModelFile.storedForm(contents, format: model.format, file: model.file)
+                // What load read is the stored form already (ONNX without payloads, JSON as is).
+                let definition = (data: contents, stripped: loaded.stripped)
                 let outcome = try catalog.ingest(model, record: job.record, definition: definition, force: force)
                 tally[outcome, default: 0] += 1
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
