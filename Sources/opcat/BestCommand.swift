@@ -224,8 +224,8 @@ struct BestQuery {
             result.append(row)
         }
         let order = rankBy.map { "\(backbone ? "backbone " : "")\($0.title), smallest first" } ?? metric.title
-        let unit = Set(fits.map { $0.summary.checkpoint == nil ? $0.summary.model : "\($0.summary.model)\u{0}" }).count
-        let what = fits.count == unit ? "models" : "checkpoints"
+        // "checkpoints" once some model is ranked more than once.
+        let what = Set(fits.map(\.summary.model)).count == fits.count ? "models" : "checkpoints"
         var document = Document(result, line: "\(fits.count) \(what) within \(describeBudgets()), by \(order)")
         if let note = checkpoints.note { document.add(.line(note), in: .human) }
         return document

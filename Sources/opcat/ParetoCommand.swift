@@ -83,7 +83,9 @@ struct ParetoQuery {
         func document(all: Bool) -> Document {
             let cost = (query.backbone ? "backbone_" : "") + query.cost.key
             let listed: Set<OutputFormat> = all ? OutputFormat.all : [.json]
-            let checkpoints = CheckpointColumns(Array(summaries.values), metric: query.metric.title)
+            // Of the points shown, not of every model read.
+            let shown = (front + (all ? dominated.map(\.0) : [])).compactMap { summaries[$0.label] }
+            let checkpoints = CheckpointColumns(shown, metric: query.metric.title)
             var result = ResultSet([
                 ResultSet.Column("model", nil, .text), checkpoints.checkpoint,
                 ResultSet.Column(cost, "\(costTitle) (\(query.cost.unit))", .count(exponent: query.cost.exponent)),

@@ -63,7 +63,7 @@ struct TableCommand: ParsableCommand {
         var rows = try selection.summaries(catalog, convention: convention).map(ComparisonRow.init)
         if let sort { rows = ComparisonTable.sorted(rows, by: sort, descending: desc) }
         var document = Document(table.result(rows))
-        if let note = ComparisonTable.evaluationNote(rows) { document.add(.line(note), in: .human) }
+        if let note = CheckpointColumns(rows).note { document.add(.line(note), in: .human) }
         document.print(output.format)
     }
 }

@@ -30,6 +30,10 @@ struct CheckpointCLITests {
         ])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("resnet18: ft_384 top1 none → 0.732"), "\(second.stderr)")
+        // Params 11,684,712: data/reference/torchvision_onnx.csv (onnx_float_initializer_elements);
+        // MACs 1,814,073,344 and backbone 1,813,561,344: data/reference/torchvision_resolutions.csv
+        // (torch's FlopCounterMode at 224²); backbone params = params − the fc layer's 512×1000 + 1000.
+        // top-1/top-5 0.69758/0.89078: the manifest's torchvision figures; 0.732 is the 73.2% given above.
         let table = try CLI.run([
             "table", "--db", db, "--model", "resnet18", "--format", "csv", "--columns", "family",
         ])

@@ -172,14 +172,14 @@ struct ComparisonTable {
         let main = isSeedTable ? Set.exact : OutputFormat.all
         // People see a checkpoint column when some checkpoint is not named after its model, and
         // the evaluation input when some figure was measured at another input than the costs.
-        let shown: [ComparisonColumn: Bool] = [
-            .checkpoint: rows.contains { $0.checkpoint != nil && $0.checkpoint != $0.model },
-            .evalInput: rows.contains(where: \.evaluatedElsewhere),
+        let checkpoints = CheckpointColumns(rows)
+        let shown: [ComparisonColumn: Set<OutputFormat>] = [
+            .checkpoint: checkpoints.checkpoint.formats, .evalInput: checkpoints.evalInput.formats,
         ]
         var result = ResultSet(
             columns.map { column in
                 var c = column.column
-                c.formats = shown[column] == false ? Set.exact : main
+                c.formats = shown[column].map { $0.intersection(main) } ?? main
                 return c
             } + seedColumns + [ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json])])
         for row in rows {
@@ -204,14 +204,6 @@ struct ComparisonTable {
             .count(row.totals[.muls]), .count(row.backbone?[.params]), .count(row.backbone?[.muls]),
             .accuracy(row.top1), .accuracy(row.top5),
         ]
-    }
-
-    /// The line under a table whose figures were measured at another input than its costs.
-    static func evaluationNote(_ rows: [ComparisonRow], metric: String = "accuracy") -> String? {
-        let elsewhere = rows.filter(\.evaluatedElsewhere)
-        guard !elsewhere.isEmpty else { return nil }
-        return "\(elsewhere.count) of \(rows.count) rows show \(metric) measured at another input than their costs "
-            + "(eval input); a figure at the costs' input is added with `opcat metrics import`"
     }
 
     /// Rows ordered by a column; models without a value go last, ties by name.
@@ -262,16 +254,29 @@ struct CheckpointColumns {
     /// The line saying which figures come from another input, if any do.
     var note: String?
 
-    init(_ summaries: [ProfileSummary], metric: String) {
-        let named = summaries.contains { s in s.checkpoint.map { $0.name != s.model } ?? false }
-        let elsewhere = summaries.filter(\.evaluatedElsewhere).count
+    /// For rows of which some have a checkpoint not named after their model (`named`) and
+    /// `elsewhere` of `total` show a figure measured at another input than their costs.
+    init(named: Bool, elsewhere: Int, of total: Int, metric: String = "accuracy") {
         checkpoint = ResultSet.Column("checkpoint", nil, .text, in: named ? OutputFormat.all : Set.exact)
         evalInput = ResultSet.Column(
             "eval_input", "eval input", .text, in: elsewhere > 0 ? OutputFormat.all : Set.exact)
         note =
             elsewhere == 0
             ? nil
-            : "\(elsewhere) of \(summaries.count) show \(metric) measured at another input than their costs (eval input)"
+            : "\(elsewhere) of \(total) rows show \(metric) measured at another input than their costs (eval input); "
+                + "a figure at the costs' input is added with `opcat metrics import`"
+    }
+
+    init(_ summaries: [ProfileSummary], metric: String) {
+        self.init(
+            named: summaries.contains { s in s.checkpoint.map { $0.name != s.model } ?? false },
+            elsewhere: summaries.filter(\.evaluatedElsewhere).count, of: summaries.count, metric: metric)
+    }
+
+    init(_ rows: [ComparisonRow]) {
+        self.init(
+            named: rows.contains { $0.checkpoint != nil && $0.checkpoint != $0.model },
+            elsewhere: rows.filter(\.evaluatedElsewhere).count, of: rows.count)
     }
 
     static func cells(_ s: ProfileSummary) -> (checkpoint: ResultSet.Cell, evalInput: ResultSet.Cell) {
