@@ -26,6 +26,7 @@ public final class Catalog: Sendable {
         self.path = path
         isReadOnly = false
         try Catalog.checkExisting(path)
+        try Catalog.createIfNeeded(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(Catalog.busyTimeout))
         configuration.foreignKeysEnabled = true
@@ -66,6 +67,7 @@ public final class Catalog: Sendable {
         guard try Catalog.checkHeader(path) else {
             throw CatalogError.database(path: path, message: "the file is empty, not a catalog yet")
         }
+        try Catalog.checkLog(path)
         let applied: [String]
         do {
             writer = try Catalog.openReader(path, Catalog.readerConfiguration)
@@ -100,6 +102,14 @@ public final class Catalog: Sendable {
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
             let directory = (path as NSString).deletingLastPathComponent
             guard access(directory.isEmpty ? "." : directory, W_OK) != 0 || access(path, W_OK) != 0 else { throw error }
+            // Read as immutable, SQLite ignores the WAL: changes still in it would be missed.
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int, size > 0 {
+                throw CatalogError.database(
+                    path: path,
+                    message:
+                        "changes not yet folded into the file lie in \(path)-wal, and SQLite cannot read them in a directory it cannot write; open the catalog once where it is writable (any opcat ingest or migrate) to fold them in"
+                )
+            }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             var allowed = CharacterSet.urlPathAllowed
             allowed.remove(charactersIn: "?#")
@@ -130,6 +140,7 @@ public final class Catalog: Sendable {
                             arguments: [migration.identifier])
                     }
                     try db.execute(sql: "PRAGMA application_id = \(Catalog.applicationID)")
+                    try Catalog.markTransaction(db)
                     if try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") != nil {
                         throw CatalogError.database(
                             path: path, message: "the catalog's foreign keys are inconsistent after migration")
@@ -142,6 +153,32 @@ public final class Catalog: Sendable {
         }
     }
 
+    /// A new catalog gets opcat's application id in its first transaction, in rollback-journal
+    /// mode, before it is switched to WAL: a file is never opcat's without it, and a `kill -9`
+    /// in that transaction leaves a journal that rolls the file back to empty.
+    static func createIfNeeded(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+        guard size ?? 0 == 0, !hotJournal(path) else { return }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(TimeInterval(busyTimeout))
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                    let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                    if id == 0 && tables == 0 {
+                        try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+                    }
+                    return .commit
+                }
+            }
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
     /// Refuses, without writing to it, a file that is not SQLite, not an opcat catalog, from a
     /// newer schema, or damaged (SQLite's quick check).
     static func checkExisting(_ path: String) throws {
@@ -149,6 +186,7 @@ public final class Catalog: Sendable {
         // migrate() checks what is left.
         if hotJournal(path) { return }
         guard try checkHeader(path) else { return }
+        try checkLog(path)
         do {
             let queue = try openReader(path, readerConfiguration)
             defer { try? queue.close() }
@@ -167,9 +205,8 @@ public final class Catalog: Sendable {
     /// Reads the 100-byte SQLite header of `path` itself, before SQLite opens the file: a file
     /// that is not SQLite, or an SQLite database of another application (empty or not), is
     /// refused without SQLite ever touching it (no `-wal` or `-shm` beside it, nothing adopted).
-    /// A file whose header has opcat's application id, or that is a catalog opcat is creating
-    /// right now (WAL mode, one page, no application id yet), passes. Returns false when there
-    /// is no file or it is empty (a new catalog).
+    /// Only a file whose header has opcat's application id passes (a new catalog gets it in its
+    /// first transaction). Returns false when there is no file or it is empty (a new catalog).
     static func checkHeader(_ path: String) throws -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
@@ -184,12 +221,7 @@ public final class Catalog: Sendable {
             header[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
         }
         let applicationID = Int32(bitPattern: word(68))
-        if applicationID == Catalog.applicationID { return true }
-        let walMode: Bool = header[18] == 2 && header[19] == 2
-        let onePage: Bool = word(28) <= 1
-        let unversioned: Bool = word(60) == 0 && applicationID == 0
-        let inCreation = walMode && onePage && unversioned
-        guard inCreation else {
+        guard applicationID == Catalog.applicationID else {
             if hotJournal(path) { throw CatalogError.interrupted(path: path) }
             throw CatalogError.notACatalog(path: path)
         }
@@ -215,7 +247,7 @@ public final class Catalog: Sendable {
         let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
         if id != applicationID {
-            // A catalog caught between creation and its first migration has no tables yet.
+            // Only an in-memory catalog before its first migration (files are checked by their header).
             let ours = tables.contains("models") && tables.contains("grdb_migrations")
             guard tables.isEmpty || ours else { throw CatalogError.notACatalog(path: path) }
         }
@@ -253,7 +285,11 @@ public final class Catalog: Sendable {
     /// Runs `body` in one write transaction, translating database errors.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.write(body)
+            return try writer.write { db in
+                let result = try body(db)
+                try Catalog.markTransaction(db)
+                return result
+            }
         } catch {
             throw Catalog.translate(error, path: path)
         }
@@ -291,6 +327,7 @@ public final class Catalog: Sendable {
     /// `foreign_key_check`, and whether its schema is this opcat's; empty when healthy.
     public static func problems(at path: String) throws -> (problems: [String], schema: [String]) {
         guard try checkHeader(path) else { return (["the file is empty, not a catalog yet"], []) }
+        try checkLog(path)
         do {
             let queue = try openReader(path, readerConfiguration)
             defer { try? queue.close() }

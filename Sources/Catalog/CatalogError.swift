@@ -10,6 +10,8 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
     case needsMigration(path: String, missing: [String])
     /// A write was interrupted (a hot journal beside the file); a writer rolls it back.
     case interrupted(path: String)
+    /// A write-ahead log lies beside the file that was not written on it (another copy's).
+    case foreignLog(path: String)
     /// SQLite's own check found the file damaged.
     case damaged(path: String, problems: [String])
     /// The database could not be opened, read or written.
@@ -30,6 +32,8 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
             "\(path): written by an older opcat (it lacks \(missing.joined(separator: ", "))); queries do not change a catalog: run `opcat migrate --db \(path)` once to bring it up to date"
         case .interrupted(let path):
             "\(path): a write to the catalog was interrupted (a hot journal lies beside it); run `opcat migrate --db \(path)` to roll it back (queries do not write)"
+        case .foreignLog(let path):
+            "\(path): the write-ahead log beside it (\(path)-wal) was not written on this file (it comes from another copy of the catalog); opcat will not replay it: move it away to use the catalog as it was last checkpointed, or put it back beside the catalog it belongs to"
         case .damaged(let path, let problems):
             "\(path): the catalog is damaged (\(problems.prefix(3).joined(separator: "; "))); opcat will not read or write it: restore a copy, or ingest into a new catalog (`opcat check` lists every problem)"
         case .database(let path, let message): "\(path): \(message)"

@@ -172,6 +172,9 @@ struct CatalogFaultTests {
             ("tables.db", "CREATE TABLE t (x); INSERT INTO t VALUES (1)"),
             ("empty.db", "PRAGMA user_version = 0"), ("versioned.db", "PRAGMA user_version = 7"),
             ("walapp.db", "PRAGMA journal_mode = WAL; PRAGMA application_id = 42; CREATE TABLE t (x)"),
+            // Empty, WAL mode, no application id: not a catalog being created (opcat gives a new
+            // catalog its id before it switches it to WAL).
+            ("walempty.db", "PRAGMA journal_mode = WAL"),
         ] {
             let file = dir.appendingPathComponent(name)
             let queue = try DatabaseQueue(path: file.path)
@@ -193,6 +196,47 @@ struct CatalogFaultTests {
                 !FileManager.default.fileExists(atPath: file.path + "-wal")
                     && !FileManager.default.fileExists(atPath: file.path + "-shm"), "\(name): a file beside it")
         }
+    }
+
+    @Test("a write-ahead log written on another copy of the catalog is refused; the catalog's own is replayed")
+    func foreignLog() throws {
+        let (dir, a) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let b = dir.appendingPathComponent("b.sqlite")
+        try FileManager.default.copyItem(at: a, to: b)
+        // A reader pinned at B's first state keeps the ingest's frames out of B's file, so its
+        // WAL stays beside it, as a crash would leave it.
+        let pinned = try DatabaseQueue(path: b.path)
+        try pinned.inDatabase { db in
+            try db.execute(sql: "BEGIN")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM models")
+            let ingest = try CLI.run(["ingest", "data/zoo/mobilenet0.25-symbol.json", "--db", b.path])
+            #expect(ingest.status == 0, "\(ingest.stderr)")
+            // B's file and its log, copied together: the log belongs to the file.
+            let c = dir.appendingPathComponent("copy.sqlite")
+            try FileManager.default.copyItem(at: b, to: c)
+            try FileManager.default.copyItem(atPath: b.path + "-wal", toPath: c.path + "-wal")
+            let own = try CLI.run(["table", "--format", "csv", "--db", c.path])
+            #expect(own.status == 0, "\(own.stderr)")
+            #expect(own.stdout.contains("mobilenet0.25") && own.stdout.contains("squeezenet1.1"))
+            // A moved on after the copy; B's log beside A would replay B's pages over A's.
+            #expect(try CLI.run(["ingest", "data/zoo/alexnet-symbol.json", "--db", a.path]).status == 0)
+            try FileManager.default.copyItem(atPath: b.path + "-wal", toPath: a.path + "-wal")
+        }
+        try pinned.close()
+        let before = try Data(contentsOf: a)
+        for arguments in [["table"], ["ingest", "data/zoo/resnet18_v1-symbol.json"], ["check"]] {
+            let result = try CLI.run(arguments + ["--db", a.path])
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("was not written on this file"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: a) == before, "nothing replayed into the file")
+        try FileManager.default.removeItem(atPath: a.path + "-wal")
+        try? FileManager.default.removeItem(atPath: a.path + "-shm")
+        let table = try CLI.run(["table", "--format", "csv", "--db", a.path])
+        #expect(table.status == 0 && table.stdout.contains("alexnet") && !table.stdout.contains("mobilenet0.25"))
     }
 
     @Test("a damaged catalog: `opcat check` lists the problems, and a writer refuses it without writing")
