@@ -41,16 +41,22 @@ struct CLITests {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// The process's peak resident set in KiB, for runs with `addressSpaceKB`.
+        var peakRSSKB: Int? = nil
     }
 
     /// Runs opcat; with `addressSpaceKB`, under that `ulimit -v` (through /bin/sh), so a run that
-    /// would use more memory fails instead of passing.
+    /// would use more memory fails instead of passing, and measured by GNU time for its peak RSS.
     static func run(_ arguments: [String], environment: [String: String] = [:], addressSpaceKB: Int? = nil) throws
         -> Result
     {
         let process = Process()
+        var rssFile: URL?
         if let addressSpaceKB {
-            let quoted = ([binary.path] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+            let rss = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-rss-\(UUID().uuidString)")
+            rssFile = rss
+            let command = ["/usr/bin/time", "-f", "%M", "-o", rss.path, binary.path] + arguments
+            let quoted = command.map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -v \(addressSpaceKB) && exec " + quoted.joined(separator: " ")]
         } else {
@@ -69,9 +75,16 @@ struct CLITests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        var peak: Int?
+        if let rssFile {
+            defer { try? FileManager.default.removeItem(at: rssFile) }
+            // The last line is the figure; a line before it says if the command was killed.
+            let text = (try? String(contentsOf: rssFile, encoding: .utf8)) ?? ""
+            peak = text.split(separator: "\n").last.flatMap { Int($0) }
+        }
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            stderr: String(decoding: stderr, as: UTF8.self), peakRSSKB: peak)
     }
 
     /// Compares `text` with the golden file `name`, or rewrites it when updating.
