@@ -26,6 +26,7 @@ public final class Catalog: Sendable {
         self.path = path
         isReadOnly = false
         try Catalog.checkExisting(path)
+        try Catalog.checkWritable(path)
         try Catalog.createIfNeeded(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(Catalog.busyTimeout))
@@ -150,6 +151,26 @@ public final class Catalog: Sendable {
             }
         } catch {
             throw Catalog.translate(error, path: path)
+        }
+    }
+
+    /// A writer needs to write the file and create its WAL beside it: say which is refused
+    /// (a read-only mount, an immutable file, no permission) before SQLite's "unable to open".
+    static func checkWritable(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let exists = FileManager.default.fileExists(atPath: path)
+        // SQLite creates the WAL and its index beside the file when they are not there.
+        let sideFiles = ["-wal", "-shm"].allSatisfy { FileManager.default.fileExists(atPath: path + $0) }
+        var targets: [(String, String)] = sideFiles ? [] : [(directory.isEmpty ? "." : directory, "its directory")]
+        if exists { targets.append((path, "the file")) }
+        for (target, what) in targets where access(target, W_OK) != 0 {
+            let reason =
+                errno == EROFS
+                ? "\(what) is on a read-only file system"
+                : "\(what) cannot be written (\(String(cString: strerror(errno))))"
+            throw CatalogError.database(
+                path: path,
+                message: "cannot write the catalog here: \(reason)" + (exists ? "; queries can still read it" : ""))
         }
     }
 

@@ -99,6 +99,49 @@ struct CatalogFaultTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["c.sqlite"])
     }
 
+    /// Whether a read-only mount can be made here: a tmpfs in a private mount namespace
+    /// (`unshare -rm`, so no root is needed where user namespaces are allowed).
+    static let canMountReadOnly: Bool = {
+        let probe = "d=$(mktemp -d) && mount -t tmpfs tmpfs \"$d\" && mount -o remount,ro \"$d\""
+        return (try? shell("unshare -rm sh -c '\(probe)'"))?.status == 0
+    }()
+
+    @Test(
+        "on a read-only mount queries read the catalog and a writer fails with one clear error, nothing beside it",
+        .enabled(if: canMountReadOnly, "needs unshare and mount (a tmpfs in a private mount namespace)"))
+    func readOnlyMount() throws {
+        let (dir, db) = try Self.catalog()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mount = dir.appendingPathComponent("mnt")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        let expected = try CLI.run(["table", "--format", "csv", "--db", db.path])
+        let opcat = CLI.binary.path
+        let catalog = mount.appendingPathComponent("c.sqlite").path
+        let script = """
+            set -e
+            mount -t tmpfs -o size=64m tmpfs '\(mount.path)'
+            cp '\(db.path)' '\(catalog)'
+            mount -o remount,ro '\(mount.path)'
+            '\(opcat)' table --format csv --db '\(catalog)' > '\(dir.path)/table.csv'
+            '\(opcat)' layers squeezenet1.1 --db '\(catalog)' > /dev/null
+            status=0
+            '\(opcat)' ingest data/zoo/alexnet-symbol.json --db '\(catalog)' 2> '\(dir.path)/ingest.err' || status=$?
+            echo $status > '\(dir.path)/ingest.status'
+            ls -A '\(mount.path)' > '\(dir.path)/listing'
+            """
+        let result = try Self.shell("unshare -rm sh -c '\(script.replacingOccurrences(of: "'", with: "'\\''"))'")
+        #expect(result.status == 0, "\(result.stderr)")
+        func text(_ name: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        }
+        #expect(try text("table.csv") == expected.stdout)
+        #expect(try text("ingest.status") == "1\n")
+        let error = try text("ingest.err")
+        #expect(error.split(separator: "\n").count == 1 && error.contains(catalog), "\(error)")
+        #expect(error.contains("its directory is on a read-only file system; queries can still read it"), "\(error)")
+        #expect(try text("listing") == "c.sqlite\n", "no file beside the catalog")
+    }
+
     @Test("a query leaves the catalog file byte for byte as it was, and does not wait behind a writer")
     func queriesDoNotWrite() throws {
         let (dir, db) = try Self.catalog()
