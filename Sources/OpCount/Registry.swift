@@ -35,5 +35,6 @@ public struct Registry: Sendable {
         ConvolutionOps.definitions + LinearOps.definitions + NormalizationOps.definitions
             + ElementwiseOps.definitions + PoolingOps.definitions + SoftmaxOps.definitions
             + ReductionOps.definitions + ResizeOps.definitions + ShapeOps.definitions + TensorOps.definitions
-            + AttentionOps.definitions + QuantizationOps.definitions + FusedOps.definitions)
+            + AttentionOps.definitions + QuantizationOps.definitions + FusedOps.definitions
+            + RearrangeOps.definitions)
 }

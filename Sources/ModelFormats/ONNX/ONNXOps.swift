@@ -245,7 +245,9 @@ public enum ONNXOps {
         add(["Constant"], produces: ["Constant"]) { a, _ in try constant(a) }
         for (onnx, canonical) in [
             ("ReduceSum", "ReduceSum"), ("ReduceMean", "ReduceMean"), ("ReduceMax", "ReduceMax"),
-            ("ReduceMin", "ReduceMin"), ("ReduceProd", "ReduceProd"),
+            ("ReduceMin", "ReduceMin"), ("ReduceProd", "ReduceProd"), ("ReduceL1", "ReduceL1"),
+            ("ReduceL2", "ReduceL2"), ("ReduceSumSquare", "ReduceSumSquare"), ("ReduceLogSum", "ReduceLogSum"),
+            ("ReduceLogSumExp", "ReduceLogSumExp"),
         ] {
             add([onnx], produces: [canonical]) { a, _ in
                 var out: Attributes = [
@@ -255,6 +257,67 @@ public enum ONNXOps {
                 if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
                 return (canonical, out)
             }
+        }
+        add(["DepthToSpace"], produces: ["DepthToSpace"]) { a, _ in
+            ("DepthToSpace", ["blockSize": .int(a.int("blocksize", default: 0))])
+        }
+        add(["SpaceToDepth"], produces: ["SpaceToDepth"]) { a, _ in
+            ("SpaceToDepth", ["blockSize": .int(a.int("blocksize", default: 0))])
+        }
+        add(["GatherND"], produces: ["GatherND"]) { a, _ in
+            ("GatherND", ["batchDims": .int(a.int("batch_dims", default: 0))])
+        }
+        add(["OneHot"], produces: ["OneHot"]) { a, _ in ("OneHot", ["axis": .int(a.int("axis", default: -1))]) }
+        add(["EyeLike"], produces: ["EyeLike"]) { a, _ in
+            guard a.has("dtype") else { return ("EyeLike", [:]) }
+            let code = a.int("dtype", default: 1)
+            guard let type = ONNXTensors.dataType(code) else {
+                throw RuleError("an identity of type \(ONNXTensors.typeName(code)) is not supported")
+            }
+            return ("EyeLike", ["dataType": .string(type.rawValue)])
+        }
+        add(["CastLike"], "CastLike")
+        add(["ReverseSequence"], "ReverseSequence")
+        add(["CenterCropPad"], produces: ["CenterCropPad"]) { a, _ in
+            var out: Attributes = [:]
+            if let axes = a.ints("axes") { out["axes"] = .ints(axes) }
+            return ("CenterCropPad", out)
+        }
+        add(["MaxUnpool"], produces: ["MaxUnpool"]) { a, _ in
+            var out: Attributes = [:]
+            a.copy(
+                [("kernel_shape", "kernel", .ints), ("strides", "stride", .ints), ("pads", "pads", .ints)], into: &out)
+            return ("MaxUnpool", out)
+        }
+        add(["Col2Im"], produces: ["Col2Im"]) { a, _ in
+            var out: Attributes = [:]
+            a.copy(
+                [("strides", "stride", .ints), ("dilations", "dilation", .ints), ("pads", "pads", .ints)], into: &out)
+            return ("Col2Im", out)
+        }
+        add(["Hardmax"], produces: ["Hardmax"]) { a, _ in
+            a.opset < 13
+                ? ("Hardmax", ["axis": .int(a.int("axis", default: 1)), "throughLast": .bool(true)])
+                : ("Hardmax", ["axis": .int(a.int("axis", default: -1))])
+        }
+        add(["CumProd"], "CumProd")
+        add(["LRN"], produces: ["LRN"]) { a, _ in ("LRN", ["size": .int(a.int("size", default: 0))]) }
+        add(["LpNormalization"], produces: ["LpNorm"]) { a, _ in
+            ("LpNorm", ["axis": .int(a.int("axis", default: -1)), "p": .int(a.int("p", default: 2))])
+        }
+        add(["MeanVarianceNormalization"], produces: ["MeanVarianceNorm"]) { a, _ in
+            ("MeanVarianceNorm", ["axes": .ints(a.ints("axes") ?? [0, 2, 3])])
+        }
+        add(["RMSNormalization"], produces: ["RMSNorm"]) { a, _ in
+            ("RMSNorm", ["axis": .int(a.int("axis", default: -1))])
+        }
+        add(["Swish"], "Swish")
+        add(["BitwiseNot"], "BitwiseNot")
+        for (onnx, logic) in [("BitwiseAnd", "bitand"), ("BitwiseOr", "bitor"), ("BitwiseXor", "bitxor")] {
+            add([onnx], "Logical", ["comparison": .string(logic)])
+        }
+        add(["BitShift"], produces: ["BitShift"]) { a, _ in
+            ("BitShift", ["direction": .string(a.string("direction", default: "LEFT").lowercased())])
         }
         add(["ArgMax", "ArgMin"], produces: ["ArgExtreme"]) { a, _ in
             (

@@ -204,7 +204,17 @@ enum ElementwiseOps {
         unaryOp(
             "Not", "logical not", PerElement(cmps: 1),
             example: .of(cmps: 6), "6 elements × 1 cmp", value: { $0 == 0 ? 1 : 0 }),
+        unaryOp(
+            "BitwiseNot", "~x (bits inverted; a logic op, counted as 1 cmp)", PerElement(cmps: 1),
+            example: .of(cmps: 6), "6 elements × 1 cmp", value: { Double(~bits($0)) }),
+        unaryOp(
+            "Swish", "x · σ(α·x)", PerElement(muls: 2, adds: 1, divs: 1, exps: 1),
+            example: .of(muls: 12, adds: 6, divs: 6, exps: 6), "6 elements × (2 muls + 1 add + 1 div + 1 exp)",
+            head: .passThrough),
     ]
+
+    /// An integer carried as a Double, as bits (values carried here are integers well inside Int).
+    static func bits(_ x: Double) -> Int { Int(exactly: x.rounded(.towardZero)) ?? 0 }
 
     // MARK: Arithmetic with a scalar
 
@@ -294,6 +304,8 @@ enum ElementwiseOps {
         "greater_equal": { $0 >= $1 ? 1 : 0 }, "less": { $0 < $1 ? 1 : 0 }, "less_equal": { $0 <= $1 ? 1 : 0 },
         "and": { $0 != 0 && $1 != 0 ? 1 : 0 }, "or": { $0 != 0 || $1 != 0 ? 1 : 0 },
         "xor": { ($0 != 0) != ($1 != 0) ? 1 : 0 },
+        "bitand": { Double(bits($0) & bits($1)) }, "bitor": { Double(bits($0) | bits($1)) },
+        "bitxor": { Double(bits($0) ^ bits($1)) },
     ]
 
     static let binary: [OpDefinition] = [
@@ -342,6 +354,17 @@ enum ElementwiseOps {
             example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp",
             value: { a in
                 comparisons[try a.string("comparison", default: "")]
+            }),
+        binaryOp(
+            "BitShift", "a << b or a >> b (a logic op, counted as 1 cmp)", PerElement(cmps: 1),
+            example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp",
+            value: { a in
+                let left = try a.choice("direction", ["left", "right"], default: "left") == "left"
+                return { x, y in
+                    let (v, n) = (UInt64(truncatingIfNeeded: bits(x)), bits(y))
+                    guard n >= 0, n < 64 else { return 0 }
+                    return Double(left ? v << UInt64(n) : v >> UInt64(n))
+                }
             }),
         binaryOp(
             "Logical", "a and b, a or b, …", PerElement(cmps: 1),

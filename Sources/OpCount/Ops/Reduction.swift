@@ -20,6 +20,25 @@ enum ReductionOps {
         reduce(
             "ReduceProd", "product", { out, n in try OpCost(muls: out * (n - 1)) }, "n−1 muls per output",
             example: .of(muls: 90), "6 × 15 muls"),
+        reduce(
+            "ReduceL1", "sum of absolute values", { out, n in try OpCost(adds: out * (n - 1), cmps: out * n) },
+            "n cmps (|x|) + n−1 adds per output", example: .of(adds: 90, cmps: 96), "6 × (16 cmps + 15 adds)"),
+        reduce(
+            "ReduceL2", "Euclidean norm",
+            { out, n in try OpCost(muls: out * n, adds: out * (n - 1), exps: out) },
+            "n muls + n−1 adds + 1 sqrt per output", example: .of(muls: 96, adds: 90, exps: 6),
+            "6 × (16 muls + 15 adds + 1 sqrt)"),
+        reduce(
+            "ReduceSumSquare", "sum of squares", { out, n in try OpCost(muls: out * n, adds: out * (n - 1)) },
+            "n muls + n−1 adds per output", example: .of(muls: 96, adds: 90), "6 × (16 muls + 15 adds)"),
+        reduce(
+            "ReduceLogSum", "log of the sum", { out, n in try OpCost(adds: out * (n - 1), exps: out) },
+            "n−1 adds + 1 log per output", example: .of(adds: 90, exps: 6), "6 × (15 adds + 1 log)"),
+        reduce(
+            "ReduceLogSumExp", "log of the sum of exponentials",
+            { out, n in try OpCost(adds: out * (n - 1), exps: out * n + out) },
+            "n exps + n−1 adds + 1 log per output (as defined, without the max shift)",
+            example: .of(adds: 90, exps: 102), "6 × (16 exps + 15 adds + 1 log)"),
     ]
 
     /// A reduction; `example` is the expected cost of the shared worked example, worked out by

@@ -4,7 +4,7 @@
 enum TensorOps {
     static let definitions: [OpDefinition] = [
         constant, shape, size, constantOfShape, range, gather, gatherElements, expand, tile, select, scatter,
-        argExtreme, trilu, cumSum,
+        argExtreme, trilu, cumSum, cumProd,
     ]
 
     static func dataType(_ name: String) throws -> DataType {
@@ -271,4 +271,15 @@ enum TensorOps {
                 try OpCost(adds: q.outputElements)
             }),
         examples: [Example("a vector", inputs: [[5], []], outputs: [[5]], cost: .of(adds: 5), arithmetic: "5 adds")])
+
+    static let cumProd = OpDefinition(
+        "CumProd", "running product along an axis",
+        inputs: [.data, .data],
+        shape: { q in ShapeResult(output: TensorInfo(shape: try q.input(0).shape, dataType: try q.input(0).dataType)) },
+        cost: .formula(
+            "1 mul per element (the first of each run is free: counted anyway)",
+            { q in
+                try OpCost(muls: q.outputElements)
+            }),
+        examples: [Example("a vector", inputs: [[5], []], outputs: [[5]], cost: .of(muls: 5), arithmetic: "5 muls")])
 }
