@@ -33,7 +33,10 @@ public enum Pipeline {
         let (graph, format) = try ModelFile.parse(data, file: file)
         var bindings = inputs
         var notices: [Notice] = []
-        if bindings.isEmpty { (bindings, notices) = try declaredInputs(graph, file: file) }
+        if bindings.allSatisfy(\.isDimension) {
+            (bindings, notices) = try declaredInputs(graph, file: file, dimensions: inputs.dimensions)
+            bindings += inputs
+        }
         let analysis: Analysis
         do {
             analysis = try Analyzer().analyze(graph, inputs: bindings, backbone: backbone)
@@ -45,10 +48,16 @@ public enum Pipeline {
             notices: notices + analysis.notices)
     }
 
-    /// Inputs from the shapes the file declares (ONNX): a symbolic first dimension is taken as a
-    /// batch of 1, with a notice; any other unknown dimension is an error naming the input. A
-    /// file that declares nothing (MXNet) gets 1×3×224×224, with a notice.
-    public static func declaredInputs(_ graph: Graph, file: String) throws -> ([InputBinding], [Notice]) {
+    /// Inputs from the shapes the file declares (ONNX): symbolic dimensions take the sizes given
+    /// by name (`dimensions`, from `--dim`); a symbolic first dimension left is taken as a batch
+    /// of 1, with a notice; any other unknown dimension is an error naming the input and its
+    /// dimensions. A file that declares nothing (MXNet) gets 1×3×224×224, with a notice.
+    public static func declaredInputs(_ graph: Graph, file: String, dimensions: [String: Int] = [:]) throws -> (
+        [InputBinding], [Notice]
+    ) {
+        do { try Analyzer.checkDimensionNames(dimensions, in: graph) } catch let error as AnalysisError {
+            throw CountError(file: file, error: error)
+        }
         let inputs = graph.nodes.filter { $0.variable?.role == .input }
         guard !inputs.isEmpty, inputs.allSatisfy({ $0.variable?.declaredShape != nil }) else {
             let notice = Notice("no input shape given; assuming \(formatShape(defaultInput))", about: .input(nil))
@@ -58,6 +67,10 @@ public enum Pipeline {
         var notices: [Notice] = []
         for node in inputs {
             var dims = node.variable!.declaredShape!
+            let names = node.variable!.dimensionNames ?? Array(repeating: nil, count: dims.count)
+            for axis in dims.indices where dims[axis] == nil {
+                if axis < names.count, let name = names[axis], let size = dimensions[name] { dims[axis] = size }
+            }
             if dims.count > 1, dims[0] == nil {
                 dims[0] = 1
                 notices.append(
@@ -66,12 +79,15 @@ public enum Pipeline {
                         about: .input(node.name)))
             }
             guard dims.allSatisfy({ $0 != nil }) else {
-                let shown = dims.map { $0.map(String.init) ?? "?" }.joined(separator: "x")
+                let shown = dims.indices.map { axis in
+                    dims[axis].map(String.init) ?? (axis < names.count ? names[axis] : nil) ?? "?"
+                }.joined(separator: "x")
+                let open = dims.indices.compactMap { dims[$0] == nil && $0 < names.count ? names[$0] : nil }
+                let hint = open.isEmpty ? "" : "; size them with " + open.map { "--dim \($0)=N" }.joined(separator: " ")
                 throw CountError(
                     file: file,
                     error: .input(
-                        "input '\(node.name)' has symbolic dimensions (\(shown))",
-                        about: .input(node.name)))
+                        "input '\(node.name)' has symbolic dimensions (\(shown))\(hint)", about: .input(node.name)))
             }
             bindings.append(
                 InputBinding(name: node.name, shape: dims.map { $0! }, dataType: node.variable?.dataType ?? .float32))

@@ -1,6 +1,9 @@
 /// Binding shapes to the graph inputs, and checking them against what the file declares.
 extension Analyzer.Run {
-    mutating func bindInputs(_ bindings: [InputBinding]) throws {
+    mutating func bindInputs(_ given: [InputBinding]) throws {
+        dimensions = given.dimensions
+        let bindings = given.filter { !$0.isDimension }
+        try Analyzer.checkDimensionNames(dimensions, in: graph)
         var unnamed = bindings.filter { $0.name == nil }
         for binding in bindings where binding.name != nil {
             // Variables are identified by name: every variable of that name gets the shape.
@@ -24,8 +27,33 @@ extension Analyzer.Run {
             }
             try bind(open.removeFirst(), unnamed.removeFirst())
         }
+        // Inputs left whose symbolic dimensions are all sized by name.
+        for index in candidates() where tensors[index] == nil {
+            guard let variable = graph.nodes[index].variable,
+                let shape = Self.completed(variable, with: dimensions)
+            else { continue }
+            try bind(
+                index,
+                InputBinding(name: graph.nodes[index].name, shape: shape, dataType: variable.dataType ?? .float32))
+        }
         for index in candidates() where tensors[index] == nil {
             let name = graph.nodes[index].name
+            if let variable = graph.nodes[index].variable, let declared = variable.declaredShape {
+                let names = variable.dimensionNames ?? []
+                let shown = declared.indices.map { axis in
+                    declared[axis].map(String.init) ?? (axis < names.count ? names[axis] : nil) ?? "?"
+                }
+                let open = declared.indices.compactMap { axis -> String? in
+                    guard declared[axis] == nil, axis < names.count, let n = names[axis], dimensions[n] == nil
+                    else { return nil }
+                    return "--dim \(n)=N"
+                }
+                let hint = open.isEmpty ? "" : "give " + open.joined(separator: " ") + ", or "
+                throw AnalysisError.input(
+                    "input '\(name)' is declared as (\(shown.joined(separator: ", "))) and was given no shape: "
+                        + "\(hint)--input \(name):SHAPE",
+                    about: .input(name))
+            }
             throw AnalysisError.input(
                 "input '\(name)' has no shape: the file declares none and none was given",
                 about: .input(name))
@@ -44,6 +72,24 @@ extension Analyzer.Run {
         }
     }
 
+    /// The declared shape of `variable` with its named symbolic dimensions sized from
+    /// `dimensions`; `nil` unless every dimension is then known.
+    static func completed(_ variable: Variable, with dimensions: [String: Int]) -> [Int]? {
+        guard let declared = variable.declaredShape, !dimensions.isEmpty else { return nil }
+        let names = variable.dimensionNames ?? Array(repeating: nil, count: declared.count)
+        var shape: [Int] = []
+        for (axis, size) in declared.enumerated() {
+            if let size {
+                shape.append(size)
+            } else if axis < names.count, let name = names[axis], let given = dimensions[name] {
+                shape.append(given)
+            } else {
+                return nil
+            }
+        }
+        return shape
+    }
+
     /// Variables that must be given a shape: declared inputs, and variables consumed as
     /// activations that declare no complete shape.
     func candidates() -> [Int] {
@@ -57,9 +103,15 @@ extension Analyzer.Run {
     mutating func bind(_ index: Int, _ binding: InputBinding, record: Bool = true) throws {
         let name = graph.nodes[index].name
         guard tensors[index] == nil else { throw AnalysisError.input("input '\(name)' is given two shapes") }
+        // An empty axis is meant where a symbolic dimension was sized 0 by name (a KV cache of
+        // past length 0).
+        let names = graph.nodes[index].variable?.dimensionNames ?? []
+        let emptyByName = binding.shape.indices.allSatisfy { axis in
+            binding.shape[axis] != 0 || (axis < names.count && names[axis].flatMap { dimensions[$0] } == 0)
+        }
         try checkDimensions(
             binding.shape, what: "the shape of input '\(name)'",
-            allowZero: binding.values != nil || binding.realValues != nil)
+            allowZero: emptyByName || binding.values != nil || binding.realValues != nil)
         if let declared = graph.nodes[index].variable?.declaredShape, !Self.fits(binding.shape, declared) {
             // A given shape of the declared rank replaces the declared dimensions, static or not:
             // a backbone exported at 224² is counted at the resolution it will run at.
@@ -97,5 +149,34 @@ extension Analyzer.Run {
 
     static func format(_ declared: [Int?]) -> String {
         "(" + declared.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + ")"
+    }
+}
+
+extension Analyzer {
+    /// Every dimension named with `--dim` must be one the graph's inputs declare.
+    public static func checkDimensionNames(_ dimensions: [String: Int], in graph: Graph) throws {
+        guard !dimensions.isEmpty else { return }
+        let declared = dimensionNames(graph)
+        for name in dimensions.keys.sorted() where !declared.contains(name) {
+            let listed =
+                declared.isEmpty
+                ? "its inputs name no symbolic dimensions"
+                : "its inputs' symbolic dimensions: " + declared.map { "'\($0)'" }.joined(separator: ", ")
+            throw AnalysisError.input("the graph has no symbolic dimension called '\(name)'; \(listed)")
+        }
+        for (name, size) in dimensions where size < 0 || size > Limits.dimension {
+            throw AnalysisError.input("dimension '\(name)' = \(size) is outside 0…\(Limits.dimension)")
+        }
+    }
+
+    /// The symbolic dimension names the graph's inputs declare, in order of first appearance.
+    public static func dimensionNames(_ graph: Graph) -> [String] {
+        var names: [String] = []
+        for node in graph.nodes where node.variable?.role == .input {
+            for name in node.variable?.dimensionNames ?? [] {
+                if let name, !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
     }
 }

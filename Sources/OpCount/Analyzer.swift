@@ -19,8 +19,12 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// A shape for one graph input. A binding without a name goes to the primary input: the
 /// variable called `data` if there is one, else the first unbound input in file order.
+/// A binding with a `dimension` gives the size (`shape[0]`) of a symbolic dimension by name,
+/// wherever an input declares it (`--dim sequence_length=128`).
 public struct InputBinding: Sendable, Hashable {
     public var name: String?
+    /// The symbolic dimension this binding sizes, instead of an input.
+    public var dimension: String?
     public var shape: [Int]
     public var dataType: DataType
     /// Known values of a small input (an integer shape vector, say), if any.
@@ -36,6 +40,24 @@ public struct InputBinding: Sendable, Hashable {
         self.dataType = dataType
         self.values = values
         self.realValues = realValues
+    }
+
+    /// The size of the symbolic dimension `name` in every input that declares it.
+    public static func dimension(_ name: String, _ size: Int) -> InputBinding {
+        var binding = InputBinding(shape: [size], dataType: .int64)
+        binding.dimension = name
+        return binding
+    }
+
+    public var isDimension: Bool { dimension != nil }
+}
+
+extension [InputBinding] {
+    /// The symbolic dimension sizes among these bindings, by name.
+    public var dimensions: [String: Int] {
+        var sizes: [String: Int] = [:]
+        for binding in self { if let name = binding.dimension, let size = binding.shape.first { sizes[name] = size } }
+        return sizes
     }
 }
 
@@ -109,6 +131,8 @@ extension Analyzer {
         /// Known output tensors of each node (`nil`: unknown).
         var tensors: [[TensorInfo]?]
         var bound: [BoundInput] = []
+        /// Symbolic dimension sizes given by name (`--dim`).
+        var dimensions: [String: Int] = [:]
         var layers: [Int: Layer] = [:]
         var unsupported: [String: Int] = [:]
         var unshaped: [String] = []

@@ -218,6 +218,8 @@ struct IngestCommand: ParsableCommand {
             if let entry = job.model.entry, entry.input.name != nil { return .some(InputKey(entry.inputBindings)) }
             return .some(nil)
         }
+        // Inputs sized by `--dim` are known once the file is read.
+        if bindings.contains(where: \.isDimension) { return nil }
         let key = InputKey(bindings)
         return key.isNamed ? .some(key) : nil
     }

@@ -26,9 +26,16 @@ struct InputOptions: ParsableArguments {
             valueName: "shape"))
     var input: [String] = []
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A symbolic dimension's size by name, e.g. sequence_length=128, wherever the file's inputs declare it; repeat for several.",
+            valueName: "name=size"))
+    var dim: [String] = []
+
     func validate() throws { _ = try bindings() }
 
-    func bindings() throws -> [InputBinding] { try InputOption.bindings(input) }
+    func bindings() throws -> [InputBinding] { try InputOption.bindings(input) + InputOption.dimensions(dim) }
 }
 
 /// `--input` values (`1x3x224x224` or `name:1x3x224x224`), parsed with the exact reason on
@@ -39,6 +46,24 @@ enum InputOption {
             do { return try ShapeSyntax.parseBinding(value) } catch {
                 throw ValidationError("--input \(value): \(error)")
             }
+        }
+    }
+
+    /// `--dim` values (`name=size`).
+    static func dimensions(_ values: [String]) throws -> [InputBinding] {
+        var seen: Set<String> = []
+        return try values.map { value in
+            let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--dim \(value): expected NAME=SIZE, e.g. sequence_length=128")
+            }
+            let name = String(parts[0])
+            guard let size = Int(parts[1]), size >= 0, size <= ShapeSyntax.maximumDimension else {
+                throw ValidationError(
+                    "--dim \(value): the size must be a whole number from 0 to \(ShapeSyntax.maximumDimension)")
+            }
+            guard seen.insert(name).inserted else { throw ValidationError("--dim \(name) is given twice") }
+            return InputBinding.dimension(name, size)
         }
     }
 }

@@ -114,6 +114,11 @@ public enum ONNXReader {
                     if case .dimValue(let v)? = dim.value, v > 0, v <= Int64(Limits.dimension) { return Int(v) }
                     return nil
                 }
+                let names = dims.map { dim -> String? in
+                    if case .dimParam(let name)? = dim.value, !name.isEmpty { return name }
+                    return nil
+                }
+                if names.contains(where: { $0 != nil }) { variable.dimensionNames = names }
             }
             producers[input.name] = TensorRef(node: nodes.count)
             nodes.append(Node(name: input.name, kind: .variable(variable)))

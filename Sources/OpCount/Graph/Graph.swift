@@ -75,6 +75,9 @@ public struct Variable: Sendable, Hashable {
     /// The shape the file declares, if any; `nil` entries are dimensions left for inference
     /// (MXNet writes `0` for them).
     public var declaredShape: [Int?]?
+    /// The names the file gives symbolic dimensions (ONNX `dim_param`), by axis; `nil` where a
+    /// dimension is a number or has no name.
+    public var dimensionNames: [String?]?
     public var dataType: DataType?
     /// What the file says the variable is; `nil` lets the analyzer decide from its consumers.
     public var role: VariableRole?

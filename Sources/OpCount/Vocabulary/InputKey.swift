@@ -19,8 +19,10 @@ public struct InputKey: Sendable, Hashable, CustomStringConvertible {
     /// The key of the inputs an analysis bound.
     public init(_ bound: [BoundInput]) { inputs = bound.map { Input(name: $0.name, shape: $0.shape) } }
 
-    /// The key of inputs given on the command line (names may be missing).
-    public init(_ bindings: [InputBinding]) { inputs = bindings.map { Input(name: $0.name, shape: $0.shape) } }
+    /// The key of inputs given on the command line (names may be missing; `--dim` sizes are not inputs).
+    public init(_ bindings: [InputBinding]) {
+        inputs = bindings.filter { !$0.isDimension }.map { Input(name: $0.name, shape: $0.shape) }
+    }
 
     /// Parses a stored key: `name:1x3x224x224` parts joined by `,` (a part without a name is a
     /// bare shape). Input names may contain `:`; the shape follows the last one.
