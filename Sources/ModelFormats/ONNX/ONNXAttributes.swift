@@ -6,10 +6,13 @@ struct ONNXAttributes {
     let byName: [String: Onnx_AttributeProto]
     /// The model's opset for the node's domain.
     let opset: Int
+    /// The node's domain ("" for the default one).
+    let domain: String
 
     init(_ node: Onnx_NodeProto, opset: Int) {
         byName = Dictionary(node.attribute.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         self.opset = opset
+        domain = node.domain == "ai.onnx" ? "" : node.domain
     }
 
     func has(_ name: String) -> Bool { byName[name] != nil }

@@ -38,6 +38,9 @@ public enum ONNXOps {
                 p[name] = types
             }
         }
+        func addRule(_ names: [String], _ types: [String], _ rule: @escaping Translate) {
+            add(names, produces: types, rule)
+        }
         let spatial: [(String, String, ONNXAttributes.Kind)] = [
             ("kernel_shape", "kernel", .ints), ("strides", "stride", .ints), ("dilations", "dilation", .ints),
             ("pads", "pads", .ints), ("auto_pad", "autoPad", .string),
@@ -401,8 +404,88 @@ public enum ONNXOps {
             if a.has("kv_num_heads") { out["kvHeads"] = .int(a.int("kv_num_heads", default: 0)) }
             return ("Attention", out)
         }
+        addContrib(addRule)
         return (t, p)
     }()
+
+    /// onnxruntime's fused ops (`com.microsoft`), as its transformer optimizer writes them.
+    static func addContrib(_ add: (_ names: [String], _ produces: [String], _ rule: @escaping Translate) -> Void) {
+        let ms = "com.microsoft:"
+        add([ms + "SkipLayerNormalization"], ["SkipLayerNorm"]) { _, outputs in
+            ("SkipLayerNorm", ["outputs": .int(outputs)])
+        }
+        add([ms + "SkipSimplifiedLayerNormalization"], ["SkipRMSNorm"]) { _, outputs in
+            ("SkipRMSNorm", ["outputs": .int(outputs)])
+        }
+        add(["SimplifiedLayerNormalization", ms + "SimplifiedLayerNormalization"], ["RMSNorm"]) { a, _ in
+            ("RMSNorm", ["axis": .int(a.int("axis", default: -1))])
+        }
+        add([ms + "EmbedLayerNormalization"], ["EmbedLayerNorm"]) { _, outputs in
+            ("EmbedLayerNorm", ["outputs": .int(outputs)])
+        }
+        add([ms + "Attention"], ["ProjectedAttention"]) { a, outputs in
+            if a.int("past_present_share_buffer", default: 0) != 0 {
+                throw RuleError("a past/present buffer shared in place is not supported")
+            }
+            var out: Attributes = ["numHeads": .int(a.int("num_heads", default: 0)), "outputs": .int(outputs)]
+            if let sizes = a.ints("qkv_hidden_sizes") { out["qkvHiddenSizes"] = .ints(sizes) }
+            return ("ProjectedAttention", out)
+        }
+        add([ms + "MultiHeadAttention"], ["MultiHeadAttention"]) { a, outputs in
+            ("MultiHeadAttention", ["numHeads": .int(a.int("num_heads", default: 0)), "outputs": .int(outputs)])
+        }
+        add([ms + "GroupQueryAttention"], ["GroupQueryAttention"]) { a, outputs in
+            (
+                "GroupQueryAttention",
+                [
+                    "numHeads": .int(a.int("num_heads", default: 0)),
+                    "kvHeads": .int(a.int("kv_num_heads", default: 0)),
+                    "doRotary": .bool(a.int("do_rotary", default: 0) != 0), "outputs": .int(outputs),
+                ]
+            )
+        }
+        add([ms + "BiasGelu"], ["BiasGelu"]) { _, _ in ("BiasGelu", [:]) }
+        add([ms + "FastGelu"], ["FastGelu"]) { _, _ in ("FastGelu", [:]) }
+        add([ms + "Gelu"], ["Gelu"]) { _, _ in ("Gelu", [:]) }
+        add([ms + "QuickGelu"], ["Swish"]) { _, _ in ("Swish", [:]) }
+        add([ms + "BiasAdd"], ["BiasAdd"]) { _, _ in ("BiasAdd", [:]) }
+        add([ms + "BiasSplitGelu"], ["BiasSplitGelu"]) { _, _ in ("BiasSplitGelu", [:]) }
+        add([ms + "FusedMatMul"], ["FusedMatMul"]) { a, _ in
+            if a.int("transBatchA", default: 0) != 0 || a.int("transBatchB", default: 0) != 0 {
+                throw RuleError("transposed batch axes (transBatchA/B) are not supported")
+            }
+            return (
+                "FusedMatMul",
+                [
+                    "transposeA": .bool(a.int("transA", default: 0) != 0),
+                    "transposeB": .bool(a.int("transB", default: 0) != 0),
+                    "alpha": .float(a.float("alpha", default: 1)),
+                ]
+            )
+        }
+        add([ms + "FusedConv"], ["FusedConv"]) { a, _ in
+            var out: Attributes = [
+                "groups": .int(a.int("group", default: 1)), "activation": .string(a.string("activation", default: "")),
+            ]
+            a.copy(
+                [
+                    ("kernel_shape", "kernel", .ints), ("strides", "stride", .ints), ("dilations", "dilation", .ints),
+                    ("pads", "pads", .ints), ("auto_pad", "autoPad", .string),
+                ], into: &out)
+            return ("FusedConv", out)
+        }
+        add(["RotaryEmbedding", ms + "RotaryEmbedding"], ["RotaryEmbedding"]) { a, _ in
+            (
+                "RotaryEmbedding",
+                [
+                    "rotaryDim": .int(a.int("rotary_embedding_dim", default: 0)),
+                    "numHeads": .int(a.int("num_heads", default: 0)),
+                    // ONNX orders the inputs X, cos, sin, positions; onnxruntime X, positions, cos, sin.
+                    "cosInput": .int(a.domain == "com.microsoft" ? 2 : 1),
+                ]
+            )
+        }
+    }
 
     /// A `Constant` node's tensor as canonical attributes.
     static func constant(_ a: ONNXAttributes) throws -> (String, Attributes) {

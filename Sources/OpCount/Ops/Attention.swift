@@ -65,15 +65,7 @@ enum AttentionOps {
             { q in
                 let g = try geometry(
                     ShapeQuery(inputs: q.inputs.map { $0 }, attributes: q.attributes, absent: q.absent))
-                let scores = Exact(g.batch) * g.qHeads * g.qLength * g.total
-                let macs = scores * (g.headSize + g.valueHeadSize)
-                let softmax = try SoftmaxOps.softmaxCost(elements: scores, groupSize: g.total, log: false)
-                let mask: Exact = q.isPresent(3) ? scores : 0
-                // Dot products of length E for the scores, sums of T products for each output element.
-                let outputs = Exact(g.batch) * g.qHeads * g.qLength * g.valueHeadSize
-                let adds = scores * (g.headSize - 1) + outputs * (g.total - 1) + Exact(softmax.adds) + mask
-                return try OpCost(
-                    macs: macs, muls: macs + scores, adds: adds, divs: Exact(softmax.divs), exps: Exact(softmax.exps))
+                return try coreCost(g, mask: q.isPresent(3))
             }),
         examples: [
             Example(
@@ -88,6 +80,20 @@ enum AttentionOps {
                 outputs: [[2, 4, 8]], cost: .of(macs: 512, muls: 576, adds: 432, divs: 64, exps: 64),
                 arithmetic: "head 4; scores 2·2·4·4 = 64; MACs 64·8 = 512; adds 64·3 + 64·3 + 16·3 = 432"),
         ])
+
+    /// softmax(scale·QKᵀ + mask)·V for geometry `g`: MACs B·Hq·L·T·(head + value head), the scale
+    /// B·Hq·L·T muls, (head − 1) adds per score and (T − 1) per output element, the softmax over
+    /// T, and B·Hq·L·T adds with a mask.
+    static func coreCost(_ g: Geometry, mask: Bool) throws -> OpCost {
+        let scores = Exact(g.batch) * g.qHeads * g.qLength * g.total
+        let macs = scores * (g.headSize + g.valueHeadSize)
+        let softmax = try SoftmaxOps.softmaxCost(elements: scores, groupSize: g.total, log: false)
+        // Dot products of length E for the scores, sums of T products for each output element.
+        let outputs = Exact(g.batch) * g.qHeads * g.qLength * g.valueHeadSize
+        let adds = scores * (g.headSize - 1) + outputs * (g.total - 1) + Exact(softmax.adds) + (mask ? scores : 0)
+        return try OpCost(
+            macs: macs, muls: macs + scores, adds: adds, divs: Exact(softmax.divs), exps: Exact(softmax.exps))
+    }
 
     /// The output (3-D or 4-D like the query), then optionally the present key and value, and the scores.
     static func attentionShape(_ q: ShapeQuery) throws -> ShapeResult {
