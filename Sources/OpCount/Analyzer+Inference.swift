@@ -55,6 +55,12 @@ extension Analyzer.Run {
             }
         }
         try recordDerived(result, of: node, known: &known, absent: absent)
+        for (position, logical) in result.packed where position < node.inputs.count && !absent.contains(position) {
+            // The variable counts as its logical elements (N·K 4-bit weights, not N·K/2 bytes).
+            let ref = node.inputs[position]
+            if graph.nodes[ref.node].variable != nil { tensors[ref.node] = [logical] }
+            known[position] = logical
+        }
         let inputs = try completeInputs(known, of: node, absent: absent)
         for (position, role) in result.inputRoles where position < node.inputs.count && !absent.contains(position) {
             let ref = node.inputs[position]

@@ -169,6 +169,9 @@ public struct ShapeResult: Sendable {
     /// How variables at some inputs count, where their role depends on the node (MXNet quantized
     /// layers' range inputs).
     public var inputRoles: [Int: VariableRole] = [:]
+    /// Stored tensors at some inputs that pack narrower elements into bytes (onnxruntime's
+    /// MatMulNBits weights): the logical shape and element type they count as.
+    public var packed: [Int: TensorInfo] = [:]
 
     public init(outputs: [TensorInfo], inputShapes: [Int: [Int]] = [:]) {
         self.outputs = outputs

@@ -474,6 +474,16 @@ public enum ONNXOps {
                 ], into: &out)
             return ("FusedConv", out)
         }
+        add([ms + "MatMulNBits"], ["MatMulNBits"]) { a, _ in
+            if a.int("accuracy_level", default: 0) < 0 { throw RuleError("a negative accuracy level") }
+            return (
+                "MatMulNBits",
+                [
+                    "k": .int(a.int("K", default: 0)), "n": .int(a.int("N", default: 0)),
+                    "bits": .int(a.int("bits", default: 4)), "blockSize": .int(a.int("block_size", default: 0)),
+                ]
+            )
+        }
         add(["RotaryEmbedding", ms + "RotaryEmbedding"], ["RotaryEmbedding"]) { a, _ in
             (
                 "RotaryEmbedding",

@@ -540,3 +540,71 @@ enum ContribOps {
         return (head, dim)
     }
 }
+
+/// onnxruntime's MatMulNBits: A [..., K] times a weight of N × K elements of `bits` bits, stored
+/// packed in bytes ([N, ⌈K/block⌉, block·bits/8]) with one scale per block (and optional zero
+/// points and bias). It counts as its unfused form, a blockwise DequantizeLinear of the weight
+/// (1 add + 1 mul per weight element) and a MatMul at activation × n-bit precision; the weight
+/// counts N·K parameters of `bits` bits.
+enum NBitsOps {
+    static let definitions: [OpDefinition] = [matMulNBits]
+
+    static func weightType(bits: Int) throws -> DataType {
+        switch bits {
+        case 2: .uint2
+        case 4: .uint4
+        case 8: .uint8
+        default: throw RuleError("\(bits)-bit weights are not supported (2, 4 and 8 are)")
+        }
+    }
+
+    static let matMulNBits = OpDefinition(
+        "MatMulNBits", "matrix product with n-bit blockwise-quantized weights (onnxruntime's MatMulNBits)",
+        head: .anchor(.dense),
+        inputs: [.data, .parameter, .buffer, .optionalBuffer, .optionalBuffer, .optionalParameter],
+        shape: { q in
+            let a = try q.input(0)
+            let (k, n) = (try q.attributes.int("k"), try q.attributes.int("n"))
+            let bits = try q.attributes.int("bits", default: 4)
+            let block = try q.attributes.int("blockSize")
+            let type = try weightType(bits: bits)
+            guard k >= 1, n >= 1, block >= 16, block & (block - 1) == 0 else {
+                throw RuleError("K \(k), N \(n) and block size \(block) (a power of 2, at least 16) do not fit")
+            }
+            guard a.rank >= 1, a.shape.last == k else {
+                throw RuleError("A \(formatShape(a.shape)) does not end in K = \(k)")
+            }
+            let blocks = (k + block - 1) / block
+            let packed = [n, blocks, block * bits / 8]
+            var derived: [Int: [Int]] = [:]
+            let weight = q.optionalInput(1)
+            // A weight already counted as its logical elements (shared by another node) is accepted too.
+            if weight?.shape != [n, k] || weight?.dataType != type { derived[1] = packed }
+            if q.isPresent(5) { derived[5] = [n] }
+            var result = ShapeResult(
+                output: TensorInfo(shape: a.shape.dropLast() + [n], dataType: a.dataType), inputShapes: derived)
+            result.inputTypes[1] = .uint8
+            result.packed[1] = TensorInfo(shape: [n, k], dataType: type)
+            return result
+        },
+        cost: .formula(
+            "dequantize N·K weights (1 add + 1 mul each); MACs = output elements × K at activation × n-bit precision; adds = output × (K − 1), + output with a bias",
+            { q in
+                let (k, n) = (try q.attributes.int("k"), try q.attributes.int("n"))
+                let out = q.outputElements
+                let weights = Exact(n) * k
+                var cost = try OpCost(
+                    macs: out * k, muls: out * k + weights, adds: out * (k - 1) + weights + (q.isPresent(5) ? out : 0))
+                cost.precision = Precision(
+                    activation: try q.input(0).effectiveType,
+                    weight: try weightType(bits: q.attributes.int("bits", default: 4)))
+                return cost
+            }),
+        examples: [
+            Example(
+                "4-bit, block 32", inputs: [[1, 2, 64], [4, 2, 16], [8], nil, nil, nil], absent: [3, 4, 5],
+                attributes: ["k": .int(64), "n": .int(4), "bits": .int(4), "blockSize": .int(32)],
+                outputs: [[1, 2, 4]], cost: .of(macs: 512, muls: 768, adds: 760),
+                arithmetic: "8 outputs × K 64 = 512 MACs; dequantize 256 weights (256 muls, 256 adds); adds 8·63 + 256")
+        ])
+}
