@@ -69,7 +69,9 @@ public enum Pipeline {
             var dims = node.variable!.declaredShape!
             let names = node.variable!.dimensionNames ?? Array(repeating: nil, count: dims.count)
             for axis in dims.indices where dims[axis] == nil {
-                if axis < names.count, let name = names[axis], let size = dimensions[name] { dims[axis] = size }
+                if axis < names.count, let name = names[axis], let size = DimensionExpression.value(name, dimensions) {
+                    dims[axis] = size
+                }
             }
             if dims.count > 1, dims[0] == nil {
                 dims[0] = 1
@@ -82,7 +84,13 @@ public enum Pipeline {
                 let shown = dims.indices.map { axis in
                     dims[axis].map(String.init) ?? (axis < names.count ? names[axis] : nil) ?? "?"
                 }.joined(separator: "x")
-                let open = dims.indices.compactMap { dims[$0] == nil && $0 < names.count ? names[$0] : nil }
+                var open: [String] = []
+                for axis in dims.indices where dims[axis] == nil && axis < names.count {
+                    for name in DimensionExpression.names(names[axis] ?? "")
+                    where !open.contains(name) && dimensions[name] == nil {
+                        open.append(name)
+                    }
+                }
                 let hint = open.isEmpty ? "" : "; size them with " + open.map { "--dim \($0)=N" }.joined(separator: " ")
                 throw CountError(
                     file: file,

@@ -44,9 +44,11 @@ extension Analyzer.Run {
                     declared[axis].map(String.init) ?? (axis < names.count ? names[axis] : nil) ?? "?"
                 }
                 let open = declared.indices.compactMap { axis -> String? in
-                    guard declared[axis] == nil, axis < names.count, let n = names[axis], dimensions[n] == nil
+                    guard declared[axis] == nil, axis < names.count, let n = names[axis],
+                        DimensionExpression.value(n, dimensions) == nil
                     else { return nil }
-                    return "--dim \(n)=N"
+                    return DimensionExpression.names(n).filter { dimensions[$0] == nil }.map { "--dim \($0)=N" }
+                        .joined(separator: " ")
                 }
                 let hint = open.isEmpty ? "" : "give " + open.joined(separator: " ") + ", or "
                 throw AnalysisError.input(
@@ -81,7 +83,9 @@ extension Analyzer.Run {
         for (axis, size) in declared.enumerated() {
             if let size {
                 shape.append(size)
-            } else if axis < names.count, let name = names[axis], let given = dimensions[name] {
+            } else if axis < names.count, let name = names[axis],
+                let given = DimensionExpression.value(name, dimensions)
+            {
                 shape.append(given)
             } else {
                 return nil
@@ -173,8 +177,8 @@ extension Analyzer {
     public static func dimensionNames(_ graph: Graph) -> [String] {
         var names: [String] = []
         for node in graph.nodes where node.variable?.role == .input {
-            for name in node.variable?.dimensionNames ?? [] {
-                if let name, !names.contains(name) { names.append(name) }
+            for text in node.variable?.dimensionNames ?? [] {
+                for name in text.map(DimensionExpression.names) ?? [] where !names.contains(name) { names.append(name) }
             }
         }
         return names

@@ -1,4 +1,5 @@
 import Foundation
+import OpCount
 import Testing
 
 /// `--dim NAME=SIZE`: symbolic dimensions sized by name, wherever the inputs declare them, as an
@@ -28,6 +29,8 @@ struct DimensionTests {
         var graph = Proto.bytes(5, weight("table", [100, 8])) + Proto.bytes(5, weight("w", [8, 8]))
         graph += Proto.bytes(11, input("input_ids", type: 7, ["batch_size", "sequence_length"]))
         graph += Proto.bytes(11, input("past", type: 1, ["batch_size", "past_sequence_length", 8]))
+        // Exporters name a derived dimension by its expression.
+        graph += Proto.bytes(11, input("mask", type: 7, ["batch_size", "past_sequence_length + sequence_length"]))
         graph += Proto.bytes(1, Proto.node("Gather", inputs: ["table", "input_ids"], outputs: ["x"], name: "embed"))
         graph += Proto.bytes(
             1,
@@ -90,6 +93,17 @@ struct DimensionTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             try IngestCLITests.sqlite(URL(fileURLWithPath: db), "SELECT input_shape FROM profiles LIMIT 1")
-                == "input_ids:2x16,past:2x0x8")
+                == "input_ids:2x16,past:2x0x8,mask:2x16")
+    }
+
+    @Test(
+        "a dimension named by an expression takes its value",
+        arguments: [
+            ("past_sequence_length + sequence_length", 192), ("2*height", 448), ("(width - 1) // 2 + 1", 112),
+            ("height % 5", 4), ("unknown + 1", nil), ("height +", nil), ("1 - height", nil),
+        ] as [(String, Int?)])
+    func expression(_ text: String, _ value: Int?) {
+        let sizes = ["past_sequence_length": 64, "sequence_length": 128, "height": 224, "width": 224]
+        #expect(DimensionExpression.value(text, sizes) == value)
     }
 }
