@@ -114,7 +114,17 @@ public enum ONNXOps {
         add(["Gelu"], produces: ["Gelu", "GeluTanh"]) { a, _ in
             (a.string("approximate", default: "none") == "tanh" ? "GeluTanh" : "Gelu", [:])
         }
-        add(["Clip"], produces: ["Clip"]) { _, _ in ("Clip", [:]) }
+        add(["Clip"], produces: ["Clip"]) { a, _ in
+            // Before opset 11 the bounds are attributes.
+            guard a.opset < 11 else { return ("Clip", [:]) }
+            return (
+                "Clip",
+                [
+                    "min": .float(a.float("min", default: -Double.greatestFiniteMagnitude)),
+                    "max": .float(a.float("max", default: Double.greatestFiniteMagnitude)),
+                ]
+            )
+        }
 
         add(["Add", "Sum"], "Add")
         add(["Sub"], "Sub")

@@ -56,6 +56,9 @@ enum ElementwiseOps {
                 }
                 var y = TensorInfo(shape: x.shape, dataType: type)
                 if let value { y = evaluate([x], out: x.shape, type: type) { value($0[0]) } }
+                if bounds, let (lo, hi) = try clipBounds(q) {
+                    y = evaluate([x], out: x.shape, type: type) { Swift.min(Swift.max($0[0], lo), hi) }
+                }
                 return ShapeResult(outputs: try q.attributes.bool("withMask", default: false) ? [y, y] : [y])
             },
             cost: .formula(
@@ -68,6 +71,22 @@ enum ElementwiseOps {
                     "2×3 tensor", inputs: [[2, 3]], outputs: [[2, 3]], cost: example,
                     arithmetic: arithmetic)
             ])
+    }
+
+    /// Clip's bounds when known: inputs 1 and 2 (ONNX opset 11 on), else the attributes `min` and
+    /// `max` (earlier opsets, MXNet's `a_min`/`a_max` as translated), else unbounded; nil when a
+    /// bound input's value is computed at run time.
+    static func clipBounds(_ q: ShapeQuery) throws -> (Double, Double)? {
+        var bounds: [Double] = []
+        for (i, key, fallback) in [(1, "min", -Double.infinity), (2, "max", Double.infinity)] {
+            if q.isPresent(i) {
+                guard let v = q.optionalInput(i)?.numbers?.first else { return nil }
+                bounds.append(v)
+            } else {
+                bounds.append(try q.attributes.float(key, default: q.attributes.float("a_" + key, default: fallback)))
+            }
+        }
+        return (bounds[0], bounds[1])
     }
 
     static let unary: [OpDefinition] = [
@@ -185,7 +204,7 @@ enum ElementwiseOps {
             example: .of(muls: 6), "6 elements × 1 mul", value: { -$0 }),
         unaryOp(
             "Reciprocal", "1/x", PerElement(divs: 1),
-            example: .of(divs: 6), "6 elements × 1 div"),
+            example: .of(divs: 6), "6 elements × 1 div", value: { 1 / $0 }),
         unaryOp(
             "Erf", "erf(x)", PerElement(exps: 1),
             example: .of(exps: 6), "6 elements × 1 exp"),
