@@ -180,7 +180,8 @@ extension Catalog {
         var summary = ProfileSummary(
             model: definition.model, displayName: definition.displayName, family: definition.family,
             format: definition.format, input: InputKey(analysis.inputs), convention: convention,
-            complete: analysis.isComplete, layerCount: analysis.layers.count, backboneEnd: analysis.backbone?.end,
+            complete: analysis.isComplete, upperBound: Catalog.upperBound(analysis), layerCount: analysis.layers.count,
+            backboneEnd: analysis.backbone?.end,
             totals: counts(analysis.totals, analysis.mxop),
             backbone: analysis.backbone.map { counts($0.totals, $0.mxop) }, metrics: [:],
             unsupported: Dictionary(analysis.unsupported.map { ($0.op, $0.count) }, uniquingKeysWith: +),

@@ -353,6 +353,11 @@ extension Catalog {
     /// The count columns of profiles and layers, in schema order.
     static let countColumns = Measure.allCases.map(\.key)
 
+    /// `profiles.upper_bound`: the nodes whose sizes depend on the data, or nil when exact.
+    public static func upperBound(_ analysis: Analysis) -> String? {
+        analysis.isExact ? nil : analysis.bounds.map { "\($0.op) '\($0.node)': \($0.bound)" }.joined(separator: "; ")
+    }
+
     /// Values for `countColumns` in a convention: NULL where the convention does not define one.
     static func values(_ counts: Counts, _ mxop: MxopCounts, convention: Convention) -> [Int?] {
         Measure.allCases.map { convention.value($0, counts, mxop) }
@@ -366,11 +371,15 @@ extension Catalog {
             analysis.backbone.map { Catalog.values($0.totals, $0.mxop, convention: convention) }
             ?? Array(repeating: nil, count: Catalog.countColumns.count)
         let columns =
-            ["model_id", "input_shape", "convention", "convention_version", "complete", "layer_count", "backbone_end"]
+            [
+                "model_id", "input_shape", "convention", "convention_version", "complete", "layer_count",
+                "backbone_end",
+                "upper_bound",
+            ]
             + Catalog.countColumns + Catalog.countColumns.map { "bb_" + $0 }
         var arguments: [(any DatabaseValueConvertible)?] = [
             modelID, key, convention.rawValue, convention.rulesVersion, analysis.isComplete, analysis.layers.count,
-            analysis.backbone?.end,
+            analysis.backbone?.end, Catalog.upperBound(analysis),
         ]
         arguments += totals.map { $0 as (any DatabaseValueConvertible)? }
         arguments += backbone.map { $0 as (any DatabaseValueConvertible)? }

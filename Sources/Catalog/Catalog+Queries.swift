@@ -73,6 +73,8 @@ public struct ProfileSummary: Sendable, Hashable {
     public var input: InputKey
     public var convention: Convention
     public var complete: Bool
+    /// Where sizes depend on the data (the figures are then upper bounds); nil when exact.
+    public var upperBound: String? = nil
     public var layerCount: Int
     public var backboneEnd: String?
     public var totals: ProfileCounts
@@ -186,7 +188,8 @@ extension Catalog {
                     family: try optional("family"),
                     format: try get("format"), input: try storedInputKey(try get("input_shape")),
                     convention: convention,
-                    complete: try get("complete"), layerCount: try get("layer_count"),
+                    complete: try get("complete"), upperBound: try optional("upper_bound"),
+                    layerCount: try get("layer_count"),
                     backboneEnd: try optional("backbone_end"), totals: totals,
                     backbone: try ProfileCounts(row, backboneColumns, self),
                     metrics: [:], unsupported: unsupported[profileID] ?? [:],

@@ -54,6 +54,9 @@ extension Analyzer.Run {
                 throw RuleError("output \(formatShape(output.shape)): \(limit)")
             }
         }
+        if let bound = result.bound {
+            bounds.append(DataDependentSize(node: node.name, op: operation.sourceType, bound: bound))
+        }
         try recordDerived(result, of: node, known: &known, absent: absent)
         for (position, logical) in result.packed where position < node.inputs.count && !absent.contains(position) {
             // The variable counts as its logical elements (N·K 4-bit weights, not N·K/2 bytes).

@@ -26,7 +26,7 @@ extension Analyzer.Run {
             unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
             parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
             outputs: graph.outputs.map { tensor($0) },
-            notices: notices)
+            notices: notices, bounds: bounds)
         if analysis.exactBops.value == nil { throw AnalysisError.graph("the model's BOPs exceed the 64-bit range") }
         if analysis.exactStorage.values.contains(where: { $0.bytes.value == nil }) {
             throw AnalysisError.graph("the model's stored bytes exceed the 64-bit range")

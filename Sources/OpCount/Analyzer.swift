@@ -137,6 +137,7 @@ extension Analyzer {
         var unsupported: [String: Int] = [:]
         var unshaped: [String] = []
         var notices: [Notice] = []
+        var bounds: [DataDependentSize] = []
         /// Inputs whose declared dimensions a given shape replaced, with the declaration.
         var replacedDeclarations: [(input: String, declared: String)] = []
         /// Elements of values computed at analysis time so far, against `Limits.carriedValues`.

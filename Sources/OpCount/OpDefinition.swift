@@ -172,6 +172,8 @@ public struct ShapeResult: Sendable {
     /// Stored tensors at some inputs that pack narrower elements into bytes (onnxruntime's
     /// MatMulNBits weights): the logical shape and element type they count as.
     public var packed: [Int: TensorInfo] = [:]
+    /// Set when the output size depends on the data: the bound taken ("at most N of N …").
+    public var bound: String?
 
     public init(outputs: [TensorInfo], inputShapes: [Int: [Int]] = [:]) {
         self.outputs = outputs

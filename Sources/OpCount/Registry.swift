@@ -36,5 +36,6 @@ public struct Registry: Sendable {
             + ElementwiseOps.definitions + PoolingOps.definitions + SoftmaxOps.definitions
             + ReductionOps.definitions + ResizeOps.definitions + ShapeOps.definitions + TensorOps.definitions
             + AttentionOps.definitions + QuantizationOps.definitions + FusedOps.definitions
-            + RearrangeOps.definitions + ContribOps.definitions + NBitsOps.definitions)
+            + RearrangeOps.definitions + ContribOps.definitions + NBitsOps.definitions
+            + DataDependentOps.definitions)
 }

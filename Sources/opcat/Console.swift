@@ -10,6 +10,12 @@ enum Console {
     /// Says on stderr that a model's totals miss something, and what.
     static func reportPartial(_ model: CountedModel) {
         let a = model.analysis
+        if !a.isExact {
+            write(
+                "opcat: warning: \(model.name): figures are upper bounds: sizes depend on the data at "
+                    + a.bounds.prefix(4).map { "\($0.op) '\($0.node)' (\($0.bound))" }.joined(separator: ", ")
+                    + (a.bounds.count > 4 ? " and \(a.bounds.count - 4) more" : ""))
+        }
         guard !a.isComplete else { return }
         var parts: [String] = []
         if !a.unsupported.isEmpty {

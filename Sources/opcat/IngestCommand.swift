@@ -166,7 +166,7 @@ struct IngestCommand: ParsableCommand {
                 let outcome = try catalog.ingest(model, record: job.record, definition: definition, force: force)
                 tally[outcome, default: 0] += 1
                 if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
-                if !model.analysis.isComplete { Console.reportPartial(model) }
+                if !model.analysis.isComplete || !model.analysis.isExact { Console.reportPartial(model) }
                 if model.analysis.backbone == nil {
                     noBackbone.append(job.record.name)
                     for notice in model.notices where notice.subject == .backboneEnd {

@@ -77,7 +77,7 @@ struct ProfileCommand: ParsableCommand {
                 } else {
                     present += 1
                 }
-                if !counted.analysis.isComplete { Console.reportPartial(counted) }
+                if !counted.analysis.isComplete || !counted.analysis.isExact { Console.reportPartial(counted) }
             } catch let error as CatalogError {
                 progress.clear()
                 throw CLIError("\(error) (storing \(definition.model); nothing of it was kept)")

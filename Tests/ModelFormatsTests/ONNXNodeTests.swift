@@ -99,7 +99,11 @@ struct ONNXNodeTests {
             }
             for (got, expected) in zip(analysis.outputs, c.outputs) {
                 guard let got else { return .fail("output \(expected.name) has no shape") }
-                if got.shape != expected.shape || got.dataType.rawValue != expected.type {
+                // A size that depends on the data is a bound: at least the actual size.
+                let within =
+                    !analysis.isExact && got.shape.count == expected.shape.count
+                    && zip(got.shape, expected.shape).allSatisfy { $0 >= $1 }
+                if (got.shape != expected.shape && !within) || got.dataType.rawValue != expected.type {
                     return .fail(
                         "output \(expected.name): \(formatShape(got.shape)) \(got.dataType.rawValue), expected \(formatShape(expected.shape)) \(expected.type)"
                     )

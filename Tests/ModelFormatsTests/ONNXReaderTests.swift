@@ -137,7 +137,7 @@ struct ONNXReaderTests {
         #expect(!model.notices.contains { $0.message.contains("symbolic") })
     }
 
-    @Test("a symbolic dimension other than the batch needs --input")
+    @Test("a symbolic dimension other than the batch needs --dim or --input")
     func symbolicHeight() throws {
         var graph = Onnx_GraphProto()
         graph.input = [Self.input("x", [1, 3, "H", 8])]
@@ -149,7 +149,7 @@ struct ONNXReaderTests {
         model.graph = graph
         #expect { try Self.count(try model.serializedData()) } throws: { error in
             // The core names the input; the CLI adds the option that sets it.
-            "\(error)".contains("input 'x' has symbolic dimensions (1x3x?x8)")
+            "\(error)".contains("input 'x' has symbolic dimensions (1x3xHx8); size them with --dim H=N")
                 && (error as? CountError)?.subject == .input("x")
         }
     }

@@ -314,6 +314,19 @@ public enum ONNXOps {
                 : ("Hardmax", ["axis": .int(a.int("axis", default: -1))])
         }
         add(["CumProd"], "CumProd")
+        add(["NonZero"], "NonZero")
+        add(["TopK"], produces: ["TopK"]) { a, _ in
+            var out: Attributes = ["axis": .int(a.int("axis", default: -1))]
+            if a.has("k") { out["k"] = .int(a.int("k", default: 0)) }
+            return ("TopK", out)
+        }
+        add(["NonMaxSuppression"], "NonMaxSuppression")
+        add(["Compress"], produces: ["Compress"]) { a, _ in
+            a.has("axis") ? ("Compress", ["axis": .int(a.int("axis", default: 0))]) : ("Compress", [:])
+        }
+        add(["Unique"], produces: ["Unique"]) { a, _ in
+            a.has("axis") ? ("Unique", ["axis": .int(a.int("axis", default: 0))]) : ("Unique", [:])
+        }
         add(["LRN"], produces: ["LRN"]) { a, _ in ("LRN", ["size": .int(a.int("size", default: 0))]) }
         add(["LpNormalization"], produces: ["LpNorm"]) { a, _ in
             ("LpNorm", ["axis": .int(a.int("axis", default: -1)), "p": .int(a.int("p", default: 2))])

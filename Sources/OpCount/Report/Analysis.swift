@@ -19,6 +19,13 @@ public struct Analysis: Sendable {
     public var outputs: [TensorInfo?]
     /// Things the user should know that do not stop the count.
     public var notices: [Notice]
+    /// Nodes whose output size depends on the data (NonZero, TopK with a computed k, NMS …): their
+    /// outputs take the largest size the inputs allow, so every figure downstream is an upper
+    /// bound, not an exact count.
+    public var bounds: [DataDependentSize] = []
+
+    /// True when no size depends on the data: the figures are exact, not upper bounds.
+    public var isExact: Bool { bounds.isEmpty }
 
     /// MACs by the precision they run at (int8×int8, float32×float32 …).
     public var macsByPrecision: [Precision: Int] {
@@ -68,6 +75,20 @@ public struct Parameter: Sendable, Hashable {
 public struct BoundInput: Sendable, Hashable {
     public var name: String
     public var shape: [Int]
+}
+
+/// A node whose output size depends on the data, and the bound taken.
+public struct DataDependentSize: Sendable, Hashable, Codable {
+    public var node: String
+    public var op: String
+    /// What was assumed: "at most 300 of 300 elements are non-zero".
+    public var bound: String
+
+    public init(node: String, op: String, bound: String) {
+        self.node = node
+        self.op = op
+        self.bound = bound
+    }
 }
 
 public struct OpOccurrence: Sendable, Hashable, Codable {

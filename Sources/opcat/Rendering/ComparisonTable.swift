@@ -85,6 +85,8 @@ struct ComparisonRow {
     /// Whether that input is not the one the costs were counted at.
     var evaluatedElsewhere = false
     var complete: Bool
+    /// Sizes depend on the data: the figures are upper bounds.
+    var upperBound = false
     var totals: ProfileCounts
     var backbone: ProfileCounts?
     var top1: Double?
@@ -94,10 +96,13 @@ struct ComparisonRow {
     var lowBitMACs: Int
     var storedBytes: Int
 
+    /// What the model's label says beside it: partial totals, or upper bounds.
+    var note: String? { complete ? (upperBound ? "upper bound" : nil) : "partial" }
+
     /// The row's cell in a column.
     func cell(_ column: ComparisonColumn) -> ResultSet.Cell {
         switch column {
-        case .model: .label(model, note: complete ? nil : "partial")
+        case .model: .label(model, note: note)
         case .checkpoint: .text(checkpoint)
         case .input: .text(input)
         case .evalInput: .text(evalInput)
@@ -132,7 +137,7 @@ extension ComparisonRow {
             model: model.name, displayName: model.zooEntry?.displayName, family: model.zooEntry?.family,
             format: model.format, input: input, checkpoint: own?.name, evalInput: evalShape,
             evaluatedElsewhere: evalShape.map { $0 != input } ?? false,
-            complete: a.isComplete, totals: counts(a.totals, a.mxop),
+            complete: a.isComplete, upperBound: !a.isExact, totals: counts(a.totals, a.mxop),
             backbone: a.backbone.map { counts($0.totals, $0.mxop) },
             top1: model.zooEntry?.metric("top1"), top5: model.zooEntry?.metric("top5"),
             parent: model.zooEntry?.quantizedFrom, lowBitMACs: lowBit.values.reduce(0, +),
@@ -143,7 +148,8 @@ extension ComparisonRow {
         self.init(
             model: s.model, displayName: s.displayName, family: s.family, format: s.format, input: s.input.shapes,
             checkpoint: s.checkpoint?.name, evalInput: s.checkpoint?.evalInput.shapes,
-            evaluatedElsewhere: s.evaluatedElsewhere, complete: s.complete, totals: s.totals, backbone: s.backbone,
+            evaluatedElsewhere: s.evaluatedElsewhere, complete: s.complete, upperBound: s.upperBound != nil,
+            totals: s.totals, backbone: s.backbone,
             top1: s.metrics["top1"], top5: s.metrics["top5"], parent: s.floatParent, lowBitMACs: s.lowBitMACs,
             storedBytes: s.storedBytes.values.reduce(0, +))
     }
@@ -181,9 +187,12 @@ struct ComparisonTable {
                 var c = column.column
                 c.formats = shown[column].map { $0.intersection(main) } ?? main
                 return c
-            } + seedColumns + [ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json])])
+            } + seedColumns + [
+                ResultSet.Column("complete", nil, .flag(yes: "yes", no: "no"), in: [.json]),
+                ResultSet.Column("exact", nil, .flag(yes: "yes", no: "no"), in: [.json]),
+            ])
         for row in rows {
-            result.append(columns.map(row.cell) + seedCells(row) + [.flag(row.complete)])
+            result.append(columns.map(row.cell) + seedCells(row) + [.flag(row.complete), .flag(!row.upperBound)])
         }
         return result
     }
@@ -200,7 +209,7 @@ struct ComparisonTable {
     private func seedCells(_ row: ComparisonRow) -> [ResultSet.Cell] {
         guard isSeedTable else { return [] }
         return [
-            .label(row.displayName ?? row.model, note: row.complete ? nil : "partial"), .count(row.totals[.params]),
+            .label(row.displayName ?? row.model, note: row.note), .count(row.totals[.params]),
             .count(row.totals[.muls]), .count(row.backbone?[.params]), .count(row.backbone?[.muls]),
             .accuracy(row.top1), .accuracy(row.top5),
         ]

@@ -12,6 +12,14 @@ enum CountJSON {
             ("format", .string(model.format)),
             ("inputs", .array(a.inputs.map { .object([("name", .string($0.name)), ("shape", shape($0.shape))]) })),
             ("complete", .bool(a.isComplete)),
+            ("exact", .bool(a.isExact)),
+            (
+                "bounds",
+                .array(
+                    a.bounds.map {
+                        .object([("node", .string($0.node)), ("op", .string($0.op)), ("bound", .string($0.bound))])
+                    })
+            ),
             ("totals", counts(a.totals)),
             ("mxop", mxop(a.mxop)),
         ]

@@ -28,6 +28,14 @@ struct CountRenderer {
         ]
         if let backbone = a.backbone { rows.append(("backbone end", backbone.end)) }
         rows.append(("complete", a.isComplete ? "yes" : "no (partial totals): \(partialReason(a))"))
+        if !a.isExact {
+            rows.append(
+                (
+                    "exact",
+                    "no (upper bounds): sizes depend on the data at "
+                        + a.bounds.map { "\($0.op) '\($0.node)' (\($0.bound))" }.joined(separator: ", ")
+                ))
+        }
         return rows
     }
 
