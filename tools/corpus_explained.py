@@ -38,7 +38,7 @@ for r in rows:
         un=sorted(j.get('unsupported') or [], key=lambda x:x['op']) if isinstance(j.get('unsupported'),list) else []
         warn=[l for l in p.stderr.splitlines() if 'partial' in l][0]
         ops=warn.split('unsupported ops ')[-1].split(';')[0]
-        why = "onnxruntime's NCHWc layout ops (ORT_ENABLE_ALL on this CPU) are machine-specific blocked-layout kernels, not counted yet" if 'nchwc' in ops else "control flow (If, Loop) and RoiAlign are not counted yet"
+        why = "onnxruntime's NCHWc layout ops (ORT_ENABLE_ALL on this CPU) are machine-specific blocked-layout kernels, not counted yet" if 'nchwc' in ops else "control flow (If, Loop) is not counted yet: their branches and bodies are subgraphs"
         out.append((r['file'],'complete',ops,why)); continue
     t=j['totals']
     if str(t['macs'])!=r['macs_flop_counter']:

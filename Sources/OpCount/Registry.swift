@@ -37,5 +37,5 @@ public struct Registry: Sendable {
             + ReductionOps.definitions + ResizeOps.definitions + ShapeOps.definitions + TensorOps.definitions
             + AttentionOps.definitions + QuantizationOps.definitions + FusedOps.definitions
             + RearrangeOps.definitions + ContribOps.definitions + NBitsOps.definitions
-            + DataDependentOps.definitions)
+            + DataDependentOps.definitions + SamplingOps.definitions)
 }

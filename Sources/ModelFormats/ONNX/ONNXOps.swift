@@ -315,6 +315,24 @@ public enum ONNXOps {
         }
         add(["CumProd"], "CumProd")
         add(["NonZero"], "NonZero")
+        add(["RoiAlign"], produces: ["RoiAlign"]) { a, _ in
+            (
+                "RoiAlign",
+                [
+                    "outputHeight": .int(a.int("output_height", default: 1)),
+                    "outputWidth": .int(a.int("output_width", default: 1)),
+                    "samplingRatio": .int(a.int("sampling_ratio", default: 0)),
+                    "mode": .string(a.string("mode", default: "avg")),
+                ]
+            )
+        }
+        add(["MaxRoiPool"], produces: ["MaxRoiPool"]) { a, _ in
+            ("MaxRoiPool", ["pooled": .ints(a.ints("pooled_shape") ?? [])])
+        }
+        add(["GridSample"], produces: ["GridSample"]) { a, _ in
+            ("GridSample", ["mode": .string(a.string("mode", default: a.opset >= 20 ? "linear" : "bilinear"))])
+        }
+        add(["AffineGrid"], "AffineGrid")
         add(["TopK"], produces: ["TopK"]) { a, _ in
             var out: Attributes = ["axis": .int(a.int("axis", default: -1))]
             if a.has("k") { out["k"] = .int(a.int("k", default: 0)) }
