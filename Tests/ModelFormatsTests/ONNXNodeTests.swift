@@ -143,3 +143,30 @@ struct ONNXNodeTests {
         #expect(!table.isEmpty)
     }
 }
+
+/// Every operator of the pinned onnx package (`Tests/Fixtures/onnx_node_tests/operators.txt`,
+/// written by `tools/onnx_operator_list.py`) is mapped, or listed in `ONNXOps.notCounted` with
+/// its reason; no listed one is mapped.
+struct ONNXOperatorTests {
+    static let operators: [String] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Fixtures/onnx_node_tests/operators.txt")
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+    }()
+
+    @Test("every onnx operator is counted, or not counted for a stated reason")
+    func everyOperator() {
+        #expect(Self.operators.count > 200)
+        for name in Self.operators {
+            let mapped = ONNXOps.maps(name)
+            let listed = ONNXOps.notCounted[name]
+            #expect(mapped || listed != nil, "\(name) is neither mapped nor listed in ONNXOps.notCounted")
+            #expect(!(mapped && listed != nil), "\(name) is mapped and listed as not counted")
+        }
+        for name in ONNXOps.notCounted.keys {
+            #expect(
+                Self.operators.contains(name), "ONNXOps.notCounted lists \(name), which onnx 1.22.0 does not define")
+        }
+    }
+}

@@ -4,8 +4,50 @@
 enum RearrangeOps {
     static let definitions: [OpDefinition] = [
         depthToSpace, spaceToDepth, gatherND, oneHot, eyeLike, castLike, reverseSequence, centerCropPad, maxUnpool,
-        col2Im, hardmax,
+        col2Im, hardmax, random, randomLike, multinomial,
     ]
+
+    /// Random numbers of a shape given as an attribute (RandomNormal, RandomUniform).
+    static let random = OpDefinition(
+        "Random", "random numbers of a given shape",
+        inputs: [],
+        shape: { q in
+            let shape = try q.attributes.ints("shape")
+            try ShapeMath.requireNonNegative(shape, "dimension")
+            return ShapeResult(
+                shape: shape, dataType: try TensorOps.dataType(q.attributes.string("dataType", default: "float32")))
+        },
+        cost: .zero(reason: "random numbers: their generation is not counted as arithmetic"),
+        examples: [Example("a 2×3 tensor", inputs: [], attributes: ["shape": .ints([2, 3])], outputs: [[2, 3]])])
+
+    /// Random numbers of the input's shape (RandomNormalLike, RandomUniformLike, Bernoulli).
+    static let randomLike = OpDefinition(
+        "RandomLike", "random numbers of the input's shape",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            return ShapeResult(
+                shape: x.shape,
+                dataType: try TensorOps.dataType(q.attributes.string("dataType", default: x.dataType.rawValue)))
+        },
+        cost: .zero(reason: "random numbers: their generation is not counted as arithmetic"),
+        examples: [Example("like a 2×3 tensor", inputs: [[2, 3]], outputs: [[2, 3]])])
+
+    /// `sampleSize` class indices drawn per row of [batch, classes] probabilities.
+    static let multinomial = OpDefinition(
+        "Multinomial", "class indices drawn from each row's distribution",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            guard x.rank == 2 else { throw RuleError("expects [batch, classes]") }
+            let samples = try q.attributes.int("sampleSize", default: 1)
+            guard samples >= 1 else { throw RuleError("sample size \(samples)") }
+            return ShapeResult(
+                shape: [x.shape[0], samples],
+                dataType: try TensorOps.dataType(q.attributes.string("dataType", default: "int32")))
+        },
+        cost: .zero(reason: "random sampling: not counted as arithmetic"),
+        examples: [Example("4 draws", inputs: [[2, 10]], attributes: ["sampleSize": .int(4)], outputs: [[2, 4]])])
 
     static func sameShape(_ q: ShapeQuery) throws -> ShapeResult {
         let x = try q.input(0)
