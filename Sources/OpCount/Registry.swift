@@ -37,5 +37,6 @@ public struct Registry: Sendable {
             + ReductionOps.definitions + ResizeOps.definitions + ShapeOps.definitions + TensorOps.definitions
             + AttentionOps.definitions + QuantizationOps.definitions + FusedOps.definitions
             + RearrangeOps.definitions + ContribOps.definitions + NBitsOps.definitions
-            + DataDependentOps.definitions + SamplingOps.definitions)
+            + DataDependentOps.definitions + SamplingOps.definitions
+            + RecurrentOps.definitions)
 }

@@ -8,11 +8,14 @@ struct ONNXAttributes {
     let opset: Int
     /// The node's domain ("" for the default one).
     let domain: String
+    /// The node's operator type.
+    let name: String
 
     init(_ node: Onnx_NodeProto, opset: Int) {
         byName = Dictionary(node.attribute.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         self.opset = opset
         domain = node.domain == "ai.onnx" ? "" : node.domain
+        name = node.opType
     }
 
     func has(_ name: String) -> Bool { byName[name] != nil }

@@ -27,7 +27,6 @@ public enum ONNXOps {
         add(
             ["If", "Loop", "Scan"],
             "control flow: its branches or body are subgraphs, not counted yet (a graph with one is partial)")
-        add(["RNN", "LSTM", "GRU"], "recurrent layers: not counted yet")
         add(
             ["DFT", "STFT", "BlackmanWindow", "HammingWindow", "HannWindow", "MelWeightMatrix"],
             "signal processing (audio front ends): not counted yet")
@@ -361,6 +360,19 @@ public enum ONNXOps {
         }
         add(["CumProd"], "CumProd")
         add(["NonZero"], "NonZero")
+        add(["RNN", "GRU", "LSTM"], produces: ["RNN", "GRU", "LSTM"]) { a, outputs in
+            if a.has("activations") || a.has("clip") || a.int("input_forget", default: 0) != 0 {
+                throw RuleError("custom activations, clipping or coupled input-forget gates are not supported")
+            }
+            return (
+                a.name,
+                [
+                    "hidden": .int(a.int("hidden_size", default: 0)),
+                    "direction": .string(a.string("direction", default: "forward")),
+                    "layout": .int(a.int("layout", default: 0)), "outputs": .int(max(outputs, 1)),
+                ]
+            )
+        }
         add(["RandomNormal", "RandomUniform"], produces: ["Random"]) { a, _ in
             var out = try randomType(a, 1)
             out["shape"] = .ints(a.ints("shape") ?? [])
