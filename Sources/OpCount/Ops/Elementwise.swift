@@ -83,7 +83,7 @@ enum ElementwiseOps {
                 guard let v = q.optionalInput(i)?.numbers?.first else { return nil }
                 bounds.append(v)
             } else {
-                bounds.append(try q.attributes.float(key, default: q.attributes.float("a_" + key, default: fallback)))
+                bounds.append(try q.attributes.float(key, default: fallback))
             }
         }
         return (bounds[0], bounds[1])
