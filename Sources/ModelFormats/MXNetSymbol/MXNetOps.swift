@@ -295,7 +295,10 @@ public enum MXNetOps {
         add(["logical_not"], same("Not"))
         add(["clip"], produces: ["Clip"]) { a in
             // The bounds matter when values are carried (shape arithmetic).
-            ("Clip", ["min": .float(try a.float("a_min") ?? -.infinity), "max": .float(try a.float("a_max") ?? .infinity)])
+            (
+                "Clip",
+                ["min": .float(try a.float("a_min") ?? -.infinity), "max": .float(try a.float("a_max") ?? .infinity)]
+            )
         }
         add(["hard_sigmoid"], same("HardSigmoid"))
         add(["zeros_like", "ones_like"], same("Fill"))

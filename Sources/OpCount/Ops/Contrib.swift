@@ -101,7 +101,7 @@ enum ContribOps {
                 let e = x.elementCount
                 let n = x.shape.last ?? 1
                 let groups = Exact(try e.get("elements") / max(1, n))
-                let norm = try OpCost(muls: groups * (3 * n), adds: groups * n, divs: groups * 2, exps: groups)
+                let norm = try OpCost(muls: groups * n * 3, adds: groups * n, divs: groups * 2, exps: groups)
                 return try sum([OpCost(adds: e + (q.isPresent(3) ? e : 0)), norm])
             }),
         examples: [
@@ -205,8 +205,8 @@ enum ContribOps {
         guard x.rank == 3, w.rank == 2, w.shape[0] == x.shape[2] else {
             throw RuleError("expects input [B, S, In] and weights [In, Q + K + V]")
         }
-        let heads = try q.attributes.int("numHeads")
-        var sizes = try q.attributes.ints("qkvHiddenSizes", default: [])
+        let heads = try ShapeMath.size(q.attributes.int("numHeads"), "head count")
+        var sizes = try q.attributes.ints("qkvHiddenSizes", default: []).map { try ShapeMath.size($0, "hidden size") }
         if sizes.isEmpty {
             guard w.shape[1] % 3 == 0 else {
                 throw RuleError("weights of width \(w.shape[1]) do not split into Q, K, V")
@@ -353,8 +353,8 @@ enum ContribOps {
 
     static func groupQueryGeometry(_ q: ShapeQuery) throws -> AttentionOps.Geometry {
         let query = try q.input(0)
-        let heads = try q.attributes.int("numHeads")
-        let kvHeads = try q.attributes.int("kvHeads")
+        let heads = try ShapeMath.size(q.attributes.int("numHeads"), "head count")
+        let kvHeads = try ShapeMath.size(q.attributes.int("kvHeads"), "key/value head count")
         guard heads >= 1, kvHeads >= 1, heads % kvHeads == 0, query.rank == 3 else {
             throw RuleError(
                 "\(heads) query heads cannot share \(kvHeads) key/value heads, or the query is not [B, S, D]")
@@ -564,9 +564,11 @@ enum NBitsOps {
         inputs: [.data, .parameter, .buffer, .optionalBuffer, .optionalBuffer, .optionalParameter],
         shape: { q in
             let a = try q.input(0)
-            let (k, n) = (try q.attributes.int("k"), try q.attributes.int("n"))
+            let (k, n) = (
+                try ShapeMath.size(q.attributes.int("k"), "K"), try ShapeMath.size(q.attributes.int("n"), "N")
+            )
             let bits = try q.attributes.int("bits", default: 4)
-            let block = try q.attributes.int("blockSize")
+            let block = try ShapeMath.size(q.attributes.int("blockSize"), "block size")
             let type = try weightType(bits: bits)
             guard k >= 1, n >= 1, block >= 16, block & (block - 1) == 0 else {
                 throw RuleError("K \(k), N \(n) and block size \(block) (a power of 2, at least 16) do not fit")

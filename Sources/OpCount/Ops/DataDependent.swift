@@ -6,11 +6,7 @@ enum DataDependentOps {
     static let definitions: [OpDefinition] = [nonZero, topK, nonMaxSuppression, compress, unique]
 
     /// ⌈log₂ n⌉ for n ≥ 1: the comparisons per element of a sort, as this catalog states it.
-    static func log2Ceiling(_ n: Int) -> Int {
-        var bits = 0
-        while (1 << bits) < n { bits += 1 }
-        return bits
-    }
+    static func log2Ceiling(_ n: Int) -> Int { n <= 1 ? 0 : Int.bitWidth - (n - 1).leadingZeroBitCount }
 
     /// The indices of the non-zero elements: [rank, count], count ≤ elements.
     static let nonZero = OpDefinition(
@@ -71,7 +67,10 @@ enum DataDependentOps {
                 let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
                 let (n, k) = (x.shape[axis], q.outputs[0].shape[axis])
                 let rows = try x.elementCount.get("elements") / max(1, n)
-                return try OpCost(cmps: Exact(rows) * (k * max(n - 1, 0) - k * max(k - 1, 0) / 2))
+                let passes =
+                    try ShapeMath.times(k, max(n - 1, 0), "comparisons") - ShapeMath.times(
+                        k, max(k - 1, 0), "comparisons") / 2
+                return try OpCost(cmps: Exact(rows) * passes)
             }),
         examples: [
             Example(
@@ -104,7 +103,7 @@ enum DataDependentOps {
             { q in
                 let (boxes, scores) = (try q.input(0), try q.input(1))
                 let (b, c, n) = (boxes.shape[0], scores.shape[1], boxes.shape[1])
-                let pairs = Exact(b) * c * (n * max(n - 1, 0) / 2)
+                let pairs = Exact(b) * c * (try ShapeMath.times(n, max(n - 1, 0), "box pairs") / 2)
                 let areas = Exact(b) * n
                 return try OpCost(
                     muls: areas + pairs, adds: areas * 2 + pairs * 4, divs: pairs,

@@ -178,7 +178,7 @@ enum NormalizationOps {
                 let x = try q.input(0)
                 let n = try q.input(1).elementCount.get("elements")
                 let groups = Exact(try x.elementCount.get("elements") / max(1, n))
-                return try OpCost(muls: groups * (3 * n), adds: groups * n, divs: groups * 2, exps: groups)
+                return try OpCost(muls: groups * n * 3, adds: groups * n, divs: groups * 2, exps: groups)
             }),
         examples: [
             Example(
@@ -202,13 +202,18 @@ enum NormalizationOps {
             "E muls (squares) + per output (window − 1) adds + 1 mul + 1 add + 1 pow + 1 div",
             { q in
                 let x = try q.input(0)
-                let size = try q.attributes.int("size")
+                let size = try ShapeMath.size(q.attributes.int("size"), "window size")
                 guard size >= 1 else { throw RuleError("size \(size) is not positive") }
                 let channels = x.shape[1]
                 let before = (size - 1) / 2
                 let after = size - 1 - before
-                var windowAdds = 0
-                for c in 0..<channels { windowAdds += min(channels - 1, c + after) - max(0, c - before) }
+                // Σ over channels of (window − 1): C·size less what the ends clip, less C.
+                func clipped(_ reach: Int) throws -> Int {
+                    let m = min(reach, channels)
+                    return try ShapeMath.times(m, reach, "window") - ShapeMath.times(m, max(m - 1, 0), "window") / 2
+                }
+                let windowAdds =
+                    try ShapeMath.times(channels, size, "window") - clipped(before) - clipped(after) - channels
                 let e = x.elementCount
                 let outer = try e.get("elements") / max(1, channels)
                 return try OpCost(muls: e * 2, adds: Exact(outer) * windowAdds + e, divs: e, exps: e)
@@ -274,7 +279,8 @@ enum NormalizationOps {
                 let axes = try meanVarianceAxes(q.attributes, rank: x.rank)
                 let n = try axes.reduce(Exact(1)) { $0 * x.shape[$1] }.get("group")
                 let groups = Exact(try x.elementCount.get("elements") / max(1, n))
-                return try OpCost(muls: groups * (n + 1), adds: groups * (3 * n), divs: groups * (n + 2), exps: groups)
+                return try OpCost(
+                    muls: groups * n + groups, adds: groups * n * 3, divs: groups * n + groups * 2, exps: groups)
             }),
         examples: [
             Example(

@@ -62,11 +62,14 @@ enum RearrangeOps {
             let x = try q.input(0)
             guard x.rank == 4 else { throw RuleError("depth to space needs a 4-D tensor, got rank \(x.rank)") }
             let b = try q.attributes.int("blockSize")
-            guard b >= 1, x.shape[1] % (b * b) == 0 else {
+            guard b >= 1, b <= x.shape[1], x.shape[1] % (b * b) == 0 else {
                 throw RuleError("\(x.shape[1]) channels are not a multiple of the block size \(b) squared")
             }
             return ShapeResult(
-                shape: [x.shape[0], x.shape[1] / (b * b), x.shape[2] * b, x.shape[3] * b], dataType: x.dataType)
+                shape: [
+                    x.shape[0], x.shape[1] / (b * b), try (Exact(x.shape[2]) * b).get("height"),
+                    try (Exact(x.shape[3]) * b).get("width"),
+                ], dataType: x.dataType)
         },
         cost: .zero(reason: "a permutation of elements: no arithmetic"),
         examples: [
@@ -85,7 +88,8 @@ enum RearrangeOps {
                 throw RuleError("spatial size \(x.shape[2])×\(x.shape[3]) is not a multiple of the block size \(b)")
             }
             return ShapeResult(
-                shape: [x.shape[0], x.shape[1] * b * b, x.shape[2] / b, x.shape[3] / b], dataType: x.dataType)
+                shape: [x.shape[0], try (Exact(x.shape[1]) * b * b).get("channels"), x.shape[2] / b, x.shape[3] / b],
+                dataType: x.dataType)
         },
         cost: .zero(reason: "a permutation of elements: no arithmetic"),
         examples: [
@@ -227,16 +231,22 @@ enum RearrangeOps {
                 return ShapeResult(shape: dims, dataType: x.dataType)
             }
             let spatial = x.rank - 2
-            let kernel = try q.attributes.ints("kernel")
+            let kernel = try q.attributes.ints("kernel").map { try ShapeMath.size($0, "kernel size") }
             guard kernel.count == spatial else { throw RuleError("\(kernel.count) kernel sizes for \(spatial) axes") }
-            let stride = try q.attributes.ints("stride", default: Array(repeating: 1, count: spatial))
-            let pads = try q.attributes.ints("pads", default: Array(repeating: 0, count: 2 * spatial))
+            let stride = try q.attributes.ints("stride", default: Array(repeating: 1, count: spatial)).map {
+                try ShapeMath.size($0, "stride")
+            }
+            let pads = try q.attributes.ints("pads", default: Array(repeating: 0, count: 2 * spatial)).map {
+                try ShapeMath.size($0, "pad")
+            }
             guard stride.count == spatial, pads.count == 2 * spatial else {
                 throw RuleError("strides and pads do not match \(spatial) spatial axes")
             }
             var out = Array(x.shape[..<2])
             for d in 0..<spatial {
-                let size = (x.shape[d + 2] - 1) * stride[d] + kernel[d] - pads[d] - pads[d + spatial]
+                let size =
+                    try ShapeMath.times(max(x.shape[d + 2] - 1, 0), stride[d], "unpooled size") + kernel[d] - pads[d]
+                    - pads[d + spatial]
                 guard size >= 0 else { throw RuleError("the unpooled size of axis \(d + 2) is negative") }
                 out.append(size)
             }
@@ -297,9 +307,16 @@ enum RearrangeOps {
         }
         try ShapeMath.requireNonNegative(image, "image size")
         let spatial = image.count
-        let stride = try a.ints("stride", default: Array(repeating: 1, count: spatial))
-        let dilation = try a.ints("dilation", default: Array(repeating: 1, count: spatial))
-        let pads = try a.ints("pads", default: Array(repeating: 0, count: 2 * spatial))
+        let stride = try a.ints("stride", default: Array(repeating: 1, count: spatial)).map {
+            try ShapeMath.size($0, "stride")
+        }
+        let dilation = try a.ints("dilation", default: Array(repeating: 1, count: spatial)).map {
+            try ShapeMath.size($0, "dilation")
+        }
+        let pads = try a.ints("pads", default: Array(repeating: 0, count: 2 * spatial)).map {
+            try ShapeMath.size($0, "pad")
+        }
+        for b in block { _ = try ShapeMath.size(b, "block size") }
         guard stride.count == spatial, dilation.count == spatial, pads.count == 2 * spatial,
             block.allSatisfy({ $0 >= 1 }), stride.allSatisfy({ $0 >= 1 }), dilation.allSatisfy({ $0 >= 1 })
         else { throw RuleError("block, strides, dilations and pads do not fit \(spatial) spatial axes") }
@@ -308,7 +325,7 @@ enum RearrangeOps {
         var positions: [Int] = []
         var axes: [(Int, Int)] = []
         for d in 0..<spatial {
-            let span = dilation[d] * (block[d] - 1) + 1
+            let span = try ShapeMath.times(dilation[d], block[d] - 1, "block span") + 1
             let count = (image[d] + pads[d] + pads[d + spatial] - span) / stride[d] + 1
             guard count >= 1 else { throw RuleError("the blocks do not fit in the image along axis \(d)") }
             positions.append(count)

@@ -20,7 +20,7 @@ enum RecurrentOps {
 
     static func geometry(_ q: ShapeQuery, gates: Int) throws -> Geometry {
         let (x, w, r) = (try q.input(0), try q.input(1), try q.input(2))
-        let hidden = try q.attributes.int("hidden")
+        let hidden = try ShapeMath.size(q.attributes.int("hidden"), "hidden size")
         let directions =
             try q.attributes.choice("direction", ["forward", "reverse", "bidirectional"], default: "forward")
             == "bidirectional" ? 2 : 1

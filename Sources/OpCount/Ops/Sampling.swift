@@ -11,14 +11,16 @@ enum SamplingOps {
         guard x.rank == 4, regions.rank == 2 else {
             throw RuleError("expects a feature map [N, C, H, W] and regions [R, k]")
         }
-        guard height >= 1, width >= 1 else { throw RuleError("the pooled size \(height)×\(width) is not positive") }
+        guard height >= 1, width >= 1, height <= Limits.dimension, width <= Limits.dimension else {
+            throw RuleError("the pooled size \(height)×\(width) is not a positive size")
+        }
         return [regions.shape[0], x.shape[1], height, width]
     }
 
     /// Samples per output cell when the region's size decides it: at most ⌈H/oh⌉·⌈W/ow⌉ for a
     /// region inside the feature map.
-    static func adaptiveSamples(_ x: TensorInfo, height: Int, width: Int) -> Int {
-        ((x.shape[2] + height - 1) / height) * ((x.shape[3] + width - 1) / width)
+    static func adaptiveSamples(_ x: TensorInfo, height: Int, width: Int) throws -> Int {
+        try ShapeMath.times((x.shape[2] + height - 1) / height, (x.shape[3] + width - 1) / width, "samples per cell")
     }
 
     /// RoiAlign: each output cell averages (or takes the maximum of) S bilinear samples, S =
@@ -36,7 +38,7 @@ enum SamplingOps {
                 shape: try pooledShape(x, regions: rois, height: h, width: w), dataType: x.dataType)
             if try q.attributes.int("samplingRatio", default: 0) <= 0 {
                 result.bound =
-                    "samples per cell depend on each region's size: at most \(adaptiveSamples(x, height: h, width: w)) (a region inside the feature map)"
+                    "samples per cell depend on each region's size: at most \(try adaptiveSamples(x, height: h, width: w)) (a region inside the feature map)"
             }
             return result
         },
@@ -48,7 +50,10 @@ enum SamplingOps {
                     try q.attributes.int("outputHeight", default: 1), try q.attributes.int("outputWidth", default: 1)
                 )
                 let ratio = try q.attributes.int("samplingRatio", default: 0)
-                let s = ratio > 0 ? ratio * ratio : adaptiveSamples(x, height: h, width: w)
+                let s =
+                    ratio > 0
+                    ? try ShapeMath.times(ShapeMath.size(ratio, "sampling ratio"), ratio, "samples")
+                    : try adaptiveSamples(x, height: h, width: w)
                 let cells = q.outputElements
                 let samples = cells * s
                 let average = try q.attributes.string("mode", default: "avg") == "avg"
@@ -76,14 +81,14 @@ enum SamplingOps {
             var result = ShapeResult(
                 shape: try pooledShape(x, regions: rois, height: pooled[0], width: pooled[1]), dataType: x.dataType)
             result.bound =
-                "cells depend on each region's size: at most \(adaptiveSamples(x, height: pooled[0], width: pooled[1])) elements each"
+                "cells depend on each region's size: at most \(try adaptiveSamples(x, height: pooled[0], width: pooled[1])) elements each"
             return result
         },
         cost: .formula(
             "at most ⌈H/ph⌉·⌈W/pw⌉ − 1 cmps per output cell",
             { q in
                 let pooled = try q.attributes.ints("pooled")
-                let most = adaptiveSamples(try q.input(0), height: pooled[0], width: pooled[1])
+                let most = try adaptiveSamples(try q.input(0), height: pooled[0], width: pooled[1])
                 return try OpCost(cmps: q.outputElements * max(most - 1, 0))
             }),
         examples: [

@@ -125,6 +125,21 @@ enum ShapeMath {
         }
     }
 
+    /// `value` when it is a size a file may give (0 … the dimension limit), else an error naming it.
+    static func size(_ value: Int, _ what: String) throws -> Int {
+        guard value >= 0, value <= Limits.dimension else {
+            throw RuleError("\(what) \(value) is outside 0…\(Limits.dimension)")
+        }
+        return value
+    }
+
+    /// a · b, or an error when it overflows.
+    static func times(_ a: Int, _ b: Int, _ what: String) throws -> Int {
+        let (r, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow else { throw RuleError("\(what) overflows") }
+        return r
+    }
+
     /// The product of `shape[range]`, throwing on overflow.
     static func product(_ shape: ArraySlice<Int>, _ what: String) throws -> Int {
         try shape.exactProduct.get(what)
