@@ -293,6 +293,61 @@ public enum MXNetOps {
         add(["ceil"], same("Ceil"))
         add(["round", "rint"], same("Round"))
         add(["logical_not"], same("Not"))
+        add(["stack"], produces: ["Stack"]) { a in ("Stack", ["axis": .int(try a.int("axis", default: 0))]) }
+        add(["reverse", "flip"], produces: ["Reverse"]) { a in ("Reverse", ["axes": .ints(try a.ints("axis"))]) }
+        add(["repeat"], produces: ["Repeat"]) { a in
+            var out: Attributes = ["repeats": .int(try a.int("repeats"))]
+            if a.has("axis") { out["axis"] = .int(try a.int("axis")) }
+            return ("Repeat", out)
+        }
+        add(["tile"], produces: ["Tile"]) { a in ("Tile", ["repeats": .ints(try a.ints("reps"))]) }
+        add(["broadcast_to"], produces: ["BroadcastTo"]) { a in ("BroadcastTo", ["shape": .ints(try a.ints("shape"))]) }
+        add(["broadcast_like"], produces: ["BroadcastLike"]) { a in
+            var out: Attributes = [:]
+            if a.has("lhs_axes") { out["lhsAxes"] = .ints(try a.ints("lhs_axes")) }
+            if a.has("rhs_axes") { out["rhsAxes"] = .ints(try a.ints("rhs_axes")) }
+            return ("BroadcastLike", out)
+        }
+        add(["broadcast_axis", "broadcast_axes"], produces: ["BroadcastAxis"]) { a in
+            ("BroadcastAxis", ["axes": .ints(try a.ints("axis")), "sizes": .ints(try a.ints("size"))])
+        }
+        add(["L2Normalization"], produces: ["L2Norm"]) { a in
+            ("L2Norm", ["mode": .string(a.string("mode", default: "instance"))])
+        }
+        add(["LRN"], produces: ["LRN"]) { a in ("LRN", ["size": .int(try a.int("nsize"))]) }
+        add(["norm"], produces: ["ReduceL2", "ReduceL1"]) { a in
+            let order = try a.int("ord", default: 2)
+            guard order == 1 || order == 2 else { throw RuleError("norm of order \(order) is not supported") }
+            // A norm over every axis is (1,), not a scalar, in MXNet.
+            var out: Attributes = [
+                "keepDims": .bool(try a.bool("keepdims", default: false)), "scalarAsVector": .bool(true),
+            ]
+            if a.has("axis") { out["axes"] = .ints(try a.ints("axis")) }
+            return (order == 1 ? "ReduceL1" : "ReduceL2", out)
+        }
+        add(["argmax", "argmin"], produces: ["ArgExtreme"]) { a in
+            guard a.has("axis") else {
+                throw RuleError("argmax over the flattened input is not supported; give an axis")
+            }
+            return (
+                "ArgExtreme",
+                ["axis": .int(try a.int("axis")), "keepDims": .bool(try a.bool("keepdims", default: false))]
+            )
+        }
+        add(["shape_array"], same("Shape"))
+        add(["where"], same("Where"))
+        add(["_split_v2"], produces: ["Split"]) { a in
+            let axis = try a.int("axis", default: 0)
+            let squeeze = try a.bool("squeeze_axis", default: false)
+            let indices = try a.ints("indices", default: [])
+            if !indices.isEmpty {
+                // Split points; the last part runs to the end of the axis (sizes resolved by the rule).
+                return ("Split", ["axis": .int(axis), "squeezeAxis": .bool(squeeze), "splitPoints": .ints(indices)])
+            }
+            return (
+                "Split", ["outputs": .int(try a.int("sections")), "axis": .int(axis), "squeezeAxis": .bool(squeeze)]
+            )
+        }
         add(["clip"], produces: ["Clip"]) { a in
             // The bounds matter when values are carried (shape arithmetic).
             (

@@ -314,6 +314,16 @@ enum ShapeOps {
         let axis = try ShapeMath.axis(q.attributes.int("axis", default: 1), rank: x.rank)
         let length = x.shape[axis]
         var sizes = try q.attributes.ints("sizes", default: q.optionalInput(1)?.values ?? [])
+        // MXNet's _split_v2: split points (the first is 0), the last part to the end of the axis.
+        let points = try q.attributes.ints("splitPoints", default: [])
+        if !points.isEmpty {
+            let bounds = points + [length]
+            guard zip(bounds, bounds.dropFirst()).allSatisfy({ $0 <= $1 }), (points.first ?? 0) >= 0 else {
+                throw RuleError("split points \(formatShape(points)) are not increasing within \(length)")
+            }
+            sizes = zip(bounds, bounds.dropFirst()).map { $1 - $0 }
+            if points.first != 0 { sizes.insert(points[0], at: 0) }
+        }
         if sizes.isEmpty {
             sizes = try equalParts(
                 q.attributes.int("outputs"), of: length, axis: axis,

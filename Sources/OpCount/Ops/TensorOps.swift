@@ -191,10 +191,19 @@ enum TensorOps {
     /// Repeats along each axis (`repeats` from input 1's values).
     static let tile = OpDefinition(
         "Tile", "repeat a tensor along each axis",
-        inputs: [.data, .data],
+        inputs: [.data, .optionalData],
         shape: { q in
-            let (x, spec) = (try q.input(0), try q.input(1))
-            guard let repeats = spec.values else { throw RuleError("the repeats are not known at analysis time") }
+            var x = try q.input(0)
+            // MXNet's `reps` attribute: NumPy's rule, the shorter of the two padded with leading 1s.
+            var given = q.isPresent(1) ? q.optionalInput(1)?.values : try q.attributes.ints("repeats")
+            if var reps = given, !q.isPresent(1) {
+                while reps.count < x.rank { reps.insert(1, at: 0) }
+                if reps.count > x.rank {
+                    x = Values.reshaped(x, to: Array(repeating: 1, count: reps.count - x.rank) + x.shape)
+                }
+                given = reps
+            }
+            guard let repeats = given else { throw RuleError("the repeats are not known at analysis time") }
             guard repeats.count == x.rank else { throw RuleError("\(repeats.count) repeats for rank \(x.rank)") }
             try ShapeMath.requireNonNegative(repeats, "repeat")
             let out = try zip(x.shape, repeats).map { try (Exact($0) * $1).get("tiled size") }
