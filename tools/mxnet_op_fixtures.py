@@ -686,6 +686,18 @@ def define_shape_ops():
     case("shape_array", {"data": (2, 3, 4)}, lambda: S.shape_array(d(), name="shp"))
     case("where_same_shape", {"data": (2, 3), "lhs": (2, 3), "rhs": (2, 3)},
          lambda: S.where(d(), V("lhs"), V("rhs"), name="where"))
+    # GluonCV's detectors (anchors, box targets, RoI heads).
+    case("slice_like_all_axes", {"data": (4, 6, 8), "data2": (2, 3, 8)},
+         lambda: S.slice_like(d(), d2(), name="sll"))
+    case("slice_like_axes", {"data": (4, 6, 8), "data2": (2, 3, 5)},
+         lambda: S.slice_like(d(), d2(), axes=(0, 2), name="sll"))
+    case("broadcast_mod", {"lhs": (2, 3), "rhs": (1, 3)}, lambda: S.broadcast_mod(V("lhs"), V("rhs"), name="bmod"))
+    case("arange_step", {}, lambda: S.arange(start=0, stop=10, step=3, name="ar"))
+    case("arange_repeat", {}, lambda: S.arange(start=2, stop=6, repeat=2, name="ar"))
+    case("gather_nd_pairs", {"data": (4, 5, 6), "idx": (2, 3)}, lambda: S.gather_nd(d(), V("idx"), name="gnd"))
+    case("roialign_sample2", {"data": (1, 8, 32, 32), "rois": (5, 5)},
+         lambda: S.contrib.ROIAlign(d(), V("rois"), pooled_size=(7, 7), spatial_scale=0.25, sample_ratio=2,
+                                    name="roi"))
 
 
 def define_elementwise():

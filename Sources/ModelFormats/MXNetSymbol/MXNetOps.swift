@@ -335,6 +335,34 @@ public enum MXNetOps {
             )
         }
         add(["shape_array"], same("Shape"))
+        add(["slice_like"], produces: ["SliceLike"]) { a in
+            a.has("axes") ? ("SliceLike", ["axes": .ints(try a.ints("axes"))]) : ("SliceLike", [:])
+        }
+        add(["broadcast_mod"], same("Mod"))
+        add(["_arange", "arange"], produces: ["Arange"]) { a in
+            var out: Attributes = [
+                "start": .float(try a.float("start") ?? 0), "step": .float(try a.float("step") ?? 1),
+                "repeat": .int(try a.int("repeat", default: 1)),
+                "dataType": .string(a.string("dtype", default: "float32")),
+            ]
+            if let stop = try a.float("stop") { out["stop"] = .float(stop) }
+            return ("Arange", out)
+        }
+        add(["gather_nd"], produces: ["GatherND"]) { _ in ("GatherND", ["indexFirst": .bool(true)]) }
+        add(["_contrib_ROIAlign"], produces: ["RoiAlign"]) { a in
+            if try a.bool("position_sensitive", default: false) {
+                throw RuleError("position-sensitive RoI alignment is not supported")
+            }
+            let pooled = try a.ints("pooled_size")
+            guard pooled.count == 2 else { throw RuleError("pooled_size needs 2 sizes") }
+            return (
+                "RoiAlign",
+                [
+                    "outputHeight": .int(pooled[0]), "outputWidth": .int(pooled[1]),
+                    "samplingRatio": .int(try a.int("sample_ratio", default: -1)),
+                ]
+            )
+        }
         add(["where"], same("Where"))
         add(["_split_v2"], produces: ["Split"]) { a in
             let axis = try a.int("axis", default: 0)

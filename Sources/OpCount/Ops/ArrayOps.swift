@@ -3,8 +3,67 @@
 /// normalization over instance, channel or spatial axes.
 enum ArrayOps {
     static let definitions: [OpDefinition] = [
-        stack, reverse, repeatOp, broadcastTo, broadcastLike, broadcastAxis, l2Norm,
+        stack, reverse, repeatOp, broadcastTo, broadcastLike, broadcastAxis, l2Norm, sliceLike, arange,
     ]
+
+    /// The leading part of `data` of another tensor's size along `axes` (all when none are given).
+    static let sliceLike = OpDefinition(
+        "SliceLike", "slice to another tensor's size",
+        inputs: [.data, .data],
+        shape: { q in
+            let (x, like) = (try q.input(0), try q.input(1))
+            let given = try q.attributes.ints("axes", default: [])
+            let axes = try (given.isEmpty ? Array(0..<min(x.rank, like.rank)) : given).map {
+                try ShapeMath.axis($0, rank: x.rank)
+            }
+            var out = x.shape
+            for axis in axes {
+                guard axis < like.rank, like.shape[axis] <= x.shape[axis] else {
+                    throw RuleError(
+                        "cannot slice axis \(axis) of \(formatShape(x.shape)) like \(formatShape(like.shape))")
+                }
+                out[axis] = like.shape[axis]
+            }
+            return ShapeResult(shape: out, dataType: x.dataType)
+        },
+        cost: .zero(reason: "a view: no arithmetic"),
+        examples: [Example("like a smaller map", inputs: [[4, 6, 8], [2, 3, 8]], outputs: [[2, 3, 8]])])
+
+    /// start, start + step, … below stop, each `repeat` times (MXNet's arange; stop absent:
+    /// 0 to start).
+    static let arange = OpDefinition(
+        "Arange", "an arithmetic sequence given by attributes",
+        inputs: [],
+        shape: { q in
+            var start = try q.attributes.float("start", default: 0)
+            var stop = try q.attributes.float("stop", default: .nan)
+            if stop.isNaN { (start, stop) = (0, start) }
+            let step = try q.attributes.float("step", default: 1)
+            let repeats = try ShapeMath.size(q.attributes.int("repeat", default: 1), "repeat")
+            guard step != 0, step.isFinite, start.isFinite, stop.isFinite, repeats >= 1 else {
+                throw RuleError("start, stop, step and repeat do not make a sequence")
+            }
+            let steps = ((stop - start) / step).rounded(.up)
+            guard steps < Double(Limits.dimension) else { throw RuleError("the range is too long") }
+            let count = try ShapeMath.times(steps > 0 ? Int(steps) : 0, repeats, "length")
+            var out = TensorInfo(
+                shape: [count], dataType: try TensorOps.dataType(q.attributes.string("dataType", default: "float32")))
+            if count <= TensorInfo.valueLimit {
+                let values = (0..<count).map { start + Double($0 / repeats) * step }
+                if out.dataType.isFloatingPoint {
+                    out.realValues = values
+                } else if values.allSatisfy({ $0.magnitude < 9e18 }) {
+                    out.values = values.map { Int($0) }
+                }
+            }
+            return ShapeResult(output: out)
+        },
+        cost: .zero(reason: "index arithmetic, not counted"),
+        examples: [
+            Example(
+                "0 to 10 by 3", inputs: [], attributes: ["start": .float(0), "stop": .float(10), "step": .float(3)],
+                outputs: [[4]])
+        ])
 
     /// n tensors of one shape joined along a new axis.
     static let stack = OpDefinition(

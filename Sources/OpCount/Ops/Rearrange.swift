@@ -103,6 +103,15 @@ enum RearrangeOps {
         inputs: [.data, .data],
         shape: { q in
             let (data, indices) = (try q.input(0), try q.input(1))
+            if try q.attributes.bool("indexFirst", default: false) {
+                // MXNet's gather_nd: indices [M, Y…] pick data[…M] → [Y…, data[M…]].
+                guard indices.rank >= 1, indices.shape[0] <= data.rank else {
+                    throw RuleError("indices of \(indices.shape.first ?? 0) coordinates for data of rank \(data.rank)")
+                }
+                return ShapeResult(
+                    shape: Array(indices.shape.dropFirst()) + Array(data.shape[indices.shape[0]...]),
+                    dataType: data.dataType)
+            }
             let batch = try q.attributes.int("batchDims", default: 0)
             guard indices.rank >= 1, let depth = indices.shape.last else {
                 throw RuleError("indices must have at least one axis")

@@ -28,7 +28,7 @@ enum SamplingOps {
     /// largest a region inside the feature map allows).
     static let roiAlign = OpDefinition(
         "RoiAlign", "bilinear RoI alignment: pooled features of each region",
-        inputs: [.data, .data, .data],
+        inputs: [.data, .data, .optionalData],
         shape: { q in
             let (x, rois) = (try q.input(0), try q.input(1))
             let (h, w) = (
