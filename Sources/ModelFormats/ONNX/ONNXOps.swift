@@ -460,7 +460,9 @@ public enum ONNXOps {
         }
         add(["Trilu"], "Trilu")
         add(["CumSum"], "CumSum")
-        add(["ScatterND", "ScatterElements", "Scatter"], "Scatter")
+        add(["ScatterND", "ScatterElements", "Scatter"], produces: ["Scatter"]) { a, _ in
+            ("Scatter", ["reduction": .string(a.string("reduction", default: "none"))])
+        }
         // Quantized graphs (onnxruntime.quantization: QDQ, QOperator, dynamic).
         add(["QuantizeLinear", "com.microsoft:QuantizeLinear"], produces: ["Quantize"]) { a, _ in
             var out: Attributes = ["axis": .int(a.int("axis", default: 1))]

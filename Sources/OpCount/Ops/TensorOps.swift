@@ -231,13 +231,35 @@ enum TensorOps {
         cost: .zero(reason: "a select: no arithmetic"),
         examples: [Example("broadcast", inputs: [[2, 1], [1, 3], [2, 3]], outputs: [[2, 3]])])
 
-    /// ScatterND / ScatterElements: the output is `data` with some elements replaced.
+    /// ScatterND / ScatterElements: the output is `data` with some elements replaced, or combined
+    /// with the updates (`reduction` add, mul, max, min: 1 add, mul or cmp per update element).
     static let scatter = OpDefinition(
         "Scatter", "write updates into a copy of the data",
         inputs: [.data, .data, .data],
-        shape: { q in ShapeResult(output: TensorInfo(shape: try q.input(0).shape, dataType: try q.input(0).dataType)) },
-        cost: .zero(reason: "a copy with replaced elements (reduction modes are not counted)"),
-        examples: [Example("rows", inputs: [[4, 4], [2, 1], [2, 4]], outputs: [[4, 4]])])
+        shape: { q in
+            _ = try q.attributes.choice("reduction", ["none", "add", "mul", "max", "min"], default: "none")
+            return ShapeResult(output: TensorInfo(shape: try q.input(0).shape, dataType: try q.input(0).dataType))
+        },
+        cost: .formula(
+            "none: a copy with replaced elements, no arithmetic; add/mul/max/min: 1 add/mul/cmp per update element",
+            { q in
+                let updates = try q.input(2).elementCount
+                switch try q.attributes.choice("reduction", ["none", "add", "mul", "max", "min"], default: "none") {
+                case "add": return try OpCost(adds: updates)
+                case "mul": return try OpCost(muls: updates)
+                case "max", "min": return try OpCost(cmps: updates)
+                default: return OpCost()
+                }
+            }),
+        examples: [
+            Example(
+                "rows replaced", inputs: [[4, 4], [2, 1], [2, 4]], outputs: [[4, 4]], cost: .of(),
+                arithmetic: "no reduction: a copy"),
+            Example(
+                "rows added", inputs: [[4, 4], [2, 1], [2, 4]], attributes: ["reduction": .string("add")],
+                outputs: [[4, 4]],
+                cost: .of(adds: 8), arithmetic: "8 update elements × 1 add"),
+        ])
 
     /// ArgMax / ArgMin along `axis`, int64 indices.
     static let argExtreme = OpDefinition(
