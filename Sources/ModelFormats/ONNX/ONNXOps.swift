@@ -548,8 +548,9 @@ public enum ONNXOps {
             ("EmbedLayerNorm", ["outputs": .int(outputs)])
         }
         add([ms + "Attention"], ["ProjectedAttention"]) { a, outputs in
-            if a.int("past_present_share_buffer", default: 0) != 0 {
-                throw RuleError("a past/present buffer shared in place is not supported")
+            if a.int("past_present_share_buffer", default: 0) != 0 || a.int("do_rotary", default: 0) != 0 {
+                throw RuleError(
+                    "a past/present buffer shared in place, or rotary embedding inside Attention, is not supported")
             }
             var out: Attributes = ["numHeads": .int(a.int("num_heads", default: 0)), "outputs": .int(outputs)]
             if let sizes = a.ints("qkv_hidden_sizes") { out["qkvHiddenSizes"] = .ints(sizes) }
@@ -559,7 +560,11 @@ public enum ONNXOps {
             ("MultiHeadAttention", ["numHeads": .int(a.int("num_heads", default: 0)), "outputs": .int(outputs)])
         }
         add([ms + "GroupQueryAttention"], ["GroupQueryAttention"]) { a, outputs in
-            (
+            // A sliding window or a soft cap changes the arithmetic; counting the full form would be wrong.
+            if a.int("local_window_size", default: -1) != -1 || a.float("softcap", default: 0) != 0 {
+                throw RuleError("a local attention window or a soft cap is not supported")
+            }
+            return (
                 "GroupQueryAttention",
                 [
                     "numHeads": .int(a.int("num_heads", default: 0)),
