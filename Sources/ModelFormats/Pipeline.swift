@@ -66,13 +66,8 @@ public enum Pipeline {
         var bindings: [InputBinding] = []
         var notices: [Notice] = []
         for node in inputs {
-            var dims = node.variable!.declaredShape!
+            var dims = node.variable!.declaredShape(sizing: dimensions)!
             let names = node.variable!.dimensionNames ?? Array(repeating: nil, count: dims.count)
-            for axis in dims.indices where dims[axis] == nil {
-                if axis < names.count, let name = names[axis], let size = DimensionExpression.value(name, dimensions) {
-                    dims[axis] = size
-                }
-            }
             if dims.count > 1, dims[0] == nil {
                 dims[0] = 1
                 notices.append(

@@ -77,21 +77,10 @@ extension Analyzer.Run {
     /// The declared shape of `variable` with its named symbolic dimensions sized from
     /// `dimensions`; `nil` unless every dimension is then known.
     static func completed(_ variable: Variable, with dimensions: [String: Int]) -> [Int]? {
-        guard let declared = variable.declaredShape, !dimensions.isEmpty else { return nil }
-        let names = variable.dimensionNames ?? Array(repeating: nil, count: declared.count)
-        var shape: [Int] = []
-        for (axis, size) in declared.enumerated() {
-            if let size {
-                shape.append(size)
-            } else if axis < names.count, let name = names[axis],
-                let given = DimensionExpression.value(name, dimensions)
-            {
-                shape.append(given)
-            } else {
-                return nil
-            }
-        }
-        return shape
+        guard !dimensions.isEmpty, let shape = variable.declaredShape(sizing: dimensions),
+            shape.allSatisfy({ $0 != nil })
+        else { return nil }
+        return shape.map { $0! }
     }
 
     /// Variables that must be given a shape: declared inputs, and variables consumed as

@@ -97,6 +97,17 @@ public struct Variable: Sendable, Hashable {
         self.realValues = realValues
     }
 
+    /// The declared shape with each named symbolic dimension sized from `dimensions` (`--dim`;
+    /// names may be expressions of names); `nil` entries stay where no size is given.
+    public func declaredShape(sizing dimensions: [String: Int]) -> [Int?]? {
+        guard var shape = declaredShape else { return nil }
+        let names = dimensionNames ?? []
+        for axis in shape.indices where shape[axis] == nil && axis < names.count {
+            if let name = names[axis] { shape[axis] = DimensionExpression.value(name, dimensions) }
+        }
+        return shape
+    }
+
     /// The declared shape when every dimension is known.
     public var completeShape: [Int]? {
         guard let declaredShape, declaredShape.allSatisfy({ $0 != nil }) else { return nil }
