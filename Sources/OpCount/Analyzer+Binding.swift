@@ -8,7 +8,7 @@ extension Analyzer.Run {
         for binding in bindings where binding.name != nil {
             // Variables are identified by name: every variable of that name gets the shape.
             let matches = graph.nodes.indices.filter {
-                graph.nodes[$0].name == binding.name && graph.nodes[$0].variable != nil
+                graph.nodes[$0].name == binding.name && graph.nodes[$0].variable != nil && !regionInputs.contains($0)
             }
             guard !matches.isEmpty else {
                 let names = candidates().map { "'\(graph.nodes[$0].name)'" }.joined(separator: ", ")
@@ -87,7 +87,7 @@ extension Analyzer.Run {
     /// activations that declare no complete shape.
     func candidates() -> [Int] {
         graph.nodes.indices.filter { index in
-            guard let variable = graph.nodes[index].variable else { return false }
+            guard let variable = graph.nodes[index].variable, !regionInputs.contains(index) else { return false }
             if let role = variable.role { return role == .input }
             return firstConsumer[index] != nil && roles[index] == .input && variable.completeShape == nil
         }

@@ -1,27 +1,77 @@
 /// Shape inference and counting, node by node in topological order.
 extension Analyzer.Run {
-    mutating func inferAndCount() throws {
-        var opIndex = 0
-        for index in order {
+    mutating func inferAndCount() throws { try run(topLevel) }
+
+    /// Shapes and counts the nodes in order. A node that runs again (in a loop body) adds its
+    /// counts to its row.
+    mutating func run(_ indices: [Int]) throws {
+        for index in indices {
             let node = graph.nodes[index]
             guard let operation = node.operation else { continue }
-            defer { opIndex += 1 }
             var layer = Layer(
-                index: opIndex, name: node.name, op: operation.type, sourceOp: operation.sourceType,
-                inputShapes: node.inputs.map { tensor($0)?.shape }, outputShapes: [],
+                index: layers[index]?.index ?? nextLayer, name: node.name, op: operation.type,
+                sourceOp: operation.sourceType, inputShapes: node.inputs.map { tensor($0)?.shape }, outputShapes: [],
                 counts: Counts(), mxop: MxopCounts(), inBackbone: false, status: .counted, precision: nil)
             guard let definition = registry[operation.type] else {
-                unsupported[operation.type, default: 0] += 1
+                if layers[index] == nil { unsupported[operation.type, default: 0] += 1 }
                 layer.status = .unsupported
-                layers[index] = layer
+                try record(layer, at: index)
                 continue
             }
             do {
-                try process(index, node, operation, definition, &layer)
+                if node.subgraphs.isEmpty {
+                    try process(index, node, operation, definition, &layer)
+                } else {
+                    try processControlFlow(index, node, operation, definition, &layer)
+                }
+            } catch let error as RuleError where error.needsRunTimeValues {
+                // Not a fault of the file: the size is known only when the model runs.
+                markUnshaped(index, &layer)
+                if !unresolved.contains(where: { $0.node == node.name }) {
+                    unresolved.append(UnresolvedNode(node: node.name, op: operation.sourceType, reason: error.message))
+                }
             } catch let error as RuleError {
                 throw AnalysisError.node(name: node.name, op: operation.sourceType, message: error.message)
             }
+            try record(layer, at: index)
+        }
+    }
+
+    /// Keeps the row of a node's run; a later run of the same node adds its counts.
+    mutating func record(_ layer: Layer, at index: Int) throws {
+        guard var row = layers[index] else {
             layers[index] = layer
+            nextLayer += 1
+            return
+        }
+        try row.counts.add(layer.counts)
+        try row.mxop.add(layer.mxop)
+        if layer.status == .unshaped || layer.status == .unsupported { row.status = layer.status }
+        layers[index] = row
+    }
+
+    /// Lists a node that could not be shaped, once however often it runs.
+    mutating func markUnshaped(_ index: Int, _ layer: inout Layer) {
+        layer.status = .unshaped
+        tensors[index] = nil
+        if unshapedSet.insert(index).inserted { unshaped.append(graph.nodes[index].name) }
+    }
+
+    /// Records a data-dependent size, once per node.
+    mutating func recordBound(_ bound: String, at node: Node, _ operation: Operation) {
+        guard !bounds.contains(where: { $0.node == node.name }) else { return }
+        bounds.append(DataDependentSize(node: node.name, op: operation.sourceType, bound: bound))
+    }
+
+    static func check(_ outputs: [TensorInfo]) throws {
+        for output in outputs {
+            if let bad = output.shape.first(where: { $0 < 0 }) {
+                throw RuleError("inferred a negative dimension \(bad) in \(formatShape(output.shape))")
+            }
+            // Within the limits, every element count fits in an Int.
+            if let limit = Limits.violation(output.shape) {
+                throw RuleError("output \(formatShape(output.shape)): \(limit)")
+            }
         }
     }
 
@@ -38,25 +88,14 @@ extension Analyzer.Run {
     ) throws {
         guard let found = try knownInputs(node, definition) else {
             // An unsupported or unshaped producer upstream: this node cannot be shaped.
-            layer.status = .unshaped
-            unshaped.append(node.name)
+            markUnshaped(index, &layer)
             return
         }
         var known = found.known
         let absent = found.absent
         let result = try definition.shape(ShapeQuery(inputs: known, attributes: operation.attributes, absent: absent))
-        for output in result.outputs {
-            if let bad = output.shape.first(where: { $0 < 0 }) {
-                throw RuleError("inferred a negative dimension \(bad) in \(formatShape(output.shape))")
-            }
-            // Within the limits, every element count fits in an Int.
-            if let limit = Limits.violation(output.shape) {
-                throw RuleError("output \(formatShape(output.shape)): \(limit)")
-            }
-        }
-        if let bound = result.bound {
-            bounds.append(DataDependentSize(node: node.name, op: operation.sourceType, bound: bound))
-        }
+        try Self.check(result.outputs)
+        if let bound = result.bound { recordBound(bound, at: node, operation) }
         try recordDerived(result, of: node, known: &known, absent: absent)
         for (position, logical) in result.packed where position < node.inputs.count && !absent.contains(position) {
             // The variable counts as its logical elements (N·K 4-bit weights, not N·K/2 bytes).
@@ -75,6 +114,9 @@ extension Analyzer.Run {
             for i in outputs.indices where outputs[i].dataType == inputs[0].dataType && outputs[i].quantizedAs == nil {
                 outputs[i].quantizedAs = carried
             }
+        }
+        if result.bound != nil || inputs.contains(where: \.followsBound) {
+            for i in outputs.indices { outputs[i].followsBound = true }
         }
         carry(&outputs, of: node)
         tensors[index] = outputs

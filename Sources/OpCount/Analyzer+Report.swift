@@ -26,7 +26,7 @@ extension Analyzer.Run {
             unshapedNodes: unshaped, uncountedParameters: uncounted.sorted(),
             parameters: parameters.sorted { ($0.consumer, $0.position) < ($1.consumer, $1.position) }.map(\.2),
             outputs: graph.outputs.map { tensor($0) },
-            notices: notices, bounds: bounds)
+            notices: notices, bounds: bounds, unresolved: unresolved)
         if analysis.exactBops.value == nil { throw AnalysisError.graph("the model's BOPs exceed the 64-bit range") }
         if analysis.exactStorage.values.contains(where: { $0.bytes.value == nil }) {
             throw AnalysisError.graph("the model's stored bytes exceed the 64-bit range")
@@ -42,7 +42,10 @@ extension Analyzer.Run {
         var uncounted: [String] = []
         var variableCounts: [Int: Counts] = [:]
         var parameters: [(consumer: Int, position: Int, Parameter)] = []
-        for (variable, consumer) in firstConsumer {
+        for (variable, first) in firstConsumer where !regionInputs.contains(variable) {
+            // A branch that did not run has no rows: its weights count at the node that owns it.
+            var consumer = first
+            while layers[consumer] == nil, let region = graph.nodes[consumer].region { consumer = owners[region] }
             var role = graph.nodes[variable].variable?.role ?? roles[variable] ?? .parameter
             if role == .input && isBoundInput(variable) { continue }
             if role == .input, let type = tensors[variable]?.first?.dataType {

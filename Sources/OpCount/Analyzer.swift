@@ -124,6 +124,18 @@ extension Analyzer {
         let registry: Registry
         /// Node indices, producers before consumers.
         let order: [Int]
+        /// The nodes outside every subgraph, in order: what the analysis runs.
+        let topLevel: [Int]
+        /// Each region's own nodes, in order; they run when the region's owner does.
+        let regionOrder: [[Int]]
+        /// The control-flow node that owns each region.
+        let owners: [Int]
+        /// The variables that stand for subgraphs' formal inputs, set each time a region runs.
+        let regionInputs: Set<Int>
+        /// Nodes run inside subgraphs so far, against `Limits.regionSteps`.
+        var regionSteps = 0
+        /// The row number the next new layer takes.
+        var nextLayer = 0
         /// For each variable node, how its first consumer uses it.
         var roles: [Int: VariableRole] = [:]
         /// For each variable node, the operation that consumes it first, in topological order.
@@ -136,8 +148,10 @@ extension Analyzer {
         var layers: [Int: Layer] = [:]
         var unsupported: [String: Int] = [:]
         var unshaped: [String] = []
+        var unshapedSet: Set<Int> = []
         var notices: [Notice] = []
         var bounds: [DataDependentSize] = []
+        var unresolved: [UnresolvedNode] = []
         /// Inputs whose declared dimensions a given shape replaced, with the declaration.
         var replacedDeclarations: [(input: String, declared: String)] = []
         /// Elements of values computed at analysis time so far, against `Limits.carriedValues`.
@@ -149,7 +163,13 @@ extension Analyzer {
             }
             self.graph = graph
             self.registry = registry
-            order = try Run.topologicalOrder(graph)
+            owners = try Run.regionOwners(graph)
+            order = try Run.topologicalOrder(graph, owners: owners)
+            var levels = [[Int]](repeating: [], count: graph.regions.count + 1)
+            for index in order { levels[graph.nodes[index].region.map { $0 + 1 } ?? 0].append(index) }
+            topLevel = levels[0]
+            regionOrder = Array(levels.dropFirst())
+            regionInputs = Set(graph.regions.flatMap(\.inputs))
             tensors = Array(repeating: nil, count: graph.nodes.count)
             for index in order {
                 guard let operation = graph.nodes[index].operation else { continue }
@@ -162,11 +182,79 @@ extension Analyzer {
             }
         }
 
-        /// Kahn's algorithm without recursion, so a million-node chain is fine.
-        static func topologicalOrder(_ graph: Graph) throws -> [Int] {
+        /// The owner of each region, checked: every region has exactly one owner, at the level
+        /// around it.
+        static func regionOwners(_ graph: Graph) throws -> [Int] {
+            var owners = [Int](repeating: -1, count: graph.regions.count)
+            for (index, node) in graph.nodes.enumerated() {
+                for region in node.subgraphs {
+                    guard region >= 0, region < owners.count, owners[region] == -1 else {
+                        throw AnalysisError.graph("node '\(node.name)' owns subgraph \(region), which is not its own")
+                    }
+                    owners[region] = index
+                }
+            }
+            for (region, owner) in owners.enumerated() where owner == -1 {
+                throw AnalysisError.graph("subgraph \(region) belongs to no node")
+            }
+            for node in graph.nodes {
+                if let region = node.region, region < 0 || region >= owners.count {
+                    throw AnalysisError.graph("node '\(node.name)' is in subgraph \(region), which does not exist")
+                }
+            }
+            // Regions nest: following the owners from any region reaches the top level.
+            for region in owners.indices {
+                var level: Int? = region
+                var steps = 0
+                while let inner = level {
+                    steps += 1
+                    if steps > owners.count {
+                        throw AnalysisError.graph(
+                            "the subgraphs around node '\(graph.nodes[owners[region]].name)' nest in a cycle")
+                    }
+                    level = graph.nodes[owners[inner]].region
+                }
+            }
+            return owners
+        }
+
+        /// The node that must wait for `producer` when `consumer` (a node at `level`) reads it: the
+        /// consumer itself, or the control-flow node around it at the producer's level.
+        static func waiter(
+            for producer: Int, consumer: Int, level: Int?, _ graph: Graph, _ owners: [Int]
+        ) -> Int? {
+            var waiter = consumer
+            var at = level
+            let target = graph.nodes[producer].region
+            while at != target {
+                guard let region = at else { return nil }
+                waiter = owners[region]
+                at = graph.nodes[waiter].region
+            }
+            return waiter
+        }
+
+        /// Kahn's algorithm without recursion, so a million-node chain is fine. A node inside a
+        /// subgraph waits for producers of its own level; its control-flow node waits for what it
+        /// reads from outside, so every level's nodes come in an order they can run in.
+        static func topologicalOrder(_ graph: Graph, owners: [Int]) throws -> [Int] {
             let count = graph.nodes.count
             var pending = [Int](repeating: 0, count: count)
             var consumers = [[Int]](repeating: [], count: count)
+            var inOrder = true
+            func edge(_ producer: Int, _ consumer: Int, level: Int?, what: String) throws {
+                guard
+                    let waiter = waiter(for: producer, consumer: consumer, level: level, graph, owners),
+                    waiter != producer
+                else {
+                    throw AnalysisError.graph(
+                        "node '\(graph.nodes[consumer].name)': \(what) refers to '\(graph.nodes[producer].name)', "
+                            + "which is inside a subgraph it cannot see")
+                }
+                pending[waiter] += 1
+                consumers[producer].append(waiter)
+                if producer >= waiter { inOrder = false }
+            }
             for (index, node) in graph.nodes.enumerated() {
                 for (position, ref) in node.inputs.enumerated() where !ref.isAbsent {
                     guard ref.node >= 0, ref.node < count else {
@@ -184,14 +272,22 @@ extension Analyzer {
                             "node '\(node.name)': input \(position) refers to output "
                                 + "\(ref.output) of variable '\(variable)', which has one output")
                     }
-                    pending[index] += 1
-                    consumers[ref.node].append(index)
+                    try edge(ref.node, index, level: node.region, what: "input \(position)")
+                }
+            }
+            // A region's outputs may be values from around it: its owner waits for those.
+            for (region, owner) in owners.enumerated() {
+                for ref in graph.regions[region].outputs where !ref.isAbsent {
+                    guard ref.node >= 0, ref.node < count else {
+                        throw AnalysisError.graph(
+                            "node '\(graph.nodes[owner].name)': a subgraph output refers to node \(ref.node)")
+                    }
+                    if graph.nodes[ref.node].region == region { continue }
+                    try edge(ref.node, owner, level: graph.nodes[owner].region, what: "a subgraph output")
                 }
             }
             // A file already in topological order keeps its order, so layer indices follow the file.
-            if graph.nodes.enumerated().allSatisfy({ index, node in node.inputs.allSatisfy { $0.node < index } }) {
-                return Array(0..<count)
-            }
+            if inOrder { return Array(0..<count) }
             var ready = (0..<count).filter { pending[$0] == 0 }
             var order: [Int] = []
             order.reserveCapacity(count)

@@ -13,14 +13,14 @@ enum Console {
         if !a.isExact {
             write(
                 "opcat: warning: \(model.name): figures are upper bounds: sizes depend on the data at "
-                    + a.bounds.prefix(4).map { "\($0.op) '\($0.node)' (\($0.bound))" }.joined(separator: ", ")
-                    + (a.bounds.count > 4 ? " and \(a.bounds.count - 4) more" : ""))
+                    + a.boundsSummary())
         }
         guard !a.isComplete else { return }
         var parts: [String] = []
         if !a.unsupported.isEmpty {
             parts.append("unsupported ops " + a.unsupported.map { "\($0.op) ×\($0.count)" }.joined(separator: ", "))
         }
+        if !a.unresolved.isEmpty { parts.append("sizes known only at run time at " + a.unresolvedSummary()) }
         if !a.unshapedNodes.isEmpty { parts.append("\(a.unshapedNodes.count) nodes after them could not be shaped") }
         if !a.uncountedParameters.isEmpty { parts.append("\(a.uncountedParameters.count) parameters of unknown shape") }
         write("opcat: warning: \(model.name): totals are partial: " + parts.joined(separator: "; "))

@@ -104,8 +104,10 @@ struct CorpusTests {
             }
         }
         guard a.isComplete else {
-            let ops = a.unsupported.map { "\($0.op) ×\($0.count)" }.joined(separator: ", ")
-            check("complete", ops, matches: false)
+            let missing =
+                a.unsupported.map { "\($0.op) ×\($0.count)" }
+                + a.unresolved.map { "run-time size at \($0.op) '\($0.node)'" }
+            check("complete", missing.joined(separator: ", "), matches: false)
             return
         }
         check("complete", "", matches: true)

@@ -58,7 +58,9 @@ struct ONNXNodeTests {
     }()
 
     /// Node tests opcat deliberately does not pass, with the reason.
-    static let knownFailures: [String: String] = [:]
+    static let knownFailures: [String: String] = [
+        "test_scan_sum": "Scan-8 (opset 8: batched, with sequence lengths) is not counted; opset 9 and later are"
+    ]
 
     enum Outcome: Equatable {
         case pass

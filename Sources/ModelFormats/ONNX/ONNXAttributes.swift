@@ -40,6 +40,9 @@ struct ONNXAttributes {
 
     func tensor(_ name: String) -> Onnx_TensorProto? { byName[name].flatMap { $0.hasT ? $0.t : nil } }
 
+    /// A graph-valued attribute (a control-flow node's branch or body).
+    func graph(_ name: String) -> Onnx_GraphProto? { byName[name].flatMap { $0.hasG ? $0.g : nil } }
+
     /// Copies the listed attributes into canonical ones when present.
     func copy(_ mapping: [(onnx: String, canonical: String, kind: Kind)], into out: inout Attributes) {
         for (onnx, canonical, kind) in mapping where has(onnx) {

@@ -25,9 +25,6 @@ public enum ONNXOps {
         var reasons: [String: String] = [:]
         func add(_ names: [String], _ reason: String) { for name in names { reasons[name] = reason } }
         add(
-            ["If", "Loop", "Scan"],
-            "control flow: its branches or body are subgraphs, not counted yet (a graph with one is partial)")
-        add(
             ["DFT", "STFT", "BlackmanWindow", "HammingWindow", "HannWindow", "MelWeightMatrix"],
             "signal processing (audio front ends): not counted yet")
         add(
@@ -59,6 +56,12 @@ public enum ONNXOps {
             "training only: a loss or an optimizer step")
         return reasons
     }()
+
+    /// The graph-valued attributes of the control-flow operators, in the order their regions are
+    /// kept (``Node/subgraphs``).
+    static let subgraphAttributes: [String: [String]] = [
+        "If": ["then_branch", "else_branch"], "Loop": ["body"], "Scan": ["body"],
+    ]
 
     /// Whether the mapping knows `name` (`domain:Op` outside the default domain).
     public static func maps(_ name: String) -> Bool { table[name] != nil }
@@ -299,6 +302,22 @@ public enum ONNXOps {
             return ("Cast", ["to": .string(type.rawValue)])
         }
         add(["Identity"], "Identity")
+        add(["If"], produces: ["If"]) { _, outputs in ("If", ["outputs": .int(outputs)]) }
+        add(["Loop"], produces: ["Loop"]) { _, outputs in ("Loop", ["outputs": .int(outputs)]) }
+        add(["Scan"], produces: ["Scan"]) { a, outputs in
+            // Scan-8 has a batch axis and sequence lengths: not counted (unsupported, named so).
+            guard a.opset >= 9 else { return ("Scan-8 (batched, with sequence lengths)", [:]) }
+            var out: Attributes = [
+                "outputs": .int(outputs), "scanInputs": .int(a.int("num_scan_inputs", default: 0)),
+            ]
+            a.copy(
+                [
+                    ("scan_input_axes", "inputAxes", .ints), ("scan_output_axes", "outputAxes", .ints),
+                    ("scan_input_directions", "inputDirections", .ints),
+                    ("scan_output_directions", "outputDirections", .ints),
+                ], into: &out)
+            return ("Scan", out)
+        }
         add(["Dropout"], produces: ["Identity"]) { _, outputs in ("Identity", ["withMask": .bool(outputs > 1)]) }
         add(["Constant"], produces: ["Constant"]) { a, _ in try constant(a) }
         for (onnx, canonical) in [

@@ -34,8 +34,14 @@ public enum ONNXReader {
         let file: String
         let opsets: [String: Int]
         var nodes: [Node] = []
-        /// Value name → the tensor that produces it.
+        /// Value name → the tensor that produces it, in the scope being read.
         var producers: [String: TensorRef] = [:]
+        var usedNames: Set<String> = []
+        var regions: [Region] = []
+        /// The region whose nodes are being read; `nil` at the top level.
+        var currentRegion: Int?
+        /// For each region being read, what the names it defines meant around it.
+        var scopes: [[String: TensorRef?]] = []
 
         init(file: String, opsets: [String: Int]) {
             self.file = file
@@ -47,24 +53,16 @@ public enum ONNXReader {
         }
 
         mutating func build(_ graph: Onnx_GraphProto) throws -> Graph {
-            let total = graph.node.count + graph.initializer.count + graph.input.count
-            guard total <= Limits.nodes else {
-                throw ModelFormatError.malformed(
-                    file: file, reason: "the graph has \(total) nodes and tensors; the limit is \(Limits.nodes)")
-            }
+            try checkSize(adding: graph)
             for tensor in graph.initializer {
                 try addInitializer(tensor)
             }
             for input in graph.input where producers[input.name] == nil {
                 try addInput(input)
             }
-            var usedNames = Set(nodes.map(\.name))
+            usedNames = Set(nodes.map(\.name))
             for (index, proto) in graph.node.enumerated() {
-                var name =
-                    proto.name.isEmpty ? (proto.output.first { !$0.isEmpty } ?? "\(proto.opType)_\(index)") : proto.name
-                if usedNames.contains(name) { name += "#\(index)" }
-                usedNames.insert(name)
-                try addNode(proto, name: name)
+                try addNode(proto, name: uniqueName(proto, index))
             }
             var outputs: [TensorRef] = []
             for output in graph.output {
@@ -74,7 +72,66 @@ public enum ONNXReader {
                 }
                 outputs.append(ref)
             }
-            return Graph(nodes: nodes, outputs: outputs)
+            return Graph(nodes: nodes, outputs: outputs, regions: regions)
+        }
+
+        func checkSize(adding graph: Onnx_GraphProto) throws {
+            let total = nodes.count + graph.node.count + graph.initializer.count + graph.input.count
+            guard total <= Limits.nodes else {
+                throw ModelFormatError.malformed(
+                    file: file, reason: "the graph has \(total) nodes and tensors; the limit is \(Limits.nodes)")
+            }
+        }
+
+        /// The node's name, else its first output's; made unique with its position.
+        mutating func uniqueName(_ proto: Onnx_NodeProto, _ index: Int) -> String {
+            var name =
+                proto.name.isEmpty ? (proto.output.first { !$0.isEmpty } ?? "\(proto.opType)_\(index)") : proto.name
+            if usedNames.contains(name) { name += "#\(index)" }
+            usedNames.insert(name)
+            return name
+        }
+
+        /// Adds one subgraph of a control-flow node as a region: its initializers, formal inputs
+        /// and nodes, which may read the values of the scopes around it. The names it defines are
+        /// visible only inside it.
+        mutating func addRegion(_ graph: Onnx_GraphProto, owner: String, op: String) throws -> Int {
+            try checkSize(adding: graph)
+            let region = regions.count
+            regions.append(Region())
+            let outer = currentRegion
+            currentRegion = region
+            scopes.append([:])
+            defer {
+                for (name, previous) in scopes.removeLast() { producers[name] = previous }
+                currentRegion = outer
+            }
+            for tensor in graph.initializer {
+                try addInitializer(tensor)
+            }
+            for input in graph.input {
+                define(input.name, TensorRef(node: nodes.count))
+                regions[region].inputs.append(nodes.count)
+                var node = Node.variable(input.name)
+                node.region = region
+                nodes.append(node)
+            }
+            for (index, proto) in graph.node.enumerated() {
+                try addNode(proto, name: uniqueName(proto, nodes.count + index))
+            }
+            regions[region].outputs = try graph.output.map { output in
+                guard let ref = producers[output.name] else {
+                    throw fail(owner, op, "its subgraph's output '\(output.name)' is produced by no node")
+                }
+                return ref
+            }
+            return region
+        }
+
+        /// Makes `name` mean `ref` in the scope being read; leaving a region restores the meaning around it.
+        mutating func define(_ name: String, _ ref: TensorRef) {
+            if let last = scopes.indices.last, scopes[last][name] == nil { scopes[last][name] = .some(producers[name]) }
+            producers[name] = ref
         }
 
         mutating func addInitializer(_ tensor: Onnx_TensorProto) throws {
@@ -95,8 +152,10 @@ public enum ONNXReader {
             let variable = Variable(
                 declaredShape: tensor.dims.map { Int($0) }, dataType: type,
                 values: ints, realValues: reals)
-            producers[tensor.name] = TensorRef(node: nodes.count)
-            nodes.append(Node(name: tensor.name, kind: .variable(variable)))
+            define(tensor.name, TensorRef(node: nodes.count))
+            var node = Node(name: tensor.name, kind: .variable(variable))
+            node.region = currentRegion
+            nodes.append(node)
         }
 
         mutating func addInput(_ input: Onnx_ValueInfoProto) throws {
@@ -148,17 +207,29 @@ public enum ONNXReader {
                 inputs.append(ref)
             }
             while inputs.last?.isAbsent == true { inputs.removeLast() }
+            // The subgraphs come before their owner, so a file in order stays in order.
+            var subgraphs: [Int] = []
+            if domain.isEmpty, let names = ONNXOps.subgraphAttributes[proto.opType] {
+                for attribute in names {
+                    guard let graph = attributes.graph(attribute) else {
+                        throw fail(name, proto.opType, "the subgraph attribute '\(attribute)' is missing")
+                    }
+                    subgraphs.append(try addRegion(graph, owner: name, op: proto.opType))
+                }
+            }
             let index = nodes.count
-            nodes.append(
-                Node(
-                    name: name,
-                    kind: .operation(
-                        Operation(
-                            type: translated.type,
-                            sourceType: domain.isEmpty ? proto.opType : "\(domain):\(proto.opType)",
-                            attributes: translated.attributes)), inputs: inputs))
+            var node = Node(
+                name: name,
+                kind: .operation(
+                    Operation(
+                        type: translated.type,
+                        sourceType: domain.isEmpty ? proto.opType : "\(domain):\(proto.opType)",
+                        attributes: translated.attributes)), inputs: inputs)
+            node.region = currentRegion
+            node.subgraphs = subgraphs
+            nodes.append(node)
             for (position, value) in proto.output.enumerated() where !value.isEmpty {
-                producers[value] = TensorRef(node: index, output: position)
+                define(value, TensorRef(node: index, output: position))
             }
         }
     }

@@ -6,10 +6,15 @@ public struct Graph: Sendable {
     public var nodes: [Node]
     /// The tensors the model returns.
     public var outputs: [TensorRef]
+    /// The subgraphs of control-flow nodes (ONNX `If` branches, `Loop` and `Scan` bodies). Their
+    /// nodes are in ``nodes`` with ``Node/region`` set; the analyzer runs a region when its owner
+    /// runs: the taken branch, or the body once per iteration.
+    public var regions: [Region]
 
-    public init(nodes: [Node], outputs: [TensorRef]) {
+    public init(nodes: [Node], outputs: [TensorRef], regions: [Region] = []) {
         self.nodes = nodes
         self.outputs = outputs
+        self.regions = regions
     }
 
     /// Index of the first node with this name.
@@ -34,6 +39,11 @@ public struct Node: Sendable {
     public var name: String
     public var kind: Kind
     public var inputs: [TensorRef]
+    /// The region (index into ``Graph/regions``) this node belongs to; `nil` at the top level.
+    /// A node may read values of its own region and of the regions around it.
+    public var region: Int?
+    /// The regions a control-flow node owns, in the order its op defines (`If`: then, else).
+    public var subgraphs: [Int] = []
 
     public enum Kind: Sendable {
         case variable(Variable)
@@ -67,6 +77,19 @@ public struct Node: Sendable {
     public var operation: Operation? {
         if case .operation(let o) = kind { return o }
         return nil
+    }
+}
+
+/// One subgraph of a control-flow node: the variables that stand for its formal inputs (a
+/// `Loop` body's iteration number, condition and carried values), set by the analyzer each time
+/// the region runs, and the tensors it returns.
+public struct Region: Sendable {
+    public var inputs: [Int]
+    public var outputs: [TensorRef]
+
+    public init(inputs: [Int] = [], outputs: [TensorRef] = []) {
+        self.inputs = inputs
+        self.outputs = outputs
     }
 }
 

@@ -9,6 +9,8 @@ public enum Limits {
     public static let rank = 16
     /// Elements of tensor values computed at analysis time (shape arithmetic), in all.
     public static let carriedValues = 1 << 20
+    /// Nodes run inside subgraphs (each branch taken, each loop iteration), in all.
+    public static let regionSteps = 1 << 22
     /// The largest size of one axis.
     public static let dimension = ShapeSyntax.maximumDimension
 

@@ -11,6 +11,9 @@ public struct TensorInfo: Sendable, Hashable {
     /// For a floating-point tensor dequantized from integers (ONNX QDQ graphs), the integer type
     /// it carries: the layer that consumes it runs at that precision.
     public var quantizedAs: DataType?
+    /// Whether the tensor's size or values follow from a data-dependent size taken as its bound
+    /// (``ShapeResult/bound``): a condition computed from it is not known exactly.
+    public var followsBound = false
 
     /// The type a consumer computes with: the quantized type when there is one.
     public var effectiveType: DataType { quantizedAs ?? dataType }

@@ -92,7 +92,7 @@ enum ElementwiseOps {
     static let unary: [OpDefinition] = [
         unaryOp(
             "Relu", "max(x, 0)", PerElement(cmps: 1),
-            example: .of(cmps: 6), "6 elements × 1 cmp", head: .passThrough),
+            example: .of(cmps: 6), "6 elements × 1 cmp", value: { $0 > 0 ? $0 : 0 }, head: .passThrough),
         unaryOp(
             "Sigmoid", "1 / (1 + e^−x)", PerElement(adds: 1, divs: 1, exps: 1),
             example: .of(adds: 6, divs: 6, exps: 6), "6 elements × (1 add + 1 div + 1 exp)", head: .passThrough),

@@ -141,7 +141,7 @@ enum RearrangeOps {
         shape: { q in
             let (indices, depthInput, values) = (try q.input(0), try q.input(1), try q.input(2))
             guard let depthValue = depthInput.numbers?.first else {
-                throw RuleError("the depth is not known at analysis time")
+                throw RuleError.unknown("the depth is not known at analysis time")
             }
             guard depthValue >= 1, depthValue < Double(ShapeSyntax.maximumDimension) else {
                 throw RuleError("depth \(depthValue) is not a positive size")
@@ -206,7 +206,9 @@ enum RearrangeOps {
         inputs: [.data, .data],
         shape: { q in
             let (x, spec) = (try q.input(0), try q.input(1))
-            guard let sizes = spec.values else { throw RuleError("the target size is not known at analysis time") }
+            guard let sizes = spec.values else {
+                throw RuleError.unknown("the target size is not known at analysis time")
+            }
             try ShapeMath.requireNonNegative(sizes, "size")
             let given = try q.attributes.ints("axes", default: [])
             let axes = try (given.isEmpty ? Array(0..<x.rank) : given).map { try ShapeMath.axis($0, rank: x.rank) }
@@ -234,7 +236,7 @@ enum RearrangeOps {
             try ShapeMath.requireRank(x, atLeast: 3, "max unpooling")
             if let spec = q.optionalInput(2) {
                 guard let dims = spec.values, dims.count == x.rank else {
-                    throw RuleError("the output shape is not known at analysis time")
+                    throw RuleError.unknown("the output shape is not known at analysis time")
                 }
                 try ShapeMath.requireNonNegative(dims, "dimension")
                 return ShapeResult(shape: dims, dataType: x.dataType)
@@ -310,7 +312,9 @@ enum RearrangeOps {
     }
 
     static func col2ImGeometry(_ a: Attributes, x: [Int], image: [Int]?, block: [Int]?) throws -> Col2ImGeometry {
-        guard let image, let block else { throw RuleError("the image and block shapes are not known at analysis time") }
+        guard let image, let block else {
+            throw RuleError.unknown("the image and block shapes are not known at analysis time")
+        }
         guard x.count == 3, image.count == block.count, !image.isEmpty else {
             throw RuleError("expects [N, C·ΠK, L] and one image and block size per spatial axis")
         }

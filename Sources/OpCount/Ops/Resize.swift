@@ -152,7 +152,7 @@ enum ResizeOps {
         let resized: [Int]
         if sizesAt >= 0, let sizes = q.optionalInput(sizesAt), sizes.elementCount.value != 0 {
             guard let values = sizes.values, values.count == axes.count else {
-                throw RuleError("the output sizes are not known at analysis time, or do not match the axes")
+                throw RuleError.unknown("the output sizes are not known at analysis time, or do not match the axes")
             }
             let policy = try q.attributes.string("aspectPolicy", default: "stretch")
             resized = try onnxSizes(values, axes: axes, x.shape, policy: policy)
@@ -185,7 +185,7 @@ enum ResizeOps {
         } else if position >= 0, let input = q.optionalInput(position), let values = input.numbers {
             scales = values
         } else {
-            throw RuleError("the scales are not known at analysis time")
+            throw RuleError.unknown("the scales are not known at analysis time")
         }
         guard scales.count == axes.count else { throw RuleError("\(scales.count) scales for \(axes.count) axes") }
         return try zip(axes, scales).map { axis, scale in

@@ -163,7 +163,7 @@ enum SamplingOps {
         shape: { q in
             let (theta, size) = (try q.input(0), try q.input(1))
             guard let dims = size.values, dims.count == 4 || dims.count == 5 else {
-                throw RuleError("the output size is not known at analysis time")
+                throw RuleError.unknown("the output size is not known at analysis time")
             }
             let d = dims.count - 2
             guard theta.rank == 3, theta.shape[1] == d, theta.shape[2] == d + 1, theta.shape[0] == dims[0] else {

@@ -333,6 +333,8 @@ enum ShapeOps {
             throw RuleError("split sizes \(formatShape(sizes)) do not add up to \(length)")
         }
         let squeezeAxis = try q.attributes.bool("squeezeAxis", default: false)
+        var start = 0
+        let strides = Values.strides(x.shape)
         let outputs = try sizes.map { size in
             var shape = x.shape
             if squeezeAxis {
@@ -341,7 +343,20 @@ enum ShapeOps {
             } else {
                 shape[axis] = size
             }
-            return TensorInfo(shape: shape, dataType: x.dataType)
+            var part = TensorInfo(shape: shape, dataType: x.dataType)
+            // Known values (a shape vector split into its dimensions) are carried.
+            if x.values != nil || x.realValues != nil, Values.small(shape) {
+                let offsets = Values.indices(shape).map { index -> Int in
+                    var at = index
+                    if squeezeAxis { at.insert(0, at: axis) }
+                    at[axis] += start
+                    return zip(at, strides).reduce(0) { $0 + $1.0 * $1.1 }
+                }
+                part.values = x.values.map { values in offsets.map { values[$0] } }
+                part.realValues = x.realValues.map { values in offsets.map { values[$0] } }
+            }
+            start += size
+            return part
         }
         return ShapeResult(outputs: outputs)
     }
@@ -485,7 +500,7 @@ enum ShapeOps {
     static func padPairs(_ q: ShapeQuery, _ x: TensorInfo) throws -> [Int] {
         var given = try q.attributes.ints("pads", default: q.optionalInput(1)?.values ?? [])
         if !q.attributes.has("pads"), q.optionalInput(1) != nil, q.optionalInput(1)?.values == nil {
-            throw RuleError("the pad widths are not known at analysis time")
+            throw RuleError.unknown("the pad widths are not known at analysis time")
         }
         let axes = try (q.optionalInput(3)?.values ?? Array(0..<x.rank)).map { try ShapeMath.axis($0, rank: x.rank) }
         guard given.count == 2 * axes.count else {

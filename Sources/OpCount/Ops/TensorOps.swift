@@ -66,7 +66,7 @@ enum TensorOps {
         inputs: [.data],
         shape: { q in
             let spec = try q.input(0)
-            guard let dims = spec.values else { throw RuleError("the shape is not known at analysis time") }
+            guard let dims = spec.values else { throw RuleError.unknown("the shape is not known at analysis time") }
             try ShapeMath.requireNonNegative(dims, "dimension")
             var out = TensorInfo(
                 shape: dims, dataType: try dataType(q.attributes.string("dataType", default: "float32")))
@@ -103,7 +103,7 @@ enum TensorOps {
     static func rangeShape(_ q: ShapeQuery) throws -> ShapeResult {
         let (s, l, d) = (try q.input(0), try q.input(1), try q.input(2))
         guard let start = s.numbers?.first, let limit = l.numbers?.first, let delta = d.numbers?.first else {
-            throw RuleError("start, limit and delta must be known at analysis time")
+            throw RuleError.unknown("start, limit and delta are not known at analysis time")
         }
         guard delta != 0 else { throw RuleError("delta is 0") }
         let steps = ((limit - start) / delta).rounded(.up)
@@ -180,7 +180,9 @@ enum TensorOps {
         inputs: [.data, .data],
         shape: { q in
             let (x, spec) = (try q.input(0), try q.input(1))
-            guard let dims = spec.values else { throw RuleError("the target shape is not known at analysis time") }
+            guard let dims = spec.values else {
+                throw RuleError.unknown("the target shape is not known at analysis time")
+            }
             let out = try ShapeMath.broadcast(x.shape, dims)
             let strides = Values.strides(x.shape)
             return ShapeResult(output: Values.map(x, shape: out) { Values.offset($0, in: x.shape, strides: strides) })
@@ -203,7 +205,7 @@ enum TensorOps {
                 }
                 given = reps
             }
-            guard let repeats = given else { throw RuleError("the repeats are not known at analysis time") }
+            guard let repeats = given else { throw RuleError.unknown("the repeats are not known at analysis time") }
             guard repeats.count == x.rank else { throw RuleError("\(repeats.count) repeats for rank \(x.rank)") }
             try ShapeMath.requireNonNegative(repeats, "repeat")
             let out = try zip(x.shape, repeats).map { try (Exact($0) * $1).get("tiled size") }

@@ -23,6 +23,10 @@ public struct Analysis: Sendable {
     /// outputs take the largest size the inputs allow, so every figure downstream is an upper
     /// bound, not an exact count.
     public var bounds: [DataDependentSize] = []
+    /// Nodes that need values the graph computes from its data (a Resize size from box
+    /// coordinates) and so could not be shaped, with what they lacked. Each is also among
+    /// ``unshapedNodes``, and so is everything after it.
+    public var unresolved: [UnresolvedNode] = []
 
     /// True when no size depends on the data: the figures are exact, not upper bounds.
     public var isExact: Bool { bounds.isEmpty }
@@ -61,6 +65,20 @@ public struct Analysis: Sendable {
     public var isComplete: Bool { unsupported.isEmpty && unshapedNodes.isEmpty && uncountedParameters.isEmpty }
 
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+
+    /// Where sizes depend on the data, for one line: the first `limit` nodes, then how many more.
+    public func boundsSummary(limit: Int = 4) -> String {
+        Self.summary(bounds.map { "\($0.op) '\($0.node)' (\($0.bound))" }, limit: limit)
+    }
+
+    /// The nodes that need run-time values, for one line: the first `limit`, then how many more.
+    public func unresolvedSummary(limit: Int = 4) -> String {
+        Self.summary(unresolved.map { "\($0.op) '\($0.node)' (\($0.reason))" }, limit: limit)
+    }
+
+    static func summary(_ items: [String], limit: Int) -> String {
+        items.prefix(limit).joined(separator: ", ") + (items.count > limit ? " and \(items.count - limit) more" : "")
+    }
 }
 
 /// A learnable tensor or buffer with its inferred shape and the layer that first uses it.
@@ -88,6 +106,20 @@ public struct DataDependentSize: Sendable, Hashable, Codable {
         self.node = node
         self.op = op
         self.bound = bound
+    }
+}
+
+/// A node that could not be shaped because it needs values known only when the model runs.
+public struct UnresolvedNode: Sendable, Hashable, Codable {
+    public var node: String
+    public var op: String
+    /// What the node lacked: "the output sizes are not known at analysis time".
+    public var reason: String
+
+    public init(node: String, op: String, reason: String) {
+        self.node = node
+        self.op = op
+        self.reason = reason
     }
 }
 

@@ -47,6 +47,14 @@ enum CountJSON {
         if let parent = model.zooEntry?.quantizedFrom { fields.append(("quantized_from", .string(parent))) }
         fields.append(
             ("unsupported", .array(a.unsupported.map { .object([("op", .string($0.op)), ("count", .int($0.count))]) })))
+        fields.append(
+            (
+                "unresolved",
+                .array(
+                    a.unresolved.map {
+                        .object([("node", .string($0.node)), ("op", .string($0.op)), ("reason", .string($0.reason))])
+                    })
+            ))
         fields.append(("unshaped_nodes", .array(a.unshapedNodes.map(JSON.string))))
         fields.append(("uncounted_parameters", .array(a.uncountedParameters.map(JSON.string))))
         if let entry = model.zooEntry, !entry.metrics.isEmpty {

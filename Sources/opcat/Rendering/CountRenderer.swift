@@ -32,8 +32,7 @@ struct CountRenderer {
             rows.append(
                 (
                     "exact",
-                    "no (upper bounds): sizes depend on the data at "
-                        + a.bounds.map { "\($0.op) '\($0.node)' (\($0.bound))" }.joined(separator: ", ")
+                    "no (upper bounds): sizes depend on the data at " + a.boundsSummary(limit: 8)
                 ))
         }
         return rows
@@ -41,6 +40,7 @@ struct CountRenderer {
 
     func partialReason(_ a: Analysis) -> String {
         var parts = a.unsupported.map { "unsupported \($0.op) ×\($0.count)" }
+        if !a.unresolved.isEmpty { parts.append("sizes known only at run time at " + a.unresolvedSummary(limit: 8)) }
         if !a.unshapedNodes.isEmpty { parts.append("\(a.unshapedNodes.count) unshaped nodes") }
         if !a.uncountedParameters.isEmpty { parts.append("\(a.uncountedParameters.count) parameters of unknown shape") }
         return parts.joined(separator: ", ")
