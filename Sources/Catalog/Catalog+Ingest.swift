@@ -445,6 +445,12 @@ extension Catalog {
                 // As printed (control characters escaped): SQLite's text binding would cut at a NUL.
                 arguments: [profileID, entry.op.oneLine, entry.count])
         }
+        // A node whose size needs run-time values is not counted either: it is named with the reason.
+        for entry in analysis.unresolved {
+            try db.execute(
+                sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, 1)",
+                arguments: [profileID, "\(entry.op) '\(entry.node)' (size known only at run time)".oneLine])
+        }
         guard convention == .standard else { return }
         for (precision, macs) in analysis.macsByPrecision {
             try db.execute(

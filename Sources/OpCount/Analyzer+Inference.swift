@@ -9,7 +9,7 @@ extension Analyzer.Run {
             let node = graph.nodes[index]
             guard let operation = node.operation else { continue }
             var layer = Layer(
-                index: layers[index]?.index ?? nextLayer, name: node.name, op: operation.type,
+                index: 0, name: node.name, op: operation.type,
                 sourceOp: operation.sourceType, inputShapes: node.inputs.map { tensor($0)?.shape }, outputShapes: [],
                 counts: Counts(), mxop: MxopCounts(), inBackbone: false, status: .counted, precision: nil)
             guard let definition = registry[operation.type] else {
@@ -40,6 +40,9 @@ extension Analyzer.Run {
     /// Keeps the row of a node's run; a later run of the same node adds its counts.
     mutating func record(_ layer: Layer, at index: Int) throws {
         guard var row = layers[index] else {
+            // Numbered when first recorded: a control-flow node comes after the nodes of its subgraphs.
+            var layer = layer
+            layer.index = nextLayer
             layers[index] = layer
             nextLayer += 1
             return

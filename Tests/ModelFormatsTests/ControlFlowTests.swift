@@ -93,6 +93,7 @@ struct ControlFlowTests {
         #expect(a.totals.params == 16, "W counted once")
         #expect(a.layer(named: "next")?.counts.macs == 48)
         #expect(a.outputs.map { $0?.shape } == [[1, 4], [3, 1, 4]])
+        #expect(a.layers.map(\.index) == Array(0..<a.layers.count), "one row number per node, the Loop after its body")
     }
 
     @Test("a Loop whose trip count is not known is not counted, and says so")
@@ -141,6 +142,7 @@ struct ControlFlowTests {
         let other = try R.count(Self.conditional(known: false)).analysis
         #expect(other.totals.macs == 32)
         #expect(other.outputs.first??.shape == [1, 8])
+        #expect(other.layers.map(\.index) == Array(0..<other.layers.count))
     }
 
     @Test("an If whose condition depends on the data counts both branches, as an upper bound")
