@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs opcat on every file of the ONNX corpus and writes Tests/Fixtures/corpus/opcat_status.csv.
 
-For each row of Tests/Fixtures/corpus/reference.csv (made by tools/export_onnx_corpus.py) this runs
+For each row of Tests/Fixtures/corpus/reference.csv (made by tools/export_onnx_corpus.py) and of
+reference_gluoncv.csv (tools/export_gluoncv_corpus.py; MACs from MXNet's infer_shape) this runs
 
     opcat count FILE [--input name:SHAPE ...] --format json
 
@@ -12,6 +13,7 @@ column) when the file's graph inputs have symbolic dims (`symbolic_dims` not emp
                  no count) / crashed (killed by a signal, or another exit status, or no JSON) / timeout /
                  missing (in reference.csv but not on disk)
     unsupported  the unsupported ops, op×count
+    unresolved   the nodes whose sizes need values known only at run time, with the reason
     opcat params / buffers / MACs beside the reference params (the framework's own count), the float
     initializer elements of the ONNX file and the FlopCounterMode MACs, with ratios opcat/reference;
     onnx_float_not_counted = ONNX float initializer elements - opcat params - opcat buffers
@@ -35,10 +37,10 @@ import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS_DIR = os.path.join(REPO_ROOT, "Tests", "Fixtures", "corpus")
-REFERENCE_CSV = os.path.join(CORPUS_DIR, "reference.csv")
+REFERENCE_CSVS = [os.path.join(CORPUS_DIR, "reference.csv"), os.path.join(CORPUS_DIR, "reference_gluoncv.csv")]
 STATUS_CSV = os.path.join(CORPUS_DIR, "opcat_status.csv")
 
-HEADER = ["set", "file", "status", "unsupported", "unshaped_nodes", "opcat_params", "opcat_buffers", "ref_params",
+HEADER = ["set", "file", "status", "unsupported", "unresolved", "unshaped_nodes", "opcat_params", "opcat_buffers", "ref_params",
           "ref_params_bn_folded", "ref_onnx_float_elements", "params_ratio", "onnx_float_not_counted", "opcat_macs", "ref_macs_flop_counter", "macs_ratio",
           "inputs_passed", "seconds", "first_error", "notices"]
 
@@ -70,10 +72,15 @@ def first_error(stderr: str, crashed: bool) -> str:
     return ""
 
 
+def reference_macs(row: dict) -> str:
+    """FlopCounterMode's MACs (ONNX rows) or the linear ops over MXNet's infer_shape (GluonCV rows)."""
+    return row.get("macs_flop_counter") or row.get("macs_infer_shape", "")
+
+
 def run_one(opcat: str, row: dict, timeout: int) -> dict:
     cmd = [os.path.abspath(opcat), "count", row["file"], "--format", "json"]  # run in CORPUS_DIR
     passed = ""
-    if row.get("symbolic_dims"):
+    if row.get("symbolic_dims") or row.get("set") == "gluoncv":  # MXNet graphs declare no input shape
         for binding in filter(None, row["inputs"].split(";")):
             cmd += ["--input", binding]
         passed = row["inputs"]
@@ -81,7 +88,7 @@ def run_one(opcat: str, row: dict, timeout: int) -> dict:
            "ref_onnx_float_elements": row.get("onnx_float_initializer_elements", ""),
            # every BatchNorm folded into a bias-free conv: -γ-β +bias, i.e. params - bn_params/2
            "ref_params_bn_folded": int(row["params"]) - int(row.get("bn_params_torch") or 0) // 2,
-           "ref_macs_flop_counter": row["macs_flop_counter"], "inputs_passed": passed}
+           "ref_macs_flop_counter": reference_macs(row), "inputs_passed": passed}
     if not os.path.exists(os.path.join(CORPUS_DIR, row["file"])):
         out.update(status="missing", first_error="file not exported")
         return out
@@ -124,9 +131,10 @@ def run_one(opcat: str, row: dict, timeout: int) -> dict:
         except (TypeError, ValueError):
             pass
         out["unsupported"] = " ".join(f"{u['op']}×{u['count']}" for u in data.get("unsupported", []))
+        out["unresolved"] = "; ".join(f"{u['op']} '{u['node']}': {u['reason']}" for u in data.get("unresolved", []))
         out["unshaped_nodes"] = len(data.get("unshaped_nodes", []))
         out["params_ratio"] = ratio(out["opcat_params"], row["params"])
-        out["macs_ratio"] = ratio(out["opcat_macs"], row["macs_flop_counter"])
+        out["macs_ratio"] = ratio(out["opcat_macs"], reference_macs(row))
     return out
 
 
@@ -164,6 +172,10 @@ def summary(results: list, refs: list) -> str:
     out += ["| unsupported op (partial files) | files | which |", "|---|---|---|"]
     for op, files in sorted(ops.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         out.append(f"| {op} | {len(files)} | {', '.join(files)} |")
+    out += ["", "| partial file | nodes whose sizes need run-time values |", "|---|---|"]
+    for r in results:
+        if r["status"] == "partial" and r.get("unresolved"):
+            out.append(f"| {r['file']} | {r['unresolved']} |")
     out += ["", "| refused / crashed file | status | first error |", "|---|---|---|"]
     for r in results:
         if r["status"] in ("refused", "crashed", "timeout", "missing"):
@@ -197,8 +209,10 @@ def main() -> int:
                         help="also print summary tables (markdown) on stdout, e.g. for the README")
     args = parser.parse_args()
     opcat = args.opcat or default_opcat()
-    with open(REFERENCE_CSV, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = []
+    for path in REFERENCE_CSVS:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows += list(csv.DictReader(f))
     all_rows = rows
     if args.only:
         rows = [r for r in rows if args.only in r["file"]]

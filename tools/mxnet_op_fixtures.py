@@ -698,6 +698,23 @@ def define_shape_ops():
     case("roialign_sample2", {"data": (1, 8, 32, 32), "rois": (5, 5)},
          lambda: S.contrib.ROIAlign(d(), V("rois"), pooled_size=(7, 7), spatial_scale=0.25, sample_ratio=2,
                                     name="roi"))
+    case("topk_indices", {"data": (2, 10)}, lambda: S.topk(d(), k=3, name="tk"))
+    case("topk_value_axis0", {"data": (6, 4)}, lambda: S.topk(d(), axis=0, k=2, ret_typ="value", name="tk"))
+    case("topk_both", {"data": (2, 3, 10)}, lambda: S.topk(d(), k=4, ret_typ="both", name="tk"))
+    case("topk_mask", {"data": (2, 10)}, lambda: S.topk(d(), k=3, ret_typ="mask", name="tk"))
+    case("topk_k0_whole_axis", {"data": (2, 7)}, lambda: S.topk(d(), k=0, ret_typ="value", name="tk"))
+    case("argsort_last", {"data": (2, 100)}, lambda: S.argsort(d(), name="as"))
+    case("sort_axis0", {"data": (5, 3)}, lambda: S.sort(d(), axis=0, name="srt"))
+    case("box_nms_topk", {"data": (1, 100, 6)},
+         lambda: S.contrib.box_nms(d(), overlap_thresh=0.45, topk=40, coord_start=2, score_index=1, id_index=0,
+                                   name="nms"))
+    case("box_nms_batched", {"data": (2, 3, 50, 5)},
+         lambda: S.contrib.box_nms(d(), coord_start=1, score_index=0, id_index=-1, name="nms"))
+    case("box_decode_corner_clip", {"data": (1, 100, 4), "anchors": (1, 100, 4)},
+         lambda: S.contrib.box_decode(d(), V("anchors"), std0=0.1, std1=0.1, std2=0.2, std3=0.2, clip=4.135,
+                                      format="corner", name="dec"))
+    case("box_decode_center", {"data": (2, 30, 4), "anchors": (1, 30, 4)},
+         lambda: S.contrib.box_decode(d(), V("anchors"), name="dec"))
 
 
 def define_elementwise():

@@ -38,5 +38,6 @@ public struct Registry: Sendable {
             + AttentionOps.definitions + QuantizationOps.definitions + FusedOps.definitions
             + RearrangeOps.definitions + ContribOps.definitions + NBitsOps.definitions
             + DataDependentOps.definitions + SamplingOps.definitions
-            + RecurrentOps.definitions + ArrayOps.definitions + ControlFlowOps.definitions)
+            + RecurrentOps.definitions + ArrayOps.definitions + ControlFlowOps.definitions
+            + DetectionOps.definitions)
 }

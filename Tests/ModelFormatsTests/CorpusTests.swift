@@ -4,12 +4,15 @@ import Testing
 
 @testable import ModelFormats
 
-/// The ONNX corpus of graphs as they are exported today (`Tests/Fixtures/corpus`, made by
-/// `tools/export_onnx_corpus.py` with reference counts from the frameworks): every file is counted
-/// complete, with the MACs of `torch.utils.flop_counter` and the framework's parameter count
-/// (after the BatchNorm folding the exporter does), or the difference is listed with opcat's exact
-/// figure and its reason in `explained.csv` (written by `tools/corpus_explained.py`). A listed
-/// difference that goes away must be removed from the list.
+/// The corpus of graphs as they are exported today (`Tests/Fixtures/corpus`): ONNX files made by
+/// `tools/export_onnx_corpus.py` with reference counts from the frameworks, and GluonCV's
+/// detection, segmentation and pose graphs made by `tools/export_gluoncv_corpus.py` with counts
+/// from MXNet itself. Every file is counted complete, with the reference MACs
+/// (`torch.utils.flop_counter`, or the linear ops over MXNet's `infer_shape`) and the framework's
+/// parameter count (after the BatchNorm folding the ONNX exporter does; for MXNet also its aux
+/// states as buffers), or the difference is listed with opcat's exact figure and its reason in
+/// `explained.csv` (written by `tools/corpus_explained.py`). A listed difference that goes away
+/// must be removed from the list.
 struct CorpusTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Fixtures/corpus")
@@ -67,7 +70,9 @@ struct CorpusTests {
     }
 
     static let entries: [Entry] = {
-        let references = (try? csv(root.appendingPathComponent("reference.csv"))) ?? []
+        let references = ["reference.csv", "reference_gluoncv.csv"].flatMap {
+            (try? csv(root.appendingPathComponent($0))) ?? []
+        }
         let explained = (try? csv(root.appendingPathComponent("explained.csv"))) ?? []
         return references.map { r in
             var mine: [String: (String, String)] = [:]
@@ -80,7 +85,8 @@ struct CorpusTests {
 
     @Test("the corpus and its lists are there")
     func present() throws {
-        #expect(Self.entries.count >= 60, "\(Self.entries.count) corpus files")
+        #expect(Self.entries.count >= 80, "\(Self.entries.count) corpus files")
+        #expect(Self.entries.filter { $0.reference["set"] == "gluoncv" }.count >= 13, "GluonCV's graphs")
         let files = Set(Self.entries.compactMap { $0.reference["file"] })
         for e in try Self.csv(Self.root.appendingPathComponent("explained.csv")) {
             #expect(files.contains(e["file"] ?? ""), "explained.csv names \(e["file"] ?? "?"), not in reference.csv")
@@ -111,7 +117,12 @@ struct CorpusTests {
             return
         }
         check("complete", "", matches: true)
-        check("macs", String(a.totals.macs), matches: String(a.totals.macs) == r["macs_flop_counter"])
+        let macs = r["macs_flop_counter"] ?? r["macs_infer_shape"]
+        check("macs", String(a.totals.macs), matches: String(a.totals.macs) == macs)
+        if r["macs_infer_shape"] != nil {
+            // MXNet keeps BatchNorm statistics as aux states: opcat's buffers.
+            check("buffers", String(a.totals.buffers), matches: String(a.totals.buffers) == r["buffers"])
+        }
         let bn = Int(r["bn_params_torch"] ?? "") ?? 0
         let framework = try #require(Int(r["params"] ?? ""))
         let expected = framework - (bn > 0 ? max(0, bn - a.totals.buffers) / 2 : 0)

@@ -364,6 +364,52 @@ public enum MXNetOps {
             )
         }
         add(["where"], same("Where"))
+        add(["topk"], produces: ["TopK"]) { a in
+            guard a.raw["axis"] != "None" else {
+                throw RuleError("topk over the flattened input (axis=None) is not supported; give an axis")
+            }
+            return (
+                "TopK",
+                [
+                    "axis": .int(try a.int("axis", default: -1)), "k": .int(try a.int("k", default: 1)),
+                    "select": .string(a.string("ret_typ", default: "indices")),
+                    "indexType": .string(a.string("dtype", default: "float32")),
+                ]
+            )
+        }
+        for (op, select) in [("sort", "value"), ("argsort", "indices")] {
+            add([op], produces: ["Sort"]) { a in
+                guard a.raw["axis"] != "None" else {
+                    throw RuleError("sorting the flattened input (axis=None) is not supported; give an axis")
+                }
+                return (
+                    "Sort",
+                    [
+                        "axis": .int(try a.int("axis", default: -1)), "select": .string(select),
+                        "indexType": .string(a.string("dtype", default: "float32")),
+                    ]
+                )
+            }
+        }
+        add(["_contrib_box_nms", "_contrib_box_non_maximum_suppression"], produces: ["BoxNMS"]) { a in
+            (
+                "BoxNMS",
+                [
+                    "topk": .int(try a.int("topk", default: -1)),
+                    "coordStart": .int(try a.int("coord_start", default: 2)),
+                    "scoreIndex": .int(try a.int("score_index", default: 1)),
+                ]
+            )
+        }
+        add(["_contrib_box_decode"], produces: ["BoxDecode"]) { a in
+            (
+                "BoxDecode",
+                [
+                    "format": .string(a.string("format", default: "center")),
+                    "clip": .float(try a.float("clip") ?? -1),
+                ]
+            )
+        }
         add(["_split_v2"], produces: ["Split"]) { a in
             let axis = try a.int("axis", default: 0)
             let squeeze = try a.bool("squeeze_axis", default: false)

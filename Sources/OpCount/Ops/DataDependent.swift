@@ -46,7 +46,9 @@ enum DataDependentOps {
             var out = x.shape
             var bound: String?
             // Before opset 10, k is an attribute.
-            let given = q.isPresent(1) ? q.optionalInput(1)?.values?.first : try q.attributes.int("k")
+            var given = q.isPresent(1) ? q.optionalInput(1)?.values?.first : try q.attributes.int("k")
+            // MXNet (which says what to return with `select`): k ≤ 0 takes the whole axis.
+            if q.attributes.has("select"), let k = given, k <= 0 { given = n }
             if let k = given {
                 guard k >= 0, k <= n else { throw RuleError("k = \(k) is outside 0…\(n)") }
                 out[axis] = k
@@ -54,9 +56,19 @@ enum DataDependentOps {
                 out[axis] = n
                 bound = "k computed at run time, taken as the whole axis (\(n))"
             }
-            var result = ShapeResult(outputs: [
-                TensorInfo(shape: out, dataType: x.dataType), TensorInfo(shape: out, dataType: .int64),
-            ])
+            // MXNet's topk returns what `select` asks for: values, indices (of `indexType`), both, or a
+            // mask of the input's shape.
+            let indexType = try DataType(rawValue: q.attributes.string("indexType", default: "int64")) ?? .int64
+            let values = TensorInfo(shape: out, dataType: x.dataType)
+            let indices = TensorInfo(shape: out, dataType: indexType)
+            let outputs: [TensorInfo]
+            switch try q.attributes.choice("select", ["both", "value", "indices", "mask"], default: "both") {
+            case "value": outputs = [values]
+            case "indices": outputs = [indices]
+            case "mask": outputs = [TensorInfo(shape: x.shape, dataType: x.dataType)]
+            default: outputs = [values, indices]
+            }
+            var result = ShapeResult(outputs: outputs)
             result.bound = bound
             return result
         },
@@ -65,7 +77,14 @@ enum DataDependentOps {
             { q in
                 let x = try q.input(0)
                 let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
-                let (n, k) = (x.shape[axis], q.outputs[0].shape[axis])
+                let n = x.shape[axis]
+                let k: Int
+                if try q.attributes.string("select", default: "both") == "mask" {
+                    let given = try q.attributes.int("k")
+                    k = given <= 0 ? n : min(given, n)
+                } else {
+                    k = q.outputs[0].shape[axis]
+                }
                 let rows = try x.elementCount.get("elements") / max(1, n)
                 let passes =
                     try ShapeMath.times(k, max(n - 1, 0), "comparisons") - ShapeMath.times(
@@ -75,7 +94,14 @@ enum DataDependentOps {
         examples: [
             Example(
                 "top 3 of 10 per row", inputs: [[2, 10], [1]], values: [1: [3]], outputs: [[2, 3], [2, 3]],
-                cost: .of(cmps: 48), arithmetic: "2 rows × (3·9 − 3) = 48 cmps")
+                cost: .of(cmps: 48), arithmetic: "2 rows × (3·9 − 3) = 48 cmps"),
+            Example(
+                "MXNet topk, indices only", inputs: [[2, 10]],
+                attributes: ["k": .int(3), "select": .string("indices"), "indexType": .string("float32")],
+                outputs: [[2, 3]], cost: .of(cmps: 48), arithmetic: "the same 48 cmps; one output"),
+            Example(
+                "MXNet topk, a mask", inputs: [[2, 10]], attributes: ["k": .int(3), "select": .string("mask")],
+                outputs: [[2, 10]], cost: .of(cmps: 48), arithmetic: "the same 48 cmps; a mask of the input's shape"),
         ])
 
     /// Boxes kept by non-maximum suppression: [selected, 3] (batch, class, box), at most
