@@ -39,5 +39,5 @@ public struct Registry: Sendable {
             + RearrangeOps.definitions + ContribOps.definitions + NBitsOps.definitions
             + DataDependentOps.definitions + SamplingOps.definitions
             + RecurrentOps.definitions + ArrayOps.definitions + ControlFlowOps.definitions
-            + DetectionOps.definitions)
+            + DetectionOps.definitions + SignalOps.definitions + SequenceOps.definitions)
 }

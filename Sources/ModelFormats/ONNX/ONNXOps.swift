@@ -25,13 +25,9 @@ public enum ONNXOps {
         var reasons: [String: String] = [:]
         func add(_ names: [String], _ reason: String) { for name in names { reasons[name] = reason } }
         add(
-            ["DFT", "STFT", "BlackmanWindow", "HammingWindow", "HannWindow", "MelWeightMatrix"],
-            "signal processing (audio front ends): not counted yet")
-        add(
-            [
-                "DeformConv", "Det", "TensorScatter", "LinearAttention", "CausalConvWithState", "BitCast",
-                "ai.onnx.preview:FlexAttention",
-            ], "not counted yet")
+            ["ai.onnx.preview:FlexAttention"],
+            "a preview operator (ai.onnx.preview, not a released opset) whose score and probability modifiers are "
+                + "subgraphs: not counted yet")
         add(["ImageDecoder"], "decodes an encoded image: the output size is in the bytes, known only at run time")
         add(
             [
@@ -302,6 +298,63 @@ public enum ONNXOps {
             return ("Cast", ["to": .string(type.rawValue)])
         }
         add(["Identity"], "Identity")
+        add(["DFT"], produces: ["DFT"]) { a, _ in
+            var out: Attributes = [
+                "inverse": .bool(a.int("inverse", default: 0) != 0),
+                "onesided": .bool(a.int("onesided", default: 0) != 0),
+            ]
+            // Before opset 20 the axis is an attribute (default 1); from 20 an input (default −2).
+            if a.opset < 20 { out["axis"] = .int(a.int("axis", default: 1)) }
+            return ("DFT", out)
+        }
+        add(["STFT"], produces: ["STFT"]) { a, _ in ("STFT", ["onesided": .bool(a.int("onesided", default: 1) != 0)]) }
+        for (name, kind) in [("HannWindow", "hann"), ("HammingWindow", "hamming"), ("BlackmanWindow", "blackman")] {
+            add([name], produces: ["Window"]) { a, _ in
+                let code = a.int("output_datatype", default: 1)
+                guard let type = ONNXTensors.dataType(code) else {
+                    throw RuleError("output type \(ONNXTensors.typeName(code)) is not supported")
+                }
+                return ("Window", ["kind": .string(kind), "outputType": .string(type.rawValue)])
+            }
+        }
+        add(["MelWeightMatrix"], produces: ["MelWeightMatrix"]) { a, _ in
+            let code = a.int("output_datatype", default: 1)
+            guard let type = ONNXTensors.dataType(code) else {
+                throw RuleError("output type \(ONNXTensors.typeName(code)) is not supported")
+            }
+            return ("MelWeightMatrix", ["outputType": .string(type.rawValue)])
+        }
+        add(["DeformConv"], produces: ["DeformConv"]) { a, _ in
+            var out: Attributes = [
+                "groups": .int(a.int("group", default: 1)), "offsetGroups": .int(a.int("offset_group", default: 1)),
+            ]
+            a.copy(spatial, into: &out)
+            return ("DeformConv", out)
+        }
+        add(["CausalConvWithState"], produces: ["CausalConvWithState"]) { a, _ in
+            ("CausalConvWithState", ["activation": .string(a.string("activation", default: "none"))])
+        }
+        add(["LinearAttention"], produces: ["LinearAttention"]) { a, _ in
+            (
+                "LinearAttention",
+                [
+                    "qHeads": .int(a.int("q_num_heads", default: 0)),
+                    "kvHeads": .int(a.int("kv_num_heads", default: 0)),
+                    "updateRule": .string(a.string("update_rule", default: "gated_delta")),
+                ]
+            )
+        }
+        add(["TensorScatter"], produces: ["TensorScatter"]) { a, _ in
+            ("TensorScatter", ["axis": .int(a.int("axis", default: -2))])
+        }
+        add(["Det"], "Det")
+        add(["BitCast"], produces: ["BitCast"]) { a, _ in
+            let code = a.int("to", default: 1)
+            guard let type = ONNXTensors.dataType(code) else {
+                throw RuleError("bit cast to \(ONNXTensors.typeName(code)) is not supported")
+            }
+            return ("BitCast", ["to": .string(type.rawValue)])
+        }
         add(["If"], produces: ["If"]) { _, outputs in ("If", ["outputs": .int(outputs)]) }
         add(["Loop"], produces: ["Loop"]) { _, outputs in ("Loop", ["outputs": .int(outputs)]) }
         add(["Scan"], produces: ["Scan"]) { a, outputs in
