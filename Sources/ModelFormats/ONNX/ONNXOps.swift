@@ -211,6 +211,26 @@ public enum ONNXOps {
         add(["GlobalMaxPool"], produces: ["Pooling"], pooling("max", global: true))
         add(["GlobalAveragePool"], produces: ["Pooling"], pooling("avg", global: true))
         add(["GlobalLpPool"], produces: ["Pooling"], pooling("lp", global: true))
+        // onnxruntime's CPU optimizer (ORT_ENABLE_ALL) rewrites convolutions and pools into its
+        // blocked-channel NCHWc kernels; opcat counts them in the logical NCHW shape.
+        let nchwc = "com.microsoft.nchwc:"
+        add([nchwc + "MaxPool"], produces: ["Pooling"], pooling("max", global: false))
+        add([nchwc + "AveragePool"], produces: ["Pooling"], pooling("avg", global: false))
+        add([nchwc + "GlobalMaxPool"], produces: ["Pooling"], pooling("max", global: true))
+        add([nchwc + "GlobalAveragePool"], produces: ["Pooling"], pooling("avg", global: true))
+        add([nchwc + "ReorderInput"], produces: ["NCHWcReorder"]) { a, _ in
+            (
+                "NCHWcReorder",
+                ["toBlocked": .bool(true), "channelsLast": .bool(a.int("channels_last", default: 0) != 0)]
+            )
+        }
+        add([nchwc + "ReorderOutput"], produces: ["NCHWcReorder"]) { a, _ in
+            var out: Attributes = [
+                "toBlocked": .bool(false), "channelsLast": .bool(a.int("channels_last", default: 0) != 0),
+            ]
+            if a.has("channels") { out["channels"] = .int(a.int("channels", default: 0)) }
+            return ("NCHWcReorder", out)
+        }
 
         add(["Resize"], produces: ["Resize"]) { a, _ in
             var out: Attributes = ["allDims": .bool(true), "mode": .string(a.string("mode", default: "nearest"))]
@@ -664,7 +684,8 @@ public enum ONNXOps {
                 ]
             )
         }
-        add([ms + "FusedConv"], ["FusedConv"]) { a, _ in
+        // NCHWc's Conv takes FusedConv's inputs (X, W, B, Sum) and activation.
+        add([ms + "FusedConv", "com.microsoft.nchwc:Conv"], ["FusedConv"]) { a, _ in
             var out: Attributes = [
                 "groups": .int(a.int("group", default: 1)), "activation": .string(a.string("activation", default: "")),
             ]

@@ -5,8 +5,40 @@
 enum ContribOps {
     static let definitions: [OpDefinition] = [
         skipLayerNorm, skipRMSNorm, embedLayerNorm, projectedAttention, multiHeadAttention, groupQueryAttention,
-        biasGelu, fastGelu, biasAdd, biasSplitGelu, fusedMatMul, fusedConv, rotaryEmbedding,
+        biasGelu, fastGelu, biasAdd, biasSplitGelu, fusedMatMul, fusedConv, rotaryEmbedding, nchwcReorder,
     ]
+
+    /// onnxruntime's NCHWc layout changes (`com.microsoft.nchwc` ReorderInput, ReorderOutput), which
+    /// its CPU optimizer puts around the blocked-channel kernels. opcat keeps tensors in their
+    /// logical NCHW shape: into the layout (`toBlocked`), an NHWC input (`channelsLast`) becomes
+    /// NCHW; out of it, the first `channels` channels are kept, in NHWC with `channelsLast`.
+    static let nchwcReorder = OpDefinition(
+        "NCHWcReorder", "onnxruntime's change into or out of its blocked-channel (NCHWc) layout",
+        inputs: [.data],
+        shape: { q in
+            let x = try q.input(0)
+            guard x.rank >= 3 else { throw RuleError("expects [N, C, spatial…], got \(formatShape(x.shape))") }
+            let last = try q.attributes.bool("channelsLast", default: false)
+            var shape = x.shape
+            if try q.attributes.bool("toBlocked", default: true) {
+                if last { shape = [shape[0], shape[shape.count - 1]] + shape[1..<(shape.count - 1)] }
+                return ShapeResult(shape: shape, dataType: x.dataType)
+            }
+            let channels = try q.attributes.int("channels", default: x.shape[1])
+            guard channels >= 1, channels <= x.shape[1] else {
+                throw RuleError("\(channels) channels out of a tensor of \(x.shape[1])")
+            }
+            shape[1] = channels
+            if last { shape = [shape[0]] + shape[2...] + [channels] }
+            return ShapeResult(shape: shape, dataType: x.dataType)
+        },
+        cost: .zero(reason: "moves elements between layouts: no arithmetic"),
+        examples: [
+            Example(
+                "out of the blocked layout into NHWC", inputs: [[1, 32, 7, 7]],
+                attributes: ["toBlocked": .bool(false), "channels": .int(32), "channelsLast": .bool(true)],
+                outputs: [[1, 7, 7, 32]])
+        ])
 
     /// The sum of several costs, exact or an error.
     static func sum(_ costs: [OpCost]) throws -> OpCost {
