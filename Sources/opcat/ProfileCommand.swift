@@ -12,7 +12,8 @@ struct ProfileCommand: ParsableCommand {
             The catalog keeps every model's definition file (compressed; ONNX without its weights), \
             so a profile at another input needs no model files: `opcat profile --input 1x3x512x512` \
             counts every model (or a --family/--model selection) at 512² and stores both \
-            conventions, as `opcat ingest FILE --input 1x3x512x512` would. Models that already have \
+            conventions, as `opcat ingest FILE --input 1x3x512x512` would; --dim sizes a symbolic \
+            dimension by name in every model that declares it. Models that already have \
             a profile there are skipped. A model whose file fixes a size derived from its input \
             (a 224²-shaped Reshape target, a position embedding of 197 tokens) fails naming that \
             node; the others are stored, and the exit status is 1.
@@ -20,16 +21,12 @@ struct ProfileCommand: ParsableCommand {
             Examples:
               opcat profile --input 1x3x512x512
               opcat profile --input 1x3x640x640 --family 'resnet*' --model mobilenet_v3_large
+              opcat profile --dim sequence_length=512 --family bert
             """)
 
     @OptionGroup var catalog: CatalogOptions
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Input shape, e.g. 1x3x512x512, or name:SHAPE for a named input; repeat for several inputs.",
-            valueName: "shape"))
-    var input: [String] = []
+    @OptionGroup var inputs: InputOptions
 
     @Option(
         name: .long,
@@ -43,13 +40,18 @@ struct ProfileCommand: ParsableCommand {
     var model: [String] = []
 
     func validate() throws {
-        guard !input.isEmpty else { throw ValidationError("give the input to profile at, e.g. --input 1x3x512x512") }
-        _ = try InputOption.bindings(input)
+        guard try !inputs.bindings().isEmpty else {
+            throw ValidationError("give the input to profile at, e.g. --input 1x3x512x512 or --dim sequence_length=128")
+        }
     }
 
     func run() throws {
-        let bindings = try InputOption.bindings(input)
+        let bindings = try inputs.bindings()
         let key = InputKey(bindings)
+        // With --dim the inputs' shapes are known only once each definition is read.
+        let sizedByName = bindings.contains(where: \.isDimension)
+        let at = ([key.inputs.isEmpty ? nil : key.shapes] + inputs.dim.map { Optional($0) }).compactMap { $0 }
+            .joined(separator: " ")
         let catalog = try self.catalog.openExisting()
         let found = try catalog.definitions(families: family, models: model)
         if found.definitions.isEmpty && found.missing.isEmpty {
@@ -64,7 +66,7 @@ struct ProfileCommand: ParsableCommand {
         let progress = Progress(total: found.definitions.count)
         for (i, definition) in found.definitions.enumerated() {
             progress.show(i, definition.model)
-            if definition.hasProfile(at: key) {
+            if !sizedByName, definition.hasProfile(at: key) {
                 present += 1
                 continue
             }
@@ -94,7 +96,7 @@ struct ProfileCommand: ParsableCommand {
                     + "\(Console.names(found.missing)); ingest their files again to store them")
         }
         let parts =
-            ["\(added.count) profiled at \(key.shapes)"] + (present == 0 ? [] : ["\(present) already there"])
+            ["\(added.count) profiled at \(at)"] + (present == 0 ? [] : ["\(present) already there"])
             + (failures.isEmpty ? [] : ["\(failures.count) failed (\(Console.names(failures)))"])
         let total = found.definitions.count
         Console.notice(

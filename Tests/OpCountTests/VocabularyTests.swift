@@ -13,7 +13,10 @@ struct VocabularyTests {
         #expect(key.shapes == "1x3x224x224,1x197")
         #expect(try InputKey(parsing: key.description) == key)
         #expect(try InputKey(parsing: "1x3x8x8").inputs == [InputKey.Input(name: nil, shape: [1, 3, 8, 8])])
-        #expect(throws: RuleError.self) { try InputKey(parsing: "data:1x0x8") }
+        // An empty axis (a KV cache of past length 0, sized with --dim) is stored, so it reads back.
+        #expect(try InputKey(parsing: "past:1x0x8").inputs == [InputKey.Input(name: "past", shape: [1, 0, 8])])
+        #expect(throws: RuleError.self) { try InputKey(parsing: "data:1x-1x8") }
+        #expect(throws: RuleError.self) { try InputKey(parsing: "data:1xx8") }
         let scalar = InputKey([InputKey.Input(name: "t", shape: []), InputKey.Input(name: "x", shape: [2])])
         #expect(try InputKey(parsing: scalar.description) == scalar, "a scalar input reads back")
         // Forms people type that the stored form never uses still read, through the general syntax.

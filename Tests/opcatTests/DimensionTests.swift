@@ -96,6 +96,28 @@ struct DimensionTests {
                 == "input_ids:2x16,past:2x0x8,mask:2x16")
     }
 
+    @Test("profile with --dim adds the profile at those sizes from the stored definition, once")
+    func profiled() throws {
+        let (dir, file) = try Self.write()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let sizes = ["--dim", "batch_size=1", "--dim", "past_sequence_length=0"]
+        let ingest = try CLI.run(["ingest", file.path, "--db", db, "--dim", "sequence_length=16"] + sizes)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let profile = try CLI.run(["profile", "--db", db, "--dim", "sequence_length=64"] + sizes)
+        #expect(profile.status == 0, "\(profile.stderr)")
+        #expect(profile.stderr.contains("1 profiled at sequence_length=64"), "\(profile.stderr)")
+        #expect(
+            try IngestCLITests.sqlite(
+                URL(fileURLWithPath: db),
+                "SELECT group_concat(input_shape, ';') FROM (SELECT DISTINCT input_shape FROM profiles ORDER BY 1)")
+                == "input_ids:1x16,past:1x0x8,mask:1x16;input_ids:1x64,past:1x0x8,mask:1x64")
+        let again = try CLI.run(["profile", "--db", db, "--dim", "sequence_length=64"] + sizes)
+        #expect(again.status == 0 && again.stderr.contains("1 already there"), "\(again.stderr)")
+        let none = try CLI.run(["profile", "--db", db])
+        #expect(none.status != 0 && none.stderr.contains("--dim sequence_length=128"), "\(none.stderr)")
+    }
+
     @Test(
         "a dimension named by an expression takes its value",
         arguments: [

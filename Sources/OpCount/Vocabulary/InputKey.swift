@@ -41,7 +41,8 @@ public struct InputKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads the exact form ``description`` writes (what the catalog stores, read once per
     /// profile of a query) without the general syntax's allowances; nil for anything else,
-    /// which the general parser then reads or explains.
+    /// which the general parser then reads or explains. An empty axis is kept: a KV cache of
+    /// past length 0 (`--dim past_sequence_length=0`) is stored so.
     init?(canonical text: String) {
         var inputs: [Input] = []
         for part in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
@@ -58,7 +59,7 @@ public struct InputKey: Sendable, Hashable, CustomStringConvertible {
             var digits = 0
             for byte in dims {
                 if byte == UInt8(ascii: "x") {
-                    guard digits > 0, value >= 1 else { return nil }
+                    guard digits > 0 else { return nil }
                     shape.append(value)
                     (value, digits) = (0, 0)
                     continue
@@ -67,7 +68,7 @@ public struct InputKey: Sendable, Hashable, CustomStringConvertible {
                 value = value * 10 + Int(byte - UInt8(ascii: "0"))
                 digits += 1
             }
-            guard digits > 0, value >= 1 else { return nil }
+            guard digits > 0 else { return nil }
             shape.append(value)
             guard shape.count <= Limits.rank, shape.allSatisfy({ $0 <= ShapeSyntax.maximumDimension }) else {
                 return nil
