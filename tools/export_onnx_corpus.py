@@ -118,19 +118,9 @@ def quiet():
 
 
 def randomize(net, generator_seed: int = SEED):
-    """Seeded random values for every float parameter and buffer (running variances positive),
-    as tools/export_torchvision_zoo.py's build() does, for any module."""
-    import torch
-    generator = torch.Generator().manual_seed(generator_seed)
-    with torch.no_grad():
-        for name, tensor in net.state_dict(keep_vars=True).items():
-            if not tensor.is_floating_point():
-                continue
-            if name.endswith("running_var"):
-                tensor.uniform_(0.5, 1.5, generator=generator)
-            else:
-                tensor.uniform_(-0.1, 0.1, generator=generator)
-    return net
+    """export_torchvision_zoo's seeded random filling (every float parameter and buffer), for any module."""
+    from export_torchvision_zoo import randomize as fill
+    return fill(net, generator_seed)
 
 
 def torch_counts(net, args: tuple, kwargs: Optional[dict] = None):

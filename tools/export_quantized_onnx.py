@@ -218,16 +218,7 @@ def build_parent(parent: Parent):
     """(net, ModelProto with weights) of a float parent, as export_torchvision_zoo.py makes it."""
     if parent.name == TINY:
         torch.manual_seed(SEED)
-        net = TinyNet().eval()
-        generator = torch.Generator().manual_seed(SEED)
-        with torch.no_grad():  # the same seeded filling as export_torchvision_zoo.build
-            for name, tensor in net.state_dict(keep_vars=True).items():
-                if not tensor.is_floating_point():
-                    continue
-                if name.endswith("running_var"):
-                    tensor.uniform_(0.5, 1.5, generator=generator)
-                else:
-                    tensor.uniform_(-0.1, 0.1, generator=generator)
+        net = tvz.randomize(TinyNet().eval())  # the same seeded filling as export_torchvision_zoo.build
     else:
         model = next(m for m in tvz.MODELS if m.name == parent.name)
         assert tvz.crop_size(get_model_weights(model.name).DEFAULT) == parent.side

@@ -125,11 +125,11 @@ CSV_HEADER = [
 
 # --------------------------------------------------------------------------- build / export
 
-def build(model: TorchvisionModel):
-    """The eval-mode torchvision net with seeded random parameters and buffers."""
-    torch.manual_seed(SEED)
-    net = get_model(model.name, weights=None).eval()
-    generator = torch.Generator().manual_seed(SEED)
+def randomize(net, seed: int = SEED):
+    """Seeded random values for every float parameter and buffer of `net` (uniform ±0.1; running
+    variances in [0.5, 1.5]), so no exporter deduplicates equal initializers. Shared by the
+    export scripts (export_quantized_onnx.py, export_onnx_corpus.py)."""
+    generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, tensor in net.state_dict(keep_vars=True).items():
             if not tensor.is_floating_point():
@@ -139,6 +139,12 @@ def build(model: TorchvisionModel):
             else:
                 tensor.uniform_(-0.1, 0.1, generator=generator)
     return net
+
+
+def build(model: TorchvisionModel):
+    """The eval-mode torchvision net with seeded random parameters and buffers."""
+    torch.manual_seed(SEED)
+    return randomize(get_model(model.name, weights=None).eval())
 
 
 def crop_size(weights) -> int:
