@@ -31,6 +31,7 @@ import csv
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -83,6 +84,13 @@ def tuple_attr(text, default):
     return tuple(int(v) for v in text.split(",") if v.strip() not in ("", "None"))
 
 
+def product(dims):
+    total = 1
+    for d in dims:
+        total *= d
+    return total
+
+
 def linear_macs(symbol_json, shapes_of):
     """MACs of the linear ops from MXNet's inferred shapes: {node name: output shapes}."""
     nodes = symbol_json["nodes"]
@@ -91,51 +99,30 @@ def linear_macs(symbol_json, shapes_of):
         op, attrs = node["op"], node.get("attrs", {})
         if op not in ("Convolution", "Deconvolution", "FullyConnected", "dot", "batch_dot"):
             continue
-        outs = shapes_of(node["name"])
         ins = [shapes_of(nodes[i[0]]["name"])[i[1]] for i in node["inputs"]]
-        out = outs[0]
-        elements = 1
-        for d in out:
-            elements *= d
-        if op == "Convolution":
-            kernel = tuple_attr(attrs.get("kernel"), ())
+        out = shapes_of(node["name"])[0]
+        if op in ("Convolution", "Deconvolution"):
+            taps = product(tuple_attr(attrs.get("kernel"), ()))
             groups = int(attrs.get("num_group", "1"))
-            k = 1
-            for d in kernel:
-                k *= d
-            total += elements * (ins[0][1] // groups) * k
-        elif op == "Deconvolution":
-            kernel = tuple_attr(attrs.get("kernel"), ())
-            groups = int(attrs.get("num_group", "1"))
-            k = 1
-            for d in kernel:
-                k *= d
-            x = 1
-            for d in ins[0]:
-                x *= d
-            total += x * (out[1] // groups) * k
+            if op == "Convolution":  # every output sums its input channels' taps
+                total += product(out) * (ins[0][1] // groups) * taps
+            else:  # every input scatters into its output channels' taps
+                total += product(ins[0]) * (out[1] // groups) * taps
         elif op == "FullyConnected":
             flatten = attrs.get("flatten", "True") in ("True", "true", "1")
-            x = ins[0]
-            features = 1
-            if flatten:
-                for d in x[1:]:
-                    features *= d
-            else:
-                features = x[-1]
-            total += elements * features
+            features = product(ins[0][1:]) if flatten else ins[0][-1]
+            total += product(out) * features
         else:  # dot, batch_dot: the contracted axis of the first operand
             transpose_a = attrs.get("transpose_a", "False") in ("True", "true", "1")
             a = ins[0]
             contracted = a[-2] if transpose_a else a[-1]
             if op == "dot" and len(a) > 2:
                 contracted = a[0] if transpose_a else a[-1]
-            total += elements * contracted
+            total += product(out) * contracted
     return total
 
 
 def export(task, name, shape):
-    start = time.time()
     net = build(name)
     net.initialize()
     net.hybridize()
@@ -144,7 +131,9 @@ def export(task, name, shape):
         prefix = os.path.join(tmp, name)
         net.export(prefix)
         with open(prefix + "-symbol.json") as f:
-            text = f.read()
+            # Initializers are named after Python object ids and addresses: dropped, so a re-export is identical.
+            text = re.sub(r'("__init__": "Constant_[^"]*?)_\d{9,}"', r'\1"', f.read())
+            text = re.sub(r" object at 0x[0-9a-f]+>", " object>", text)
         saved = mx.nd.load(prefix + "-0000.params")
     params = sum(v.size for k, v in saved.items() if k.startswith("arg:"))
     buffers = sum(v.size for k, v in saved.items() if k.startswith("aux:"))
@@ -174,7 +163,7 @@ def export(task, name, shape):
         "macs_infer_shape": macs, "op_types": " ".join(ops), "nodes": len(graph["nodes"]),
         "bytes": len(text.encode()),
         "note": f"gluoncv 0.10.5.post0 get_model({name!r}, pretrained=False), default init, hybridize, "
-                f"one forward at {shape}, export; {time.time() - start:.0f} s",
+                f"one forward at {shape}, export",
     }
 
 
@@ -189,10 +178,11 @@ def main():
     for task, name, shape in MODELS:
         if args.only and args.only not in name:
             continue
+        start = time.time()
         try:
             rows[name] = export(task, name, shape)
             r = rows[name]
-            print(f"ok  {name}: params {r['params']:,} buffers {r['buffers']:,} MACs {r['macs_infer_shape']:,} "
+            print(f"ok  {name} ({time.time() - start:.0f} s): params {r['params']:,} buffers {r['buffers']:,} MACs {r['macs_infer_shape']:,} "
                   f"({r['nodes']} nodes)", flush=True)
         except Exception as e:  # one failed export is reported, the others go on
             print(f"ERR {name}: {type(e).__name__}: {str(e).splitlines()[0][:300]}", flush=True)

@@ -42,6 +42,24 @@ extension Analyzer.Run {
         for (variable, info) in zip(graph.regions[region].inputs, values) { tensors[variable] = [info] }
     }
 
+    /// Keeps one iteration's scan outputs in `rows`; `false`, with a notice, when one has changed
+    /// shape since the last iteration (the stacked output would not be a tensor).
+    mutating func keep(_ returned: ArraySlice<TensorInfo>, in rows: inout [TensorInfo?], of node: Node, _ op: String)
+        -> Bool
+    {
+        for (k, row) in returned.enumerated() {
+            if let first = rows[k], first.shape != row.shape || first.dataType != row.dataType {
+                notices.append(
+                    Notice(
+                        "node '\(node.name)' (\(op)): scan output \(k) changes shape between iterations "
+                            + "(\(formatShape(first.shape)), then \(formatShape(row.shape))); it is not counted"))
+                return false
+            }
+            rows[k] = row
+        }
+        return true
+    }
+
     /// The control-flow node's outputs from its rule, checked, recorded and counted (zero).
     mutating func finish(
         _ index: Int, _ node: Node, _ operation: Operation, _ definition: OpDefinition, _ query: ShapeQuery,
@@ -170,17 +188,9 @@ extension Analyzer.Run {
             }
             condition = returned[0]
             state = Array(returned[1..<(1 + carried)])
-            for (k, row) in returned[(1 + carried)...].enumerated() {
-                if let first = rows[k], first.shape != row.shape || first.dataType != row.dataType {
-                    notices.append(
-                        Notice(
-                            "node '\(node.name)' (Loop): scan output \(k) changes shape between iterations "
-                                + "(\(formatShape(first.shape)), then \(formatShape(row.shape))); the loop is not counted"
-                        ))
-                    markUnshaped(index, &layer)
-                    return
-                }
-                rows[k] = row
+            guard keep(returned[(1 + carried)...], in: &rows, of: node, "Loop") else {
+                markUnshaped(index, &layer)
+                return
             }
             tainted = tainted || returned.contains(where: \.followsBound)
             iterations += 1
@@ -256,16 +266,9 @@ extension Analyzer.Run {
                 return
             }
             state = Array(returned[..<states])
-            for (k, row) in returned[states...].enumerated() {
-                if let first = rows[k], first.shape != row.shape || first.dataType != row.dataType {
-                    notices.append(
-                        Notice(
-                            "node '\(node.name)' (Scan): scan output \(k) changes shape between iterations "
-                                + "(\(formatShape(first.shape)), then \(formatShape(row.shape))); it is not counted"))
-                    markUnshaped(index, &layer)
-                    return
-                }
-                rows[k] = row
+            guard keep(returned[states...], in: &rows, of: node, "Scan") else {
+                markUnshaped(index, &layer)
+                return
             }
             tainted = tainted || returned.contains(where: \.followsBound)
         }

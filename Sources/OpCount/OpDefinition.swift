@@ -213,6 +213,14 @@ public struct CostQuery: Sendable {
 
     /// Elements of the first output.
     public var outputElements: Exact { outputs.first?.elementCount ?? 0 }
+
+    /// The same inputs as a shape rule sees them (absent ones `nil`), for a cost rule that
+    /// recomputes its geometry with the shape rule's helper.
+    public var shapeQuery: ShapeQuery {
+        ShapeQuery(
+            inputs: inputs.enumerated().map { absent.contains($0.offset) ? nil : $0.element }, attributes: attributes,
+            absent: absent)
+    }
 }
 
 /// The arithmetic of one node. `macs` are the multiply-accumulates of linear ops; the other

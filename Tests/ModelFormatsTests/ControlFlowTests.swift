@@ -55,15 +55,7 @@ struct ControlFlowTests {
         return v
     }
 
-    static func model(_ graph: Onnx_GraphProto) throws -> Data {
-        var model = Onnx_ModelProto()
-        model.irVersion = 8
-        var opset = Onnx_OperatorSetIdProto()
-        opset.version = 17
-        model.opsetImport = [opset]
-        model.graph = graph
-        return try model.serializedData()
-    }
+    static func model(_ graph: Onnx_GraphProto) throws -> Data { try R.serialize(graph) }
 
     /// x [1, 4] → Loop (trip count `trips`) whose body multiplies the carried value by W [4, 4]
     /// (an outer initializer) and emits it as a scan output.

@@ -97,10 +97,15 @@ struct ONNXReaderTests {
         var output = Onnx_ValueInfoProto()
         output.name = "logits"
         graph.output = [output]
+        return try serialize(graph)
+    }
+
+    /// A model file holding `graph` (IR 8, the default domain at `opset`).
+    static func serialize(_ graph: Onnx_GraphProto, opset version: Int64 = 17) throws -> Data {
         var model = Onnx_ModelProto()
         model.irVersion = 8
         var opset = Onnx_OperatorSetIdProto()
-        opset.version = 17
+        opset.version = version
         model.opsetImport = [opset]
         model.graph = graph
         return try model.serializedData()

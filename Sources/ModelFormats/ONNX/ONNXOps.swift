@@ -59,6 +59,16 @@ public enum ONNXOps {
         "If": ["then_branch", "else_branch"], "Loop": ["body"], "Scan": ["body"],
     ]
 
+    /// The element type an attribute names by its ONNX code (default float), as opcat spells it;
+    /// `what` starts the error for a type opcat does not know ("cast to").
+    static func elementType(_ a: ONNXAttributes, _ key: String, _ what: String) throws -> AttributeValue {
+        let code = a.int(key, default: 1)
+        guard let type = ONNXTensors.dataType(code) else {
+            throw RuleError("\(what) \(ONNXTensors.typeName(code)) is not supported")
+        }
+        return .string(type.rawValue)
+    }
+
     /// Whether the mapping knows `name` (`domain:Op` outside the default domain).
     public static func maps(_ name: String) -> Bool { table[name] != nil }
 
@@ -310,13 +320,7 @@ public enum ONNXOps {
             return ("ConstantOfShape", out)
         }
         add(["Range"], "Range")
-        add(["Cast"], produces: ["Cast"]) { a, _ in
-            let code = a.int("to", default: 1)
-            guard let type = ONNXTensors.dataType(code) else {
-                throw RuleError("cast to \(ONNXTensors.typeName(code)) is not supported")
-            }
-            return ("Cast", ["to": .string(type.rawValue)])
-        }
+        add(["Cast"], produces: ["Cast"]) { a, _ in ("Cast", ["to": try elementType(a, "to", "cast to")]) }
         add(["Identity"], "Identity")
         add(["DFT"], produces: ["DFT"]) { a, _ in
             var out: Attributes = [
@@ -330,19 +334,11 @@ public enum ONNXOps {
         add(["STFT"], produces: ["STFT"]) { a, _ in ("STFT", ["onesided": .bool(a.int("onesided", default: 1) != 0)]) }
         for (name, kind) in [("HannWindow", "hann"), ("HammingWindow", "hamming"), ("BlackmanWindow", "blackman")] {
             add([name], produces: ["Window"]) { a, _ in
-                let code = a.int("output_datatype", default: 1)
-                guard let type = ONNXTensors.dataType(code) else {
-                    throw RuleError("output type \(ONNXTensors.typeName(code)) is not supported")
-                }
-                return ("Window", ["kind": .string(kind), "outputType": .string(type.rawValue)])
+                ("Window", ["kind": .string(kind), "outputType": try elementType(a, "output_datatype", "output type")])
             }
         }
         add(["MelWeightMatrix"], produces: ["MelWeightMatrix"]) { a, _ in
-            let code = a.int("output_datatype", default: 1)
-            guard let type = ONNXTensors.dataType(code) else {
-                throw RuleError("output type \(ONNXTensors.typeName(code)) is not supported")
-            }
-            return ("MelWeightMatrix", ["outputType": .string(type.rawValue)])
+            ("MelWeightMatrix", ["outputType": try elementType(a, "output_datatype", "output type")])
         }
         add(["DeformConv"], produces: ["DeformConv"]) { a, _ in
             var out: Attributes = [
@@ -368,13 +364,7 @@ public enum ONNXOps {
             ("TensorScatter", ["axis": .int(a.int("axis", default: -2))])
         }
         add(["Det"], "Det")
-        add(["BitCast"], produces: ["BitCast"]) { a, _ in
-            let code = a.int("to", default: 1)
-            guard let type = ONNXTensors.dataType(code) else {
-                throw RuleError("bit cast to \(ONNXTensors.typeName(code)) is not supported")
-            }
-            return ("BitCast", ["to": .string(type.rawValue)])
-        }
+        add(["BitCast"], produces: ["BitCast"]) { a, _ in ("BitCast", ["to": try elementType(a, "to", "bit cast to")]) }
         add(["If"], produces: ["If"]) { _, outputs in ("If", ["outputs": .int(outputs)]) }
         add(["Loop"], produces: ["Loop"]) { _, outputs in ("Loop", ["outputs": .int(outputs)]) }
         add(["Scan"], produces: ["Scan"]) { a, outputs in

@@ -156,9 +156,7 @@ enum SequenceOps {
                 + "state (dk·dv muls); per token and query head: qᵀS (dk·dv MACs) and the scale (dv muls)",
             { q in
                 let g = try linearGeometry(
-                    ShapeQuery(
-                        inputs: q.inputs.enumerated().map { q.absent.contains($0.offset) ? nil : $0.element },
-                        attributes: q.attributes, absent: q.absent))
+                    q.shapeQuery)
                 let rule = try q.attributes.choice(
                     "updateRule", ["linear", "gated", "delta", "gated_delta"], default: "gated_delta")
                 let delta = rule.hasSuffix("delta")

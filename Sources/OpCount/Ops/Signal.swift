@@ -76,9 +76,7 @@ enum SignalOps {
                 + "(the DFT matrix); the inverse 1 div per output value",
             { q in
                 let t = try Transform(
-                    ShapeQuery(
-                        inputs: q.inputs.enumerated().map { q.absent.contains($0.offset) ? nil : $0.element },
-                        attributes: q.attributes, absent: q.absent))
+                    q.shapeQuery)
                 let x = q.inputs[0]
                 let transforms = try x.elementCount.get("elements") / max(1, x.shape[t.axis] * x.shape[x.rank - 1])
                 let perTerm = (t.complexInput ? 2 : 1) * (t.complexOutput ? 2 : 1)
@@ -114,10 +112,7 @@ enum SignalOps {
                 + "of 2 MACs (real input) or 4 (complex)",
             { q in
                 let x = q.inputs[0]
-                let query = ShapeQuery(
-                    inputs: q.inputs.enumerated().map { q.absent.contains($0.offset) ? nil : $0.element },
-                    attributes: q.attributes, absent: q.absent)
-                let (frames, bins, length) = try stftGeometry(query)
+                let (frames, bins, length) = try stftGeometry(q.shapeQuery)
                 let parts = x.shape[2]
                 let framed = Exact(x.shape[0]) * frames
                 let macs = framed * bins * length * (parts == 2 ? 4 : 2)
