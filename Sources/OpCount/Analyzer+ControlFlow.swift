@@ -30,6 +30,24 @@ extension Analyzer.Run {
         return true
     }
 
+    /// Leaves a control-flow node uncounted: it is unshaped, and so is every node of its
+    /// subgraphs that ran, whose counts of the runs so far are taken back (a loop stopped midway
+    /// must not count some of its iterations).
+    mutating func giveUp(_ index: Int, _ layer: inout Layer) {
+        var pending = graph.nodes[index].subgraphs
+        while let region = pending.popLast() {
+            for inner in regionOrder[region] {
+                pending += graph.nodes[inner].subgraphs
+                guard var row = layers[inner] else { continue }
+                row.counts = Counts()
+                row.mxop = MxopCounts()
+                markUnshaped(inner, &row)
+                layers[inner] = row
+            }
+        }
+        markUnshaped(index, &layer)
+    }
+
     /// The outputs of `region` as it last ran; `nil` where one is unknown.
     func outputs(of region: Int) -> [TensorInfo]? {
         let found = graph.regions[region].outputs.map { tensor($0) }
@@ -108,7 +126,7 @@ extension Analyzer.Run {
                 continue
             }
             guard try runRegion(region, for: index), let returned = outputs(of: region) else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             inputs += returned.map { $0 }
@@ -143,7 +161,7 @@ extension Analyzer.Run {
         var state: [TensorInfo] = []
         for position in 2..<(2 + carried) {
             guard let info = tensor(node.inputs[position]) else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             state.append(info)
@@ -156,7 +174,7 @@ extension Analyzer.Run {
                     Notice(
                         "node '\(node.name)' (Loop): its trip count is not known at analysis time; "
                             + "the loop is not counted"))
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             trips = max(0, value)
@@ -175,7 +193,7 @@ extension Analyzer.Run {
                             "node '\(node.name)' (Loop): it has no trip count and its condition is computed from "
                                 + "the data: the number of iterations is not known at analysis time; "
                                 + "the loop is not counted"))
-                    markUnshaped(index, &layer)
+                    giveUp(index, &layer)
                     return
                 }
                 dataDependent = true
@@ -183,13 +201,13 @@ extension Analyzer.Run {
             let number = TensorInfo(shape: [], dataType: .int64, values: [iterations])
             enter(region, with: [number, condition ?? TensorInfo(shape: [], dataType: .bool)] + state)
             guard try runRegion(region, for: index), let returned = outputs(of: region) else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             condition = returned[0]
             state = Array(returned[1..<(1 + carried)])
             guard keep(returned[(1 + carried)...], in: &rows, of: node, "Loop") else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             tainted = tainted || returned.contains(where: \.followsBound)
@@ -200,7 +218,7 @@ extension Analyzer.Run {
                 Notice(
                     "node '\(node.name)' (Loop): it runs no iteration, so the shapes of its scan outputs are not known")
             )
-            markUnshaped(index, &layer)
+            giveUp(index, &layer)
             return
         }
         var attributes = operation.attributes
@@ -236,7 +254,7 @@ extension Analyzer.Run {
         var given: [TensorInfo] = []
         for ref in node.inputs {
             guard let info = tensor(ref) else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             given.append(info)
@@ -262,12 +280,12 @@ extension Analyzer.Run {
         for _ in 0..<(trips ?? 0) {
             enter(region, with: state + slices)
             guard try runRegion(region, for: index), let returned = outputs(of: region) else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             state = Array(returned[..<states])
             guard keep(returned[states...], in: &rows, of: node, "Scan") else {
-                markUnshaped(index, &layer)
+                giveUp(index, &layer)
                 return
             }
             tainted = tainted || returned.contains(where: \.followsBound)
@@ -276,7 +294,7 @@ extension Analyzer.Run {
             notices.append(
                 Notice("node '\(node.name)' (Scan): it scans no slice, so the shapes of its scan outputs are not known")
             )
-            markUnshaped(index, &layer)
+            giveUp(index, &layer)
             return
         }
         var attributes = operation.attributes

@@ -21,7 +21,11 @@ enum Console {
             parts.append("unsupported ops " + a.unsupported.map { "\($0.op) ×\($0.count)" }.joined(separator: ", "))
         }
         if !a.unresolved.isEmpty { parts.append("sizes known only at run time at " + a.unresolvedSummary()) }
-        if !a.unshapedNodes.isEmpty { parts.append("\(a.unshapedNodes.count) nodes after them could not be shaped") }
+        if !a.unshapedNodes.isEmpty {
+            // After an unsupported or unresolved node, or where a notice above says why (a loop not counted).
+            let after = a.unsupported.isEmpty && a.unresolved.isEmpty ? "" : " after them"
+            parts.append("\(a.unshapedNodes.count) nodes\(after) could not be shaped")
+        }
         if !a.uncountedParameters.isEmpty { parts.append("\(a.uncountedParameters.count) parameters of unknown shape") }
         write("opcat: warning: \(model.name): totals are partial: " + parts.joined(separator: "; "))
     }

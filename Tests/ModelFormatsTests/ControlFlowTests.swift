@@ -88,6 +88,18 @@ struct ControlFlowTests {
         #expect(a.layers.map(\.index) == Array(0..<a.layers.count), "one row number per node, the Loop after its body")
     }
 
+    @Test("a Loop past the budget of nodes run in subgraphs is not counted, nor the iterations it ran")
+    func loopPastBudget() throws {
+        let model = try R.count(Self.loop(trips: R.tensor("M", [], type: 7, int64s: [1 << 40])))
+        let a = model.analysis
+        #expect(!a.isComplete)
+        #expect(
+            model.notices.contains { $0.message.contains("budget of \(Limits.regionSteps) nodes run inside subgraphs") }
+        )
+        #expect(a.totals.macs == 0, "the MatMul's iterations before the budget ran out are taken back")
+        #expect(a.unshapedNodes.contains("next") && a.unshapedNodes.contains("final"))
+    }
+
     @Test("a Loop whose trip count is not known is not counted, and says so")
     func loopUnknownTrips() throws {
         var trips = R.input("M", [])

@@ -10,7 +10,7 @@ public enum Limits {
     /// Elements of tensor values computed at analysis time (shape arithmetic), in all.
     public static let carriedValues = 1 << 20
     /// Nodes run inside subgraphs (each branch taken, each loop iteration), in all.
-    public static let regionSteps = 1 << 22
+    public static let regionSteps = 1 << 20
     /// The largest size of one axis.
     public static let dimension = ShapeSyntax.maximumDimension
 
