@@ -23,7 +23,8 @@ let package = Package(
         // Readers that translate model files (MXNet symbol JSON, zoo manifests) into the IR.
         // ONNX/onnx.pb.swift is generated once from onnx 1.22.0's onnx.proto (tools/generate_onnx_proto.sh).
         .target(
-            name: "ModelFormats", dependencies: ["OpCount", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+            name: "ModelFormats",
+            dependencies: ["OpCount", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The one owner of SQLite: schema (migrations/*.sql, embedded at build time), ingest, queries.
         .target(
             name: "Catalog",

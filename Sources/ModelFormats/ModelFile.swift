@@ -38,7 +38,8 @@ public enum ModelFile {
     /// afterwards; a file that changes or shrinks while it is read is an error naming it, never
     /// a signal. An ONNX file (by extension or first byte) is walked by the payload filter
     /// through a window of the file, so only its structure is held in memory; with `hashing`
-    /// every byte is hashed in 1 MiB pieces.
+    /// every byte is hashed in 1 MiB pieces. A gzip file (by its first bytes) is inflated, within
+    /// the size limit, and read as what it holds; its hash is the compressed file's.
     public static func load(_ url: URL, hashing: Bool) throws -> Loaded {
         let file = url.relativePath
         func fail(_ reason: String) -> ModelFormatError { .unreadable(file: file, reason: reason) }
@@ -65,12 +66,31 @@ public enum ModelFile {
         var data: Data
         let onnx: Bool
         do {
-            onnx = isONNX(url, try source.prefix(64))
-            if onnx {
+            let head = try source.prefix(64)
+            if Gzip.isGzip(head) {
+                // A compressed file: inflated whole (within the size limit), then read as what it holds.
+                var packed = Data()
+                try source.append(0..<size, to: &packed)
+                let inflated: Data
+                do { inflated = try Gzip.inflate(packed, limit: Limits.fileBytes) } catch {
+                    throw ModelFormatError.malformed(file: file, reason: error.reason)
+                }
+                onnx = isONNX(URL(fileURLWithPath: Gzip.inner(url.path)), inflated.prefix(64))
+                if onnx {
+                    do { data = try ONNXPayloadFilter.filter(inflated) } catch let error as ONNXPayloadFilter.Malformed
+                    {
+                        throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
+                    }
+                } else {
+                    data = inflated
+                }
+            } else if isONNX(url, head) {
+                onnx = true
                 do { data = try ONNXPayloadFilter.filter(source) } catch let error as ONNXPayloadFilter.Malformed {
                     throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
                 }
             } else {
+                onnx = false
                 data = Data()
                 try source.append(0..<size, to: &data)
             }
@@ -102,9 +122,10 @@ public enum ModelFile {
         return first == 0x08
     }
 
-    /// Parses the bytes of a model file; `file` names it and its extension hints at the format.
+    /// Parses the bytes of a model file; `file` names it and its extension (before a `.gz`)
+    /// hints at the format.
     public static func parse(_ data: Data, file: String) throws -> (graph: Graph, format: String) {
-        let url = URL(fileURLWithPath: file)
+        let url = URL(fileURLWithPath: Gzip.inner(file))
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if firstByte == UInt8(ascii: "{") || url.pathExtension.lowercased() == "json" {
             return (try MXNetSymbolReader.read(data, file: file), MXNetSymbolReader.formatName)

@@ -98,9 +98,9 @@ public enum Pipeline {
         return (bindings, notices)
     }
 
-    /// A model name from its file name: `resnet50_v1-symbol.json` → `resnet50_v1`.
+    /// A model name from its file name: `resnet50_v1-symbol.json` (or `.json.gz`) → `resnet50_v1`.
     public static func modelName(for file: String) -> String {
-        var name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        var name = URL(fileURLWithPath: Gzip.inner(file)).deletingPathExtension().lastPathComponent
         for suffix in ["-symbol", "_symbol", ".symbol"] where name.hasSuffix(suffix) {
             name.removeLast(suffix.count)
         }
