@@ -137,11 +137,18 @@ def export(task, name, shape):
         saved = mx.nd.load(prefix + "-0000.params")
     params = sum(v.size for k, v in saved.items() if k.startswith("arg:"))
     buffers = sum(v.size for k, v in saved.items() if k.startswith("aux:"))
-    symbol = mx.sym.load_json(text)
+    # GluonCV reuses node names (Xception65's relu0_fwd appears many times): shapes are looked
+    # up by name, so the graph is inferred with its names made unique (shapes do not change).
+    graph = json.loads(text)
+    seen = {}
+    for node in graph["nodes"]:
+        seen[node["name"]] = seen.get(node["name"], 0) + 1
+        if seen[node["name"]] > 1:
+            node["name"] = f"{node['name']}__{seen[node['name']]}"
+    symbol = mx.sym.load_json(json.dumps(graph))
     internals = symbol.get_internals()
     _, out_shapes, _ = internals.infer_shape(data=shape)
     by_output = dict(zip(internals.list_outputs(), out_shapes))
-    graph = json.loads(text)
 
     def shapes_of(node_name):
         found = [by_output[k] for k in by_output if k == node_name or k.startswith(node_name + "_output")]
