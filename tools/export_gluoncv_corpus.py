@@ -21,9 +21,10 @@ Reference counts, written to Tests/Fixtures/corpus/reference_gluoncv.csv (one ro
 It is the same formula opcat applies, but over MXNet's shapes, so a shape opcat infers wrongly
 shows as a MAC difference.
 
-Usage (the MXNet venv, tools/setup_mxnet_venv.sh, plus `pip install gluoncv==0.10.5.post0` with
-numpy kept at 1.23.5; see TOOLCHAIN.md):
-    .venv-mxnet/bin/python tools/export_gluoncv_corpus.py [--only NAME]
+Usage (the MXNet venv, which tools/setup_mxnet_venv.sh makes with gluoncv 0.10.5.post0 and its
+dependencies pinned to releases that keep numpy 1.23.5):
+    PY="$(bash tools/setup_mxnet_venv.sh)"
+    "$PY" tools/export_gluoncv_corpus.py [--only NAME]      # about 3 minutes; re-exports are identical
 """
 
 import argparse

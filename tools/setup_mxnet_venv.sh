@@ -3,6 +3,7 @@
 #
 # The venv holds exactly the pinned packages the reference data in data/ was made with:
 #     mxnet==1.9.1  numpy==1.23.5  mxop==0.2.0
+# and gluoncv==0.10.5.post0 for the GluonCV corpus (tools/export_gluoncv_corpus.py).
 # (plus their own dependencies, as pip resolves them). MXNet 1.9.1 ships a py3-none
 # manylinux wheel with a bundled libmxnet.so, so no system packages are needed.
 #
@@ -20,6 +21,9 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$repo_root/tools/venv_lib.sh"
 
 # numpy 1.23.5 has wheels for CPython 3.8-3.11 only.
+# gluoncv (tools/export_gluoncv_corpus.py) comes with its dependencies pinned to releases that
+# accept numpy 1.23.5: left to itself, pip upgrades numpy to 2.x and MXNet stops importing.
 ensure_venv setup_mxnet_venv "${OPCAT_MXNET_VENV:-$repo_root/.venv-mxnet}" "3.8" "3.11" \
-    "import mxnet, numpy, mxop.gluon  # they must import, not just be listed" \
-    "mxnet==1.9.1" "numpy==1.23.5" "mxop==0.2.0"
+    "import mxnet, numpy, mxop.gluon, gluoncv.model_zoo  # they must import, not just be listed" \
+    "mxnet==1.9.1" "numpy==1.23.5" "mxop==0.2.0" "gluoncv==0.10.5.post0" "scipy==1.10.1" "pandas==1.5.3" \
+    "matplotlib==3.7.5" "opencv-python==4.8.1.78"
