@@ -137,15 +137,28 @@ extension Analyzer.Run {
             tainted: condition?.followsBound == true, &layer)
     }
 
+    /// Says, once per node, that the rows of a body that ran several times count every run.
+    mutating func noteRepeats(_ node: Node, _ index: Int, _ op: String, runs: Int) {
+        guard runs > 1, repeated.insert(index).inserted else { return }
+        notices.append(
+            Notice(
+                "node '\(node.name)' (\(op)): its body ran \(runs) times; the rows of its nodes count every run "
+                    + "(with the shapes of the first)"))
+    }
+
+    /// The one subgraph of a `Loop` or `Scan`.
+    func body(of node: Node) throws -> (region: Int, body: Region) {
+        guard node.subgraphs.count == 1 else { throw RuleError("expects one body, has \(node.subgraphs.count)") }
+        return (node.subgraphs[0], graph.regions[node.subgraphs[0]])
+    }
+
     /// `Loop`: the body once per iteration, its carried values passed on, until the trip count or
     /// a known false condition ends it. A condition computed from the data leaves the trip count
     /// as the bound; with neither known, the loop is not counted and a notice says why.
     mutating func runLoop(
         _ index: Int, _ node: Node, _ operation: Operation, _ definition: OpDefinition, _ layer: inout Layer
     ) throws {
-        guard node.subgraphs.count == 1 else { throw RuleError("expects one body, has \(node.subgraphs.count)") }
-        let region = node.subgraphs[0]
-        let body = graph.regions[region]
+        let (region, body) = try self.body(of: node)
         let carried = max(0, node.inputs.count - 2)
         let scans = body.outputs.count - 1 - carried
         guard body.inputs.count == 2 + carried, scans >= 0,
@@ -227,23 +240,23 @@ extension Analyzer.Run {
         let inputs: [TensorInfo?] = [tripInput, condition] + state.map { $0 } + rows
         var absent = Set<Int>()
         for position in 0..<2 where !given[position] { absent.insert(position) }
-        try finish(
-            index, node, operation, definition, ShapeQuery(inputs: inputs, attributes: attributes, absent: absent),
-            tainted: tainted, &layer)
         if dataDependent {
             recordBound(
                 "its condition is computed from the data: counted for all \(iterations) iterations of its trip count",
                 at: node, operation)
         }
+        noteRepeats(node, index, "Loop", runs: iterations)
+        // With a data-dependent condition the iteration count is a bound, and so is what it sizes.
+        try finish(
+            index, node, operation, definition, ShapeQuery(inputs: inputs, attributes: attributes, absent: absent),
+            tainted: tainted || dataDependent, &layer)
     }
 
     /// `Scan`: the body once per slice along the scan axis, states passed on.
     mutating func runScan(
         _ index: Int, _ node: Node, _ operation: Operation, _ definition: OpDefinition, _ layer: inout Layer
     ) throws {
-        guard node.subgraphs.count == 1 else { throw RuleError("expects one body, has \(node.subgraphs.count)") }
-        let region = node.subgraphs[0]
-        let body = graph.regions[region]
+        let (region, body) = try self.body(of: node)
         let scanned = try operation.attributes.int("scanInputs")
         let states = node.inputs.count - scanned
         guard scanned >= 1, states >= 0, body.inputs.count == node.inputs.count, body.outputs.count >= states else {
@@ -297,6 +310,7 @@ extension Analyzer.Run {
             giveUp(index, &layer)
             return
         }
+        noteRepeats(node, index, "Scan", runs: trips ?? 0)
         var attributes = operation.attributes
         attributes["carried"] = .int(states)
         attributes["iterations"] = .int(trips ?? 0)

@@ -134,6 +134,8 @@ extension Analyzer {
         let regionInputs: Set<Int>
         /// Nodes run inside subgraphs so far, against `Limits.regionSteps`.
         var regionSteps = 0
+        /// Loops and scans whose repeated body rows a notice has explained.
+        var repeated: Set<Int> = []
         /// The row number the next new layer takes.
         var nextLayer = 0
         /// For each variable node, how its first consumer uses it.

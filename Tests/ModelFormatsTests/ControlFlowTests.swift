@@ -88,6 +88,44 @@ struct ControlFlowTests {
         #expect(a.layers.map(\.index) == Array(0..<a.layers.count), "one row number per node, the Loop after its body")
     }
 
+    @Test("a Loop whose condition comes from the data runs its trip count as a bound, and what it sizes is one too")
+    func loopConditionFromData() throws {
+        // The body's condition is a graph input (data); an If on the number of rows then cannot trust it.
+        let body = Self.graph(
+            [
+                R.node("Identity", ["flag"], ["cond_out"]), R.node("MatMul", ["state", "W"], ["next"]),
+                R.node("Identity", ["next"], ["row"]),
+            ], inputs: [Self.formal("i"), Self.formal("cond_in"), Self.formal("state")],
+            outputs: ["cond_out", "next", "row"])
+        let then = Self.graph([R.node("MatMul", ["x", "A"], ["t"])], outputs: ["t"])
+        let otherwise = Self.graph([R.node("MatMul", ["x", "B"], ["e"])], outputs: ["e"])
+        var initializers = [
+            R.tensor("W", [4, 4], floats: 16), R.tensor("A", [4, 4], floats: 16), R.tensor("B", [4, 8], floats: 32),
+            R.tensor("M", [], type: 7, int64s: [3]), R.tensor("zero", [], type: 7, int64s: [0]),
+            R.tensor("three", [], type: 7, int64s: [3]), R.tensor("true", [], type: 9),
+        ]
+        initializers[6].int32Data = [1]
+        var axis = Self.int("axis", 0)
+        axis.name = "axis"
+        let main = Self.graph(
+            [
+                R.node("Loop", ["M", "true", "x"], ["final", "rows"], [Self.graphAttribute("body", body)]),
+                R.node("Shape", ["rows"], ["shape"]), R.node("Gather", ["shape", "zero"], ["n"], [axis]),
+                R.node("Equal", ["n", "three"], ["all"]),
+                R.node(
+                    "If", ["all"], ["y"],
+                    [Self.graphAttribute("then_branch", then), Self.graphAttribute("else_branch", otherwise)]),
+            ], inputs: [R.input("x", [1, 4]), Self.boolInput("flag")], outputs: ["y"], initializers: initializers)
+        let a = try R.count(
+            Self.model(main),
+            inputs: [InputBinding(name: "x", shape: [1, 4]), InputBinding(name: "flag", shape: [], dataType: .bool)]
+        ).analysis
+        #expect(a.isComplete && !a.isExact)
+        #expect(a.bounds.map(\.node) == ["final", "y"], "\(a.bounds)")
+        // 3 iterations × 16, then both branches: 16 + 32.
+        #expect(a.totals.macs == 3 * 16 + 16 + 32)
+    }
+
     @Test("a Loop past the budget of nodes run in subgraphs is not counted, nor the iterations it ran")
     func loopPastBudget() throws {
         let model = try R.count(Self.loop(trips: R.tensor("M", [], type: 7, int64s: [1 << 40])))
