@@ -66,31 +66,25 @@ public enum ModelFile {
         var data: Data
         let onnx: Bool
         do {
-            let head = try source.prefix(64)
-            if Gzip.isGzip(head) {
-                // A compressed file: inflated whole (within the size limit), then read as what it holds.
+            // A compressed file is inflated whole (within the size limit) and read as what it holds.
+            var inflated: Data?
+            if Gzip.isGzip(try source.prefix(64)) {
                 var packed = Data()
                 try source.append(0..<size, to: &packed)
-                let inflated: Data
                 do { inflated = try Gzip.inflate(packed, limit: Limits.fileBytes) } catch {
                     throw ModelFormatError.malformed(file: file, reason: error.reason)
                 }
-                onnx = isONNX(URL(fileURLWithPath: Gzip.inner(url.path)), inflated.prefix(64))
-                if onnx {
-                    do { data = try ONNXPayloadFilter.filter(inflated) } catch let error as ONNXPayloadFilter.Malformed
-                    {
-                        throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
-                    }
-                } else {
-                    data = inflated
-                }
-            } else if isONNX(url, head) {
-                onnx = true
-                do { data = try ONNXPayloadFilter.filter(source) } catch let error as ONNXPayloadFilter.Malformed {
+            }
+            onnx = isONNX(URL(fileURLWithPath: Gzip.inner(url.path)), try inflated?.prefix(64) ?? source.prefix(64))
+            if onnx {
+                do { data = try inflated.map(ONNXPayloadFilter.filter) ?? ONNXPayloadFilter.filter(source) } catch let
+                    error as ONNXPayloadFilter.Malformed
+                {
                     throw ModelFormatError.malformed(file: file, reason: "not a valid ONNX file: \(error.reason)")
                 }
+            } else if let inflated {
+                data = inflated
             } else {
-                onnx = false
                 data = Data()
                 try source.append(0..<size, to: &data)
             }

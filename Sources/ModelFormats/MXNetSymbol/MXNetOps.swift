@@ -372,7 +372,7 @@ public enum MXNetOps {
                 "TopK",
                 [
                     "axis": .int(try a.int("axis", default: -1)), "k": .int(try a.int("k", default: 1)),
-                    "select": .string(a.string("ret_typ", default: "indices")),
+                    "kNotPositiveTakesAll": .bool(true), "select": .string(a.string("ret_typ", default: "indices")),
                     "indexType": .string(a.string("dtype", default: "float32")),
                 ]
             )

@@ -116,8 +116,8 @@ public enum ONNXReader {
                 node.region = region
                 nodes.append(node)
             }
-            for (index, proto) in graph.node.enumerated() {
-                try addNode(proto, name: uniqueName(proto, nodes.count + index))
+            for proto in graph.node {
+                try addNode(proto, name: uniqueName(proto, nodes.count))
             }
             regions[region].outputs = try graph.output.map { output in
                 guard let ref = producers[output.name] else {

@@ -33,6 +33,18 @@ enum DataDependentOps {
                 arithmetic: "2 non-zero"),
         ])
 
+    /// TopK's axis, its length and k: input 1's value, or the attribute (before opset 10; MXNet);
+    /// `nil` when computed at run time. MXNet's k ≤ 0 (`kNotPositiveTakesAll`) is the whole axis.
+    static func topKSelection(_ q: ShapeQuery) throws -> (axis: Int, length: Int, k: Int?) {
+        let x = try q.input(0)
+        let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
+        let n = x.shape[axis]
+        var k = q.isPresent(1) ? q.optionalInput(1)?.values?.first : try q.attributes.int("k")
+        if let given = k, given <= 0, try q.attributes.bool("kNotPositiveTakesAll", default: false) { k = n }
+        if let k, k < 0 || k > n { throw RuleError("k = \(k) is outside 0…\(n)") }
+        return (axis, n, k)
+    }
+
     /// The k largest (or smallest) along `axis`, values and indices. k is input 1's value; when it
     /// is computed at run time, k = the axis length (a bound). Cost: k passes of a selection,
     /// k·(n − 1) − k·(k − 1)/2 cmps per row.
@@ -41,16 +53,10 @@ enum DataDependentOps {
         inputs: [.data, .optionalData],
         shape: { q in
             let x = try q.input(0)
-            let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
-            let n = x.shape[axis]
+            let (axis, n, given) = try topKSelection(q)
             var out = x.shape
             var bound: String?
-            // Before opset 10, k is an attribute.
-            var given = q.isPresent(1) ? q.optionalInput(1)?.values?.first : try q.attributes.int("k")
-            // MXNet (which says what to return with `select`): k ≤ 0 takes the whole axis.
-            if q.attributes.has("select"), let k = given, k <= 0 { given = n }
             if let k = given {
-                guard k >= 0, k <= n else { throw RuleError("k = \(k) is outside 0…\(n)") }
                 out[axis] = k
             } else {
                 out[axis] = n
@@ -58,7 +64,10 @@ enum DataDependentOps {
             }
             // MXNet's topk returns what `select` asks for: values, indices (of `indexType`), both, or a
             // mask of the input's shape.
-            let indexType = try DataType(rawValue: q.attributes.string("indexType", default: "int64")) ?? .int64
+            let indexName = try q.attributes.string("indexType", default: "int64")
+            guard let indexType = DataType(rawValue: indexName) else {
+                throw RuleError("unknown index type '\(indexName)'")
+            }
             let values = TensorInfo(shape: out, dataType: x.dataType)
             let indices = TensorInfo(shape: out, dataType: indexType)
             let outputs: [TensorInfo]
@@ -76,15 +85,8 @@ enum DataDependentOps {
             "k·(n − 1) − k·(k − 1)/2 cmps per row of n (k passes of a selection)",
             { q in
                 let x = try q.input(0)
-                let axis = try ShapeMath.axis(q.attributes.int("axis", default: -1), rank: x.rank)
-                let n = x.shape[axis]
-                let k: Int
-                if try q.attributes.string("select", default: "both") == "mask" {
-                    let given = try q.attributes.int("k")
-                    k = given <= 0 ? n : min(given, n)
-                } else {
-                    k = q.outputs[0].shape[axis]
-                }
+                let (_, n, given) = try topKSelection(q.shapeQuery)
+                let k = given ?? n
                 let rows = try x.elementCount.get("elements") / max(1, n)
                 let passes =
                     try ShapeMath.times(k, max(n - 1, 0), "comparisons") - ShapeMath.times(
@@ -102,6 +104,10 @@ enum DataDependentOps {
             Example(
                 "MXNet topk, a mask", inputs: [[2, 10]], attributes: ["k": .int(3), "select": .string("mask")],
                 outputs: [[2, 10]], cost: .of(cmps: 48), arithmetic: "the same 48 cmps; a mask of the input's shape"),
+            Example(
+                "MXNet topk with k = 0: the whole axis", inputs: [[2, 7]],
+                attributes: ["k": .int(0), "kNotPositiveTakesAll": .bool(true), "select": .string("value")],
+                outputs: [[2, 7]], cost: .of(cmps: 42), arithmetic: "2 rows × (7·6 − 7·6/2) = 42 cmps"),
         ])
 
     /// Boxes kept by non-maximum suppression: [selected, 3] (batch, class, box), at most
