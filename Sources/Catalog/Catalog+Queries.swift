@@ -112,14 +112,17 @@ public struct ProfileSummary: Sendable, Hashable {
 
 extension Catalog {
     /// One profile per model and checkpoint: at the inputs `input` matches (its names, where it
-    /// gives them, and its shapes) when given, else at the model's default input.
+    /// gives them, and its shapes) when given; else each checkpoint at its evaluation input when
+    /// the model has a profile there, and at the model's default input otherwise (a model
+    /// without checkpoints: its default input).
     public func summaries(
         convention: Convention, input: InputKey? = nil, families: [String] = [], models: [String] = [],
         format: String? = nil
     ) throws -> [ProfileSummary] {
         try read { db in
             var sql = """
-                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent, p.*
+                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent,
+                       p.input_shape = m.default_input AS at_default, p.*
                 FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = ?
                 """
             var arguments: [(any DatabaseValueConvertible)?] = [convention.rawValue]
@@ -129,8 +132,6 @@ extension Catalog {
             defer { if let matches { db.remove(function: matches) } }
             if let matches {
                 sql += " AND \(matches.name)(p.input_shape)"
-            } else {
-                sql += " AND p.input_shape = m.default_input"
             }
             var conditions: [String] = []
             let (selection, selectionArguments) = Catalog.selection(families: families, models: models)
@@ -143,7 +144,7 @@ extension Catalog {
                 arguments.append(format)
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY m.id"
+            sql += " ORDER BY m.id, p.id"
             let statement = try db.makeStatement(sql: sql)
             let column = ColumnIndex(statement.columnNames)
             let totalColumns = ProfileCounts.Columns(column)
@@ -171,6 +172,26 @@ extension Catalog {
                     row, 2, in: t)
             }
             var summaries: [ProfileSummary] = []
+            // Without a query input, a model's profiles are gathered and each checkpoint paired
+            // with the one at its evaluation input (rows come ordered by model).
+            var pending: (model: Int64, atDefault: ProfileSummary?, others: [ProfileSummary])?
+            func flush() {
+                guard let group = pending, let base = group.atDefault else { return }
+                guard let list = checkpoints[group.model] else {
+                    summaries.append(base)
+                    return
+                }
+                for (checkpoint, metrics) in list {
+                    var one =
+                        group.others.first { $0.input == checkpoint.evalInput }
+                        ?? group.others.first {
+                            checkpoint.evalInput.matches($0.input) && $0.input.matches(checkpoint.evalInput)
+                        } ?? base
+                    one.checkpoint = checkpoint
+                    one.metrics = metrics
+                    summaries.append(one)
+                }
+            }
             let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
                 guard let totals = try ProfileCounts(row, totalColumns, self) else { continue }
@@ -195,6 +216,18 @@ extension Catalog {
                     metrics: [:], unsupported: unsupported[profileID] ?? [:],
                     floatParent: try optional("float_parent"), precisions: precisions[profileID] ?? [:],
                     storedBytes: stored[profileID] ?? [:])
+                if input == nil {
+                    if pending?.model != modelID {
+                        flush()
+                        pending = (modelID, nil, [])
+                    }
+                    if try get("at_default") as Bool {
+                        pending?.atDefault = summary
+                    } else {
+                        pending?.others.append(summary)
+                    }
+                    continue
+                }
                 guard let list = checkpoints[modelID] else {
                     summaries.append(summary)
                     continue
@@ -206,6 +239,7 @@ extension Catalog {
                     summaries.append(one)
                 }
             }
+            flush()
             return summaries
         }
     }

@@ -153,27 +153,46 @@ struct IngestCommand: ParsableCommand {
                     Console.notice(IngestCommand.describe(changes, of: job.record.name))
                     metricsUpdated += 1
                 }
-                if !force, let key = inputKey(bindings, job),
-                    try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end)
-                {
-                    tally[.skipped, default: 0] += 1
-                    continue
-                }
-                var model = try job.model.count(contents: contents, inputs: bindings, backboneEnd: backboneEnd)
-                model.sha256 = digest
-                // What load read is the stored form already (ONNX without payloads, JSON as is).
-                let definition = (data: contents, stripped: loaded.stripped)
-                let outcome = try catalog.ingest(model, record: job.record, definition: definition, force: force)
-                tally[outcome, default: 0] += 1
-                if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
-                if !model.analysis.isComplete || !model.analysis.isExact { Console.reportPartial(model) }
-                if model.analysis.backbone == nil {
-                    noBackbone.append(job.record.name)
-                    for notice in model.notices where notice.subject == .backboneEnd {
+                var outcomes: [IngestOutcome] = []
+                for (n, inputs) in Self.inputSets(bindings, job).enumerated() {
+                    if !force, let key = inputKey(inputs, job),
+                        try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end)
+                    {
+                        outcomes.append(.skipped)
+                        continue
+                    }
+                    var model: CountedModel
+                    do {
+                        model = try job.model.count(contents: contents, inputs: inputs, backboneEnd: backboneEnd)
+                    } catch  where n > 0 {
+                        // The model is stored; a checkpoint's own input it cannot take is said.
                         progress.clear()
-                        Console.notice("\(job.record.name): \(Hints.explain(notice))")
+                        Console.notice(
+                            "\(job.record.name): no profile at \(InputKey(inputs)), where a checkpoint was evaluated: \(error)"
+                        )
+                        continue
+                    }
+                    model.sha256 = digest
+                    // What load read is the stored form already (ONNX without payloads, JSON as is).
+                    let definition = (data: contents, stripped: loaded.stripped)
+                    // A changed file replaces the model's rows at its first input; the other
+                    // evaluation inputs then add their profiles beside it.
+                    let outcome = try catalog.ingest(
+                        model, record: job.record, definition: definition, force: force && n == 0)
+                    outcomes.append(outcome)
+                    if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
+                    if !model.analysis.isComplete || !model.analysis.isExact { Console.reportPartial(model) }
+                    if n == 0, model.analysis.backbone == nil {
+                        noBackbone.append(job.record.name)
+                        for notice in model.notices where notice.subject == .backboneEnd {
+                            progress.clear()
+                            Console.notice("\(job.record.name): \(Hints.explain(notice))")
+                        }
                     }
                 }
+                // One outcome per model: what happened at its first input, else the first change.
+                let outcome = outcomes.first { $0 != .skipped } ?? .skipped
+                tally[outcome, default: 0] += 1
             } catch let error as CatalogError {
                 // The catalog itself failed: stop the batch; this model's transaction left nothing.
                 progress.clear()
@@ -209,6 +228,22 @@ struct IngestCommand: ParsableCommand {
             parts.append((change.checkpoint == model ? "" : "\(change.checkpoint) ") + change.description)
         }
         return "\(model): " + parts.joined(separator: ", ")
+    }
+
+    /// The inputs a model is counted at: those given on the command line; else its manifest
+    /// input (`[]`) and then every other input its checkpoints were evaluated at, so each
+    /// checkpoint has a profile at its own resolution.
+    static func inputSets(_ bindings: [InputBinding], _ job: Job) -> [[InputBinding]] {
+        guard bindings.isEmpty else { return [bindings] }
+        let entry = job.model.entry
+        var seen: Set<InputKey> = entry.map { [InputKey($0.inputBindings)] } ?? []
+        var sets: [[InputBinding]] = [[]]
+        for checkpoint in job.record.checkpoints {
+            guard let input = checkpoint.evalInput else { continue }
+            let binding = [InputBinding(name: input.name ?? entry?.input.name, shape: input.shape)]
+            if seen.insert(InputKey(binding)).inserted { sets.append(binding) }
+        }
+        return sets
     }
 
     /// The input key a profile would have, when it can be known without counting: `.some(nil)`

@@ -25,15 +25,16 @@ struct CheckpointCLITests {
         let (dir, db) = try Self.smallCatalog()
         defer { try? FileManager.default.removeItem(at: dir) }
         let second = try CLI.run([
-            "ingest", "data/zoo/resnet18.onnx", "--db", db, "--checkpoint", "ft_384", "--eval-input", "1x3x384x384",
-            "--top1", "73.2%", "--metric-source", "a fine-tune at 384",
+            "ingest", "data/zoo/resnet18.onnx", "--db", db, "--checkpoint", "ft_320", "--eval-input", "1x3x320x320",
+            "--top1", "73.2%", "--metric-source", "a fine-tune at 320",
         ])
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stderr.contains("resnet18: ft_384 top1 none → 0.732"), "\(second.stderr)")
+        #expect(second.stderr.contains("resnet18: ft_320 top1 none → 0.732"), "\(second.stderr)")
         // Params 11,684,712: data/reference/torchvision_onnx.csv (onnx_float_initializer_elements);
-        // MACs 1,814,073,344 and backbone 1,813,561,344: data/reference/torchvision_resolutions.csv
-        // (torch's FlopCounterMode at 224²); backbone params = params − the fc layer's 512×1000 + 1000.
+        // MACs and backbone MACs at 224² and 320²: data/reference/torchvision_resolutions.csv
+        // (torch's FlopCounterMode); backbone params = params − the fc layer's 512×1000 + 1000.
         // top-1/top-5 0.69758/0.89078: the manifest's torchvision figures; 0.732 is the 73.2% given above.
+        // The checkpoint evaluated at 320² got a profile there, and is shown with it.
         let table = try CLI.run([
             "table", "--db", db, "--model", "resnet18", "--format", "csv", "--columns", "family",
         ])
@@ -41,14 +42,59 @@ struct CheckpointCLITests {
             table.stdout == """
                 model,checkpoint,input,eval_input,params,macs,backbone_params,backbone_macs,top1,top5,family
                 resnet18,resnet18,1x3x224x224,1x3x224x224,11684712,1814073344,11171712,1813561344,0.69758,0.89078,resnet
-                resnet18,ft_384,1x3x224x224,1x3x384x384,11684712,1814073344,11171712,1813561344,0.732,,resnet
+                resnet18,ft_320,1x3x320x320,1x3x320x320,11684712,3701657600,11171712,3701145600,0.732,,resnet
 
                 """, "\(table.stdout)")
-        let text = try CLI.run(["table", "--db", db, "--model", "resnet18"])
+        // Costs asked at one input: the other checkpoint's accuracy is from another one, and said.
+        let text = try CLI.run(["table", "--db", db, "--model", "resnet18", "--input", "1x3x224x224"])
         #expect(text.stdout.contains("69.76%") && text.stdout.contains("73.20%"), "\(text.stdout)")
         #expect(text.stdout.contains("1 of 2 rows show accuracy measured at another input than their costs"))
-        let best = try CLI.run(["best", "--db", db, "--max-macs", "2G", "--format", "csv"])
-        #expect(best.stdout.contains("resnet18,ft_384,2,0.732,1x3x384x384,"), "\(best.stdout)")
+        let best = try CLI.run(["best", "--db", db, "--max-macs", "4G", "--format", "csv"])
+        #expect(best.stdout.contains("resnet18,ft_320,2,0.732,1x3x320x320,3701657600,"), "\(best.stdout)")
+        let tight = try CLI.run(["best", "--db", db, "--max-macs", "2G", "--format", "csv"])
+        #expect(!tight.stdout.contains("ft_320"), "\(tight.stdout)")
+    }
+
+    @Test("a zoo's checkpoints at several evaluation inputs get a profile each, and queries pair them")
+    func profilesAtEvalInputs() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: "data/zoo/mobilenet_v2_dynamic.onnx"), to: dir.appendingPathComponent("m.onnx"))
+        func checkpoint(_ name: String, _ side: Int, _ top1: Double) -> String {
+            """
+            {"name": "\(name)", "eval_input": {"name": "input", "shape": [1, 3, \(side), \(side)]}, "source": "test",
+             "metrics": [{"dataset": "ImageNet-1k val", "metric": "top1", "value": \(top1), "source": "test"}]}
+            """
+        }
+        try Data(
+            """
+            {"format_version": 1, "models": [{"name": "m", "format": "onnx", "file": "m.onnx",
+             "input": {"name": "input", "shape": [1, 3, 224, 224]}, "metrics": [],
+             "checkpoints": [\(checkpoint("m.a", 224, 0.70)), \(checkpoint("m.b", 320, 0.74))]}]}
+            """.utf8
+        ).write(to: dir.appendingPathComponent("manifest.json"))
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let ingest = try CLI.run(["ingest", dir.path, "--db", db])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(
+            try Self.sqlite(db, "SELECT input_shape FROM profiles WHERE convention = 'standard' ORDER BY id")
+                == "input:1x3x224x224\ninput:1x3x320x320")
+        // MACs at 224² and 320²: `opcat count m.onnx --input input:1x3x320x320` (the profile is that count).
+        let table = try CLI.run(["table", "--db", db, "--format", "csv"])
+        #expect(
+            table.stdout == """
+                model,checkpoint,input,eval_input,params,macs,backbone_params,backbone_macs,top1,top5
+                m,m.a,1x3x224x224,1x3x224x224,3487869,300774272,,,0.7,
+                m,m.b,1x3x320x320,1x3x320x320,3487869,612492800,,,0.74,
+
+                """, "\(table.stdout)")
+        #expect(!table.stderr.contains("another input"), "\(table.stderr)")
+        let again = try CLI.run(["ingest", dir.path, "--db", db])
+        #expect(again.stderr.contains("1 model: 1 skipped"), "\(again.stderr)")
+        let best = try CLI.run(["best", "--db", db, "--max-macs", "500M", "--format", "csv"])
+        #expect(best.stdout.contains("m,m.a,1,0.7,1x3x224x224,300774272,"), "\(best.stdout)")
+        #expect(!best.stdout.contains("m.b"), "\(best.stdout)")
     }
 
     @Test("ingest names the models stored without a backbone end, with the option that sets one")
