@@ -123,13 +123,14 @@ def linear_macs(symbol_json, shapes_of):
     return total
 
 
-def export(task, name, shape):
-    net = build(name)
+def export_text(net, shape):
+    """(symbol JSON text, arg param elements, aux state elements) of a Gluon network: initialized,
+    hybridized, run once on zeros of `shape` and exported."""
     net.initialize()
     net.hybridize()
     net(mx.nd.zeros(shape))
     with tempfile.TemporaryDirectory() as tmp:
-        prefix = os.path.join(tmp, name)
+        prefix = os.path.join(tmp, "net")
         net.export(prefix)
         with open(prefix + "-symbol.json") as f:
             # Initializers are named after Python object ids and addresses: dropped, so a re-export is identical.
@@ -138,9 +139,14 @@ def export(task, name, shape):
         saved = mx.nd.load(prefix + "-0000.params")
     params = sum(v.size for k, v in saved.items() if k.startswith("arg:"))
     buffers = sum(v.size for k, v in saved.items() if k.startswith("aux:"))
-    # GluonCV reuses node names (Xception65's relu0_fwd appears many times): shapes are looked
-    # up by name, so the graph is inferred with its names made unique (shapes do not change).
-    graph = json.loads(text)
+    return text, params, buffers
+
+
+def shapes_by_name(graph, shape):
+    """A function from node name to its output shapes, from MXNet's infer_shape of `graph` (parsed
+    symbol JSON) at `data` = `shape`. GluonCV reuses node names (Xception65's relu0_fwd appears
+    many times): shapes are looked up by name, so the graph's names are made unique first, in
+    place (shapes do not change)."""
     seen = {}
     for node in graph["nodes"]:
         seen[node["name"]] = seen.get(node["name"], 0) + 1
@@ -159,6 +165,13 @@ def export(task, name, shape):
             found = [by_output[node_name]] if node_name in by_output else [()]
         return found
 
+    return shapes_of
+
+
+def export(task, name, shape):
+    text, params, buffers = export_text(build(name), shape)
+    graph = json.loads(text)
+    shapes_of = shapes_by_name(graph, shape)
     macs = linear_macs(graph, shapes_of)
     os.makedirs(OUT_DIR, exist_ok=True)
     path = os.path.join(OUT_DIR, f"{name}-symbol.json")
