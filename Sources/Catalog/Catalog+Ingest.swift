@@ -14,6 +14,8 @@ public struct ModelRecord: Sendable, Hashable {
     public var checkpoints: [ZooManifest.Checkpoint]
     /// For a quantized model: the float model it was made from.
     public var floatParent: String?
+    /// Measured speeds of the model (at an input, on a device).
+    public var measurements: [ZooManifest.Measurement]
 
     /// A model called `name`, described by its zoo manifest entry if it has one.
     public init(name: String, entry: ZooManifest.Entry? = nil) {
@@ -22,6 +24,7 @@ public struct ModelRecord: Sendable, Hashable {
         family = entry?.family
         checkpoints = entry?.allCheckpoints ?? []
         floatParent = entry?.quantizedFrom
+        measurements = entry?.measurements ?? []
     }
 }
 
@@ -106,6 +109,60 @@ extension Catalog {
                 as [String]).first ?? ""
             try storeCheckpoints(db, now.id, defaultInput: key, checkpoints)
             return now.changes
+        }
+    }
+
+    /// Stores the measurements of the model called `name` that are new or differ from the
+    /// catalog's, in one transaction, and says how many; nothing when the model is not in the
+    /// catalog yet (its ingest stores them). An unchanged re-ingest writes nothing.
+    public func updateMeasurements(name: String, measurements: [ZooManifest.Measurement]) throws -> Int {
+        guard !measurements.isEmpty else { return 0 }
+        func stale(_ db: Database) throws -> (id: Int64, count: Int)? {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name])
+            else { return nil }
+            var count = 0
+            for m in measurements {
+                let stored = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT value, source FROM measurements WHERE model_id = ? AND input_shape = ? AND device = ?
+                        AND precision = ? AND batch_size = ? AND metric = ?
+                        """, arguments: [id, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
+                if try stored.map({
+                    try value($0, 0, in: "measurements") as Double != m.value
+                        || (try value($0, 1, in: "measurements") as String) != m.source
+                }) ?? true {
+                    count += 1
+                }
+            }
+            return (id, count)
+        }
+        guard let seen = try read(stale), seen.count > 0 else { return 0 }
+        return try write { db in
+            guard let now = try stale(db) else { return 0 }
+            try storeMeasurements(db, now.id, measurements)
+            return now.count
+        }
+    }
+
+    /// The input key of a manifest input, as profiles key it.
+    static func key(_ input: ZooManifest.Input) -> String {
+        InputKey([InputKey.Input(name: input.name, shape: input.shape)]).description
+    }
+
+    /// Adds or updates measurements (others of the model are kept).
+    func storeMeasurements(_ db: Database, _ modelID: Int64, _ measurements: [ZooManifest.Measurement]) throws {
+        for m in measurements {
+            try db.execute(
+                sql: """
+                    INSERT INTO measurements (model_id, input_shape, device, precision, batch_size, metric, value, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (model_id, input_shape, device, precision, batch_size, metric)
+                    DO UPDATE SET value = excluded.value, source = excluded.source
+                    """,
+                arguments: [
+                    modelID, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric, m.value, m.source,
+                ])
         }
     }
 
@@ -293,6 +350,7 @@ extension Catalog {
             ])
         let id = db.lastInsertedRowID
         try storeCheckpoints(db, id, defaultInput: key, record.checkpoints)
+        try storeMeasurements(db, id, record.measurements)
         return id
     }
 
@@ -310,6 +368,7 @@ extension Catalog {
         if !record.checkpoints.isEmpty {
             try storeCheckpoints(db, id, defaultInput: defaultInput ?? "", record.checkpoints)
         }
+        try storeMeasurements(db, id, record.measurements)
     }
 
     /// Adds or updates checkpoints and their figures (figures of a checkpoint not named are kept).

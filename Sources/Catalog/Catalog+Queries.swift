@@ -63,6 +63,28 @@ public struct CheckpointSummary: Sendable, Hashable {
     public var metricSources: [String]
 }
 
+/// A measured speed of a model at a profile's input.
+public struct MeasuredSpeed: Sendable, Hashable {
+    public var device: String
+    public var precision: String
+    public var batchSize: Int
+    public var metric: String
+    public var value: Double
+    public var source: String
+
+    public init(device: String, precision: String, batchSize: Int, metric: String, value: Double, source: String) {
+        self.device = device
+        self.precision = precision
+        self.batchSize = batchSize
+        self.metric = metric
+        self.value = value
+        self.source = source
+    }
+
+    /// `RTX 4090, amp, batch 256`.
+    public var setting: String { "\(device), \(precision), batch \(batchSize)" }
+}
+
 /// One model at one input under one convention, with what a comparison table needs: one per
 /// checkpoint of the model (a model without checkpoints has one, with none).
 public struct ProfileSummary: Sendable, Hashable {
@@ -90,6 +112,8 @@ public struct ProfileSummary: Sendable, Hashable {
     public var precisions: [String: Int] = [:]
     /// Stored bytes of params and buffers by element type (standard profiles).
     public var storedBytes: [String: Int] = [:]
+    /// Measured speeds of the model at this input.
+    public var measurements: [MeasuredSpeed] = []
 
     /// MACs whose operands are both 8 bits or narrower.
     public var lowBitMACs: Int {
@@ -171,6 +195,22 @@ extension Catalog {
                 stored[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
                     row, 2, in: t)
             }
+            var measured: [String: [MeasuredSpeed]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT model_id, input_shape, device, precision, batch_size, metric, value, source
+                    FROM measurements ORDER BY id
+                    """)
+            {
+                let t = "measurements"
+                let key = "\(try value(row, 0, in: t) as Int64) \(try value(row, 1, in: t) as String)"
+                measured[key, default: []].append(
+                    MeasuredSpeed(
+                        device: try value(row, 2, in: t), precision: try value(row, 3, in: t),
+                        batchSize: try value(row, 4, in: t), metric: try value(row, 5, in: t),
+                        value: try value(row, 6, in: t), source: try value(row, 7, in: t)))
+            }
             var summaries: [ProfileSummary] = []
             // Without a query input, a model's profiles are gathered and each checkpoint paired
             // with the one at its evaluation input (rows come ordered by model).
@@ -215,7 +255,8 @@ extension Catalog {
                     backbone: try ProfileCounts(row, backboneColumns, self),
                     metrics: [:], unsupported: unsupported[profileID] ?? [:],
                     floatParent: try optional("float_parent"), precisions: precisions[profileID] ?? [:],
-                    storedBytes: stored[profileID] ?? [:])
+                    storedBytes: stored[profileID] ?? [:],
+                    measurements: measured["\(modelID) \(try get("input_shape") as String)"] ?? [])
                 if input == nil {
                     if pending?.model != modelID {
                         flush()

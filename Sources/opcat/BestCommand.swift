@@ -6,7 +6,8 @@ import OpCount
 struct BestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "best",
-        abstract: "The most accurate checkpoints within a budget of MACs, params, FLOPs or activations.",
+        abstract:
+            "The most accurate checkpoints within a budget of MACs, params, FLOPs, activations or measured speed.",
         discussion: """
             Budgets take plain integers or K/M/G/T suffixes (decimal: 2G = 2,000,000,000). \
             Checkpoints of the models within every given budget are ranked by the metric, with the \
@@ -14,6 +15,11 @@ struct BestCommand: ParsableCommand {
             out (no profile they can be counted at, no backbone end, no figure of the metric) are \
             named on stderr. Exit status: 0 when some model fits; 2 when none does (the cheapest \
             model is named on stderr); 1 on an error.
+
+            --min-throughput bounds by measured speed: the samples per second the catalog holds for \
+            a model at its input (timm's benchmark tables: `opcat speed` lists them), on the \
+            --device (and --precision, --batch-size) given; models without such a measurement are \
+            named on stderr.
 
             A backbone is chosen at the resolution its detector or segmenter runs at: with --input, \
             models without a stored profile there are counted from the catalog's stored \
@@ -23,6 +29,7 @@ struct BestCommand: ParsableCommand {
               opcat best --max-macs 2G
               opcat best --max-macs 1.5G --backbone --input 1x3x512x512
               opcat best --max-params 10M --rank macs --family 'mobilenet*'
+              opcat best --max-macs 5G --min-throughput 3K --device 'RTX 4090'
             """)
 
     @OptionGroup var catalog: CatalogOptions
@@ -39,6 +46,14 @@ struct BestCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("At most this many activations.", valueName: "budget"))
     var maxActivations: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "At least this many samples per second, measured (see --device), e.g. 1500 or 2K.", valueName: "rate"))
+    var minThroughput: String?
+
+    @OptionGroup var speed: SpeedOptions
 
     @Option(name: .long, help: "Rank by top1 or top5.")
     var metric: AccuracyMetric = .top1
@@ -73,10 +88,21 @@ struct BestCommand: ParsableCommand {
         return result
     }
 
+    func throughput() throws -> Double? {
+        guard let minThroughput else { return nil }
+        do { return Double(try QuantitySyntax.parse(minThroughput)) } catch {
+            throw ValidationError("--min-throughput \(minThroughput): \(error)")
+        }
+    }
+
     func validate() throws {
-        guard try !budgets().isEmpty else {
+        guard try !budgets().isEmpty || throughput() != nil else {
             throw ValidationError(
-                "give a budget: --max-macs, --max-params, --max-flops or --max-activations (e.g. --max-macs 2G)")
+                "give a budget: --max-macs, --max-params, --max-flops, --max-activations or --min-throughput (e.g. --max-macs 2G)"
+            )
+        }
+        if minThroughput == nil, speed.device != nil || speed.precision != nil || speed.batchSize != nil {
+            throw ValidationError("--device, --precision and --batch-size choose the measurement of --min-throughput")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -84,17 +110,23 @@ struct BestCommand: ParsableCommand {
     func run() throws {
         let catalog = try self.catalog.openForReading()
         var query = BestQuery(budgets: try budgets(), metric: metric, backbone: backbone)
+        if let rate = try throughput() { query.throughput = (rate, speed) }
         switch rank {
         case .accuracy(let accuracy): query.metric = accuracy
         case .cost(let measure): query.rankBy = measure
         case nil: break
         }
-        let result = query.run(try selection.summaries(catalog))
+        let result = try query.run(try selection.summaries(catalog))
         if !result.uncosted.isEmpty {
             let what = backbone ? "no known backbone end" : "no such count"
             Console.notice(
                 "\(Console.count(result.uncosted)) left out: \(what) (\(Console.names(result.uncosted)))"
                     + (backbone ? "; ingest them with --backbone-end NODE" : ""))
+        }
+        if !result.unmeasured.isEmpty {
+            Console.notice(
+                "\(Console.count(result.unmeasured)) left out: no \(speed.described) measured at their input "
+                    + "(\(Console.names(result.unmeasured))); see `opcat speed` for what the catalog holds")
         }
         if !result.unranked.isEmpty {
             Console.notice(
@@ -120,6 +152,8 @@ struct BestQuery {
     var backbone: Bool
     /// Rank by this cost, smallest first, instead of by the metric (models without it included).
     var rankBy: Measure? = nil
+    /// At least this many samples per second, by the measurement the options pick.
+    var throughput: (minimum: Double, speed: SpeedOptions)? = nil
 
     struct Fit {
         var summary: ProfileSummary
@@ -127,12 +161,14 @@ struct BestQuery {
         var costs: [Int]
         /// The cost the ranking orders by, when it is a cost.
         var rankCost: Int?
+        /// The measured samples per second, with a throughput budget.
+        var measured: MeasuredSpeed? = nil
     }
 
     func describeBudgets() -> String {
-        budgets.map {
+        (budgets.map {
             "\(backbone ? "backbone " : "")\($0.0.title) ≤ \(Numbers.compact($0.1, exponent: $0.0.exponent))\($0.0.unit)"
-        }
+        } + (throughput.map { ["\($0.speed.described) ≥ \(Numbers.decimal($0.minimum))"] } ?? []))
         .joined(separator: " and ")
     }
 
@@ -144,12 +180,15 @@ struct BestQuery {
         var unranked: [String]
         /// Models whose cost is unknown (no backbone end, for backbone budgets).
         var uncosted: [String]
+        /// Models without the measurement a throughput budget needs.
+        var unmeasured: [String] = []
     }
 
-    func run(_ summaries: [ProfileSummary]) -> Result {
+    func run(_ summaries: [ProfileSummary]) throws -> Result {
         var fitting: [Fit] = []
         var unranked: [String] = []
         var uncosted: [String] = []
+        var unmeasured: [String] = []
         for s in summaries {
             let costs = budgets.map { s.value($0.0, backbone: backbone) }
             guard costs.allSatisfy({ $0 != nil }) else {
@@ -157,15 +196,25 @@ struct BestQuery {
                 continue
             }
             guard zip(costs, budgets).allSatisfy({ $0! <= $1.1 }) else { continue }
+            var measured: MeasuredSpeed?
+            if let (minimum, speed) = throughput {
+                guard let m = try speed.pick(s) else {
+                    if !unmeasured.contains(s.model) { unmeasured.append(s.model) }
+                    continue
+                }
+                guard m.value >= minimum else { continue }
+                measured = m
+            }
             let accuracy = s.metrics[metric.rawValue]
             if let rankBy {
                 guard let cost = s.value(rankBy, backbone: backbone) else {
                     uncosted.append(s.model)
                     continue
                 }
-                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }, rankCost: cost))
+                fitting.append(
+                    Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }, rankCost: cost, measured: measured))
             } else if let accuracy {
-                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }))
+                fitting.append(Fit(summary: s, accuracy: accuracy, costs: costs.map { $0! }, measured: measured))
             } else {
                 unranked.append(s.model)
             }
@@ -178,14 +227,21 @@ struct BestQuery {
                     < ($0.accuracy ?? 0, $1.costs.first ?? 0, $1.summary.model)
             }
         }
-        let (measure, _) = budgets[0]
-        let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
-            .min { $0.1 < $1.1 }
-        let described = cheapest.map {
-            "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")"
-                + "\(measure.title))"
+        var described: String?
+        if let (measure, _) = budgets.first {
+            let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
+                .min { $0.1 < $1.1 }
+            described = cheapest.map {
+                "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")"
+                    + "\(measure.title))"
+            }
+        } else if let (_, speed) = throughput {
+            let fastest = try summaries.compactMap { s in try speed.pick(s).map { (s.model, $0.value) } }
+                .max { $0.1 < $1.1 }
+            described = fastest.map { "the fastest is \($0.0) (\(Numbers.decimal($0.1)) samples/s)" }
         }
-        return Result(fitting: fitting, cheapest: described, unranked: unranked, uncosted: uncosted)
+        return Result(
+            fitting: fitting, cheapest: described, unranked: unranked, uncosted: uncosted, unmeasured: unmeasured)
     }
 
     /// The fits ranked, with each budget's cost and the headroom left under it.
@@ -205,6 +261,10 @@ struct BestQuery {
         }
         // A ranking cost that is not a budget gets its own column.
         let rankColumn = rankBy.flatMap { measure in budgets.contains { $0.0 == measure } ? nil : measure }
+        if let (_, speed) = throughput {
+            columns.append(ResultSet.Column("samples_per_sec", speed.described, .rate))
+            columns.append(ResultSet.Column("measured_on", nil, .text))
+        }
         if let rankColumn {
             columns.append(
                 ResultSet.Column(
@@ -220,12 +280,16 @@ struct BestQuery {
             for (j, (_, budget)) in budgets.enumerated() {
                 row += [.int(fit.costs[j]), .int(budget - fit.costs[j])]
             }
+            if throughput != nil {
+                row += [fit.measured.map { .real($0.value) } ?? .empty, .text(fit.measured?.setting ?? "")]
+            }
             if rankColumn != nil { row.append(.count(fit.rankCost)) }
             result.append(row)
         }
         let order = rankBy.map { "\(backbone ? "backbone " : "")\($0.title), smallest first" } ?? metric.title
         // "checkpoints" once some model is ranked more than once.
-        let what = Set(fits.map(\.summary.model)).count == fits.count ? "models" : "checkpoints"
+        var what = Set(fits.map(\.summary.model)).count == fits.count ? "models" : "checkpoints"
+        if fits.count == 1 { what.removeLast() }
         var document = Document(result, line: "\(fits.count) \(what) within \(describeBudgets()), by \(order)")
         if let note = checkpoints.note { document.add(.line(note), in: .human) }
         return document

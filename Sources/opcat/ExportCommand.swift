@@ -82,9 +82,9 @@ struct ExportMarkdown: ParsableCommand {
         page += pareto.document(all: false).markdown()
         page +=
             "\n## Best under a budget\n\nThe most accurate models (top-1) whose whole-model cost fits the budget.\n\n"
-        page += budgetTable(standard, measure: .macs, budgets: Self.macBudgets)
+        page += try budgetTable(standard, measure: .macs, budgets: Self.macBudgets)
         page += "\n"
-        page += budgetTable(standard, measure: .params, budgets: Self.paramBudgets)
+        page += try budgetTable(standard, measure: .params, budgets: Self.paramBudgets)
         if !mxop.isEmpty {
             page += """
 
@@ -107,7 +107,7 @@ struct ExportMarkdown: ParsableCommand {
     }
 
     /// For each budget: the best model, the runner-up, and how many fit.
-    func budgetTable(_ summaries: [ProfileSummary], measure: Measure, budgets: [Int]) -> String {
+    func budgetTable(_ summaries: [ProfileSummary], measure: Measure, budgets: [Int]) throws -> String {
         let scaled = ResultSet.Kind.count(exponent: measure.exponent)
         var result = ResultSet([
             ResultSet.Column("budget", "\(measure.title) budget", .text), ResultSet.Column("best", nil, .text),
@@ -117,7 +117,8 @@ struct ExportMarkdown: ParsableCommand {
             ResultSet.Column("fitting", "models that fit", .integer),
         ])
         for budget in budgets {
-            let fits = BestQuery(budgets: [(measure, budget)], metric: .top1, backbone: false).run(summaries).fitting
+            let fits = try BestQuery(budgets: [(measure, budget)], metric: .top1, backbone: false).run(summaries)
+                .fitting
             let best = fits.first
             let second = fits.dropFirst().first
             result.append([

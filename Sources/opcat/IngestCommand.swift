@@ -148,9 +148,16 @@ struct IngestCommand: ParsableCommand {
                 let end = backboneEnd ?? job.model.entry?.backboneEnd
                 // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
                 let changes = try catalog.updateCheckpoints(name: job.record.name, checkpoints: job.record.checkpoints)
-                if !changes.isEmpty {
+                let measured = try catalog.updateMeasurements(
+                    name: job.record.name, measurements: job.record.measurements)
+                if !changes.isEmpty || measured > 0 {
                     progress.clear()
-                    Console.notice(IngestCommand.describe(changes, of: job.record.name))
+                    let speeds = "\(measured) measurement\(measured == 1 ? "" : "s") stored"
+                    Console.notice(
+                        changes.isEmpty
+                            ? "\(job.record.name): \(speeds)"
+                            : IngestCommand.describe(changes, of: job.record.name) + (measured > 0 ? "; \(speeds)" : "")
+                    )
                     metricsUpdated += 1
                 }
                 var outcomes: [IngestOutcome] = []

@@ -124,3 +124,46 @@ enum AccuracyMetric: String, ExpressibleByArgument, CaseIterable {
     case top1, top5
     var title: String { self == .top1 ? "top-1" : "top-5" }
 }
+
+/// Which measured speed a query reads: the samples per second of a model at its input on one
+/// device (at one precision and batch size, when the catalog holds several).
+struct SpeedOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The device of the measured throughput, as the catalog names it (e.g. 'RTX 4090'); case-insensitive.",
+            valueName: "device"))
+    var device: String?
+
+    @Option(
+        name: .long, help: ArgumentHelp("The precision of the measurement (e.g. amp, fp32).", valueName: "precision"))
+    var precision: String?
+
+    @Option(name: .long, help: ArgumentHelp("The batch size of the measurement.", valueName: "n"))
+    var batchSize: Int?
+
+    static let metric = "samples_per_sec"
+
+    /// The one measurement of `summary` these options pick, nil when there is none; several
+    /// that match are an error naming what tells them apart.
+    func pick(_ summary: ProfileSummary) throws -> MeasuredSpeed? {
+        let matching = summary.measurements.filter { m in
+            m.metric == Self.metric && device.map { m.device.lowercased() == $0.lowercased() } ?? true
+                && precision.map { m.precision.lowercased() == $0.lowercased() } ?? true
+                && batchSize.map { m.batchSize == $0 } ?? true
+        }
+        guard matching.count <= 1 else {
+            throw CLIError(
+                "\(summary.model) has \(matching.count) throughput measurements at \(summary.input) ("
+                    + matching.map(\.setting).joined(separator: "; ")
+                    + "); choose one with --device, --precision or --batch-size")
+        }
+        return matching.first
+    }
+
+    /// `samples/s on RTX 4090` with what was chosen.
+    var described: String {
+        "samples/s" + (device.map { " on \($0)" } ?? "") + (precision.map { ", \($0)" } ?? "")
+            + (batchSize.map { ", batch \($0)" } ?? "")
+    }
+}

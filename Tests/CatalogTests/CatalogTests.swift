@@ -159,6 +159,18 @@ struct CatalogTests {
         for (bad, reason) in [
             (#""checkpoints": [{"name": "a", "metrics": []}, {"name": "a", "metrics": []}]"#, "listed twice"),
             (#""checkpoints": [{"name": "a", "crop_fraction": 1.5, "metrics": []}]"#, "crop fraction 1.5"),
+            (
+                #""measurements": [{"input": {"shape": [1, 3, 224, 224]}, "device": "d", "precision": "fp32", "batch_size": 0, "metric": "samples_per_sec", "value": 1, "source": "s"}]"#,
+                "a batch size of at least 1"
+            ),
+            (
+                #""measurements": [{"input": {"shape": [1, 3, 224, 224]}, "device": "", "precision": "fp32", "batch_size": 1, "metric": "samples_per_sec", "value": 1, "source": "s"}]"#,
+                "a measurement needs a device"
+            ),
+            (
+                #""measurements": [{"input": {"shape": [1, 3, 0, 224]}, "device": "d", "precision": "fp32", "batch_size": 1, "metric": "samples_per_sec", "value": 1, "source": "s"}]"#,
+                "input dimension 0 is out of range"
+            ),
         ] {
             let text = """
                 {"format_version": 1, "models": [{"name": "m", "format": "onnx", "file": "m.onnx",

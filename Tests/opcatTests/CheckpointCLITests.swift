@@ -97,6 +97,77 @@ struct CheckpointCLITests {
         #expect(!best.stdout.contains("m.b"), "\(best.stdout)")
     }
 
+    @Test(
+        "measured speeds belong to a model at an input on a device: stored, updated, bounded by best, listed by speed")
+    func measurements() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (from, to) in [("mobilenet_v2_dynamic.onnx", "m.onnx"), ("resnet18.onnx", "r.onnx")] {
+            try FileManager.default.copyItem(
+                at: URL(fileURLWithPath: "data/zoo/\(from)"), to: dir.appendingPathComponent(to))
+        }
+        func manifest(gpuOfR: Double) -> String {
+            func speed(_ device: String, _ precision: String, _ batch: Int, _ value: Double) -> String {
+                """
+                {"input": {"name": "input", "shape": [1, 3, 224, 224]}, "device": "\(device)", "precision": "\(precision)",
+                 "batch_size": \(batch), "metric": "samples_per_sec", "value": \(value), "source": "a test bench"}
+                """
+            }
+            func model(_ name: String, _ top1: Double, _ speeds: [String]) -> String {
+                """
+                {"name": "\(name)", "format": "onnx", "file": "\(name).onnx", "input": {"name": "input", "shape": [1, 3, 224, 224]},
+                 "metrics": [{"dataset": "ImageNet-1k val", "metric": "top1", "value": \(top1), "source": "test"}],
+                 "measurements": [\(speeds.joined(separator: ", "))]}
+                """
+            }
+            return """
+                {"format_version": 1, "models": [
+                 \(model("m", 0.70, [speed("GPU X", "amp", 256, 5000.5), speed("CPU Y", "fp32", 1, 80.25)])),
+                 \(model("r", 0.69, [speed("GPU X", "amp", 256, gpuOfR)]))]}
+                """
+        }
+        let db = dir.appendingPathComponent("c.sqlite").path
+        try Data(manifest(gpuOfR: 9000).utf8).write(to: dir.appendingPathComponent("manifest.json"))
+        #expect(try CLI.run(["ingest", dir.path, "--db", db]).status == 0)
+        #expect(
+            try Self.sqlite(
+                db,
+                "SELECT m.name, s.input_shape, s.device, s.batch_size, s.value FROM measurements s JOIN models m ON m.id = s.model_id ORDER BY s.id"
+            )
+                == "m|input:1x3x224x224|GPU X|256|5000.5\nm|input:1x3x224x224|CPU Y|1|80.25\nr|input:1x3x224x224|GPU X|256|9000.0"
+        )
+        // A changed figure of an unchanged file is stored and said.
+        try Data(manifest(gpuOfR: 9100).utf8).write(to: dir.appendingPathComponent("manifest.json"))
+        let again = try CLI.run(["ingest", dir.path, "--db", db])
+        #expect(again.stderr.contains("r: 1 measurement stored"), "\(again.stderr)")
+        #expect(again.stderr.contains("2 skipped"), "\(again.stderr)")
+        let fast = try CLI.run(["best", "--db", db, "--min-throughput", "6K", "--device", "gpu x", "--format", "csv"])
+        #expect(
+            fast.stdout == """
+                model,checkpoint,rank,top1,eval_input,samples_per_sec,measured_on
+                r,r,1,0.69,1x3x224x224,9100.0,"GPU X, amp, batch 256"
+
+                """, "\(fast.stdout)")
+        // A model without a measurement on the device is named, never silently dropped.
+        let cpu = try CLI.run(["best", "--db", db, "--min-throughput", "50", "--device", "CPU Y"])
+        #expect(
+            cpu.stderr.contains("1 model left out: no samples/s on CPU Y measured at their input (r)"), "\(cpu.stderr)")
+        // Two measurements that both match are an error naming what tells them apart.
+        let ambiguous = try CLI.run(["best", "--db", db, "--min-throughput", "50"])
+        #expect(ambiguous.status == 1 && ambiguous.stderr.contains("choose one with --device"), "\(ambiguous.stderr)")
+        // MACs: `opcat count` of each file at 224²; MACs/s = MACs × samples/s.
+        let speed = try CLI.run(["speed", "--db", db, "--device", "GPU X", "--format", "csv"])
+        #expect(
+            speed.stdout == """
+                model,input,device,precision,batch_size,macs,samples_per_sec,macs_per_sec
+                r,1x3x224x224,GPU X,amp,256,1814073344,9100.0,16508067430400
+                m,1x3x224x224,GPU X,amp,256,300774272,5000.5,1504021747136
+
+                """, "\(speed.stdout)")
+        let text = try CLI.run(["speed", "--db", db, "--device", "GPU X"])
+        #expect(text.stdout.contains("on GPU X, amp, batch 256 MACs/s range 11.0× (m to r)"), "\(text.stdout)")
+    }
+
     @Test("ingest names the models stored without a backbone end, with the option that sets one")
     func noBackboneEnd() throws {
         let dir = try IngestCLITests.temporaryDirectory()
@@ -201,10 +272,10 @@ struct CheckpointCLITests {
         #expect(table.status == 0, "\(table.stderr)")
         #expect(
             try Self.sqlite(db, "SELECT identifier FROM grdb_migrations ORDER BY 1")
-                == "001_catalog\n002_quantization\n003_checkpoints\n004_strict\n005_upper_bounds")
+                == "001_catalog\n002_quantization\n003_checkpoints\n004_strict\n005_upper_bounds\n006_measurements")
         #expect(
             try Self.sqlite(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT'")
-                == "10")
+                == "11")
         // Each figure is its model's default checkpoint's, named after the model, evaluated at its default input.
         let migrated = try Self.sqlite(
             db,

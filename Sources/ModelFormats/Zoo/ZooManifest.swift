@@ -29,9 +29,11 @@ public struct ZooManifest: Sendable, Codable {
         /// Named weights of the model with their own figures, besides `metrics` (which are the
         /// figures of the checkpoint named after the model, evaluated at `input`).
         public var checkpoints: [Checkpoint]?
+        /// Measured speed of the model at an input on a device (not of a checkpoint).
+        public var measurements: [Measurement]?
 
         enum CodingKeys: String, CodingKey {
-            case name, family, format, file, input, metrics, checkpoints
+            case name, family, format, file, input, metrics, checkpoints, measurements
             case displayName = "display_name"
             case backboneEnd = "backbone_end"
             case quantizedFrom = "quantized_from"
@@ -86,6 +88,36 @@ public struct ZooManifest: Sendable, Codable {
             self.pretraining = pretraining
             self.source = source
             self.metrics = metrics
+        }
+    }
+
+    /// A measured speed: of the model at `input` (one sample) on `device`, at `precision` and
+    /// `batchSize`, e.g. `samples_per_sec` 2,345.6 on an RTX 4090 with AMP at batch 256.
+    public struct Measurement: Sendable, Codable, Hashable {
+        public var input: Input
+        public var device: String
+        public var precision: String
+        public var batchSize: Int
+        public var metric: String
+        public var value: Double
+        public var source: String
+
+        enum CodingKeys: String, CodingKey {
+            case input, device, precision, metric, value, source
+            case batchSize = "batch_size"
+        }
+
+        public init(
+            input: Input, device: String, precision: String, batchSize: Int, metric: String, value: Double,
+            source: String
+        ) {
+            self.input = input
+            self.device = device
+            self.precision = precision
+            self.batchSize = batchSize
+            self.metric = metric
+            self.value = value
+            self.source = source
         }
     }
 
@@ -160,6 +192,21 @@ public struct ZooManifest: Sendable, Codable {
             for metric in entry.metrics + (entry.checkpoints ?? []).flatMap(\.metrics) {
                 names += [("metric source", metric.source), ("dataset", metric.dataset), ("metric", metric.metric)]
             }
+            for m in entry.measurements ?? [] {
+                names += [
+                    ("measurement device", m.device), ("measurement precision", m.precision),
+                    ("measurement metric", m.metric), ("measurement source", m.source),
+                ]
+                guard m.batchSize >= 1, m.value.isFinite, m.value >= 0, !m.device.isEmpty, !m.metric.isEmpty,
+                    !m.precision.isEmpty, !m.source.isEmpty
+                else {
+                    throw ModelFormatError.malformed(
+                        file: url.relativePath,
+                        reason:
+                            "model '\(entry.name)': a measurement needs a device, precision, metric and source, a batch size of at least 1 and a value of at least 0"
+                    )
+                }
+            }
             for case (let what, let name?) in names {
                 if let reason = name.unprintableReason(what) {
                     throw ModelFormatError.malformed(file: url.relativePath, reason: reason)
@@ -175,7 +222,9 @@ public struct ZooManifest: Sendable, Codable {
                     file: url.relativePath,
                     reason: "model '\(entry.name)': file '\(entry.file)' must be a path inside the zoo directory")
             }
-            let inputs = [entry.input] + (entry.checkpoints ?? []).compactMap(\.evalInput)
+            let inputs =
+                [entry.input] + (entry.checkpoints ?? []).compactMap(\.evalInput)
+                + (entry.measurements ?? []).map(\.input)
             if let bad = inputs.flatMap(\.shape).first(where: { $0 < 1 || $0 > ShapeSyntax.maximumDimension }) {
                 throw ModelFormatError.malformed(
                     file: url.relativePath, reason: "model '\(entry.name)': input dimension \(bad) is out of range")

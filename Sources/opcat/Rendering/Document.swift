@@ -126,6 +126,7 @@ struct Document {
         case (.int(let v), _): String(v)
         case (.real(let v), .accuracy): Numbers.percent(v)
         case (.real(let v), .fraction): Numbers.accuracy(v)
+        case (.real(let v), .rate): Numbers.decimal(v)
         case (.real(let v), _): "\(v)"
         case (.share(let s), .bar): s.bar
         case (.share(let s), _): s.percent

@@ -38,6 +38,15 @@ enum Numbers {
     }
 
     /// An accuracy as timm and torchvision print it: a percentage with two decimals (`69.76%`).
+    /// A measured value grouped, with at most two decimals: `2,345.67`, `1,500`.
+    static func decimal(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let cents = Int((value * 100).rounded())
+        let whole = grouped(cents / 100)
+        let rest = abs(cents % 100)
+        return rest == 0 ? whole : whole + (rest % 10 == 0 ? ".\(rest / 10)" : String(format: ".%02d", rest))
+    }
+
     static func percent(_ value: Double?) -> String {
         guard let value else { return "" }
         let scaled = Int((value * 10_000).rounded())

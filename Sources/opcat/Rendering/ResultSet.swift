@@ -19,6 +19,9 @@ struct ResultSet {
         case share
         /// A part of a total drawn as a bar of blocks (for people only).
         case bar
+        /// A measured rate (samples per second): grouped with at most two decimals for people
+        /// (`2,345.67`), as stored otherwise.
+        case rate
         case text
         /// Yes or no: the given words in text, Markdown and CSV, a boolean in JSON.
         case flag(yes: String, no: String)
@@ -26,7 +29,7 @@ struct ResultSet {
         /// Numbers are right-aligned.
         var alignsRight: Bool {
             switch self {
-            case .count, .integer, .accuracy, .fraction, .share: true
+            case .count, .integer, .accuracy, .fraction, .share, .rate: true
             case .bar, .text, .flag: false
             }
         }
