@@ -11,16 +11,24 @@ all: build
 build:
 	$(SWIFT) build -c release --product opcat
 
-# Ingest the 34 bundled MXNet models into the default catalog (./opcat.sqlite, or $OPCAT_DB)
-# and print the seed table (mxop convention) and opcat's own table from it. A second run is a
-# fast no-op ingest.
+# Every bundled zoo: the seed's (data/zoo) and the real zoos under data/zoos/.
+ZOOS := data/zoo $(sort $(wildcard data/zoos/*/))
+BUDGETS := 0.5G 1G 2G 5G 10G
+
+# Ingest every bundled zoo into the default catalog (./opcat.sqlite, or $OPCAT_DB; a progress
+# line on a terminal) and print from it: the seed table (mxop convention), the Pareto front of
+# top-1 against MACs (chart beside the catalog), and the best checkpoint under each budget, full
+# model and backbone. A second run is a fast no-op ingest.
 zoo: build
-	$(RELEASE_BIN) ingest data/zoo
-	$(RELEASE_BIN) table --convention mxop --file-format mxnet-symbol --exclude-quantized --format markdown
-	@echo
-	$(RELEASE_BIN) table
+	$(RELEASE_BIN) ingest $(ZOOS)
+	$(RELEASE_BIN) table --convention mxop --zoo seed --file-format mxnet-symbol --exclude-quantized --format markdown
 	@echo
 	$(RELEASE_BIN) pareto --svg $(basename $(or $(OPCAT_DB),opcat.sqlite))-pareto.svg --log-x
+	@echo
+	@for budget in $(BUDGETS); do \
+	  $(RELEASE_BIN) best --max-macs $$budget --limit 1; \
+	  $(RELEASE_BIN) best --max-macs $$budget --backbone --limit 1; \
+	done
 
 test:
 	$(SWIFT) test

@@ -15,5 +15,9 @@ CREATE TABLE measurements (
 ) STRICT;
 CREATE INDEX measurements_by_model ON measurements (model_id, input_shape);
 
+-- The zoo a model comes from (the manifest's `zoo`: seed, gluoncv, torchvision, timm …).
+ALTER TABLE models ADD COLUMN zoo TEXT CHECK (zoo IS NULL OR length(zoo) > 0);
+UPDATE table_notes SET note = note || ' zoo names the zoo it was ingested from (its manifest''s zoo).' WHERE table_name = 'models';
+
 INSERT INTO table_notes (table_name, note) VALUES ('measurements',
     'Measured speed of a model at one input (per sample) on a device, at a precision and batch size, with its source: samples_per_sec, step_time_ms.');

@@ -228,6 +228,7 @@ def manifest(rows, reference):
     entries.sort(key=lambda e: "quantized_from" in e)
     return {
         "format_version": 1,
+        "zoo": "gluoncv",
         "generated_by": "tools/export_gluoncv_zoo.py",
         "packages": {"mxnet": "1.9.1", "gluoncv": "0.10.5.post0", "numpy": "1.23.5"},
         "models": entries,

@@ -39,6 +39,7 @@ def merge_manifest(path: str, entries: list, fmt: str, quantized: bool, header: 
     if missing:
         raise SystemExit(f"manifest: quantized_from names no float entry: {sorted(missing)}")
     manifest.update(header or {})
+    manifest["zoo"] = "seed"  # data/zoo: the seed's models and the quick start's small ONNX and quantized set
     manifest["models"] = models
     with open(path, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)

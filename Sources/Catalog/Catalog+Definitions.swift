@@ -95,7 +95,9 @@ extension Catalog {
 
     /// The stored definitions of the models a selection names (all when empty), in ingest order,
     /// and the names of the selected models that have none (ingested by a schema-2 opcat).
-    public func definitions(families: [String] = [], models: [String] = [], named names: [String]? = nil) throws
+    public func definitions(
+        families: [String] = [], models: [String] = [], zoos: [String] = [], named names: [String]? = nil
+    ) throws
         -> (definitions: [StoredDefinition], missing: [String])
     {
         try read { db in
@@ -106,7 +108,7 @@ extension Catalog {
                           AND p.input_shape = m.default_input AND p.convention = 'standard') AS backbone_end
                 FROM models m LEFT JOIN definitions d ON d.model_id = m.id
                 """
-            var (condition, arguments) = Catalog.selection(families: families, models: models)
+            var (condition, arguments) = Catalog.selection(families: families, models: models, zoos: zoos)
             if let names {
                 let exact = "m.name IN (" + names.map { _ in "?" }.joined(separator: ", ") + ")"
                 condition = condition.isEmpty ? exact : condition + " AND " + exact
@@ -151,10 +153,13 @@ extension Catalog {
 
     /// A WHERE condition for `--family`/`--model` shell-style patterns (case-insensitive; any
     /// pattern of an option matches), with its arguments; empty when neither is given.
-    static func selection(families: [String], models: [String]) -> (String, [(any DatabaseValueConvertible)?]) {
+    static func selection(families: [String], models: [String], zoos: [String] = []) -> (
+        String, [(any DatabaseValueConvertible)?]
+    ) {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        for (column, patterns) in [("m.family", families), ("m.name", models)] where !patterns.isEmpty {
+        for (column, patterns) in [("m.family", families), ("m.name", models), ("m.zoo", zoos)] where !patterns.isEmpty
+        {
             conditions.append(
                 "(" + patterns.map { _ in "lower(\(column)) GLOB lower(?)" }.joined(separator: " OR ") + ")")
             arguments += patterns.map { $0 }

@@ -16,6 +16,8 @@ public struct ModelRecord: Sendable, Hashable {
     public var floatParent: String?
     /// Measured speeds of the model (at an input, on a device).
     public var measurements: [ZooManifest.Measurement]
+    /// The zoo it comes from.
+    public var zoo: String?
 
     /// A model called `name`, described by its zoo manifest entry if it has one.
     public init(name: String, entry: ZooManifest.Entry? = nil) {
@@ -341,12 +343,12 @@ extension Catalog {
         try db.execute(
             sql: """
                 INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
-                                    ingested_at, opcat_version, float_parent)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    ingested_at, opcat_version, float_parent, zoo)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 record.name, record.displayName, record.family, model.format, model.file,
-                model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent,
+                model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent, record.zoo,
             ])
         let id = db.lastInsertedRowID
         try storeCheckpoints(db, id, defaultInput: key, record.checkpoints)
@@ -358,12 +360,12 @@ extension Catalog {
         let defaultInput =
             (try column(db, "SELECT default_input FROM models WHERE id = ?", arguments: [id], in: "models") as [String])
             .first
-        if record.displayName != nil || record.family != nil || record.floatParent != nil {
+        if record.displayName != nil || record.family != nil || record.floatParent != nil || record.zoo != nil {
             try db.execute(
                 sql: """
                     UPDATE models SET display_name = coalesce(?, display_name), family = coalesce(?, family),
-                                      float_parent = coalesce(?, float_parent) WHERE id = ?
-                    """, arguments: [record.displayName, record.family, record.floatParent, id])
+                                      float_parent = coalesce(?, float_parent), zoo = coalesce(?, zoo) WHERE id = ?
+                    """, arguments: [record.displayName, record.family, record.floatParent, record.zoo, id])
         }
         if !record.checkpoints.isEmpty {
             try storeCheckpoints(db, id, defaultInput: defaultInput ?? "", record.checkpoints)

@@ -141,7 +141,7 @@ extension Catalog {
     /// without checkpoints: its default input).
     public func summaries(
         convention: Convention, input: InputKey? = nil, families: [String] = [], models: [String] = [],
-        format: String? = nil
+        format: String? = nil, zoos: [String] = []
     ) throws -> [ProfileSummary] {
         try read { db in
             var sql = """
@@ -158,7 +158,7 @@ extension Catalog {
                 sql += " AND \(matches.name)(p.input_shape)"
             }
             var conditions: [String] = []
-            let (selection, selectionArguments) = Catalog.selection(families: families, models: models)
+            let (selection, selectionArguments) = Catalog.selection(families: families, models: models, zoos: zoos)
             if !selection.isEmpty {
                 conditions.append(selection)
                 arguments += selectionArguments

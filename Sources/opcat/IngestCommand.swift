@@ -280,7 +280,9 @@ struct IngestCommand: ParsableCommand {
                     throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
                 }
                 let root = url.resolvingSymlinksInPath().path
-                for entry in try ZooManifest.load(directory: url).models {
+                let manifest = try ZooManifest.load(directory: url)
+                let zoo = manifest.zoo ?? url.standardizedFileURL.lastPathComponent
+                for entry in manifest.models {
                     // A symbolic link inside the zoo may not lead out of it.
                     let resolved = url.appendingPathComponent(entry.file).resolvingSymlinksInPath().path
                     guard resolved.hasPrefix(root + "/") else {
@@ -288,14 +290,21 @@ struct IngestCommand: ParsableCommand {
                             "\(path)/\(entry.file): a symbolic link that leads out of the zoo directory (to \(resolved)); "
                                 + "copy the file into the zoo instead")
                     }
+                    var record = ModelRecord(name: entry.name, entry: entry)
+                    record.zoo = zoo
                     jobs.append(
-                        Job(
-                            model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry),
-                            record: ModelRecord(name: entry.name, entry: entry)))
+                        Job(model: ModelJob(file: url.appendingPathComponent(entry.file), entry: entry), record: record)
+                    )
                 }
             } else {
                 let job = try ModelJob(file: url)
                 var record = ModelRecord(name: job.name, entry: job.entry)
+                if job.entry != nil {
+                    let directory = url.deletingLastPathComponent()
+                    record.zoo =
+                        try ZooManifest.load(directory: directory).zoo
+                        ?? directory.standardizedFileURL.lastPathComponent
+                }
                 if let name { record.name = name }
                 if let quantizedFrom { record.floatParent = quantizedFrom }
                 if let family { record.family = family }

@@ -29,6 +29,13 @@ struct SelectionOptions: ParsableArguments {
         help: ArgumentHelp("Only models read from this file format: mxnet-symbol or onnx.", valueName: "format"))
     var fileFormat: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only models of these zoos (seed, gluoncv, torchvision, timm …): repeat it, or use patterns.",
+            valueName: "zoo"))
+    var zoo: [String] = []
+
     @Flag(name: .long, help: "Leave out quantized models (those with a float parent).")
     var excludeQuantized = false
 
@@ -51,23 +58,28 @@ struct SelectionOptions: ParsableArguments {
     /// named on stderr with the reason.
     func summaries(_ catalog: Catalog, convention: Convention = .standard) throws -> [ProfileSummary] {
         var rows = try catalog.summaries(
-            convention: convention, input: try inputKey(), families: family, models: model, format: fileFormat
+            convention: convention, input: try inputKey(), families: family, models: model, format: fileFormat,
+            zoos: zoo
         )
         .filter { !excludeQuantized || $0.floatParent == nil }
         if let key = try inputKey() {
             let everyModel = try catalog.summaries(
-                convention: convention, families: family, models: model, format: fileFormat
+                convention: convention, families: family, models: model, format: fileFormat, zoos: zoo
             )
             .filter { !excludeQuantized || $0.floatParent == nil }
             rows = try completed(rows, selection: everyModel, at: key, catalog: catalog, convention: convention)
         }
         if rows.isEmpty {
-            let what = [
-                family.isEmpty ? nil : "family " + family.map { "'\($0)'" }.joined(separator: " or "),
-                model.isEmpty ? nil : "model " + model.map { "'\($0)'" }.joined(separator: " or "),
-                input.map { "input \($0)" }, fileFormat.map { "format \($0)" },
+            func named(_ what: String, _ values: [String]) -> String? {
+                values.isEmpty ? nil : what + " " + values.map { "'\($0)'" }.joined(separator: " or ")
+            }
+            let parts: [String?] = [
+                named("family", family), named("model", model), named("zoo", zoo), input.map { "input \($0)" },
+                fileFormat.map { "format \($0)" },
             ]
-            .compactMap { $0 }.joined(separator: " and ")
+            let what =
+                parts
+                .compactMap { $0 }.joined(separator: " and ")
             let known = family.isEmpty ? "" : "; its families: " + (try catalog.families()).joined(separator: ", ")
             throw CLIError(
                 "\(catalog.path): no models"

@@ -83,6 +83,18 @@ struct RealZooTests {
         }
     }
 
+    @Test("a name GluonCV repeats is one node: Xception's backbone ends at its last relu0_fwd")
+    func repeatedNames() throws {
+        let entry = try #require(Self.entries.first { $0.model.name == "gluoncv/xception" })
+        let url = Self.root.appendingPathComponent("gluoncv").appendingPathComponent(entry.model.file)
+        let a = try Pipeline.count(ModelFile.contents(of: url), file: url.relativePath, entry: entry.model, inputs: [])
+            .analysis
+        // The head is one dense layer, 2,048 features to 1,000 classes (MACs from reference.csv).
+        #expect(a.totals.macs == 7_500_256_928)
+        #expect(a.backbone?.totals.macs == 7_500_256_928 - 2048 * 1000, "\(a.backbone?.end ?? "none")")
+        #expect(a.backbone?.end.hasPrefix("xception650_relu0_fwd#") == true, "\(a.backbone?.end ?? "none")")
+    }
+
     @Test("every real-zoo model is complete and exact, or its difference is listed with the reason", arguments: entries)
     func counted(_ entry: Entry) throws {
         let r = entry.reference
@@ -108,6 +120,17 @@ struct RealZooTests {
             return
         }
         check("complete", "", matches: true)
+        // A proposed backbone is most of the model (SqueezeNet 1.1's head, a 1×1 convolution to
+        // 1,000 classes, is a quarter of it; AlexNet's dense layers 8 %). GluonCV's classifiers
+        // all have one (a model with two heads, such as a distilled one, may have none: ingest
+        // names those).
+        if let backbone = a.backbone {
+            #expect(
+                backbone.totals.macs * 4 > a.totals.macs * 3,
+                "\(name): backbone \(backbone.end) has \(backbone.totals.macs) of \(a.totals.macs) MACs")
+        } else {
+            #expect(entry.zoo != "gluoncv", "\(name): no backbone end proposed")
+        }
         check("macs", String(a.totals.macs), matches: String(a.totals.macs) == r["macs"])
         if let stored = r["stored_elements"], !stored.isEmpty {
             let elements = a.storageByType.values.reduce(0) { $0 + $1.elements }

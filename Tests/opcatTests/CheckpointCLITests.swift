@@ -168,6 +168,28 @@ struct CheckpointCLITests {
         #expect(text.stdout.contains("on GPU X, amp, batch 256 MACs/s range 11.0× (m to r)"), "\(text.stdout)")
     }
 
+    @Test("models keep the zoo they came from, and --zoo selects by it")
+    func zoos() throws {
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let ingest = try CLI.run(["ingest", "data/zoo", "data/zoos/gluoncv", "--db", db])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(
+            try Self.sqlite(db, "SELECT zoo, count(*) FROM models GROUP BY zoo ORDER BY zoo")
+                == "gluoncv|72\nseed|49")
+        let seed = try CLI.run([
+            "table", "--db", db, "--zoo", "seed", "--file-format", "mxnet-symbol", "--exclude-quantized", "--format",
+            "csv",
+        ])
+        #expect(seed.stdout.split(separator: "\n").count == 35, "the 34 seed models and a header")
+        // A checkpoint per row of GluonCV's tables that could be exported (data/zoos/gluoncv/manifest.json).
+        let gluoncv = try CLI.run(["table", "--db", db, "--zoo", "gluon*", "--format", "csv"])
+        #expect(gluoncv.stdout.split(separator: "\n").count == 79, "78 checkpoints and a header")
+        let none = try CLI.run(["table", "--db", db, "--zoo", "timm-missing"])
+        #expect(none.status == 1 && none.stderr.contains("no models for zoo 'timm-missing'"), "\(none.stderr)")
+    }
+
     @Test("ingest names the models stored without a backbone end, with the option that sets one")
     func noBackboneEnd() throws {
         let dir = try IngestCLITests.temporaryDirectory()

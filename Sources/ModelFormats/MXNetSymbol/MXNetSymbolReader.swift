@@ -75,6 +75,7 @@ public enum MXNetSymbolReader {
                 file: file, reason: "the symbol has \(count) nodes; the limit is \(Limits.nodes)")
         }
         var nodes: [Node] = []
+        var opNames = Set<String>()
         nodes.reserveCapacity(count)
         for (index, source) in symbol.nodes.enumerated() {
             func fail(_ reason: String) -> ModelFormatError {
@@ -104,9 +105,14 @@ public enum MXNetSymbolReader {
                 } catch let error as RuleError {
                     throw fail(error.message)
                 }
+                // GluonCV reuses op names (Xception65's `relu0_fwd` many times): a repeated name
+                // gets its position, as the ONNX reader does, so a layer or backbone end named
+                // in the catalog is one node.
+                var name = source.name
+                if !opNames.insert(name).inserted { name += "#\(index)" }
                 nodes.append(
                     Node(
-                        name: source.name,
+                        name: name,
                         kind: .operation(
                             Operation(type: translated.type, sourceType: source.op, attributes: translated.attributes)),
                         inputs: inputs))

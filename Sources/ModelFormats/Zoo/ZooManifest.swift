@@ -5,6 +5,8 @@ import OpCount
 /// accuracy figures with their source (written by `tools/export_mxnet_zoo.py`).
 public struct ZooManifest: Sendable, Codable {
     public var formatVersion: Int
+    /// The zoo's name (seed, gluoncv, torchvision, timm …); the directory's name when not given.
+    public var zoo: String?
     public var models: [Entry]
 
     public init(formatVersion: Int, models: [Entry]) {
@@ -146,7 +148,7 @@ public struct ZooManifest: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case models
+        case models, zoo
         case formatVersion = "format_version"
     }
 
@@ -181,6 +183,9 @@ public struct ZooManifest: Sendable, Codable {
                 reason:
                     "manifest format \(manifest.formatVersion) is newer than this opcat reads (\(supportedFormatVersion)); upgrade opcat"
             )
+        }
+        if let reason = manifest.zoo?.unprintableReason("zoo name") {
+            throw ModelFormatError.malformed(file: url.relativePath, reason: reason)
         }
         var seen = Set<String>()
         for entry in manifest.models {
