@@ -51,7 +51,7 @@ struct ExportMarkdown: ParsableCommand {
                     url.deletingPathExtension().lastPathComponent + "-pareto.svg"
                 ).path
         }
-        let pareto = ParetoQuery(cost: .macs, metric: .top1, backbone: false).run(standard)
+        let pareto = try ParetoQuery(cost: .macs, metric: .top1, backbone: false).run(standard)
         var page = """
             # Model zoo
 

@@ -13,13 +13,21 @@ struct ParetoCommand: ParsableCommand {
             dominated model with one model that dominates it (the cheapest). Models without the \
             accuracy metric are left out (counted on stderr). --svg writes a chart: every model a \
             labelled point coloured by family, the front as a step line.
+
+            --x throughput ranks by measured speed instead of a count: the time per sample \
+            (1 / samples per second) of each model at its input on the --device given (see \
+            `opcat speed`); models without such a measurement are named on stderr.
             """)
 
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: .customLong("x"), help: "Cost axis: any measure, e.g. macs, params, flops or activations.")
-    var cost: Measure = .macs
+    @Option(
+        name: .customLong("x"),
+        help: "Cost axis: any measure (macs, params, flops, activations …), or throughput (measured, with --device).")
+    var cost: CostAxis = .measure(.macs)
+
+    @OptionGroup var speed: SpeedOptions
 
     @Option(name: .customLong("y"), help: "Accuracy axis: top1 or top5.")
     var metric: AccuracyMetric = .top1
@@ -38,17 +46,35 @@ struct ParetoCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOptions
 
+    func validate() throws {
+        if case .measure = cost, speed.device != nil || speed.precision != nil || speed.batchSize != nil {
+            throw ValidationError("--device, --precision and --batch-size choose the measurement of --x throughput")
+        }
+        if case .throughput = cost, backbone {
+            throw ValidationError("--backbone does not apply to --x throughput: a speed is measured on the whole model")
+        }
+    }
+
     func run() throws {
         let catalog = try self.catalog.openForReading()
-        let result = try ParetoQuery(cost: cost, metric: metric, backbone: backbone).run(selection.summaries(catalog))
+        var query = ParetoQuery(cost: .macs, metric: metric, backbone: backbone)
+        switch cost {
+        case .measure(let measure): query.cost = measure
+        case .throughput: query.speed = speed
+        }
+        let result = try query.run(selection.summaries(catalog))
         if !result.noMetric.isEmpty {
             Console.notice(
                 "\(Console.count(result.noMetric)) have no \(metric.title) and are left out (\(Console.names(result.noMetric)))"
             )
         }
-        if !result.noCost.isEmpty {
+        if !result.noCost.isEmpty, query.speed != nil {
             Console.notice(
-                "\(Console.count(result.noCost)) have no \(backbone ? "known backbone end" : cost.title) and are left out "
+                "\(Console.count(result.noCost)) have no \(speed.described) measured at their input and are left out "
+                    + "(\(Console.names(result.noCost))); `opcat speed` lists what the catalog holds")
+        } else if !result.noCost.isEmpty {
+            Console.notice(
+                "\(Console.count(result.noCost)) have no \(backbone ? "known backbone end" : query.cost.title) and are left out "
                     + "(\(Console.names(result.noCost)))" + (backbone ? "; ingest them with --backbone-end NODE" : ""))
         }
         if let svg {
@@ -66,6 +92,20 @@ struct ParetoQuery {
     var cost: Measure
     var metric: AccuracyMetric
     var backbone: Bool
+    /// Rank by measured time per sample (nanoseconds, 1e9 / samples per second) instead of `cost`.
+    var speed: SpeedOptions? = nil
+
+    /// The cost axis: key, title, unit and the exponent its values are shown at.
+    var axis: (key: String, title: String, unit: String, exponent: Int) {
+        if let speed {
+            let title = speed.described.replacingOccurrences(of: "samples/s", with: "measured time per sample")
+            return ("ns_per_sample", title, "µs", 3)
+        }
+        return (
+            (backbone ? "backbone_" : "") + cost.key, (backbone ? "backbone " : "") + cost.title, cost.unit,
+            cost.exponent
+        )
+    }
 
     struct Result {
         var query: ParetoQuery
@@ -77,18 +117,18 @@ struct ParetoQuery {
         var noMetric: [String]
         var noCost: [String]
 
-        var costTitle: String { (query.backbone ? "backbone " : "") + query.cost.title }
+        var costTitle: String { query.axis.title }
 
         /// The front by cost; with `all`, every model, each dominated one with its dominator.
         func document(all: Bool) -> Document {
-            let cost = (query.backbone ? "backbone_" : "") + query.cost.key
+            let axis = query.axis
             let listed: Set<OutputFormat> = all ? OutputFormat.all : [.json]
             // Of the points shown, not of every model read.
             let shown = (front + (all ? dominated.map(\.0) : [])).compactMap { summaries[$0.label] }
             let checkpoints = CheckpointColumns(shown, metric: query.metric.title)
             var result = ResultSet([
                 ResultSet.Column("model", nil, .text), checkpoints.checkpoint,
-                ResultSet.Column(cost, "\(costTitle) (\(query.cost.unit))", .count(exponent: query.cost.exponent)),
+                ResultSet.Column(axis.key, "\(costTitle) (\(axis.unit))", .count(exponent: axis.exponent)),
                 ResultSet.Column(query.metric.rawValue, query.metric.title, .accuracy), checkpoints.evalInput,
                 ResultSet.Column("on_front", nil, .flag(yes: "yes", no: "no"), in: listed),
                 ResultSet.Column("dominated_by", nil, .text, in: listed, omitsEmptyInJSON: true),
@@ -121,10 +161,12 @@ struct ParetoQuery {
                     model: p.label, family: summaries[p.label]?.family ?? "other", cost: p.cost,
                     accuracy: p.accuracy, onFront: onFront.contains(p.label))
             }
+            let axis = query.axis
+            let unit = ["billions", "millions", "µs"][axis.exponent == 9 ? 0 : axis.exponent == 6 ? 1 : 2]
             return ParetoChart(
                 title: "ImageNet \(query.metric.title) against \(costTitle)",
-                xLabel: "\(costTitle) (\(query.cost.exponent == 9 ? "billions" : "millions"))",
-                yLabel: "\(query.metric.title) accuracy", xScale: query.cost.exponent == 9 ? 1e9 : 1e6, logX: logX,
+                xLabel: "\(costTitle) (\(unit))",
+                yLabel: "\(query.metric.title) accuracy", xScale: pow(10, Double(axis.exponent)), logX: logX,
                 points: points)
         }
     }
@@ -134,13 +176,20 @@ struct ParetoQuery {
         s.checkpoint.flatMap { $0.name == s.model ? nil : $0.name }
     }
 
-    func run(_ summaries: [ProfileSummary]) -> Result {
+    /// The cost of `s` on the axis: a count, or the measured nanoseconds per sample.
+    func value(_ s: ProfileSummary) throws -> Int? {
+        guard let speed else { return s.value(cost, backbone: backbone) }
+        guard let m = try speed.pick(s), m.value > 0 else { return nil }
+        return Int((1e9 / m.value).rounded())
+    }
+
+    func run(_ summaries: [ProfileSummary]) throws -> Result {
         var points: [Pareto.Point] = []
         var noMetric: [String] = []
         var noCost: [String] = []
         for s in summaries {
-            guard let value = s.value(cost, backbone: backbone) else {
-                noCost.append(s.model)
+            guard let value = try value(s) else {
+                if !noCost.contains(s.model) { noCost.append(s.model) }
                 continue
             }
             guard let accuracy = s.metrics[metric.rawValue] else {

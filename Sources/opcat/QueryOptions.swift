@@ -131,6 +131,31 @@ extension SelectionOptions {
 
 extension Measure: ExpressibleByArgument {}
 
+/// What `pareto --x` plots cost as: a counted measure, or the measured speed.
+enum CostAxis: ExpressibleByArgument, CustomStringConvertible {
+    case measure(Measure)
+    case throughput
+
+    var description: String {
+        switch self {
+        case .measure(let measure): measure.key
+        case .throughput: "throughput"
+        }
+    }
+
+    init?(argument: String) {
+        if argument == "throughput" {
+            self = .throughput
+        } else if let measure = Measure(rawValue: argument) {
+            self = .measure(measure)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { Measure.allCases.map(\.key) + ["throughput"] }
+}
+
 /// An accuracy metric.
 enum AccuracyMetric: String, ExpressibleByArgument, CaseIterable {
     case top1, top5

@@ -164,6 +164,17 @@ struct CheckpointCLITests {
                 m,1x3x224x224,GPU X,amp,256,300774272,5000.5,1504021747136
 
                 """, "\(speed.stdout)")
+        // The front by measured time per sample: 1e9 / 9,100 and 1e9 / 5,000.5 ns, rounded.
+        let front = try CLI.run(["pareto", "--db", db, "--x", "throughput", "--device", "GPU X", "--format", "csv"])
+        #expect(
+            front.stdout == """
+                model,checkpoint,ns_per_sample,top1,eval_input
+                r,r,109890,0.69,1x3x224x224
+                m,m,199980,0.7,1x3x224x224
+
+                """, "\(front.stdout)")
+        let cpuFront = try CLI.run(["pareto", "--db", db, "--x", "throughput", "--device", "CPU Y"])
+        #expect(cpuFront.stderr.contains("left out (r)"), "\(cpuFront.stderr)")
         let text = try CLI.run(["speed", "--db", db, "--device", "GPU X"])
         #expect(text.stdout.contains("on GPU X, amp, batch 256 MACs/s range 11.0× (m to r)"), "\(text.stdout)")
     }
