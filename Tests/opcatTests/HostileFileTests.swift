@@ -192,8 +192,12 @@ struct HostileFileTests {
         let batch = try Self.runBounded(["ingest", file.path, "data/zoo/squeezenet1.1-symbol.json", "--db", db])
         cutter.waitUntilExit()
         #expect(batch.status == 1, "\(batch.stderr)")
+        // Cut while it is read, the file changed; on a loaded machine opcat may open it only after
+        // the cut, and then it is a truncated file. Either way: one error naming it, no signal.
         #expect(
-            batch.stderr.contains("big.onnx") && batch.stderr.contains("changed while it was being read"),
+            batch.stderr.contains("big.onnx")
+                && (batch.stderr.contains("changed while it was being read")
+                    || batch.stderr.contains("runs past the end (truncated file?)")),
             "\(batch.stderr)")
         #expect(batch.stderr.contains("1 added, 1 failed"), "\(batch.stderr)")
     }
