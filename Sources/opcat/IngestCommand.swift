@@ -175,7 +175,7 @@ struct IngestCommand: ParsableCommand {
                         // The model is stored; a checkpoint's own input it cannot take is said.
                         progress.clear()
                         Console.notice(
-                            "\(job.record.name): no profile at \(InputKey(inputs)), where a checkpoint was evaluated: \(error)"
+                            "\(job.record.name): no profile at \(InputKey(inputs)), where a checkpoint was evaluated or a speed measured: \(error)"
                         )
                         continue
                     }
@@ -238,15 +238,15 @@ struct IngestCommand: ParsableCommand {
     }
 
     /// The inputs a model is counted at: those given on the command line; else its manifest
-    /// input (`[]`) and then every other input its checkpoints were evaluated at, so each
-    /// checkpoint has a profile at its own resolution.
+    /// input (`[]`) and then every other input its checkpoints were evaluated at or its speeds
+    /// measured at, so each checkpoint and each measurement has a profile at its own resolution.
     static func inputSets(_ bindings: [InputBinding], _ job: Job) -> [[InputBinding]] {
         guard bindings.isEmpty else { return [bindings] }
         let entry = job.model.entry
         var seen: Set<InputKey> = entry.map { [InputKey($0.inputBindings)] } ?? []
         var sets: [[InputBinding]] = [[]]
-        for checkpoint in job.record.checkpoints {
-            guard let input = checkpoint.evalInput else { continue }
+        let inputs = job.record.checkpoints.compactMap(\.evalInput) + job.record.measurements.map(\.input)
+        for input in inputs {
             let binding = [InputBinding(name: input.name ?? entry?.input.name, shape: input.shape)]
             if seen.insert(InputKey(binding)).inserted { sets.append(binding) }
         }

@@ -107,9 +107,10 @@ struct CheckpointCLITests {
                 at: URL(fileURLWithPath: "data/zoo/\(from)"), to: dir.appendingPathComponent(to))
         }
         func manifest(gpuOfR: Double) -> String {
-            func speed(_ device: String, _ precision: String, _ batch: Int, _ value: Double) -> String {
+            func speed(_ device: String, _ precision: String, _ batch: Int, _ value: Double, side: Int = 224) -> String
+            {
                 """
-                {"input": {"name": "input", "shape": [1, 3, 224, 224]}, "device": "\(device)", "precision": "\(precision)",
+                {"input": {"name": "input", "shape": [1, 3, \(side), \(side)]}, "device": "\(device)", "precision": "\(precision)",
                  "batch_size": \(batch), "metric": "samples_per_sec", "value": \(value), "source": "a test bench"}
                 """
             }
@@ -123,7 +124,7 @@ struct CheckpointCLITests {
             return """
                 {"format_version": 1, "models": [
                  \(model("m", 0.70, [speed("GPU X", "amp", 256, 5000.5), speed("CPU Y", "fp32", 1, 80.25)])),
-                 \(model("r", 0.69, [speed("GPU X", "amp", 256, gpuOfR)]))]}
+                 \(model("r", 0.69, [speed("GPU X", "amp", 256, gpuOfR), speed("GPU X", "amp", 256, 3000, side: 320)]))]}
                 """
         }
         let db = dir.appendingPathComponent("c.sqlite").path
@@ -134,8 +135,14 @@ struct CheckpointCLITests {
                 db,
                 "SELECT m.name, s.input_shape, s.device, s.batch_size, s.value FROM measurements s JOIN models m ON m.id = s.model_id ORDER BY s.id"
             )
-                == "m|input:1x3x224x224|GPU X|256|5000.5\nm|input:1x3x224x224|CPU Y|1|80.25\nr|input:1x3x224x224|GPU X|256|9000.0"
+                == "m|input:1x3x224x224|GPU X|256|5000.5\nm|input:1x3x224x224|CPU Y|1|80.25\nr|input:1x3x224x224|GPU X|256|9000.0\nr|input:1x3x320x320|GPU X|256|3000.0"
         )
+        // A speed measured at another input gets a profile there.
+        #expect(
+            try Self.sqlite(
+                db,
+                "SELECT p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id WHERE m.name = 'r' AND p.convention = 'standard' ORDER BY p.id"
+            ) == "input:1x3x224x224\ninput:1x3x320x320")
         // A changed figure of an unchanged file is stored and said.
         try Data(manifest(gpuOfR: 9100).utf8).write(to: dir.appendingPathComponent("manifest.json"))
         let again = try CLI.run(["ingest", dir.path, "--db", db])
