@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ModelFormats
 import OpCount
 
 /// The counts of one profile or its backbone. Measures a convention does not define are nil.
@@ -63,24 +64,10 @@ public struct CheckpointSummary: Sendable, Hashable {
     public var metricSources: [String]
 }
 
-/// A measured speed of a model at a profile's input.
-public struct MeasuredSpeed: Sendable, Hashable {
-    public var device: String
-    public var precision: String
-    public var batchSize: Int
-    public var metric: String
-    public var value: Double
-    public var source: String
+/// A measured speed of a model at a profile's input: the manifest's measurement, as stored.
+public typealias MeasuredSpeed = ZooManifest.Measurement
 
-    public init(device: String, precision: String, batchSize: Int, metric: String, value: Double, source: String) {
-        self.device = device
-        self.precision = precision
-        self.batchSize = batchSize
-        self.metric = metric
-        self.value = value
-        self.source = source
-    }
-
+extension ZooManifest.Measurement {
     /// `RTX 4090, amp, batch 256`.
     public var setting: String { "\(device), \(precision), batch \(batchSize)" }
 }
@@ -204,9 +191,11 @@ extension Catalog {
                     """)
             {
                 let t = "measurements"
-                let key = "\(try value(row, 0, in: t) as Int64) \(try value(row, 1, in: t) as String)"
-                measured[key, default: []].append(
+                let stored: String = try value(row, 1, in: t)
+                let input = try storedInputKey(stored).inputs.first
+                measured["\(try value(row, 0, in: t) as Int64) \(stored)", default: []].append(
                     MeasuredSpeed(
+                        input: ZooManifest.Input(name: input?.name, shape: input?.shape ?? []),
                         device: try value(row, 2, in: t), precision: try value(row, 3, in: t),
                         batchSize: try value(row, 4, in: t), metric: try value(row, 5, in: t),
                         value: try value(row, 6, in: t), source: try value(row, 7, in: t)))

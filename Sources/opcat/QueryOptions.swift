@@ -181,14 +181,19 @@ struct SpeedOptions: ParsableArguments {
 
     static let metric = "samples_per_sec"
 
-    /// The one measurement of `summary` these options pick, nil when there is none; several
-    /// that match are an error naming what tells them apart.
-    func pick(_ summary: ProfileSummary) throws -> MeasuredSpeed? {
-        let matching = summary.measurements.filter { m in
+    /// The samples-per-second measurements of `summary` these options select.
+    func matching(_ summary: ProfileSummary) -> [MeasuredSpeed] {
+        summary.measurements.filter { m in
             m.metric == Self.metric && device.map { m.device.lowercased() == $0.lowercased() } ?? true
                 && precision.map { m.precision.lowercased() == $0.lowercased() } ?? true
                 && batchSize.map { m.batchSize == $0 } ?? true
         }
+    }
+
+    /// The one measurement of `summary` these options pick, nil when there is none; several
+    /// that match are an error naming what tells them apart.
+    func pick(_ summary: ProfileSummary) throws -> MeasuredSpeed? {
+        let matching = matching(summary)
         guard matching.count <= 1 else {
             throw CLIError(
                 "\(summary.model) has \(matching.count) throughput measurements at \(summary.input) ("

@@ -50,11 +50,7 @@ struct SpeedCommand: ParsableCommand {
         var rows: [Row] = []
         var unmeasured: [String] = []
         for s in try selection.summaries(catalog) where seen.insert("\(s.model) \(s.input)").inserted {
-            let chosen = s.measurements.filter { m in
-                m.metric == SpeedOptions.metric && speed.device.map { m.device.lowercased() == $0.lowercased() } ?? true
-                    && speed.precision.map { m.precision.lowercased() == $0.lowercased() } ?? true
-                    && speed.batchSize.map { m.batchSize == $0 } ?? true
-            }
+            let chosen = speed.matching(s)
             if chosen.isEmpty, !unmeasured.contains(s.model) { unmeasured.append(s.model) }
             rows += chosen.map { Row(summary: s, measurement: $0) }
         }
@@ -96,7 +92,7 @@ struct SpeedCommand: ParsableCommand {
             let ordered = group.filter { $0.macsPerSecond > 0 }.sorted { $0.macsPerSecond < $1.macsPerSecond }
             guard let low = ordered.first, let high = ordered.last, low.macsPerSecond > 0 else { continue }
             line +=
-                "; on \(setting) MACs/s range \(String(format: "%.1f", high.macsPerSecond / low.macsPerSecond))× "
+                "; on \(setting.oneLine) MACs/s range \(String(format: "%.1f", high.macsPerSecond / low.macsPerSecond))× "
                 + "(\(low.summary.model.oneLine) to \(high.summary.model.oneLine))"
         }
         Document(result, line: line).print(output.format)

@@ -105,12 +105,8 @@ struct RealZooTests {
             ModelFile.contents(of: url), file: url.relativePath, entry: entry.model, inputs: [input]
         ).analysis
         func check(_ measure: String, _ value: String, matches: Bool) {
-            if let listed = entry.explained[measure] {
-                #expect(!matches, "\(name): \(measure) now matches the reference; remove it from explained.csv")
-                #expect(listed.value == value, "\(name): \(measure) is \(value), explained.csv says \(listed.value)")
-            } else {
-                #expect(matches, "\(name): \(measure) \(value) differs from the reference (\(r[measure] ?? "-"))")
-            }
+            CorpusTests.expectListed(
+                measure, value, matches: matches, subject: name, reference: r[measure], explained: entry.explained)
         }
         guard a.isComplete else {
             let missing =

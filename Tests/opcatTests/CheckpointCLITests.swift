@@ -80,7 +80,8 @@ struct CheckpointCLITests {
         #expect(
             try Self.sqlite(db, "SELECT input_shape FROM profiles WHERE convention = 'standard' ORDER BY id")
                 == "input:1x3x224x224\ninput:1x3x320x320")
-        // MACs at 224² and 320²: `opcat count m.onnx --input input:1x3x320x320` (the profile is that count).
+        // MACs at 224² and 320²: torch's FlopCounterMode for torchvision's mobilenet_v2, of which
+        // mobilenet_v2_dynamic.onnx is the dynamic quantization (data/reference/torchvision_resolutions.csv).
         let table = try CLI.run(["table", "--db", db, "--format", "csv"])
         #expect(
             table.stdout == """
@@ -162,7 +163,8 @@ struct CheckpointCLITests {
         // Two measurements that both match are an error naming what tells them apart.
         let ambiguous = try CLI.run(["best", "--db", db, "--min-throughput", "50"])
         #expect(ambiguous.status == 1 && ambiguous.stderr.contains("choose one with --device"), "\(ambiguous.stderr)")
-        // MACs: `opcat count` of each file at 224²; MACs/s = MACs × samples/s.
+        // MACs of mobilenet_v2 (m, quantized dynamically) and resnet18 (r) at 224² and 320²:
+        // data/reference/torchvision_resolutions.csv (torch's FlopCounterMode); MACs/s = MACs × samples/s.
         let speed = try CLI.run(["speed", "--db", db, "--device", "GPU X", "--format", "csv"])
         #expect(
             speed.stdout == """
@@ -195,7 +197,7 @@ struct CheckpointCLITests {
         #expect(ingest.status == 0, "\(ingest.stderr)")
         #expect(
             try Self.sqlite(db, "SELECT zoo, count(*) FROM models GROUP BY zoo ORDER BY zoo")
-                == "gluoncv|72\nseed|49")
+                == "gluoncv|72\nseed|49")  // the entries of data/zoos/gluoncv and data/zoo manifest.json
         let seed = try CLI.run([
             "table", "--db", db, "--zoo", "seed", "--file-format", "mxnet-symbol", "--exclude-quantized", "--format",
             "csv",
