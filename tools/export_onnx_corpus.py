@@ -43,7 +43,6 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from math import prod
 from typing import Callable, Optional
 
@@ -844,15 +843,8 @@ def main() -> int:
         run_job(job, args.result)
         return 0
 
-    installed = {}
-    for pkg in PINNED:
-        try:
-            installed[pkg] = version(pkg)
-        except Exception:  # noqa: BLE001
-            installed[pkg] = None
-    if installed != PINNED:
-        raise SystemExit(f"installed {installed}, the corpus needs {PINNED}; "
-                         "use the venv from tools/setup_corpus_venv.sh")
+    from torch_zoo import check_versions
+    check_versions(PINNED, "the corpus")
     os.makedirs(CORPUS_DIR, exist_ok=True)
     refs, logs, flops = load_state()
 

@@ -33,6 +33,7 @@ of each architecture says which exporter made its files and why others were reje
 
 Outputs (data/zoos/torchvision/): <file>.onnx.gz, manifest.json, reference.csv (columns and
 definitions in tools/torch_zoo.py; `model` is the architecture), dynamic_checks.csv,
+initializers.csv (the file's float tensors against torch's, by name, for tools/zoo_explained.py),
 published.csv, failures.csv (model, reason). The backbone end is left to opcat's proposal.
 
 Resumable: an architecture whose files all exist with reference rows is skipped (--force exports
@@ -58,7 +59,6 @@ import torch_zoo as tz  # noqa: E402
 ZOO = "torchvision"
 OUT_DIR = os.path.join(tz.REPO_ROOT, "data", "zoos", ZOO)
 REFERENCE = os.path.join(OUT_DIR, "reference.csv")
-CHECKS = os.path.join(OUT_DIR, "dynamic_checks.csv")
 FAILURES = os.path.join(OUT_DIR, "failures.csv")
 MANIFEST = os.path.join(OUT_DIR, "manifest.json")
 PUBLISHED = os.path.join(OUT_DIR, "published.csv")
@@ -109,7 +109,6 @@ def size_bound(arch: str) -> bool:
 
 def default_side(arch: str) -> int:
     """The size get_model(arch, weights=None) builds a size-bound model for."""
-    import torchvision
     from torchvision.models import get_model
     if arch.startswith("vit_"):
         return get_model(arch, weights=None).image_size
@@ -215,7 +214,7 @@ def build_outputs(archs: list, reference: list) -> tuple:
         enum = get_model_weights(arch)
         weights = {f"{type(w).__name__}.{w.name}": w for w in enum}
         default = f"{type(enum.DEFAULT).__name__}.{enum.DEFAULT.name}"
-        stems = [s for s in stems_of(arch, reference)]
+        stems = tz.stems_of(arch, reference)
         if not stems:
             continue
         for stem in stems:
@@ -251,16 +250,6 @@ def build_outputs(archs: list, reference: list) -> tuple:
     return manifest, published
 
 
-def stems_of(arch: str, reference: list) -> list:
-    """The stems of the architecture's files (reference rows name the architecture in `model`)."""
-    stems = []
-    for r in reference:
-        stem = r["file"].removesuffix(".onnx.gz")
-        if r["model"] == arch and stem not in stems:
-            stems.append(stem)
-    return stems
-
-
 # --------------------------------------------------------------------------- driver
 
 def main() -> int:
@@ -284,7 +273,7 @@ def main() -> int:
     for arch in archs:
         if wanted and arch not in wanted:
             continue
-        stems = stems_of(arch, reference)
+        stems = tz.stems_of(arch, reference)
         done = stems and all(os.path.exists(os.path.join(OUT_DIR, f"{s}.onnx.gz")) for s in stems)
         if done and not args.force:
             continue
@@ -302,7 +291,7 @@ def main() -> int:
             print(f"note: {p['checkpoint']}: meta num_params {p['num_params']}, {file} has {params[file]} parameters")
     tz.write_json(MANIFEST, manifest)
     tz.write_csv(PUBLISHED, PUBLISHED_COLUMNS, published)
-    exported = [a for a in archs if stems_of(a, reference)]
+    exported = [a for a in archs if tz.stems_of(a, reference)]
     print(f"{len(manifest['models'])} files of {len(exported)} architectures ({sum(len(m['checkpoints']) for m in manifest['models'])} checkpoints) of {len(archs)}; "
           f"{len(failures)} failed; {time.time() - total_start:.0f} s", flush=True)
     return 0

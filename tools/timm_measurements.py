@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Measured speeds from timm's benchmark tables, as zoo-manifest `measurements`.
 
 A measured speed belongs to a model (an architecture) at an input on a device, not to a
@@ -15,16 +14,12 @@ sample's input; the batch size is its own field): `samples_per_sec` and `step_ti
 of one batch). Their GMACs columns are not copied (opcat counts MACs itself; the cross-check doc
 compares them).
 
-Usage, after tools/export_timm_zoo.py has written data/zoos/timm/manifest.json (plain Python, no
-ML package; idempotent: the measurements of every listed model are replaced):
-    python3 tools/timm_measurements.py [--manifest data/zoos/timm/manifest.json]
+tools/export_timm_zoo.py adds them to each model of data/zoos/timm/manifest.json (a dynamic
+export at every size measured, a static one at its own). Plain Python, no ML package.
 """
 
-import argparse
 import csv
-import json
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -61,30 +56,3 @@ def measurements(arch, input_name, table):
         result.append(dict(base, metric="samples_per_sec", value=rate, source=source))
         result.append(dict(base, metric="step_time_ms", value=step, source=source))
     return result
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--manifest", default=os.path.join(REPO, "data", "zoos", "timm", "manifest.json"))
-    args = ap.parse_args()
-    with open(args.manifest, encoding="utf-8") as f:
-        manifest = json.load(f)
-    table = load()
-    measured = 0
-    for entry in manifest["models"]:
-        arch = entry["name"].split("/", 1)[-1]
-        found = measurements(arch, entry["input"]["name"], table)
-        if found:
-            entry["measurements"] = found
-            measured += 1
-        else:
-            entry.pop("measurements", None)
-    with open(args.manifest, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    print(f"{measured} of {len(manifest['models'])} models have measurements", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

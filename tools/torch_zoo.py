@@ -16,19 +16,33 @@ What is counted (the reference row of a file at one evaluation input):
            (FlopCounterMode has no formula for the CPU flash kernel), with nn.MultiheadAttention's fused
            inference fast path off (setup_torch), as for the export.
 
-Export: the TorchScript exporter, torch.onnx.export(net, x, path, dynamo=False,
-opset_version=17, training=TrainingMode.PRESERVE, do_constant_folding=True, input_names=["input"],
-output_names=["logits"], dynamic_axes={"input": {2: "height", 3: "width"}} when the model takes
-any size). The net is in eval mode; TrainingMode.PRESERVE keeps it so and skips the exporter's
-eval-mode peephole pass, which folds every BatchNorm after a Conv into the Conv: the
-BatchNormalization nodes stay, with torch's γ, β and running statistics, so the file holds exactly
-the parameters and buffers torch counts (constant folding of everything else is unchanged).
-Batch is fixed at 1.
+Export (export_onnx), batch fixed at 1, input "input", output "logits", the net in eval mode:
+  torchscript  torch.onnx.export(net, x, path, dynamo=False, opset_version=17,
+               training=TrainingMode.PRESERVE, do_constant_folding=False, dynamic_axes={"input": {2:
+               "height", 3: "width"}} for a dynamic export). TrainingMode.PRESERVE keeps the eval
+               mode and skips the exporter's eval-mode peephole pass, which folds every BatchNorm
+               after a Conv into the Conv (γ, β and the running statistics would be gone, and each
+               folded Conv would gain a bias); without constant folding no computation on
+               parameters or buffers is replaced by its result (Swin's relative-position table
+               gathered by its index would become a full bias per block, a weight-standardized
+               convolution a second weight). So the file holds the parameters and BatchNorm
+               statistics exactly as torch does; shape computations stay as Shape/Gather/Concat
+               nodes, which opcat evaluates.
+  dynamo       torch.onnx.export(net, (x,), dynamo=True, opset_version=18, optimize=False,
+               dynamic_shapes=({2: Dim.AUTO, 3: Dim.AUTO},) for a dynamic export), then
+               rewrite_without_folding (the onnxscript optimizer's per-op rewrites, such as
+               SplitToSequence into Split, without its constant folding). The drivers use it where
+               the TorchScript exporter fails (timm's dynamic_img_size position-embedding
+               resampling, F.fold) or gives a graph that is wrong at other sizes.
+A dynamic export is accepted only when onnxruntime (no graph optimization) gives torch's logits
+(max |difference| < 1e-3 of their largest magnitude) at every evaluation size and at one more size
+(check_size); otherwise the drivers export statically at each evaluation size.
 
 Stripping (export_torchvision_zoo.strip_tensor, applied to the graph and its subgraphs): every
 float tensor with more than 16 elements (initializer or Constant value) loses its data but keeps
-name, dims and data_type; the file is serialized deterministically and gzip-compressed
-(gzip.compress(data, 9, mtime=0)).
+name, dims and data_type; with STRIP_LARGE_INTEGERS (the timm zoo) so does every integer tensor
+with more than 4096 elements (index tables, see INTEGER_STRIP_MIN); the file is serialized
+deterministically and gzip-compressed (gzip.compress(data, 9, mtime=0)).
 
 Plain helpers here import torch lazily, so the drivers can start without loading it.
 """
@@ -37,7 +51,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 import os
 import signal
@@ -73,16 +86,27 @@ INITIALIZER_COLUMNS = ["model", "file", "params", "persistent_buffers", "persist
                        "absent_buffers", "absent_buffer_names"]
 
 
-def check_versions() -> None:
+def check_versions(pinned: dict = PINNED, what: str = "the zoo") -> None:
+    """Stops unless the installed packages are exactly `pinned` (also used by export_onnx_corpus.py)."""
     installed = {}
-    for pkg in PINNED:
+    for pkg in pinned:
         try:
             installed[pkg] = version(pkg)
         except Exception:  # noqa: BLE001
             installed[pkg] = None
-    if installed != PINNED:
-        raise SystemExit(f"installed {installed}, the zoo needs {PINNED}; "
+    if installed != pinned:
+        raise SystemExit(f"installed {installed}, {what} needs {pinned}; "
                          "use the venv from tools/setup_corpus_venv.sh")
+
+
+def stems_of(arch: str, reference: list) -> list:
+    """The stems of an architecture's files (reference rows name the architecture in `model`)."""
+    stems = []
+    for r in reference:
+        stem = r["file"].removesuffix(".onnx.gz")
+        if r["model"] == arch and stem not in stems:
+            stems.append(stem)
+    return stems
 
 
 def quiet() -> None:
@@ -210,15 +234,35 @@ def load_without_float_data(path: str):
     return proto
 
 
+# Integer tensors over this many elements lose their data too when STRIP_LARGE_INTEGERS is set (the
+# timm zoo): they are index tables (relative-position indices, which a graph exported without
+# constant folding keeps, one per block: 331,776 int64 for a 24x24 window), read by Gather (through
+# Reshape) for their shape only. Shape operands, axes and small index lists have a few elements
+# and keep theirs.
+INTEGER_STRIP_MIN = 4096
+STRIP_LARGE_INTEGERS = False
+INTEGER_STRIPPED_VALUE = (f"; so do integer tensors with more than {INTEGER_STRIP_MIN} elements (index tables)")
+
+
+def strip_integer_tensor(tensor) -> bool:
+    from export_torchvision_zoo import DATA_FIELDS, FLOAT_TYPES
+    if not STRIP_LARGE_INTEGERS or tensor.data_type in FLOAT_TYPES or prod(tensor.dims) <= INTEGER_STRIP_MIN:
+        return False
+    for field in DATA_FIELDS:
+        tensor.ClearField(field)
+    tensor.ClearField("data_location")
+    return True
+
+
 def strip_graph(graph) -> int:
     """export_torchvision_zoo.strip_tensor on every initializer and Constant value of the graph and
-    its subgraphs; returns how many tensors lost their data."""
+    its subgraphs (and strip_integer_tensor); returns how many tensors lost their data."""
     import onnx
     from export_torchvision_zoo import constant_tensors, strip_tensor
     if graph.sparse_initializer:
         raise RuntimeError("sparse initializers not handled")
-    stripped = sum(strip_tensor(t) for t in graph.initializer)
-    stripped += sum(strip_tensor(t) for _, t in constant_tensors(graph))
+    tensors = list(graph.initializer) + [t for _, t in constant_tensors(graph)]
+    stripped = sum(strip_tensor(t) or strip_integer_tensor(t) for t in tensors)
     for node in graph.node:
         for attr in node.attribute:
             if attr.type == onnx.AttributeProto.GRAPH:
@@ -243,7 +287,7 @@ def strip_and_stamp(proto, doc: str) -> int:
     proto.graph.doc_string = ""
     del proto.metadata_props[:]
     entry = proto.metadata_props.add()
-    entry.key, entry.value = STRIPPED_KEY, STRIPPED_VALUE
+    entry.key, entry.value = STRIPPED_KEY, STRIPPED_VALUE + (INTEGER_STRIPPED_VALUE if STRIP_LARGE_INTEGERS else "")
     return stripped
 
 
