@@ -154,16 +154,16 @@ struct ParetoQuery {
             return document
         }
 
-        func chart(logX: Bool) -> ParetoChart {
+        func chart(logX: Bool) -> ScatterChart {
             let onFront = Set(front.map(\.label))
             let points = (front + dominated.map(\.0)).map { p in
-                ParetoChart.Point(
+                ScatterChart.Point(
                     model: p.label, family: summaries[p.label]?.family ?? "other", cost: p.cost,
-                    accuracy: p.accuracy, onFront: onFront.contains(p.label))
+                    value: p.accuracy, highlighted: onFront.contains(p.label))
             }
             let axis = query.axis
             let unit = ["billions", "millions", "µs"][axis.exponent == 9 ? 0 : axis.exponent == 6 ? 1 : 2]
-            return ParetoChart(
+            return ScatterChart(
                 title: "ImageNet \(query.metric.title) against \(costTitle)",
                 xLabel: "\(costTitle) (\(unit))",
                 yLabel: "\(query.metric.title) accuracy", xScale: pow(10, Double(axis.exponent)), logX: logX,

@@ -15,8 +15,14 @@ struct SpeedCommand: ParsableCommand {
             can differ several times in speed; the summary line gives the spread. Models in the \
             selection without a measurement are counted on stderr.
 
+            --svg FILE charts samples per second against MACs for one device and precision (log \
+            scales, one point per model and input, coloured by family): the dashed line is the \
+            median MACs per second of the chart's points, where a model would sit if MACs \
+            predicted speed; the models furthest above and below it are named.
+
             Examples:
               opcat speed --device 'RTX 4090'
+              opcat speed --device 'Core i9-10940X' --svg cpu-speed.svg
               opcat speed --family 'convnext*' --sort macs --format csv
             """)
 
@@ -34,6 +40,13 @@ struct SpeedCommand: ParsableCommand {
             "Order rows by throughput (fastest first), macs (smallest first) or efficiency (MACs per second, highest first)."
     )
     var sort: Order = .throughput
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write an SVG chart of samples per second against MACs to this file (needs one device and precision).",
+            valueName: "file"))
+    var svg: String?
 
     @OptionGroup var output: FormatOptions
 
@@ -86,15 +99,64 @@ struct SpeedCommand: ParsableCommand {
             ])
         }
         var line = "\(rows.count) measurement\(rows.count == 1 ? "" : "s")"
-        // The spread of MACs per second on one device setting: how far MACs are from speed.
-        let settings = Dictionary(grouping: rows) { $0.measurement.setting }
-        for (setting, group) in settings.sorted(by: { $0.key < $1.key }) where group.count > 1 {
+        // The spread of MACs per second on one device: how far MACs are from speed. (Batch
+        // sizes are left in one group: timm benchmarks each model at the largest that fits.)
+        let devices = Dictionary(grouping: rows) { Device($0.measurement) }
+        for (device, group) in devices.sorted(by: { $0.key.described < $1.key.described }) where group.count > 1 {
             let ordered = group.filter { $0.macsPerSecond > 0 }.sorted { $0.macsPerSecond < $1.macsPerSecond }
             guard let low = ordered.first, let high = ordered.last, low.macsPerSecond > 0 else { continue }
             line +=
-                "; on \(setting.oneLine) MACs/s range \(String(format: "%.1f", high.macsPerSecond / low.macsPerSecond))× "
+                "; on \(device.described.oneLine) MACs/s range \(String(format: "%.1f", high.macsPerSecond / low.macsPerSecond))× "
                 + "(\(low.summary.model.oneLine) to \(high.summary.model.oneLine))"
         }
+        if let svg {
+            guard devices.count == 1, let device = devices.keys.first else {
+                throw CLIError(
+                    "the chart is for one device and precision; this selection has \(devices.count) ("
+                        + devices.keys.map(\.described).sorted().joined(separator: "; ").oneLine
+                        + "): choose one with --device and --precision")
+            }
+            do { try chart(rows, device).render().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
+                throw CLIError("\(svg): cannot write the chart: \((error as NSError).localizedDescription)")
+            }
+        }
         Document(result, line: line).print(output.format)
+    }
+
+    /// A device and precision: measurements on one are comparable.
+    struct Device: Hashable {
+        var device: String
+        var precision: String
+        init(_ m: MeasuredSpeed) { (device, precision) = (m.device, m.precision) }
+        var described: String { "\(device), \(precision)" }
+    }
+
+    /// Samples per second against MACs, log-log, with the median MACs per second as the guide
+    /// and the points furthest from it (by ratio, at most 12 on each side) highlighted.
+    func chart(_ rows: [Row], _ device: Device) -> ScatterChart {
+        let counted = rows.filter { $0.macsPerSecond > 0 }
+        let byRate = counted.sorted { $0.macsPerSecond < $1.macsPerSecond }
+        let median = byRate.isEmpty ? 0 : byRate[byRate.count / 2].macsPerSecond
+        let named = max(1, min(12, byRate.count / 20))
+        let outliers = Set(
+            (byRate.prefix(named) + byRate.suffix(named)).map { "\($0.summary.model) \($0.summary.input)" })
+        // A model measured at several inputs gets its resolution in the label.
+        let inputs = Dictionary(grouping: counted, by: \.summary.model).mapValues { Set($0.map(\.summary.input)).count }
+        let points = counted.map { row in
+            let s = row.summary
+            let side = s.input.inputs.first.map { $0.shape.suffix(2).map(String.init).joined(separator: "×") } ?? ""
+            return ScatterChart.Point(
+                model: (inputs[s.model] ?? 0) > 1 ? "\(s.model) @\(side)" : s.model, family: s.family ?? "other",
+                cost: s.totals[.macs] ?? 0, value: row.measurement.value,
+                highlighted: outliers.contains("\(s.model) \(s.input)"))
+        }
+        let batches = Set(counted.map(\.measurement.batchSize)).sorted()
+        let batch =
+            batches.count == 1 ? "batch \(batches[0])" : "batch \(batches.first ?? 0)–\(batches.last ?? 0)"
+        return ScatterChart(
+            title: "Measured samples/s against MACs on \(device.described), \(batch): \(points.count) points",
+            xLabel: "MACs (billions)", yLabel: "samples per second", xScale: 1e9, logX: true, logY: true,
+            guide: .rate(median, legend: String(format: "median %.1f T MACs/s", median / 1e12)), labelAll: false,
+            points: points)
     }
 }

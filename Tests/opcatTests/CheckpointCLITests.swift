@@ -185,7 +185,16 @@ struct CheckpointCLITests {
         let cpuFront = try CLI.run(["pareto", "--db", db, "--x", "throughput", "--device", "CPU Y"])
         #expect(cpuFront.stderr.contains("left out (r)"), "\(cpuFront.stderr)")
         let text = try CLI.run(["speed", "--db", db, "--device", "GPU X"])
-        #expect(text.stdout.contains("on GPU X, amp, batch 256 MACs/s range 11.0× (m to r)"), "\(text.stdout)")
+        #expect(text.stdout.contains("on GPU X, amp MACs/s range 11.0× (m to r)"), "\(text.stdout)")
+        // The chart: one point per measured model and input on one device and precision.
+        let svg = dir.appendingPathComponent("speed.svg").path
+        let chart = try CLI.run(["speed", "--db", db, "--device", "GPU X", "--svg", svg])
+        #expect(chart.status == 0, "\(chart.stderr)")
+        let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(drawn.components(separatedBy: "</title></circle>").count - 1 == 2, "one point per measurement")
+        #expect(drawn.contains("GPU X, amp, batch 256: 2 points") && drawn.contains("median"), "\(drawn)")
+        let mixed = try CLI.run(["speed", "--db", db, "--svg", svg])
+        #expect(mixed.status != 0 && mixed.stderr.contains("one device and precision"), "\(mixed.stderr)")
     }
 
     @Test("models keep the zoo they came from, and --zoo selects by it")

@@ -1,14 +1,24 @@
 import Foundation
 
-/// An SVG scatter chart of accuracy against cost: every model a labelled point coloured by
-/// family, the Pareto front as a step line, axes with units and ticks, optionally log x.
-struct ParetoChart {
+/// An SVG scatter chart of a figure against cost: every model a point coloured by family, the
+/// highlighted ones bold, a guide line (the Pareto front as a step line, or a line of constant
+/// cost per second), axes with units and ticks, optionally logarithmic.
+struct ScatterChart {
     struct Point {
         var model: String
         var family: String
         var cost: Int
-        var accuracy: Double
-        var onFront: Bool
+        var value: Double
+        /// On the front (a Pareto chart), or far from the guide line (a speed chart).
+        var highlighted: Bool
+    }
+
+    /// What the dashed line shows.
+    enum Guide {
+        /// The Pareto front through the highlighted points.
+        case front
+        /// value = rate / cost: the points a device runs at `rate` cost units per second.
+        case rate(Double, legend: String)
     }
 
     var title: String
@@ -17,6 +27,10 @@ struct ParetoChart {
     /// Divisor that turns a cost into axis units (1e9 for G).
     var xScale: Double
     var logX: Bool
+    var logY = false
+    var guide = Guide.front
+    /// Label every point where there is room, or only the highlighted ones.
+    var labelAll = true
     var points: [Point]
 
     let width = 1140.0, height = 660.0
@@ -36,6 +50,7 @@ struct ParetoChart {
         var xMin: Double, xMax: Double, yMin: Double, yMax: Double
         var left: Double, top: Double, plotW: Double, plotH: Double
         var logX: Bool
+        var logY: Bool
         var xScale: Double
 
         func px(_ v: Double) -> Double {
@@ -43,10 +58,13 @@ struct ParetoChart {
             return left + t * plotW
         }
 
-        func py(_ v: Double) -> Double { top + (1 - (v - yMin) / (yMax - yMin)) * plotH }
+        func py(_ v: Double) -> Double {
+            let t = logY ? (log10(v) - log10(yMin)) / (log10(yMax) - log10(yMin)) : (v - yMin) / (yMax - yMin)
+            return top + (1 - t) * plotH
+        }
 
         /// A point's canvas position.
-        func position(_ p: Point) -> (x: Double, y: Double) { (px(Double(p.cost) / xScale), py(p.accuracy)) }
+        func position(_ p: Point) -> (x: Double, y: Double) { (px(Double(p.cost) / xScale), py(p.value)) }
     }
 
     /// A rectangle labels must not overlap: (x0, y0, x1, y1).
@@ -67,7 +85,10 @@ struct ParetoChart {
             let (x, y) = layout.position(p)
             return (x - 5, y - 5, x + 5, y + 5)
         }
-        svg += frontLine(layout, taken: &taken)
+        switch guide {
+        case .front: svg += frontLine(layout, taken: &taken)
+        case .rate(let rate, _): svg += rateLine(rate, layout, taken: &taken)
+        }
         let families = Array(Set(points.map(\.family))).sorted()
         let colour = Dictionary(
             uniqueKeysWithValues: families.enumerated().map { ($1, Self.palette[$0 % Self.palette.count]) })
@@ -79,12 +100,12 @@ struct ParetoChart {
     /// The axis ranges and ticks for the points.
     func layout() -> Layout {
         let xs = points.map { Double($0.cost) / xScale }
-        let ys = points.map(\.accuracy)
+        let ys = points.map(\.value)
         let (xTicks, xMin, xMax) = logX ? logTicks(xs) : linearTicks(xs, includeZero: true)
-        let (yTicks, yMin, yMax) = linearTicks(ys, includeZero: false)
+        let (yTicks, yMin, yMax) = logY ? logTicks(ys) : linearTicks(ys, includeZero: false)
         return Layout(
             xTicks: xTicks, yTicks: yTicks, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax, left: left, top: top,
-            plotW: width - left - right, plotH: height - top - bottom, logX: logX, xScale: xScale)
+            plotW: width - left - right, plotH: height - top - bottom, logX: logX, logY: logY, xScale: xScale)
     }
 
     /// Grid lines, tick labels, the frame and the axis titles.
@@ -106,7 +127,7 @@ struct ParetoChart {
             + "fill=\"#222\">\(escape(xLabel))\(logX ? " (log scale)" : "")</text>\n"
         svg +=
             "<text transform=\"translate(22 \(f(top + l.plotH / 2))) rotate(-90)\" font-size=\"14\" "
-            + "text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))</text>\n"
+            + "text-anchor=\"middle\" fill=\"#222\">\(escape(yLabel))\(logY ? " (log scale)" : "")</text>\n"
         return svg
     }
 
@@ -121,7 +142,7 @@ struct ParetoChart {
     /// The front as a step line: from each front model right to the next one's cost, then up.
     /// Its segments join the boxes labels avoid.
     func frontLine(_ l: Layout, taken: inout [Box]) -> String {
-        let front = points.filter(\.onFront).sorted { $0.cost < $1.cost }
+        let front = points.filter(\.highlighted).sorted { $0.cost < $1.cost }
         guard let first = front.first else { return "" }
         var (x, y) = l.position(first)
         var path = "M \(f(x)) \(f(y))"
@@ -130,7 +151,7 @@ struct ParetoChart {
             taken.append((x, y - 2, nx, y + 2))
             path += " H \(f(nx))"
             if let b {
-                let ny = l.py(b.accuracy)
+                let ny = l.py(b.value)
                 taken.append((nx - 2, ny, nx + 2, y))
                 path += " V \(f(ny))"
                 y = ny
@@ -140,16 +161,36 @@ struct ParetoChart {
         return "<path d=\"\(path)\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
     }
 
-    /// Every point (front first), then the labels, each placed where it collides with nothing.
+    /// value = rate / cost, a straight line on log-log axes, drawn where it is inside the plot.
+    /// Its pieces join the boxes labels avoid.
+    func rateLine(_ rate: Double, _ l: Layout, taken: inout [Box]) -> String {
+        let steps = 200
+        var path = ""
+        for i in 0...steps {
+            let t = Double(i) / Double(steps)
+            let x =
+                l.logX ? pow(10, log10(l.xMin) + t * (log10(l.xMax) - log10(l.xMin))) : l.xMin + t * (l.xMax - l.xMin)
+            guard x > 0 else { continue }
+            let y = rate / (x * xScale)
+            guard y >= l.yMin, y <= l.yMax else { continue }
+            let (cx, cy) = (l.px(x), l.py(y))
+            path += path.isEmpty ? "M \(f(cx)) \(f(cy))" : " L \(f(cx)) \(f(cy))"
+            taken.append((cx - 2, cy - 2, cx + 2, cy + 2))
+        }
+        guard !path.isEmpty else { return "" }
+        return "<path d=\"\(path)\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
+    }
+
+    /// Every point (highlighted first), then the labels, each placed where it collides with nothing.
     func pointsAndLabels(_ l: Layout, colour: [String: String], taken: inout [Box]) -> String {
         var circles = ""
         var labels = ""
-        for p in points.sorted(by: { ($0.onFront ? 0 : 1, $0.cost) < ($1.onFront ? 0 : 1, $1.cost) }) {
+        for p in points.sorted(by: { ($0.highlighted ? 0 : 1, $0.cost) < ($1.highlighted ? 0 : 1, $1.cost) }) {
             let (x, y) = l.position(p)
             circles +=
-                "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.onFront ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" "
-                + "stroke=\"\(p.onFront ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
-            labels += label(p, at: (x, y), l, taken: &taken)
+                "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.highlighted ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" "
+                + "stroke=\"\(p.highlighted ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
+            if labelAll || p.highlighted { labels += label(p, at: (x, y), l, taken: &taken) }
         }
         return circles + labels
     }
@@ -158,7 +199,7 @@ struct ParetoChart {
     /// the neighbourhood is full.
     func label(_ p: Point, at point: (x: Double, y: Double), _ l: Layout, taken: inout [Box]) -> String {
         let (x, y) = point
-        let w = Double(p.model.count) * (p.onFront ? 6.8 : 6.2) + 2
+        let w = Double(p.model.count) * (p.highlighted ? 6.8 : 6.2) + 2
         let h = 12.0
         var candidates: [(Double, Double, String)] = []
         for distance in [0.0, 14, 28, 42] {
@@ -184,7 +225,7 @@ struct ParetoChart {
             }
             svg +=
                 "<text x=\"\(f(lx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#333\""
-                + "\(p.onFront ? " font-weight=\"bold\"" : "")>\(escape(p.model))</text>\n"
+                + "\(p.highlighted ? " font-weight=\"bold\"" : "")>\(escape(p.model))</text>\n"
             return svg
         }
         return ""
@@ -208,8 +249,15 @@ struct ParetoChart {
             "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" "
             + "stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
         svg +=
-            "<text x=\"\(f(legendX + 12))\" y=\"\(f(ly))\" font-size=\"12\" fill=\"#222\">Pareto front (bold)</text>\n"
+            "<text x=\"\(f(legendX + 12))\" y=\"\(f(ly))\" font-size=\"12\" fill=\"#222\">\(escape(guideLegend))</text>\n"
         return svg
+    }
+
+    var guideLegend: String {
+        switch guide {
+        case .front: "Pareto front (bold)"
+        case .rate(_, let legend): legend
+        }
     }
 
     /// Round-number ticks covering `values`, and the axis range.
