@@ -54,6 +54,8 @@ struct SpeedCommand: ParsableCommand {
         var summary: ProfileSummary
         var measurement: MeasuredSpeed
         var macsPerSecond: Double { Double(summary.totals[.macs] ?? 0) * measurement.value }
+        /// The model and input the row measures (a chart point).
+        var key: String { "\(summary.model) \(summary.input)" }
     }
 
     func run() throws {
@@ -135,6 +137,12 @@ struct SpeedCommand: ParsableCommand {
     /// and the points furthest from it (by ratio, at most 12 on each side) highlighted.
     func chart(_ rows: [Row], _ device: Device) -> ScatterChart {
         let counted = rows.filter { $0.macsPerSecond > 0 }
+        let uncounted = Set(rows.filter { $0.macsPerSecond <= 0 }.map(\.summary.model)).sorted()
+        if !uncounted.isEmpty {
+            Console.notice(
+                "\(Console.count(uncounted)) have no MACs at their measured input and are left out of the chart (\(Console.names(uncounted)))"
+            )
+        }
         let byRate = counted.sorted { $0.macsPerSecond < $1.macsPerSecond }
         let median = byRate.isEmpty ? 0 : byRate[byRate.count / 2].macsPerSecond
         let named = max(1, min(12, byRate.count / 20))
@@ -148,7 +156,7 @@ struct SpeedCommand: ParsableCommand {
             return ScatterChart.Point(
                 model: (inputs[s.model] ?? 0) > 1 ? "\(s.model) @\(side)" : s.model, family: s.family ?? "other",
                 cost: s.totals[.macs] ?? 0, value: row.measurement.value,
-                highlighted: outliers.contains("\(s.model) \(s.input)"))
+                highlighted: outliers.contains(row.key))
         }
         let batches = Set(counted.map(\.measurement.batchSize)).sorted()
         let batch =
