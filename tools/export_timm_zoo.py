@@ -43,7 +43,8 @@ were half of the zoo's bytes; opcat reads only their shape: counts are the same 
 
 Outputs (data/zoos/timm/): the files, manifest.json, reference.csv (`model` is the architecture),
 dynamic_checks.csv, initializers.csv (the file's float tensors against torch's, by name, for
-tools/zoo_explained.py), failures.csv (model, reason). The backbone end is left to opcat's
+tools/zoo_explained.py), failures.csv (model, reason), published.csv and published_gmacs.csv
+(timm's own figures, tools/timm_published.py). The backbone end is left to opcat's
 proposal.
 
 Resumable: an architecture whose files all exist with reference rows is skipped (--force exports
@@ -69,6 +70,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import timm_measurements  # noqa: E402
+import timm_published  # noqa: E402
 import torch_zoo as tz  # noqa: E402
 
 ZOO = "timm"
@@ -348,6 +350,7 @@ def main() -> int:
     reference = tz.read_csv(REFERENCE)
     manifest = build_manifest(archs, reference)
     tz.write_json(MANIFEST, manifest)
+    timm_published.main()  # published.csv, published_gmacs.csv for the cross-check
     done = [a for a in archs if tz.stems_of(a, reference)]
     print(f"{len(manifest['models'])} files of {len(done)} architectures "
           f"({sum(len(m['checkpoints']) for m in manifest['models'])} checkpoints) of {len(archs)} "

@@ -30,8 +30,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLUMNS = ["file", "input", "measure", "opcat", "reason"]
 
 
-def count(binary: str, path: str, binding: str) -> dict:
-    run = subprocess.run([binary, "count", path, "--input", binding, "--format", "json"],
+def count(binary: str, path: str, binding: str, layers: bool = False) -> dict:
+    run = subprocess.run([binary, "count", path, "--input", binding, "--format", "json"] + (["--layers"] if layers else []),
                          capture_output=True, text=True, timeout=1800)
     if run.returncode != 0:
         raise RuntimeError(f"opcat count {path} --input {binding}: {run.stderr.strip()[-300:]}")
@@ -103,10 +103,30 @@ HINTS = [
 SPECIFIC: list = []
 
 
-def explain(zoo: str, row: dict, measure: str, value: int, ref: int, facts: dict, totals: dict):
+RECURRENT = ("LSTM", "GRU", "RNN")
+
+
+def recurrent_rule(value: int, ref: int, layers: list):
+    """MACs: FlopCounterMode has no formula for torch's fused recurrent kernels (aten::lstm, gru,
+    rnn_tanh run as one op, not as the matrix products inside them), so torch's reference leaves
+    them out; opcat counts each recurrent layer's gate products. Explained when the difference is
+    exactly the MACs opcat gives those layers."""
+    macs = sum(l["counts"]["macs"] for l in layers if l["op"] in RECURRENT)
+    if not macs or value - ref != macs:
+        return None
+    ops = sorted({l["op"] for l in layers if l["op"] in RECURRENT and l["counts"]["macs"]})
+    n = sum(1 for l in layers if l["op"] in RECURRENT and l["counts"]["macs"])
+    return (f"{value - ref:+,} MACs: the {n} {'/'.join(ops)} layers' gate products, which torch's reference leaves "
+            "out (FlopCounterMode has no formula for the fused recurrent kernel aten::lstm, so it counts none of "
+            "its matrix products); opcat counts them")
+
+
+def explain(zoo: str, row: dict, measure: str, value: int, ref: int, facts: dict, totals: dict, layers=None):
     for z, files, m, diff, reason in SPECIFIC:
         if z == zoo and m == measure and row["file"] in files and (diff is None or value - ref == diff):
             return reason
+    if measure == "macs" and layers:
+        return recurrent_rule(value, ref, layers)
     if measure in ("params", "buffers"):
         return tensors_rule(facts, measure, value, ref, totals, row)
     return None
@@ -154,7 +174,9 @@ def main() -> int:
             if measure == "complete":
                 why = explain(args.zoo, r, measure, value, 0, {}, {})
             else:
-                why = explain(args.zoo, r, measure, value, ref, facts.get(r["file"], {}), j["totals"])
+                layers = count(args.opcat, os.path.join(root, r["file"]), r["input"], layers=True)["layers"] \
+                    if measure == "macs" else None
+                why = explain(args.zoo, r, measure, value, ref, facts.get(r["file"], {}), j["totals"], layers)
             if why:
                 rows.append({"file": r["file"], "input": r["input"], "measure": measure, "opcat": value, "reason": why})
             else:
