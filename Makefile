@@ -50,7 +50,8 @@ format:
 
 # Regenerate generated docs: the ops table from the registry, the zoo page and chart from a
 # fresh catalog of the bundled zoo, the cross-check of the real zoos against their published
-# figures (docs/cross-check.md, written by its test).
+# figures (docs/cross-check.md, written by its test), and the charts of measured speed against
+# MACs in docs/speed.md from a catalog of the timm zoo (a few minutes).
 docs:
 	$(SWIFT) build --product opcat
 	.build/debug/opcat ops --format markdown > docs/ops.md
@@ -58,6 +59,11 @@ docs:
 	.build/debug/opcat ingest data/zoo --db .build/docs.sqlite
 	.build/debug/opcat export markdown --db .build/docs.sqlite --out docs/zoo.md
 	OPCAT_UPDATE_GOLDEN=1 $(SWIFT) test $(TEST_FLAGS) --filter CrossCheckTests
+	$(SWIFT) build $(TEST_FLAGS) --product opcat
+	rm -f .build/speed.sqlite .build/speed.sqlite-wal .build/speed.sqlite-shm
+	.build-opt/debug/opcat ingest data/zoos/timm --db .build/speed.sqlite
+	.build-opt/debug/opcat speed --db .build/speed.sqlite --device 'RTX 4090' --svg docs/speed-rtx4090.svg > /dev/null
+	.build-opt/debug/opcat speed --db .build/speed.sqlite --device 'Core i9-10940X' --svg docs/speed-cpu.svg > /dev/null
 
 # Rewrite the CLI golden files after an intended output change (review the diff!).
 golden:

@@ -320,6 +320,26 @@ extension Catalog {
         }
     }
 
+    /// Every input a model has a measured speed at, by model name (an input no checkpoint is
+    /// evaluated at has a profile of its own, which ``summaries(convention:input:families:models:format:zoos:)``
+    /// gives only when asked for that input).
+    public func measuredInputs() throws -> [String: [InputKey]] {
+        try read { db in
+            var result: [String: [InputKey]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT m.name, x.input_shape FROM measurements x JOIN models m ON m.id = x.model_id
+                    ORDER BY m.id, x.input_shape
+                    """)
+            {
+                let t = "measurements"
+                result[try value(row, 0, in: t), default: []].append(try storedInputKey(try value(row, 1, in: t)))
+            }
+            return result
+        }
+    }
+
     /// All model names, for suggestions.
     public func modelNames() throws -> [String] {
         try read { db in try column(db, "SELECT name FROM models ORDER BY name", in: "models") }

@@ -64,14 +64,37 @@ struct SpeedCommand: ParsableCommand {
         var seen = Set<String>()
         var rows: [Row] = []
         var unmeasured: [String] = []
-        for s in try selection.summaries(catalog) where seen.insert("\(s.model) \(s.input)").inserted {
+        let summaries = try selection.summaries(catalog)
+        for s in summaries where seen.insert("\(s.model) \(s.input)").inserted {
             let chosen = speed.matching(s)
-            if chosen.isEmpty, !unmeasured.contains(s.model) { unmeasured.append(s.model) }
             rows += chosen.map { Row(summary: s, measurement: $0) }
+        }
+        // Measured inputs no checkpoint is evaluated at (timm benchmarks a model at several
+        // sizes): the profile at each, asked for by input.
+        if selection.input == nil {
+            let selected = Set(summaries.map(\.model))
+            var missing: [InputKey: Set<String>] = [:]
+            for (model, inputs) in try catalog.measuredInputs() where selected.contains(model) {
+                for input in inputs where !seen.contains("\(model) \(input)") {
+                    missing[input, default: []].insert(model)
+                }
+            }
+            for (input, models) in missing.sorted(by: { $0.key.description < $1.key.description }) {
+                let at = try catalog.summaries(
+                    convention: .standard, input: input, families: selection.family, models: selection.model,
+                    format: selection.fileFormat, zoos: selection.zoo)
+                for s in at where models.contains(s.model) && seen.insert("\(s.model) \(s.input)").inserted {
+                    rows += speed.matching(s).map { Row(summary: s, measurement: $0) }
+                }
+            }
+        }
+        for s in summaries where !unmeasured.contains(s.model) && !rows.contains(where: { $0.summary.model == s.model })
+        {
+            unmeasured.append(s.model)
         }
         if !unmeasured.isEmpty {
             Console.notice(
-                "\(Console.count(unmeasured)) have no \(speed.described) measured at their input (\(Console.names(unmeasured)))"
+                "\(Console.count(unmeasured)) have no \(speed.described) measured\(selection.input == nil ? "" : " at that input") (\(Console.names(unmeasured)))"
             )
         }
         guard !rows.isEmpty else { throw CLIError("no measured speed in the catalog for this selection") }

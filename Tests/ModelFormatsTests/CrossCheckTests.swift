@@ -96,6 +96,34 @@ struct CrossCheckTests {
         #expect(fresh == committed, "docs/cross-check.md is stale: run `make docs`")
     }
 
+    @Test(
+        "docs/speed-*.svg chart every model and input timm measured on the device",
+        arguments: [("speed-rtx4090.svg", "RTX 4090"), ("speed-cpu.svg", "Core i9-10940X")])
+    func speedCharts(_ file: String, _ device: String) throws {
+        let manifest = try ZooManifest.load(directory: RealZooTests.root.appendingPathComponent("timm"))
+        // Points per model (a point's title is the model, with " @H×W" when it has several).
+        var measured: [String: Set<[Int]>] = [:]
+        for model in manifest.models {
+            for m in model.measurements ?? [] where m.device == device && m.metric == "samples_per_sec" {
+                measured[model.name, default: []].insert(m.input.shape)
+            }
+        }
+        let svg = try String(
+            contentsOf: Self.doc.deletingLastPathComponent().appendingPathComponent(file), encoding: .utf8)
+        var drawn: [String: Int] = [:]
+        for part in svg.components(separatedBy: "<title>").dropFirst() {
+            guard let end = part.range(of: "</title></circle>") else { continue }
+            let title = String(part[..<end.lowerBound])
+            drawn[String(title.split(separator: " @").first ?? ""), default: 0] += 1
+        }
+        #expect(!measured.isEmpty)
+        let stale =
+            measured.filter { drawn[$0.key] != $0.value.count }.map(\.key).sorted()
+            + drawn.keys.filter { measured[$0] == nil }.sorted()
+        #expect(
+            stale.isEmpty, "docs/\(file) is stale: run `make docs` (\(stale.count) models differ: \(stale.prefix(5)))")
+    }
+
     // MARK: - the page
 
     /// One published figure beside opcat's.

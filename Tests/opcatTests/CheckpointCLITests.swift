@@ -165,12 +165,14 @@ struct CheckpointCLITests {
         #expect(ambiguous.status == 1 && ambiguous.stderr.contains("choose one with --device"), "\(ambiguous.stderr)")
         // MACs of mobilenet_v2 (m, quantized dynamically) and resnet18 (r) at 224² and 320²:
         // data/reference/torchvision_resolutions.csv (torch's FlopCounterMode); MACs/s = MACs × samples/s.
+        // r's speed at 320², an input no checkpoint is evaluated at, is listed with the profile there.
         let speed = try CLI.run(["speed", "--db", db, "--device", "GPU X", "--format", "csv"])
         #expect(
             speed.stdout == """
                 model,input,device,precision,batch_size,macs,samples_per_sec,macs_per_sec
                 r,1x3x224x224,GPU X,amp,256,1814073344,9100.0,16508067430400
                 m,1x3x224x224,GPU X,amp,256,300774272,5000.5,1504021747136
+                r,1x3x320x320,GPU X,amp,256,3701657600,3000.0,11104972800000
 
                 """, "\(speed.stdout)")
         // The front by measured time per sample: 1e9 / 9,100 and 1e9 / 5,000.5 ns, rounded.
@@ -191,8 +193,8 @@ struct CheckpointCLITests {
         let chart = try CLI.run(["speed", "--db", db, "--device", "GPU X", "--svg", svg])
         #expect(chart.status == 0, "\(chart.stderr)")
         let drawn = try String(contentsOfFile: svg, encoding: .utf8)
-        #expect(drawn.components(separatedBy: "</title></circle>").count - 1 == 2, "one point per measurement")
-        #expect(drawn.contains("GPU X, amp, batch 256: 2 points") && drawn.contains("median"), "\(drawn)")
+        #expect(drawn.components(separatedBy: "</title></circle>").count - 1 == 3, "one point per measurement")
+        #expect(drawn.contains("GPU X, amp, batch 256: 3 points") && drawn.contains("median"), "\(drawn)")
         let mixed = try CLI.run(["speed", "--db", db, "--svg", svg])
         #expect(mixed.status != 0 && mixed.stderr.contains("one device and precision"), "\(mixed.stderr)")
     }
