@@ -117,8 +117,8 @@ def recurrent_rule(value: int, ref: int, layers: list):
     ops = sorted({l["op"] for l in layers if l["op"] in RECURRENT and l["counts"]["macs"]})
     n = sum(1 for l in layers if l["op"] in RECURRENT and l["counts"]["macs"])
     return (f"{value - ref:+,} MACs: the {n} {'/'.join(ops)} layers' gate products, which torch's reference leaves "
-            "out (FlopCounterMode has no formula for the fused recurrent kernel aten::lstm, so it counts none of "
-            "its matrix products); opcat counts them")
+            f"out (FlopCounterMode has no formula for the fused recurrent kernel{'s' if len(ops) > 1 else ''} "
+            f"{', '.join('aten::' + o.lower() for o in ops)}, so it counts none of its matrix products); opcat counts them")
 
 
 def explain(zoo: str, row: dict, measure: str, value: int, ref: int, facts: dict, totals: dict, layers=None):

@@ -55,7 +55,8 @@ struct SpeedCommand: ParsableCommand {
         var measurement: MeasuredSpeed
         var macsPerSecond: Double { Double(summary.totals[.macs] ?? 0) * measurement.value }
         /// The model and input the row measures (a chart point).
-        var key: String { "\(summary.model) \(summary.input)" }
+        var key: String { Self.key(summary.model, summary.input) }
+        static func key(_ model: String, _ input: InputKey) -> String { "\(model) \(input)" }
     }
 
     func run() throws {
@@ -65,7 +66,7 @@ struct SpeedCommand: ParsableCommand {
         var rows: [Row] = []
         var unmeasured: [String] = []
         let summaries = try selection.summaries(catalog)
-        for s in summaries where seen.insert("\(s.model) \(s.input)").inserted {
+        for s in summaries where seen.insert(Row.key(s.model, s.input)).inserted {
             let chosen = speed.matching(s)
             rows += chosen.map { Row(summary: s, measurement: $0) }
         }
@@ -75,7 +76,7 @@ struct SpeedCommand: ParsableCommand {
             let selected = Set(summaries.map(\.model))
             var missing: [InputKey: Set<String>] = [:]
             for (model, inputs) in try catalog.measuredInputs() where selected.contains(model) {
-                for input in inputs where !seen.contains("\(model) \(input)") {
+                for input in inputs where !seen.contains(Row.key(model, input)) {
                     missing[input, default: []].insert(model)
                 }
             }
@@ -83,13 +84,13 @@ struct SpeedCommand: ParsableCommand {
                 let at = try catalog.summaries(
                     convention: .standard, input: input, families: selection.family, models: selection.model,
                     format: selection.fileFormat, zoos: selection.zoo)
-                for s in at where models.contains(s.model) && seen.insert("\(s.model) \(s.input)").inserted {
+                for s in at where models.contains(s.model) && seen.insert(Row.key(s.model, s.input)).inserted {
                     rows += speed.matching(s).map { Row(summary: s, measurement: $0) }
                 }
             }
         }
-        for s in summaries where !unmeasured.contains(s.model) && !rows.contains(where: { $0.summary.model == s.model })
-        {
+        let measuredModels = Set(rows.map(\.summary.model))
+        for s in summaries where !measuredModels.contains(s.model) && !unmeasured.contains(s.model) {
             unmeasured.append(s.model)
         }
         if !unmeasured.isEmpty {

@@ -208,10 +208,11 @@ struct CrossCheckTests {
         out += distribution(macRows, unit: 1e9, value: \.macs, name: "model and input pairs")
         out += estimateSection(macRows)
         // timm params
+        let timmReasons = explainedReasons("timm", "params")
         let paramRows = params.keys.sorted().compactMap { k -> Row? in
             guard let c = counted[k] else { return nil }
             var row = Row(key: k, published: params[k]!.value, opcat: c, decimals: 2)
-            row.reason = explainedReason("timm", k, "params")
+            row.reason = timmReasons[k] ?? ""
             return row
         }
         out += """
@@ -226,6 +227,7 @@ struct CrossCheckTests {
         out += distribution(paramRows, unit: 1e6, value: \.params, name: "files and inputs")
         out += differences(paramRows, unit: 1e6, value: \.params, unitName: "M", limit: nil)
         // torchvision
+        let visionReasons = explainedReasons("torchvision", "params")
         let visionMACs = visionRows.keys.sorted().compactMap { k -> Row? in
             guard let c = counted[k], let g = Double(visionRows[k]?["ops_gflops"] ?? "") else { return nil }
             return Row(key: k, published: g, opcat: c, decimals: 3)
@@ -233,7 +235,7 @@ struct CrossCheckTests {
         let visionParams = visionRows.keys.sorted().compactMap { k -> Row? in
             guard let c = counted[k], let p = Double(visionRows[k]?["num_params"] ?? "") else { return nil }
             var row = Row(key: k, published: p, opcat: c, decimals: 0)
-            row.reason = explainedReason("torchvision", k, "params")
+            row.reason = visionReasons[k] ?? ""
             return row
         }
         out += """
@@ -255,19 +257,21 @@ struct CrossCheckTests {
         return out.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
     }
 
-    /// The reason explained.csv gives for a difference between opcat's figure and torch's.
-    static func explainedReason(_ zoo: String, _ key: Key, _ measure: String) -> String {
-        guard
-            let manifest = try? ZooManifest.load(directory: RealZooTests.root.appendingPathComponent(zoo)),
-            let file = manifest.models.first(where: { $0.name == key.model })?.file
-        else { return "" }
-        let row = RealZooTests.rows(zoo, "explained.csv").first {
-            $0["file"] == file && $0["input"] == key.input && $0["measure"] == measure
+    /// The reasons explained.csv gives for a measure's differences from the framework's figure,
+    /// by model name and input (read once per zoo).
+    static func explainedReasons(_ zoo: String, _ measure: String) -> [Key: String] {
+        guard let manifest = try? ZooManifest.load(directory: RealZooTests.root.appendingPathComponent(zoo)) else {
+            return [:]
         }
-        return row?["reason"] ?? ""
+        let models = Dictionary(manifest.models.map { ($0.file, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var result: [Key: String] = [:]
+        for row in RealZooTests.rows(zoo, "explained.csv") where row["measure"] == measure {
+            guard let model = models[row["file"] ?? ""] else { continue }
+            result[Key(zoo: zoo, model: model, input: row["input"] ?? "")] = row["reason"] ?? ""
+        }
+        return result
     }
 
-    /// The published figure minus opcat's rounded as the zoo rounds, relative to opcat's.
     static func relative(_ row: Row, unit: Double, value: KeyPath<Counted, Int>) -> Double {
         let mine = Double(row.opcat[keyPath: value]) / unit
         return mine == 0 ? 0 : (row.published - row.mine(row.opcat[keyPath: value], unit: unit)) / mine
