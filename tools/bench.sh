@@ -4,7 +4,9 @@
 #
 # The work: all 34 zoo models, each counted full and backbone (mxop: 68 op_summary-equivalent
 # calls, which must build each Gluon net and run a forward pass; opcat: one static pass per
-# graph file gives both scopes).
+# graph file gives both scopes). Then ingest: the seed zoo, every bundled zoo (data/zoo and
+# data/zoos/*, the catalog `make zoo` builds; FULL_ZOO_RUNS runs of ~1.5 min each), a generated
+# zoo of 1,000 models, each into a new catalog and again as a no-op re-ingest.
 #
 # Needs hyperfine (Debian: apt-get install hyperfine) and Python for the mxop side; the venv is
 # created by tools/setup_mxnet_venv.sh on first use. Results also land in bench-results/.
@@ -53,6 +55,15 @@ hyperfine --style basic --runs 5 --prepare "rm -f $out/ingest.sqlite $out/ingest
 "$bin" ingest data/zoo --db "$out/ingest.sqlite" 2>/dev/null
 hyperfine --style basic --warmup 2 --runs 20 --export-json "$out/ingest_noop.json" \
     -n "re-ingest zoo (no-op)" "$bin ingest data/zoo --db $out/ingest.sqlite"
+
+all_zoos="data/zoo $(ls -d data/zoos/*/ | sort | tr '\n' ' ')"
+all_models=$("$py" -c 'import json, sys; print(sum(len(json.load(open(d.rstrip("/") + "/manifest.json"))["models"]) for d in sys.argv[1:]))' $all_zoos)
+echo "== ingest: every bundled zoo ($all_models models: $all_zoos) into a new catalog, then a no-op re-ingest ==" >&2
+hyperfine --style basic --runs "${FULL_ZOO_RUNS:-2}" --prepare "rm -f $out/ingest-all.sqlite $out/ingest-all.sqlite-wal $out/ingest-all.sqlite-shm" \
+    --export-json "$out/ingest_all.json" -n "ingest all zoos" "$bin ingest $all_zoos --db $out/ingest-all.sqlite"
+"$bin" ingest $all_zoos --db "$out/ingest-all.sqlite" 2>/dev/null
+hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/ingest_all_noop.json" \
+    -n "re-ingest all zoos (no-op)" "$bin ingest $all_zoos --db $out/ingest-all.sqlite"
 
 echo "== ingest: a generated zoo of 1,000 models ==" >&2
 rm -rf "$out/synthetic"
@@ -104,8 +115,9 @@ hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/queries.json" \
 
 layers_zoo=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest.sqlite').execute('select count(*) from layers').fetchone()[0])")
 layers_1k=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest1k.sqlite').execute('select count(*) from layers').fetchone()[0])")
+layers_all=$("$py" -c "import sqlite3; print(sqlite3.connect('$out/ingest-all.sqlite').execute('select count(*) from layers').fetchone()[0])")
 
-"$py" - "$out" "$layers_zoo" "$layers_1k" "$zoo_models" <<'PY'
+"$py" - "$out" "$layers_zoo" "$layers_1k" "$zoo_models" "$layers_all" "$all_models" <<'PY'
 import csv, json, os, sys
 out = sys.argv[1]
 def mean(path): return json.load(open(path))["results"][0]["mean"]
@@ -123,10 +135,13 @@ print(f"whole zoo, end to end (process start, imports and all): opcat {opcat_zoo
       f"mxop {mxop_zoo:.1f} s: opcat is {mxop_zoo / opcat_zoo:.0f}x faster")
 print()
 layers_zoo, layers_1k, zoo_models = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+layers_all, all_models = int(sys.argv[5]), int(sys.argv[6])
 print("| ingest | time | models/s | layer rows/s |")
 print("|---|---:|---:|---:|")
 for label, path, models, layers in [("bundled zoo, new catalog", "ingest_zoo", zoo_models, layers_zoo),
                                      ("bundled zoo, no-op re-ingest", "ingest_noop", zoo_models, 0),
+                                     (f"every bundled zoo ({all_models} models), new catalog", "ingest_all", all_models, layers_all),
+                                     ("every bundled zoo, no-op re-ingest", "ingest_all_noop", all_models, 0),
                                      ("1,000 generated models, new catalog", "ingest_1k", 1000, layers_1k),
                                      ("1,000 generated models, no-op re-ingest", "ingest_1k_noop", 1000, 0)]:
     t = mean(f"{out}/{path}.json")

@@ -34,7 +34,10 @@ model's; and only by dynamo (the TorchScript trace skips the position-embedding 
 traced size and cannot translate its antialiased bicubic interpolation at another). A model that
 does not export or check with dynamic sizes is exported statically at each evaluation size
 (TorchScript, else dynamo; `<arch>.onnx.gz` for the default checkpoint's size, `<arch>_<size>.onnx.gz`
-for others, built with img_size=size for a model with a fixed input size). The log line of each
+for others, built with img_size=size for a model with a fixed input size). An architecture whose
+export fails on F.scaled_dot_product_attention (Hiera's 5-D mask-unit attention under dynamo) is
+exported again with timm's fused attention off (set_fused_attn(False): the same products as
+explicit MatMul, Softmax, MatMul; the file's doc string says so). The log line of each
 architecture says which exporter made its files and why others were rejected.
 
 Stripped as tools/torch_zoo.py says, and integer tensors with more than 4096 elements too (the
@@ -51,16 +54,18 @@ Resumable: an architecture whose files all exist with reference rows is skipped 
 it again; --only NAME,... limits the run; --limit N stops after N exports; the run stops when
 the directory holds more than --max-mb, default 45 MB). Each architecture is
 exported in its own process, stopped after --timeout seconds (default 600), raised for big
-models: 600 s + 8 s per million parameters of the table's param_count.
+models: 600 s + 8 s per million parameters of the table's param_count. --jobs N runs N such
+processes at once (one thread each); only the main process writes the CSVs and the manifest.
 
 Usage (venv from tools/setup_corpus_venv.sh; 2 cores shared, so one thread and nice):
-    nohup nice -n 10 .venv-corpus/bin/python tools/export_timm_zoo.py > /tmp/timm_export.log 2>&1 &
+    nohup nice -n 10 .venv-corpus/bin/python tools/export_timm_zoo.py --jobs 2 > /tmp/timm_export.log 2>&1 &
 then  .venv-corpus/bin/python tools/zoo_explained.py timm   for explained.csv.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
 import json
 import os
@@ -151,47 +156,66 @@ def worker(arch: str, result_path: str) -> None:
     def out(stem):
         return os.path.join(OUT_DIR, f"{stem}.onnx.gz")
 
+    unfused = [False]
+
     def doc_for(kw):
-        extra = "".join(f", {k}={v}" for k, v in kw.items())
+        extra = "".join(f", {k}={v}" for k, v in kw.items()) + (", set_fused_attn(False)" if unfused[0] else "")
         return lambda exporter, dynamic: DOC.format(name=name, extra=extra, how=HOW[exporter] + (
             DYNAMIC_HOW[exporter] if dynamic else ""))
 
-    files = []
-    # 1. dynamic H and W: the TorchScript exporter, then the dynamo exporter. A model with a fixed
-    # input size only with dynamic_img_size=True (when it counts the same), and only by dynamo: the
-    # TorchScript trace skips timm's resampling of the position embedding at the traced size, and
-    # has no translation of its antialiased bicubic interpolation at another.
-    kw, exporters, net = {}, ("torchscript", "dynamo"), None
-    if cfg.fixed_input_size:
-        kw, exporters = {"dynamic_img_size": True}, ("dynamo",)
-        plain = build()
-        want = [counts(plain, s) for s in sizes]
-        plain = None
-        try:
-            net = build(**kw)
-        except TypeError as e:
-            notes.append(f"no dynamic_img_size ({str(e).splitlines()[0][:100]})")
-        if net is not None and [counts(net, s) for s in sizes] != want:
-            notes.append("dynamic_img_size=True changes the counts at the evaluation size")
+    def export_files():
+        files = []
+        # 1. dynamic H and W: the TorchScript exporter, then the dynamo exporter. A model with a fixed
+        # input size only with dynamic_img_size=True (when it counts the same), and only by dynamo: the
+        # TorchScript trace skips timm's resampling of the position embedding at the traced size, and
+        # has no translation of its antialiased bicubic interpolation at another.
+        kw, exporters, net = {}, ("torchscript", "dynamo"), None
+        if cfg.fixed_input_size:
+            kw, exporters = {"dynamic_img_size": True}, ("dynamo",)
+            plain = build()
+            want = [counts(plain, s) for s in sizes]
+            plain = None
+            try:
+                net = build(**kw)
+            except TypeError as e:
+                notes.append(f"no dynamic_img_size ({str(e).splitlines()[0][:100]})")
+            if net is not None and [counts(net, s) for s in sizes] != want:
+                notes.append("dynamic_img_size=True changes the counts at the evaluation size")
+                net = None
+        else:
+            net = build()
+        if net is not None:
+            r = tz.try_dynamic(net, sizes, out(arch), doc_for(kw), arch, exporters, notes)
             net = None
-    else:
-        net = build()
-    if net is not None:
-        r = tz.try_dynamic(net, sizes, out(arch), doc_for(kw), arch, exporters, notes)
-        net = None
-        if r is not None:
-            files.append(dict(r, stem=arch, sides=sizes, kwargs=kw, dynamic=True))
-    # 2. static at each evaluation size: the TorchScript exporter, else the dynamo exporter
-    if not files:
-        for side in sizes:
-            kw = {}
-            if side != int(cfg.input_size[-1]) and cfg.fixed_input_size:
-                kw = {"img_size": side}
-            stem = arch if side == sizes[0] else f"{arch}_{side}"
-            if stem != arch and stem in table():
-                raise RuntimeError(f"{arch} at {side}: the file name {stem} is another architecture's")
-            r = tz.export_static(build(**kw), side, out(stem), doc_for(kw), arch, notes)
-            files.append(dict(r, stem=stem, sides=[side], kwargs=kw, dynamic=False))
+            if r is not None:
+                files.append(dict(r, stem=arch, sides=sizes, kwargs=kw, dynamic=True))
+        # 2. static at each evaluation size: the TorchScript exporter, else the dynamo exporter
+        if not files:
+            for side in sizes:
+                kw = {}
+                if side != int(cfg.input_size[-1]) and cfg.fixed_input_size:
+                    kw = {"img_size": side}
+                stem = arch if side == sizes[0] else f"{arch}_{side}"
+                if stem != arch and stem in table():
+                    raise RuntimeError(f"{arch} at {side}: the file name {stem} is another architecture's")
+                r = tz.export_static(build(**kw), side, out(stem), doc_for(kw), arch, notes)
+                files.append(dict(r, stem=stem, sides=[side], kwargs=kw, dynamic=False))
+        return files
+
+    # timm's fused attention is F.scaled_dot_product_attention; the dynamo exporter cannot translate
+    # it on 5-D queries (Hiera's mask units), and the TorchScript exporter has no translation of
+    # the antialiased bicubic resampling such models also use. With fused attention off, timm
+    # computes the same products as explicit MatMul, Softmax, MatMul (FlopCounterMode's MACs are the
+    # same either way), and the whole architecture is exported again that way.
+    try:
+        files = export_files()
+    except Exception as e:  # noqa: BLE001 - any exporter error; the retry's error is the one logged
+        if "scaled_dot_product_attention" not in str(e):
+            raise
+        notes.append(f"exported with timm.layers.set_fused_attn(False): {tz.describe_error(e)}")
+        timm.layers.set_fused_attn(False)
+        unfused[0] = True
+        files = export_files()
     with open(result_path, "w", encoding="utf-8") as f:
         json.dump({"files": files, "notes": notes, "built_from": name}, f)
 
@@ -307,6 +331,8 @@ def main() -> int:
                     "MB (default 45: the repository's budget for all zoos is about 55 MB)")
     ap.add_argument("--timeout", type=int, default=600, help="seconds one architecture may take (default 600, "
                     "plus 8 s per million parameters)")
+    ap.add_argument("--jobs", type=int, default=1, help="architectures exported at once, each in its own "
+                    "single-threaded process (default 1)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -323,28 +349,46 @@ def main() -> int:
         if unknown:
             raise SystemExit(f"not in results-imagenet.csv: {unknown}")
     failures = {r["model"]: r for r in tz.read_csv(FAILURES)}
-    queue = wanted or list(archs)
-    exported = 0
-    total_start = time.time()
-    for arch in queue:
-        reference = tz.read_csv(REFERENCE)
+    reference = tz.read_csv(REFERENCE)
+    queue = []
+    for arch in wanted or list(archs):
         stems = tz.stems_of(arch, reference)
         done = stems and all(os.path.exists(os.path.join(OUT_DIR, f"{s}.onnx.gz")) for s in stems)
         if done and not args.force:
             continue
         if args.skip_failed and f"{ZOO}/{arch}" in failures:
             continue
-        if args.limit is not None and exported >= args.limit:
-            break
-        held = sum(os.path.getsize(os.path.join(OUT_DIR, f)) for f in os.listdir(OUT_DIR)) / 1e6 \
-            if os.path.isdir(OUT_DIR) else 0
-        if held > args.max_mb:
-            print(f"stopped: data/zoos/timm holds {held:.1f} MB, more than --max-mb {args.max_mb:g}", flush=True)
-            break
-        exported += 1
-        status, result, seconds = tz.run_worker(__file__, [arch], timeout_of(archs[arch], args.timeout))
-        tz.record(OUT_DIR, ZOO, arch, status, result, seconds, order)
-        tz.write_json(MANIFEST, build_manifest(archs, tz.read_csv(REFERENCE)))
+        queue.append(arch)
+    if args.limit is not None:
+        queue = queue[:args.limit]
+    exported = 0
+    total_start = time.time()
+    # Workers run in their own processes (one thread each); this process alone records results,
+    # one at a time, so reference.csv and the manifest are never written concurrently.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        running = {}
+        pending = list(reversed(queue))
+        while True:
+            while pending and len(running) < args.jobs:
+                held = sum(os.path.getsize(os.path.join(OUT_DIR, f)) for f in os.listdir(OUT_DIR)) / 1e6 \
+                    if os.path.isdir(OUT_DIR) else 0
+                if held > args.max_mb:
+                    print(f"stopped: data/zoos/timm holds {held:.1f} MB, more than --max-mb {args.max_mb:g}",
+                          flush=True)
+                    pending = []
+                    break
+                arch = pending.pop()
+                future = pool.submit(tz.run_worker, __file__, [arch], timeout_of(archs[arch], args.timeout))
+                running[future] = arch
+            if not running:
+                break
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                arch = running.pop(future)
+                status, result, seconds = future.result()
+                exported += 1
+                tz.record(OUT_DIR, ZOO, arch, status, result, seconds, order)
+                tz.write_json(MANIFEST, build_manifest(archs, tz.read_csv(REFERENCE)))
 
     failures = tz.read_csv(FAILURES)
     reference = tz.read_csv(REFERENCE)

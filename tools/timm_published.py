@@ -8,7 +8,8 @@ docs/cross-check.md (Tests/ModelFormatsTests/CrossCheckTests.swift writes it):
   data/zoos/timm/published_gmacs.csv  model, input, device, infer_gmacs, source
       the infer_gmacs column (GMACs, two decimals, from timm's profiler: DeepSpeed's or fvcore's)
       of timm's two benchmark tables, at every input the manifest has a measurement for (a
-      dynamic export at every size measured, a static one at its own)
+      dynamic export at every size measured, a static one at its own; a measurement whose
+      infer_gmacs cell is empty has no row, and the run names it)
 
 Sources: ../shared/reference/zoos/timm/ (huggingface/pytorch-image-models@aa4b585, results/).
 tools/export_timm_zoo.py runs it after each export run; plain Python, no ML package.
@@ -50,7 +51,7 @@ def main() -> int:
         with open(os.path.join(timm_measurements.TABLES, file), newline="", encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 gmacs[(r["model"], int(r["infer_img_size"]), device)] = (r["infer_gmacs"], file)
-    published, published_gmacs = [], []
+    published, published_gmacs, blank = [], [], []
     for m in models:
         for c in m["checkpoints"]:
             name = c["name"].split("@")[0]
@@ -64,13 +65,17 @@ def main() -> int:
                 continue
             seen.add(key)
             value, file = gmacs[(arch, key[0], key[1])]
+            if not value:  # a measurement without infer_gmacs (the table's cell is empty)
+                blank.append(f"{arch} at {key[0]} on {key[1]}")
+                continue
             published_gmacs.append({"model": m["name"], "input": binding(s["input"]), "device": key[1],
                                     "infer_gmacs": value, "source": f"timm {file} (pytorch-image-models@"
                                     f"{timm_measurements.COMMIT})"})
     write(os.path.join(OUT_DIR, "published.csv"), ["checkpoint", "model", "eval_input", "param_count_m"], published)
     write(os.path.join(OUT_DIR, "published_gmacs.csv"), ["model", "input", "device", "infer_gmacs", "source"],
           published_gmacs)
-    print(f"timm published: {len(published)} checkpoints' param_count, {len(published_gmacs)} benchmark GMACs")
+    print(f"timm published: {len(published)} checkpoints' param_count, {len(published_gmacs)} benchmark GMACs"
+          + (f" ({len(blank)} measured without GMACs: {', '.join(blank)})" if blank else ""))
     return 0
 
 
