@@ -203,7 +203,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--opcat", default=None, help="the opcat binary")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per file (default 120)")
-    parser.add_argument("--only", help="only files whose path contains this")
+    parser.add_argument("--only", help="only files whose path contains this (their rows of the snapshot are "
+                        "replaced, the others kept)")
     parser.add_argument("--output", default=STATUS_CSV)
     parser.add_argument("--markdown", action="store_true",
                         help="also print summary tables (markdown) on stdout, e.g. for the README")
@@ -222,10 +223,17 @@ def main() -> int:
         results.append(result)
         print(f"{result['status']:9s} {row['file']} {result.get('unsupported', '')} {result.get('first_error', '')}",
               file=sys.stderr if args.markdown else sys.stdout, flush=True)
+    written = results
+    if args.only and os.path.exists(args.output):
+        # --only refreshes those rows of the snapshot and keeps the others, in the snapshot's order
+        with open(args.output, newline="", encoding="utf-8") as f:
+            snapshot = list(csv.DictReader(f))
+        fresh = {r["file"]: r for r in results}
+        written = [fresh.pop(r["file"], r) for r in snapshot] + list(fresh.values())
     with open(args.output + ".tmp", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=HEADER, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(results)
+        writer.writerows(written)
     os.replace(args.output + ".tmp", args.output)
     counts = {}
     for r in results:

@@ -95,6 +95,28 @@ struct RealZooTests {
         #expect(a.backbone?.end.hasPrefix("xception650_relu0_fwd#") == true, "\(a.backbone?.end ?? "none")")
     }
 
+    @Test(
+        "two heads averaged (a distillation head): the backbone ends where they part; two heads on two branches: none",
+        arguments: [
+            // the class and distillation tokens are two rows of the final LayerNorm's output; each
+            // head is one dense layer, 192 features to 1,000 classes
+            ("deit_tiny_distilled_patch16_224", "node_layer_norm_24", 2 * 192 * 1000, 2 * (192 * 1000 + 1000)),
+            // each head is a BatchNorm (scale and shift) and a dense layer, 384 to 1,000, on the mean over tokens
+            ("levit_128s", "/ReduceMean", 2 * 384 * 1000, 2 * (2 * 384 + 384 * 1000 + 1000)),
+            // CrossViT's two heads read two branches' class tokens: no one node ends the backbone
+            ("crossvit_tiny_240", nil, 0, 0),
+        ] as [(String, String?, Int, Int)])
+    func distillationHeads(_ model: String, _ end: String?, _ headMACs: Int, _ headParams: Int) throws {
+        let entry = try #require(Self.entries.first { $0.model.name == "timm/\(model)" })
+        let url = Self.root.appendingPathComponent("timm").appendingPathComponent(entry.model.file)
+        let a = try Pipeline.count(ModelFile.contents(of: url), file: url.relativePath, entry: entry.model).analysis
+        #expect(a.backbone?.end == end)
+        if let backbone = a.backbone {
+            #expect(a.totals.macs - backbone.totals.macs == headMACs)
+            #expect(a.totals.params - backbone.totals.params == headParams)
+        }
+    }
+
     @Test("every real-zoo model is complete and exact, or its difference is listed with the reason", arguments: entries)
     func counted(_ entry: Entry) throws {
         let r = entry.reference

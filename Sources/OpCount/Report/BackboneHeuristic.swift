@@ -6,6 +6,9 @@
 /// normalization and dropout before it stay in the backbone. Each op's part in this is its
 /// definition's ``HeadRole``; an op without one ends the walk.
 ///
+/// Where the chain ends in an op that combines several heads' logits, the backbone ends where the
+/// heads part (``proposeAtFork``).
+///
 /// On the 34 bundled zoo models this proposes exactly the node mxop's `dropped_layers` imply
 /// (a test checks it).
 enum BackboneHeuristic {
@@ -21,6 +24,18 @@ enum BackboneHeuristic {
     /// producers; each op's ``HeadRole`` comes from `registry`.
     static func propose(
         graph: Graph, output: Int, registry: Registry = .standard, shapeOf: (Int) -> [Int]?,
+        activationInputs: (Int) -> [Int]
+    ) -> Int? {
+        proposeAlongChain(
+            graph: graph, output: output, registry: registry, shapeOf: shapeOf, activationInputs: activationInputs)
+            ?? proposeAtFork(
+                graph: graph, output: output, registry: registry, shapeOf: shapeOf,
+                activationInputs: activationInputs)
+    }
+
+    /// One head: the chain of head-like ops that ends at the output.
+    static func proposeAlongChain(
+        graph: Graph, output: Int, registry: Registry, shapeOf: (Int) -> [Int]?,
         activationInputs: (Int) -> [Int]
     ) -> Int? {
         var chain: [Step] = []
@@ -43,6 +58,56 @@ enum BackboneHeuristic {
         while cut + 1 < chain.count, chain[cut + 1].role == .feedsClassifier { cut += 1 }
         return cut + 1 < chain.count ? chain[cut + 1].node : current
     }
+
+    /// Several heads whose logits are combined (DeiT's, LeViT's or EfficientFormer's distillation
+    /// head averaged with the class head): walk back from the output (class scores, rank 2)
+    /// through pass-through and combining ops (adds, a division by a constant) to the first op
+    /// that combines two or more logit-shaped inputs; each input must be a head the chain rule
+    /// finds. The backbone ends where the heads part: the nearest node every head's proposal leads
+    /// back to, through ops with one activation input each. Two heads on different features
+    /// (CrossViT's two branches) have no such node.
+    static func proposeAtFork(
+        graph: Graph, output: Int, registry: Registry, shapeOf: (Int) -> [Int]?,
+        activationInputs: (Int) -> [Int]
+    ) -> Int? {
+        // Class scores: one row per sample.
+        guard shapeOf(output)?.count == 2 else { return nil }
+        var current = output
+        var heads: [Int] = []
+        while heads.isEmpty {
+            guard let operation = graph.nodes[current].operation,
+                registry[operation.type]?.head == .passThrough || combining.contains(operation.type),
+                let logits = shapeOf(current)
+            else { return nil }
+            let producers = activationInputs(current)
+            let branches = producers.filter { shapeOf($0) == logits }
+            guard branches.count == producers.count, !branches.isEmpty else { return nil }
+            if branches.count == 1 { current = branches[0] } else { heads = branches }
+        }
+        var lines: [[Int]] = []
+        for head in heads {
+            guard
+                let end = proposeAlongChain(
+                    graph: graph, output: head, registry: registry, shapeOf: shapeOf,
+                    activationInputs: activationInputs)
+            else { return nil }
+            var line = [end]
+            while line.count < maxForkDepth, let only = activationInputs(line[line.count - 1]).first,
+                activationInputs(line[line.count - 1]).count == 1
+            {
+                line.append(only)
+            }
+            lines.append(line)
+        }
+        let others = lines.dropFirst().map(Set.init)
+        return lines[0].first { node in others.allSatisfy { $0.contains(node) } }
+    }
+
+    /// The element-wise ops that combine heads' scores (a sum, a mean, a scale by a constant).
+    static let combining: Set<String> = ["Add", "AddN", "Mean", "Mul", "Div"]
+
+    /// How far back from a head's own proposal the heads' common node is looked for.
+    static let maxForkDepth = 8
 
     static func spatialIsOne(_ shape: [Int]) -> Bool { shape.count > 2 && shape.dropFirst(2).allSatisfy { $0 == 1 } }
 
