@@ -117,6 +117,25 @@ struct RealZooTests {
         }
     }
 
+    /// FlopCounterMode counts no product of the fused aten::lstm, so the export-time reference lacks
+    /// the LSTM layers' MACs; tools/timm_lstm_reference.py counts them with each nn.LSTM written out
+    /// step by step (same weights, same logits). opcat's figure, which the test below holds the
+    /// count to, must be that one.
+    @Test("opcat's MACs of the LSTM models equal FlopCounterMode's on the same network with its LSTMs unrolled")
+    func unrolledLSTM() throws {
+        let rows = Self.rows("timm", "lstm_reference.csv")
+        #expect(rows.count == 3, "the three Sequencer2d models")
+        for row in rows {
+            let entry = try #require(
+                Self.entries.first {
+                    $0.zoo == "timm" && $0.reference["model"] == row["model"] && $0.reference["input"] == row["input"]
+                },
+                "\(row["model"] ?? "?") at \(row["input"] ?? "?") has no reference row")
+            let opcat = entry.explained["macs"]?.value ?? entry.reference["macs"]
+            #expect(opcat == row["macs_unrolled"], "\(row["model"] ?? "?") at \(row["input"] ?? "?")")
+        }
+    }
+
     @Test("every real-zoo model is complete and exact, or its difference is listed with the reason", arguments: entries)
     func counted(_ entry: Entry) throws {
         let r = entry.reference
