@@ -55,10 +55,10 @@ enum ONNXPayloadFilter {
     /// The filtered structure of a model read from any source (memory, or a file read in pieces).
     static func filter(_ source: some ByteSource) throws -> Data {
         var state = State()
-        var out = Data()
-        out.reserveCapacity(min(source.count, 1 << 20))
-        try filter(source, 0..<source.count, kind: .model, depth: 0, state: &state, into: &out)
-        return out
+        var out: Data? = Data()
+        out?.reserveCapacity(min(source.count, 1 << 20))
+        _ = try walk(source, 0..<source.count, kind: .model, depth: 0, count: true, state: &state, into: &out)
+        return out ?? Data()
     }
 
     /// What the walk has seen: graph entries (nodes, initializers, inputs) against the node limit.
@@ -69,15 +69,22 @@ enum ONNXPayloadFilter {
     /// TensorProto data types whose values shape inference uses (integers and bool).
     static let integerTypes: Set<UInt64> = [2, 3, 4, 5, 6, 7, 9, 12, 13]
 
-    private static func filter(
-        _ bytes: some ByteSource, _ range: Range<Int>, kind: Kind, depth: Int, state: inout State, into out: inout Data
-    ) throws {
+    /// Walks one message and says whether it holds a payload the filter drops. With `out`, it also
+    /// copies the message there without those payloads; without, it only checks it. A sub-message
+    /// is checked first and, when it drops nothing (most nodes, attributes, small tensors), copied
+    /// whole in one piece; only one that does is copied field by field. `count`: whether graph
+    /// entries are counted against the limit here (once per entry: not again on the copying pass).
+    private static func walk(
+        _ bytes: some ByteSource, _ range: Range<Int>, kind: Kind, depth: Int, count: Bool, state: inout State,
+        into out: inout Data?
+    ) throws -> Bool {
         guard depth <= depthLimit else {
             throw Malformed(reason: "messages are nested more than \(depthLimit) deep (subgraphs within subgraphs)")
         }
         var position = range.lowerBound
         let end = range.upperBound
         var tensorType: UInt64?  // TensorProto.data_type, written before the data by every exporter
+        var drops = false
         while position < end {
             let tagStart = position
             let tag = try varint(bytes, &position, end: end)
@@ -86,14 +93,14 @@ enum ONNXPayloadFilter {
             case 0:
                 let value = try varint(bytes, &position, end: end)
                 if kind == .tensor, field == 2 { tensorType = value }
-                try bytes.append(tagStart..<position, to: &out)
+                if out != nil { try bytes.append(tagStart..<position, to: &out!) }
             case 1, 5:
                 let size = tag & 7 == 1 ? 8 : 4
                 guard position + size <= end else {
                     throw Malformed(reason: "a fixed-width field runs past the end")
                 }
                 position += size
-                try bytes.append(tagStart..<position, to: &out)
+                if out != nil { try bytes.append(tagStart..<position, to: &out!) }
             case 2:
                 let length = try varint(bytes, &position, end: end)
                 guard length <= UInt64(end - position) else {
@@ -102,7 +109,7 @@ enum ONNXPayloadFilter {
                 let start = position
                 let fieldEnd = position + Int(length)
                 position = fieldEnd
-                if kind == .graph, [1, 5, 11].contains(field) {
+                if count, kind == .graph, [1, 5, 11].contains(field) {
                     // Nodes, initializers and inputs count against the limit as they are read,
                     // before anything is decoded.
                     state.entries += 1
@@ -111,22 +118,33 @@ enum ONNXPayloadFilter {
                     }
                 }
                 if let sub = child(kind, field) {
-                    var inner = Data()
-                    try filter(bytes, start..<fieldEnd, kind: sub, depth: depth + 1, state: &state, into: &inner)
-                    appendVarint(tag, to: &out)
-                    appendVarint(UInt64(inner.count), to: &out)
-                    out.append(inner)
+                    var unused: Data?
+                    let inner = start..<fieldEnd
+                    guard
+                        try walk(bytes, inner, kind: sub, depth: depth + 1, count: count, state: &state, into: &unused)
+                    else {
+                        if out != nil { try bytes.append(tagStart..<fieldEnd, to: &out!) }
+                        continue
+                    }
+                    drops = true
+                    guard out != nil else { continue }
+                    var copy: Data? = Data()
+                    _ = try walk(bytes, inner, kind: sub, depth: depth + 1, count: false, state: &state, into: &copy)
+                    appendVarint(tag, to: &out!)
+                    appendVarint(UInt64(copy?.count ?? 0), to: &out!)
+                    out!.append(copy ?? Data())
                 } else if kind == .tensor, tensorData.contains(field),
                     Int(length) > (tensorType.map(integerTypes.contains) == true ? limit : smallLimit)
                 {
-                    continue  // weights: dropped, never read
-                } else {
-                    try bytes.append(tagStart..<fieldEnd, to: &out)
+                    drops = true  // weights: dropped, never read
+                } else if out != nil {
+                    try bytes.append(tagStart..<fieldEnd, to: &out!)
                 }
             default:
                 throw Malformed(reason: "unsupported protobuf wire type \(tag & 7)")
             }
         }
+        return drops
     }
 
     static func varint(_ bytes: some ByteSource, _ position: inout Int, end: Int) throws -> UInt64 {
@@ -167,5 +185,8 @@ struct MemoryBytes: ByteSource {
     let buffer: UnsafeRawBufferPointer
     var count: Int { buffer.count }
     func byte(at offset: Int) -> UInt8 { buffer[offset] }
-    func append(_ range: Range<Int>, to out: inout Data) { out.append(contentsOf: buffer[range]) }
+    func append(_ range: Range<Int>, to out: inout Data) {
+        guard let base = buffer.baseAddress, !range.isEmpty else { return }
+        out.append(base.advanced(by: range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
+    }
 }
