@@ -76,6 +76,10 @@ public enum HeadRole: Sendable, Hashable {
     case feedsClassifier
     /// A layer that can start the head.
     case anchor(Anchor)
+    /// An element-wise sum, mean or scaling that may join several heads' scores (a distillation
+    /// head averaged with the class head): one head's walk stops at it; the walk for several heads
+    /// goes through it.
+    case combinesHeads
 
     /// When an anchor starts the head.
     public enum Anchor: Sendable, Hashable {

@@ -271,10 +271,10 @@ enum ElementwiseOps {
     /// 2×3 tensor with a 1×3 one, worked out by hand in `arithmetic`.
     static func binaryOp(
         _ type: String, _ formula: String, _ cost: PerElement, final: PerElement = PerElement(),
-        example: OpCost, _ arithmetic: String, value: Evaluator? = nil
+        example: OpCost, _ arithmetic: String, value: Evaluator? = nil, head: HeadRole? = nil
     ) -> OpDefinition {
         OpDefinition(
-            type, "element-wise \(formula) with broadcasting", inputs: [.data, .variadic],
+            type, "element-wise \(formula) with broadcasting", head: head, inputs: [.data, .variadic],
             shape: { q in try broadcastShape(q, value: value) },
             cost: .formula(
                 "\(cost) per output element and extra operand\(final == PerElement() ? "" : ", then \(final)"): \(formula)",
@@ -330,20 +330,23 @@ enum ElementwiseOps {
     static let binary: [OpDefinition] = [
         binaryOp(
             "Add", "a + b", PerElement(adds: 1),
-            example: .of(adds: 6), "6 outputs × 1 extra operand × 1 add", value: { _ in { $0 + $1 } }),
+            example: .of(adds: 6), "6 outputs × 1 extra operand × 1 add", value: { _ in { $0 + $1 } },
+            head: .combinesHeads),
         binaryOp(
             "Sub", "a − b", PerElement(adds: 1),
             example: .of(adds: 6), "6 outputs × 1 extra operand × 1 add", value: { _ in { $0 - $1 } }),
         binaryOp(
             "Mul", "a · b", PerElement(muls: 1),
-            example: .of(muls: 6), "6 outputs × 1 extra operand × 1 mul", value: { _ in { $0 * $1 } }),
+            example: .of(muls: 6), "6 outputs × 1 extra operand × 1 mul", value: { _ in { $0 * $1 } },
+            head: .combinesHeads),
         binaryOp(
             "Div", "a / b", PerElement(divs: 1),
             example: .of(divs: 6), "6 outputs × 1 extra operand × 1 div",
             value: { a in
                 // Integer division truncates toward zero (the result type decides).
                 { $1 == 0 ? .nan : $0 / $1 }
-            }),
+            },
+            head: .combinesHeads),
         binaryOp(
             "Pow", "a^b", PerElement(exps: 1),
             example: .of(exps: 6), "6 outputs × 1 extra operand × 1 exp",
@@ -367,7 +370,7 @@ enum ElementwiseOps {
             example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp", value: { _ in { Swift.min($0, $1) } }),
         binaryOp(
             "Mean", "(a + b + …) / n", PerElement(adds: 1), final: PerElement(divs: 1),
-            example: .of(adds: 6, divs: 6), "6 outputs × 1 extra operand × 1 add, then 6 × 1 div"),
+            example: .of(adds: 6, divs: 6), "6 outputs × 1 extra operand × 1 add, then 6 × 1 div", head: .combinesHeads),
         binaryOp(
             "Compare", "a = b, a > b, … (1 or 0)", PerElement(cmps: 1),
             example: .of(cmps: 6), "6 outputs × 1 extra operand × 1 cmp",
@@ -394,7 +397,7 @@ enum ElementwiseOps {
     ]
 
     static let addN = OpDefinition(
-        "AddN", "sum of n tensors of one shape",
+        "AddN", "sum of n tensors of one shape", head: .combinesHeads,
         inputs: [.data, .variadic],
         shape: { q in
             let first = try q.input(0)

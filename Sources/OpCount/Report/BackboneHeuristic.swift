@@ -4,7 +4,7 @@
 /// layer, a pooling to 1×1, or a 1×1 convolution that works on 1×1 maps or feeds such a pooling.
 /// A flatten, transpose or token selection feeding the anchor joins the head; activations,
 /// normalization and dropout before it stay in the backbone. Each op's part in this is its
-/// definition's ``HeadRole``; an op without one ends the walk.
+/// definition's ``HeadRole``; an op without one, or one that may combine heads, ends the walk.
 ///
 /// Where the chain ends in an op that combines several heads' logits, the backbone ends where the
 /// heads part (``proposeAtFork``).
@@ -40,7 +40,9 @@ enum BackboneHeuristic {
     ) -> Int? {
         var chain: [Step] = []
         var current = output
-        while let operation = graph.nodes[current].operation, let role = registry[operation.type]?.head {
+        while let operation = graph.nodes[current].operation, let role = registry[operation.type]?.head,
+            role != .combinesHeads
+        {
             let producers = activationInputs(current)
             guard producers.count == 1, let out = shapeOf(current), let input = shapeOf(producers[0]) else { break }
             let step = Step(
@@ -61,7 +63,7 @@ enum BackboneHeuristic {
 
     /// Several heads whose logits are combined (DeiT's, LeViT's or EfficientFormer's distillation
     /// head averaged with the class head): walk back from the output (class scores, rank 2)
-    /// through pass-through and combining ops (adds, a division by a constant) to the first op
+    /// through pass-through and head-combining ops (adds, a division by a constant) to the first op
     /// that combines two or more logit-shaped inputs; each input must be a head the chain rule
     /// finds. The backbone ends where the heads part: the nearest node every head's proposal leads
     /// back to, through ops with one activation input each. Two heads on different features
@@ -76,7 +78,7 @@ enum BackboneHeuristic {
         var heads: [Int] = []
         while heads.isEmpty {
             guard let operation = graph.nodes[current].operation,
-                registry[operation.type]?.head == .passThrough || combining.contains(operation.type),
+                [.passThrough, .combinesHeads].contains(registry[operation.type]?.head),
                 let logits = shapeOf(current)
             else { return nil }
             let producers = activationInputs(current)
@@ -92,19 +94,16 @@ enum BackboneHeuristic {
                     activationInputs: activationInputs)
             else { return nil }
             var line = [end]
-            while line.count < maxForkDepth, let only = activationInputs(line[line.count - 1]).first,
-                activationInputs(line[line.count - 1]).count == 1
-            {
-                line.append(only)
+            while line.count < maxForkDepth {
+                let producers = activationInputs(line[line.count - 1])
+                guard producers.count == 1 else { break }
+                line.append(producers[0])
             }
             lines.append(line)
         }
         let others = lines.dropFirst().map(Set.init)
         return lines[0].first { node in others.allSatisfy { $0.contains(node) } }
     }
-
-    /// The element-wise ops that combine heads' scores (a sum, a mean, a scale by a constant).
-    static let combining: Set<String> = ["Add", "AddN", "Mean", "Mul", "Div"]
 
     /// How far back from a head's own proposal the heads' common node is looked for.
     static let maxForkDepth = 8
@@ -135,7 +134,7 @@ enum BackboneHeuristic {
                 $0.role == .anchor(.dense) || ($0.role == .anchor(.convolution) && spatialIsOne($0.inputShape))
             }
             return spatialIsOne(step.inputShape) || (!dense && closerToOutput.contains(where: isPoolToOne))
-        case .passThrough, .feedsClassifier: return false
+        case .passThrough, .feedsClassifier, .combinesHeads: return false
         }
     }
 }
