@@ -156,10 +156,10 @@ def worker(arch: str, result_path: str) -> None:
     def out(stem):
         return os.path.join(OUT_DIR, f"{stem}.onnx.gz")
 
-    unfused = [False]
+    unfused = False  # set before the retry below; doc_for reads it when called
 
     def doc_for(kw):
-        extra = "".join(f", {k}={v}" for k, v in kw.items()) + (", set_fused_attn(False)" if unfused[0] else "")
+        extra = "".join(f", {k}={v}" for k, v in kw.items()) + (", set_fused_attn(False)" if unfused else "")
         return lambda exporter, dynamic: DOC.format(name=name, extra=extra, how=HOW[exporter] + (
             DYNAMIC_HOW[exporter] if dynamic else ""))
 
@@ -214,7 +214,7 @@ def worker(arch: str, result_path: str) -> None:
             raise
         notes.append(f"exported with timm.layers.set_fused_attn(False): {tz.describe_error(e)}")
         timm.layers.set_fused_attn(False)
-        unfused[0] = True
+        unfused = True
         files = export_files()
     with open(result_path, "w", encoding="utf-8") as f:
         json.dump({"files": files, "notes": notes, "built_from": name}, f)

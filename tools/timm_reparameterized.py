@@ -29,6 +29,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_timm_zoo  # noqa: E402
 import torch_zoo as tz  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,13 +52,16 @@ def main() -> int:
             sizes = inputs.setdefault(r["model"], [])
             if r["input"] not in sizes:
                 sizes.append(r["input"])
+    archs = export_timm_zoo.table()
     versions = f"torch {torch.__version__.split('+')[0]}, timm {timm.__version__}"
     rows = []
     for m in models:
         if m["name"] not in inputs:
             continue
-        # the checkpoint the file was exported from: its pretrained_cfg sets num_classes, img_size
-        built_from = m["checkpoints"][0]["name"].split("@")[0]
+        arch = m["name"].split("/", 1)[1]
+        if arch not in archs:  # a second file of an architecture (<arch>_<size>): built as its own
+            arch = arch.rsplit("_", 1)[0]
+        built_from = f"{arch}.{export_timm_zoo.default_row(archs[arch])['tag']}"  # as the export builds it
         kwargs = {}
         exported_side = m["input"]["shape"][-1]
         try:

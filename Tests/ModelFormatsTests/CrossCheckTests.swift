@@ -158,10 +158,15 @@ struct CrossCheckTests {
         // timm's two benchmark tables give one figure each; the RTX 4090 table's where it has one.
         var gmacs: [Key: (value: Double, devices: Set<String>)] = [:]
         var disagree: Set<Key> = []
+        var unpublished: [Key: String] = [:]  // measured, but the table's GMACs cell is empty: by device
         for r in timmGMACs {
             let key = Key(zoo: "timm", model: r["model"] ?? "", input: r["input"] ?? "")
+            guard let text = r["infer_gmacs"], !text.isEmpty else {
+                unpublished[key] = r["device"] ?? ""
+                continue
+            }
             // A figure that is not a number would sort anywhere and skew the range: refuse it.
-            guard let value = Double(r["infer_gmacs"] ?? ""), value.isFinite else {
+            guard let value = Double(text), value.isFinite else {
                 throw CocoaError(
                     .fileReadCorruptFile,
                     userInfo: [
@@ -207,20 +212,7 @@ struct CrossCheckTests {
 
 
             """
-        let fused = reparameterized()
-        // The fused figures must come from the network opcat counted: its unfused MACs are opcat's.
-        for r in RealZooTests.rows("timm", "reparameterized.csv") {
-            let key = Key(zoo: "timm", model: r["model"] ?? "", input: r["input"] ?? "")
-            guard let mine = counted[key]?.macs, Int(r["macs"] ?? "") == mine else {
-                throw CocoaError(
-                    .fileReadCorruptFile,
-                    userInfo: [
-                        NSLocalizedDescriptionKey:
-                            "reparameterized.csv: \(key.model) at \(key.input): FlopCounterMode's \(r["macs"] ?? "?") "
-                            + "MACs before fusing are not opcat's \(counted[key].map { String($0.macs) } ?? "(not counted)")"
-                    ])
-            }
-        }
+        let fused = try reparameterized(counted)
         let fusedDisagree = disagree.filter { k in fused[k].map { $0 != counted[k]?.macs } ?? false }.count
         // timm MACs
         let macRows = gmacs.keys.sorted().compactMap { k -> Row? in
@@ -238,6 +230,16 @@ struct CrossCheckTests {
 
 
             """
+        let missing = unpublished.keys.filter { gmacs[$0] == nil }.sorted()
+        if !missing.isEmpty {
+            out += "Left out: \(missing.count) model and input pair\(missing.count == 1 ? "" : "s") timm measured "
+            out += "without a GMACs figure (an empty `infer_gmacs` cell): "
+            out +=
+                missing.map {
+                    "\(cell($0.model)) at \($0.input.split(separator: ":").last ?? "") (\(cell(unpublished[$0] ?? "")))"
+                }
+                .joined(separator: ", ") + ".\n\n"
+        }
         out += distribution(macRows, unit: 1e9, value: \.macs, name: "model and input pairs")
         out += estimateSection(macRows, fused: fused)
         // timm params
@@ -495,12 +497,25 @@ struct CrossCheckTests {
         return nil
     }
 
-    /// FlopCounterMode's MACs of the fused network, where timm can reparameterize a model.
-    static func reparameterized() -> [Key: Int] {
+    /// FlopCounterMode's MACs of the fused network, where timm can reparameterize a model. The
+    /// figures must come from the network opcat counted: FlopCounterMode's MACs before fusing are
+    /// opcat's, else this throws.
+    static func reparameterized(_ counted: [Key: Counted]) throws -> [Key: Int] {
         var result: [Key: Int] = [:]
         for r in RealZooTests.rows("timm", "reparameterized.csv") {
-            guard let macs = Int(r["macs_reparameterized"] ?? "") else { continue }
-            result[Key(zoo: "timm", model: r["model"] ?? "", input: r["input"] ?? "")] = macs
+            let key = Key(zoo: "timm", model: r["model"] ?? "", input: r["input"] ?? "")
+            guard let mine = counted[key]?.macs, Int(r["macs"] ?? "") == mine,
+                let macs = Int(r["macs_reparameterized"] ?? "")
+            else {
+                throw CocoaError(
+                    .fileReadCorruptFile,
+                    userInfo: [
+                        NSLocalizedDescriptionKey:
+                            "reparameterized.csv: \(key.model) at \(key.input): FlopCounterMode's \(r["macs"] ?? "?") "
+                            + "MACs before fusing are not opcat's \(counted[key].map { String($0.macs) } ?? "(not counted)")"
+                    ])
+            }
+            result[key] = macs
         }
         return result
     }
