@@ -30,6 +30,23 @@ public struct ModelRecord: Sendable, Hashable {
     }
 }
 
+/// The text columns of a counted model's layer rows, encoded once for both conventions'
+/// profiles; ``Catalog/ingest(_:record:definition:force:rows:now:)`` encodes them when not
+/// given, and a caller that counts on other threads encodes them there.
+public struct LayerRows: Sendable {
+    /// Per layer, as stored: JSON arrays of shapes (`null` for an unknown one).
+    public let inputShapes: [String]
+    public let outputShapes: [String]
+    /// Per layer: the element types multiplied (standard profiles only).
+    public let precisions: [String?]
+
+    public init(_ analysis: Analysis) {
+        inputShapes = analysis.layers.map { Catalog.encodeShapes($0.inputShapes) }
+        outputShapes = analysis.layers.map { Catalog.encodeShapes($0.outputShapes) }
+        precisions = analysis.layers.map { $0.precision?.description }
+    }
+}
+
 /// What one ingest did.
 public enum IngestOutcome: String, Sendable {
     /// A new model.
@@ -278,9 +295,12 @@ extension Catalog {
     @discardableResult
     public func ingest(
         _ model: CountedModel, record: ModelRecord, definition: (data: Data, stripped: Bool)? = nil,
-        force: Bool = false, now: Date = Date()
+        force: Bool = false, rows: LayerRows? = nil, now: Date = Date()
     ) throws -> IngestOutcome {
         let analysis = model.analysis
+        // Encoded before the transaction: the write lock is held for the writing only.
+        let rows = rows ?? LayerRows(analysis)
+        precondition(rows.inputShapes.count == analysis.layers.count, "layer rows encoded from another analysis")
         let key = InputKey(analysis.inputs).description
         let backboneEnd = analysis.backbone?.end
         return try write { db in
@@ -325,7 +345,8 @@ extension Catalog {
                 if let definition { try storeDefinition(db, modelID: modelID, definition) }
             }
             for convention in Convention.allCases {
-                try insertProfile(db, modelID: modelID, key: key, convention: convention, analysis: analysis)
+                try insertProfile(
+                    db, modelID: modelID, key: key, convention: convention, analysis: analysis, rows: rows)
             }
             return outcome
         }
@@ -424,9 +445,9 @@ extension Catalog {
         Measure.allCases.map { convention.value($0, counts, mxop) }
     }
 
-    private func insertProfile(_ db: Database, modelID: Int64, key: String, convention: Convention, analysis: Analysis)
-        throws
-    {
+    private func insertProfile(
+        _ db: Database, modelID: Int64, key: String, convention: Convention, analysis: Analysis, rows: LayerRows
+    ) throws {
         let totals = Catalog.values(analysis.totals, analysis.mxop, convention: convention)
         let backbone: [Int?] =
             analysis.backbone.map { Catalog.values($0.totals, $0.mxop, convention: convention) }
@@ -450,56 +471,7 @@ extension Catalog {
             arguments: StatementArguments(arguments))
         let profileID = db.lastInsertedRowID
 
-        let layerColumns =
-            ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
-            + Catalog.countColumns + ["in_backbone", "precision"]
-        let statement = try db.cachedStatement(
-            sql:
-                "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: layerColumns.count).joined(separator: ", ")))"
-        )
-        // Layer rows are the bulk of an ingest: bind them with SQLite's C API, one prepared statement.
-        let handle = statement.sqliteStatement
-        for layer in analysis.layers {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            var column: Int32 = 1
-            func bind(_ value: Int?) {
-                if let value {
-                    sqlite3_bind_int64(handle, column, Int64(value))
-                } else {
-                    sqlite3_bind_null(handle, column)
-                }
-                column += 1
-            }
-            func bind(_ text: String) {
-                // The byte length, not -1: a NUL inside a node's name is stored, not a cut.
-                sqlite3_bind_text(handle, column, text, Int32(text.utf8.count), Catalog.transient)
-                column += 1
-            }
-            bind(Int(profileID))
-            bind(layer.index)
-            bind(layer.name)
-            bind(layer.op)
-            bind(layer.sourceOp)
-            bind(layer.status.rawValue)
-            bind(Catalog.encodeShapes(layer.inputShapes))
-            bind(Catalog.encodeShapes(layer.outputShapes.map { Optional($0) }))
-            for value in Catalog.values(layer.counts, layer.mxop, convention: convention) { bind(value) }
-            bind(layer.inBackbone ? 1 : 0)
-            if let precision = layer.precision, convention == .standard {
-                bind(precision.description)
-            } else {
-                bind(nil as Int?)
-            }
-            let code = sqlite3_step(handle)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                    sql: statement.sql)
-            }
-        }
-        sqlite3_reset(handle)
+        try insertLayers(db, profileID: profileID, convention: convention, analysis: analysis, rows: rows)
         for entry in analysis.unsupported {
             try db.execute(
                 sql: "INSERT INTO unsupported_ops (profile_id, op, occurrences) VALUES (?, ?, ?)",
@@ -526,6 +498,82 @@ extension Catalog {
             try db.execute(
                 sql: "INSERT INTO profile_storage (profile_id, data_type, elements, bytes) VALUES (?, ?, ?, ?)",
                 arguments: [profileID, type.rawValue, stored.elements, stored.bytes])
+        }
+    }
+
+    /// The columns of a layer row, in the order ``insertLayers`` binds them.
+    static let layerColumns =
+        ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
+        + Catalog.countColumns + ["in_backbone", "precision"]
+
+    /// Layer rows per INSERT statement. One statement per row would pay SQLite's per-statement
+    /// setup for every row (the CHECK on `status` builds a lookup table for its IN list each
+    /// time), a large part of an ingest's time. Chunks of rows pay it once per chunk.
+    static let layerChunk = 64
+
+    /// `INSERT INTO layers (…) VALUES (?, …), …` for `rows` rows.
+    static func layerInsertSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: layerColumns.count).joined(separator: ",") + ")"
+        return "INSERT INTO layers (\(layerColumns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ",")
+    }
+
+    static let fullChunkSQL = layerInsertSQL(rows: layerChunk)
+
+    /// The layer rows of a profile, bound with SQLite's C API in chunks of ``layerChunk`` rows.
+    private func insertLayers(
+        _ db: Database, profileID: Int64, convention: Convention, analysis: Analysis, rows: LayerRows
+    ) throws {
+        let layers = analysis.layers
+        let measures = Measure.allCases
+        var start = 0
+        while start < layers.count {
+            let count = min(Catalog.layerChunk, layers.count - start)
+            let statement = try db.cachedStatement(
+                sql: count == Catalog.layerChunk ? Catalog.fullChunkSQL : Catalog.layerInsertSQL(rows: count))
+            let handle = statement.sqliteStatement
+            sqlite3_reset(handle)
+            var column: Int32 = 1
+            func bind(_ value: Int?) {
+                if let value {
+                    sqlite3_bind_int64(handle, column, Int64(value))
+                } else {
+                    sqlite3_bind_null(handle, column)
+                }
+                column += 1
+            }
+            func bind(_ text: String) {
+                // The byte length, not -1: a NUL inside a node's name is stored, not a cut.
+                sqlite3_bind_text(handle, column, text, Int32(text.utf8.count), Catalog.transient)
+                column += 1
+            }
+            for i in start..<start + count {
+                let layer = layers[i]
+                bind(Int(profileID))
+                bind(layer.index)
+                bind(layer.name)
+                bind(layer.op)
+                bind(layer.sourceOp)
+                bind(layer.status.rawValue)
+                bind(rows.inputShapes[i])
+                bind(rows.outputShapes[i])
+                for measure in measures { bind(convention.value(measure, layer.counts, layer.mxop)) }
+                bind(layer.inBackbone ? 1 : 0)
+                if let precision = rows.precisions[i], convention == .standard {
+                    bind(precision)
+                } else {
+                    bind(nil as Int?)
+                }
+            }
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: statement.sql)
+            }
+            sqlite3_reset(handle)
+            start += count
         }
     }
 

@@ -460,9 +460,31 @@ extension Catalog {
 extension Catalog {
     /// Shapes as stored: a JSON array of arrays, `null` for an unknown shape (`[[1,64,56,56]]`).
     static func encodeShapes(_ shapes: [[Int]?]) -> String {
-        "["
-            + shapes.map { shape in shape.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null" }
-            .joined(separator: ",") + "]"
+        var text = "["
+        for (i, shape) in shapes.enumerated() {
+            if i > 0 { text += "," }
+            if let shape { append(shape, to: &text) } else { text += "null" }
+        }
+        return text + "]"
+    }
+
+    static func encodeShapes(_ shapes: [[Int]]) -> String {
+        var text = "["
+        for (i, shape) in shapes.enumerated() {
+            if i > 0 { text += "," }
+            append(shape, to: &text)
+        }
+        return text + "]"
+    }
+
+    /// `[1,3,224,224]`, appended without a string per dimension.
+    private static func append(_ shape: [Int], to text: inout String) {
+        text += "["
+        for (i, dimension) in shape.enumerated() {
+            if i > 0 { text += "," }
+            text += String(dimension)
+        }
+        text += "]"
     }
 
     /// Stored shapes read back; text that is not such an array is a catalog error.
