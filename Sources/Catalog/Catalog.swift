@@ -18,6 +18,9 @@ public final class Catalog: Sendable {
 
     public let path: String
     let writer: any DatabaseWriter
+    /// SQLite's quick check of an existing catalog, owed before this writer's first write (see
+    /// ``checkExisting(_:)``); a session that writes nothing never reads the whole file.
+    private let pendingCheck: PendingCheck
     /// Opened for reading only: nothing is written, migrated or waited for.
     public let isReadOnly: Bool
 
@@ -25,7 +28,7 @@ public final class Catalog: Sendable {
     public init(path: String) throws {
         self.path = path
         isReadOnly = false
-        try Catalog.checkExisting(path)
+        let owed = try Catalog.checkExisting(path)
         try Catalog.checkWritable(path)
         try Catalog.createIfNeeded(path)
         var configuration = Configuration()
@@ -44,6 +47,7 @@ public final class Catalog: Sendable {
                 throw Catalog.translate(error, path: path)
             }
         }
+        pendingCheck = PendingCheck(owed: owed)
         try migrate()
     }
 
@@ -51,6 +55,7 @@ public final class Catalog: Sendable {
     public init(inMemory: Void = ()) throws {
         path = ":memory:"
         isReadOnly = false
+        pendingCheck = PendingCheck(owed: false)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         writer = try DatabaseQueue(configuration: configuration)
@@ -65,6 +70,7 @@ public final class Catalog: Sendable {
     public init(readingAt path: String) throws {
         self.path = path
         isReadOnly = true
+        pendingCheck = PendingCheck(owed: false)
         guard try Catalog.checkHeader(path) else {
             throw CatalogError.database(path: path, message: "the file is empty, not a catalog yet")
         }
@@ -134,6 +140,9 @@ public final class Catalog: Sendable {
                     let known = Set(EmbeddedMigrations.all.map(\.identifier))
                     let unknown = applied.subtracting(known).sorted()
                     guard unknown.isEmpty else { throw CatalogError.newerSchema(path: path, unknown: unknown) }
+                    let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                    // A catalog with every migration applied is opened without a write.
+                    guard !known.isSubset(of: applied) || id != Catalog.applicationID else { return .commit }
                     for migration in EmbeddedMigrations.all where !applied.contains(migration.identifier) {
                         try db.execute(sql: migration.sql)
                         try db.execute(
@@ -200,23 +209,34 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Refuses, without writing to it, a file that is not SQLite, not an opcat catalog, from a
-    /// newer schema, or damaged (SQLite's quick check).
-    static func checkExisting(_ path: String) throws {
+    /// Refuses, without writing to it, a file that is not SQLite, not an opcat catalog, or from
+    /// a newer schema; returns whether SQLite's quick check of it is still owed. A writer never
+    /// writes into a damaged file, and the quick check reads all of it (seconds for a catalog of
+    /// the whole bundled zoo): it runs here when opening will write (a migration to apply, a
+    /// log with frames to fold in), else before the writer's first write, so that an ingest
+    /// with nothing to do does not pay it.
+    static func checkExisting(_ path: String) throws -> Bool {
         // An interrupted write (a hot journal): the writer's read-write open rolls it back, and
         // migrate() checks what is left.
-        if hotJournal(path) { return }
-        guard try checkHeader(path) else { return }
+        if hotJournal(path) { return false }
+        guard try checkHeader(path) else { return false }
         try checkLog(path)
         do {
             let queue = try openReader(path, readerConfiguration)
             defer { try? queue.close() }
-            try queue.read { db in
+            return try queue.read { db in
                 try verify(db, path: path)
-                // A writer never writes into a damaged file: checked before it opens the file
-                // for writing (opening for writing already writes).
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                let applied =
+                    tables.contains("grdb_migrations")
+                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+                let logged =
+                    ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0) > 0
+                if Set(knownMigrations).isSubset(of: applied) && !logged { return true }
+                // Opening for writing writes (a migration, a checkpoint of the log): checked first.
                 let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
                 guard problems == ["ok"] else { throw CatalogError.damaged(path: path, problems: problems) }
+                return false
             }
         } catch {
             throw translate(error, path: path)
@@ -305,6 +325,7 @@ public final class Catalog: Sendable {
 
     /// Runs `body` in one write transaction, translating database errors.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pendingCheck.settle { try quickCheck() }
         do {
             return try writer.write { db in
                 let result = try body(db)
@@ -321,6 +342,27 @@ public final class Catalog: Sendable {
             return try writer.read(body)
         } catch {
             throw Catalog.translate(error, path: path)
+        }
+    }
+
+    /// A check owed once, before the first write; a failed check fails every write.
+    private final class PendingCheck: @unchecked Sendable {
+        private let lock = NSLock()
+        private var owed: Bool
+        private var failure: (any Error)?
+
+        init(owed: Bool) { self.owed = owed }
+
+        func settle(_ check: () throws -> Void) throws {
+            lock.lock()
+            defer { lock.unlock() }
+            if let failure { throw failure }
+            guard owed else { return }
+            do { try check() } catch {
+                failure = error
+                throw error
+            }
+            owed = false
         }
     }
 
