@@ -5,8 +5,9 @@
 # The work: all 34 zoo models, each counted full and backbone (mxop: 68 op_summary-equivalent
 # calls, which must build each Gluon net and run a forward pass; opcat: one static pass per
 # graph file gives both scopes). Then ingest: the seed zoo, every bundled zoo (data/zoo and
-# data/zoos/*, the catalog `make zoo` builds; FULL_ZOO_RUNS runs of ~1.5 min each), a generated
-# zoo of 1,000 models, each into a new catalog and again as a no-op re-ingest.
+# data/zoos/*, the catalog `make zoo` builds; FULL_ZOO_RUNS runs of ~1 min each, counting on
+# every core and with --jobs 1), a generated zoo of 1,000 models, each into a new catalog and
+# again as a no-op re-ingest; and the floor for its writes, SQLite inserting the same layer rows.
 #
 # Needs hyperfine (Debian: apt-get install hyperfine) and Python for the mxop side; the venv is
 # created by tools/setup_mxnet_venv.sh on first use. Results also land in bench-results/.
@@ -61,9 +62,14 @@ all_models=$("$py" -c 'import json, sys; print(sum(len(json.load(open(d.rstrip("
 echo "== ingest: every bundled zoo ($all_models models: $all_zoos) into a new catalog, then a no-op re-ingest ==" >&2
 hyperfine --style basic --runs "${FULL_ZOO_RUNS:-2}" --prepare "rm -f $out/ingest-all.sqlite $out/ingest-all.sqlite-wal $out/ingest-all.sqlite-shm" \
     --export-json "$out/ingest_all.json" -n "ingest all zoos" "$bin ingest $all_zoos --db $out/ingest-all.sqlite"
+hyperfine --style basic --runs "${FULL_ZOO_RUNS:-2}" --prepare "rm -f $out/ingest-all1.sqlite $out/ingest-all1.sqlite-wal $out/ingest-all1.sqlite-shm" \
+    --export-json "$out/ingest_all_j1.json" -n "ingest all zoos, one counting thread" "$bin ingest --jobs 1 $all_zoos --db $out/ingest-all1.sqlite"
 "$bin" ingest $all_zoos --db "$out/ingest-all.sqlite" 2>/dev/null
 hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/ingest_all_noop.json" \
     -n "re-ingest all zoos (no-op)" "$bin ingest $all_zoos --db $out/ingest-all.sqlite"
+echo "== the floor: SQLite inserting the same layer rows (INSERT ... SELECT, one transaction per model) ==" >&2
+hyperfine --style basic --runs 3 --prepare "python3 tools/insert_floor.py $out/ingest-all.sqlite $out/floor" \
+    --export-json "$out/insert_floor.json" -n "insert floor" "sqlite3 $out/floor/floor.sqlite < $out/floor/floor.sql"
 
 echo "== ingest: a generated zoo of 1,000 models ==" >&2
 rm -rf "$out/synthetic"
@@ -141,6 +147,7 @@ print("|---|---:|---:|---:|")
 for label, path, models, layers in [("bundled zoo, new catalog", "ingest_zoo", zoo_models, layers_zoo),
                                      ("bundled zoo, no-op re-ingest", "ingest_noop", zoo_models, 0),
                                      (f"every bundled zoo ({all_models} models), new catalog", "ingest_all", all_models, layers_all),
+                                     (f"every bundled zoo, new catalog, --jobs 1", "ingest_all_j1", all_models, layers_all),
                                      ("every bundled zoo, no-op re-ingest", "ingest_all_noop", all_models, 0),
                                      ("1,000 generated models, new catalog", "ingest_1k", 1000, layers_1k),
                                      ("1,000 generated models, no-op re-ingest", "ingest_1k_noop", 1000, 0)]:
@@ -148,6 +155,11 @@ for label, path, models, layers in [("bundled zoo, new catalog", "ingest_zoo", z
     rows = f"{layers / t:,.0f}" if layers else "-"
     print(f"| {label} | {t * 1e3:,.0f} ms | {models / t:,.0f} | {rows} |")
 
+floor = mean(f"{out}/insert_floor.json")
+ingest_all = mean(f"{out}/ingest_all.json")
+print(f"\nlayer rows: SQLite's own INSERT ... SELECT of the same {layers_all:,} rows, one transaction per model, "
+      f"{layers_all / floor:,.0f} rows/s ({floor:.1f} s); ingest, counting included, {layers_all / ingest_all:,.0f} rows/s: "
+      f"{ingest_all / floor:.1f}x the floor's time")
 print()
 tool = {os.path.basename(r["file"]).removesuffix(".onnx"): float(r["seconds"]) for r in csv.DictReader(open(f"{out}/onnx_tool_zoo.csv"))}
 ours = {r["parameters"]["model"]: r["mean"] for r in json.load(open(f"{out}/opcat_onnx.json"))["results"]}

@@ -84,7 +84,18 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Count and store again even if the file and options are unchanged.")
     var force = false
 
+    @Option(
+        name: [.customShort("j"), .long],
+        help: ArgumentHelp(
+            "Threads that read and count models (default: one per core); one thread writes, in the order given.",
+            valueName: "n"))
+    var jobs: Int?
+
+    /// The counting threads: `--jobs`, else one per core.
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs takes a number of threads, 1 or more") }
         guard !paths.isEmpty else {
             throw ValidationError(
                 "give at least one model file or zoo directory"
@@ -128,6 +139,49 @@ struct IngestCommand: ParsableCommand {
         var record: ModelRecord
     }
 
+    /// What a worker found for one model: its file as read and, per input set, that the catalog
+    /// has it already, its count (with its layer rows encoded), or why it could not be counted.
+    struct Prepared: Sendable {
+        var loaded: ModelFile.Loaded
+        var steps: [Step]
+
+        enum Step: Sendable {
+            case current
+            case counted(CountedModel, LayerRows)
+            case failed(any Error)
+        }
+    }
+
+    /// Reads, checks and counts `job` at each of its input sets: the part of an ingest that
+    /// runs on a worker thread. It reads the catalog (is a profile current?) but never writes.
+    static func prepare(
+        _ job: Job, inputSets: [(inputs: [InputBinding], key: InputKey??)], catalog: Catalog, force: Bool,
+        backboneEnd: String?
+    ) throws -> Prepared {
+        let loaded = try ModelFile.load(job.model.file, hashing: true)
+        let end = backboneEnd ?? job.model.entry?.backboneEnd
+        var steps: [Prepared.Step] = []
+        for (n, set) in inputSets.enumerated() {
+            do {
+                if !force, let key = set.key,
+                    try catalog.isCurrent(
+                        name: job.record.name, sha256: loaded.sha256 ?? "", inputKey: key, backboneEnd: end)
+                {
+                    steps.append(.current)
+                    continue
+                }
+                var model = try job.model.count(contents: loaded.data, inputs: set.inputs, backboneEnd: backboneEnd)
+                model.sha256 = loaded.sha256 ?? ""
+                steps.append(.counted(model, LayerRows(model.analysis)))
+            } catch {
+                steps.append(.failed(error))
+                // Without its first input the model is not stored; a catalog error stops the batch.
+                if n == 0 || error is CatalogError { break }
+            }
+        }
+        return Prepared(loaded: loaded, steps: steps)
+    }
+
     func run() throws {
         let jobs = try plan()
         let catalog = try self.catalog.open()
@@ -139,77 +193,97 @@ struct IngestCommand: ParsableCommand {
         var noBackbone: [String] = []
         let started = Date()
         let progress = Progress(total: jobs.count)
-        for (i, job) in jobs.enumerated() {
-            progress.show(i, job.record.name)
-            do {
-                let loaded = try ModelFile.load(job.model.file, hashing: true)
-                let contents = loaded.data
-                let digest = loaded.sha256 ?? ""
-                let end = backboneEnd ?? job.model.entry?.backboneEnd
-                // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
-                let changes = try catalog.updateCheckpoints(name: job.record.name, checkpoints: job.record.checkpoints)
-                let measured = try catalog.updateMeasurements(
-                    name: job.record.name, measurements: job.record.measurements)
-                if !changes.isEmpty || measured > 0 {
-                    progress.clear()
-                    let speeds = "\(measured) measurement\(measured == 1 ? "" : "s") stored"
-                    Console.notice(
-                        changes.isEmpty
-                            ? "\(job.record.name): \(speeds)"
-                            : IngestCommand.describe(changes, of: job.record.name) + (measured > 0 ? "; \(speeds)" : "")
-                    )
-                    metricsUpdated += 1
+        let plans = jobs.map { job in Self.inputSets(bindings, job).map { (inputs: $0, key: inputKey($0, job)) } }
+        let (force, backboneEnd) = (self.force, self.backboneEnd)
+        let workers = jobCount
+        // Files are read and counted on `workers` threads; this thread writes each model in
+        // turn, in the order given, so the catalog and the messages are as a sequential ingest's.
+        try OrderedWork.run(
+            count: jobs.count, workers: workers, window: 2 * workers,
+            work: { i -> Result<Prepared, any Error> in
+                Result {
+                    try Self.prepare(
+                        jobs[i], inputSets: plans[i], catalog: catalog, force: force, backboneEnd: backboneEnd)
                 }
-                var outcomes: [IngestOutcome] = []
-                for (n, inputs) in Self.inputSets(bindings, job).enumerated() {
-                    if !force, let key = inputKey(inputs, job),
-                        try catalog.isCurrent(name: job.record.name, sha256: digest, inputKey: key, backboneEnd: end)
-                    {
-                        outcomes.append(.skipped)
-                        continue
-                    }
-                    var model: CountedModel
-                    do {
-                        model = try job.model.count(contents: contents, inputs: inputs, backboneEnd: backboneEnd)
-                    } catch  where n > 0 {
-                        // The model is stored; a checkpoint's own input it cannot take is said.
+            },
+            consume: { i, prepared in
+                let job = jobs[i]
+                progress.show(i, job.record.name)
+                do {
+                    let prepared = try prepared.get()
+                    // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
+                    let changes = try catalog.updateCheckpoints(
+                        name: job.record.name, checkpoints: job.record.checkpoints)
+                    let measured = try catalog.updateMeasurements(
+                        name: job.record.name, measurements: job.record.measurements)
+                    if !changes.isEmpty || measured > 0 {
                         progress.clear()
+                        let speeds = "\(measured) measurement\(measured == 1 ? "" : "s") stored"
                         Console.notice(
-                            "\(job.record.name): no profile at \(InputKey(inputs)), where a checkpoint was evaluated or a speed measured: \(error)"
-                        )
-                        continue
+                            changes.isEmpty
+                                ? "\(job.record.name): \(speeds)"
+                                : IngestCommand.describe(changes, of: job.record.name)
+                                    + (measured > 0 ? "; \(speeds)" : ""))
+                        metricsUpdated += 1
                     }
-                    model.sha256 = digest
-                    // What load read is the stored form already (ONNX without payloads, JSON as is).
-                    let definition = (data: contents, stripped: loaded.stripped)
-                    // A changed file replaces the model's rows at its first input; the other
-                    // evaluation inputs then add their profiles beside it.
-                    let outcome = try catalog.ingest(
-                        model, record: job.record, definition: definition, force: force && n == 0)
-                    outcomes.append(outcome)
-                    if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
-                    if !model.analysis.isComplete || !model.analysis.isExact { Console.reportPartial(model) }
-                    if n == 0, model.analysis.backbone == nil {
-                        noBackbone.append(job.record.name)
-                        for notice in model.notices where notice.subject == .backboneEnd {
+                    var outcomes: [IngestOutcome] = []
+                    for (n, step) in prepared.steps.enumerated() {
+                        switch step {
+                        case .current:
+                            outcomes.append(.skipped)
+                        case .failed(let error):
+                            guard n > 0, !(error is CatalogError) else { throw error }
+                            // The model is stored; a checkpoint's own input it cannot take is said.
                             progress.clear()
-                            Console.notice("\(job.record.name): \(Hints.explain(notice))")
+                            Console.notice(
+                                "\(job.record.name): no profile at \(InputKey(plans[i][n].inputs)), where a checkpoint was evaluated or a speed measured: \(error)"
+                            )
+                        case .counted(let model, let rows):
+                            // Counted ahead, it may have been stored since by a model before it in
+                            // the batch (a file given twice): then it is skipped, as it would have been.
+                            if !force, let key = plans[i][n].key,
+                                try catalog.isCurrent(
+                                    name: job.record.name, sha256: model.sha256, inputKey: key,
+                                    backboneEnd: backboneEnd ?? job.model.entry?.backboneEnd)
+                            {
+                                outcomes.append(.skipped)
+                                continue
+                            }
+                            // What load read is the stored form already (ONNX without payloads, JSON as is).
+                            let definition = (data: prepared.loaded.data, stripped: prepared.loaded.stripped)
+                            // A changed file replaces the model's rows at its first input; the other
+                            // evaluation inputs then add their profiles beside it.
+                            let outcome = try catalog.ingest(
+                                model, record: job.record, definition: definition, force: force && n == 0,
+                                rows: rows)
+                            outcomes.append(outcome)
+                            if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
+                            if !model.analysis.isComplete || !model.analysis.isExact {
+                                progress.clear()
+                                Console.reportPartial(model)
+                            }
+                            if n == 0, model.analysis.backbone == nil {
+                                noBackbone.append(job.record.name)
+                                for notice in model.notices where notice.subject == .backboneEnd {
+                                    progress.clear()
+                                    Console.notice("\(job.record.name): \(Hints.explain(notice))")
+                                }
+                            }
                         }
                     }
+                    // One outcome per model: what happened at its first input, else the first change.
+                    let outcome = outcomes.first { $0 != .skipped } ?? .skipped
+                    tally[outcome, default: 0] += 1
+                } catch let error as CatalogError {
+                    // The catalog itself failed: stop the batch; this model's transaction left nothing.
+                    progress.clear()
+                    throw CLIError("\(error) (storing \(job.record.name); nothing of it was kept)")
+                } catch {
+                    progress.clear()
+                    Console.error("\(error)")
+                    failures.append(job.record.name)
                 }
-                // One outcome per model: what happened at its first input, else the first change.
-                let outcome = outcomes.first { $0 != .skipped } ?? .skipped
-                tally[outcome, default: 0] += 1
-            } catch let error as CatalogError {
-                // The catalog itself failed: stop the batch; this model's transaction left nothing.
-                progress.clear()
-                throw CLIError("\(error) (storing \(job.record.name); nothing of it was kept)")
-            } catch {
-                progress.clear()
-                Console.error("\(error)")
-                failures.append(job.record.name)
-            }
-        }
+            })
         progress.clear()
         let seconds = Date().timeIntervalSince(started)
         let parts =

@@ -187,6 +187,39 @@ struct IngestCLITests {
                 == "ok0,ok1,ok2")
     }
 
+    @Test("counting on several threads stores and says what one thread does, in the order given")
+    func parallelIngest() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A failure in the middle of the batch, a partial ONNX model and models without a backbone end.
+        let bad = dir.appendingPathComponent("broken-symbol.json")
+        try Data("{\"nodes\": [".utf8).write(to: bad)
+        let zoo = CLI.root.appendingPathComponent("data/zoo").path
+        let tail = CLI.root.appendingPathComponent("data/zoo/resnet18_v1-symbol.json").path
+        var outputs: [String] = []
+        var tables: [String] = []
+        for jobs in ["1", "3"] {
+            let db = dir.appendingPathComponent("j\(jobs).sqlite")
+            let result = try CLI.run(["ingest", "--jobs", jobs, zoo, bad.path, tail, "--db", db.path])
+            #expect(result.status == 1 && result.stderr.contains("1 failed (broken)"), "\(result.stderr)")
+            outputs.append(
+                result.stderr.replacingOccurrences(of: #"in [0-9.]+ s"#, with: "", options: .regularExpression)
+                    .replacingOccurrences(of: db.path, with: "DB"))
+            tables.append(
+                try Self.sqlite(
+                    db,
+                    """
+                    SELECT m.name, p.input_shape, p.convention, l.layer_index, l.name, l.input_shapes, l.macs, l.flops
+                    FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
+                    ORDER BY m.name, p.input_shape, p.convention, l.layer_index
+                    """))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(!tables[0].isEmpty && tables[0] == tables[1])
+        let zero = try CLI.run(["ingest", "--jobs", "0", zoo, "--db", dir.appendingPathComponent("z.sqlite").path])
+        #expect(zero.status == 64 && zero.stderr.contains("--jobs"), "\(zero.stderr)")
+    }
+
     @Test("a single file with its metadata; metrics need a source")
     func singleFile() throws {
         let dir = try Self.temporaryDirectory()
