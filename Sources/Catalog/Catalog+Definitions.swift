@@ -81,16 +81,30 @@ enum Zlib {
     }
 }
 
+/// A definition as the catalog stores it, compressed: made before the write transaction (on
+/// any thread), so the writer only writes it.
+public struct StoredDefinitionData: Sendable {
+    public let compressed: Data
+    /// The size of the definition as read (ONNX without its payloads when `stripped`).
+    public let bytes: Int
+    public let stripped: Bool
+
+    public init(_ data: Data, stripped: Bool) throws {
+        compressed = try Zlib.compress(data)
+        bytes = data.count
+        self.stripped = stripped
+    }
+}
+
 extension Catalog {
-    /// Stores the definition of the model `modelID` (replacing any), compressed.
-    func storeDefinition(_ db: Database, modelID: Int64, _ definition: (data: Data, stripped: Bool)) throws {
-        let compressed = try Zlib.compress(definition.data)
+    /// Stores the definition of the model `modelID` (replacing any).
+    func storeDefinition(_ db: Database, modelID: Int64, _ definition: StoredDefinitionData) throws {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO definitions (model_id, encoding, payloads, stored_bytes, data)
                 VALUES (?, 'zlib', ?, ?, ?)
                 """,
-            arguments: [modelID, definition.stripped ? "stripped" : "kept", definition.data.count, compressed])
+            arguments: [modelID, definition.stripped ? "stripped" : "kept", definition.bytes, definition.compressed])
     }
 
     /// The stored definitions of the models a selection names (all when empty), in ingest order,

@@ -294,7 +294,7 @@ extension Catalog {
     /// gains profiles; the same file and options are skipped unless `force`.
     @discardableResult
     public func ingest(
-        _ model: CountedModel, record: ModelRecord, definition: (data: Data, stripped: Bool)? = nil,
+        _ model: CountedModel, record: ModelRecord, definition: StoredDefinitionData? = nil,
         force: Bool = false, rows: LayerRows? = nil, now: Date = Date()
     ) throws -> IngestOutcome {
         let analysis = model.analysis
@@ -543,8 +543,17 @@ extension Catalog {
                 column += 1
             }
             func bind(_ text: String) {
-                // The byte length, not -1: a NUL inside a node's name is stored, not a cut.
-                sqlite3_bind_text(handle, column, text, Int32(text.utf8.count), Catalog.transient)
+                // The byte length, not -1: a NUL inside a node's name is stored, not a cut. A
+                // native string's bytes are bound in place, without a C-string copy.
+                var text = text
+                text.withUTF8 { bytes in
+                    if let base = bytes.baseAddress, !bytes.isEmpty {
+                        let pointer = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+                        sqlite3_bind_text(handle, column, pointer, Int32(bytes.count), Catalog.transient)
+                    } else {
+                        sqlite3_bind_text(handle, column, "", 0, Catalog.transient)
+                    }
+                }
                 column += 1
             }
             for i in start..<start + count {

@@ -34,6 +34,11 @@ public final class Catalog: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(Catalog.busyTimeout))
         configuration.foreignKeysEnabled = true
+        // In WAL mode, NORMAL syncs the log at checkpoints rather than at every commit: a
+        // commit is not a wait on the disk (an ingest commits once per model), and the file
+        // stays consistent through a crash or power loss, which can lose only the last
+        // transactions, never half of one.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         // Switching a new file to WAL needs a moment with no other connection in a transaction,
         // and SQLite does not wait for it: retry within the busy timeout.
         let deadline = Date().addingTimeInterval(TimeInterval(Catalog.busyTimeout))

@@ -147,7 +147,7 @@ struct IngestCommand: ParsableCommand {
 
         enum Step: Sendable {
             case current
-            case counted(CountedModel, LayerRows)
+            case counted(CountedModel, LayerRows, StoredDefinitionData)
             case failed(any Error)
         }
     }
@@ -161,6 +161,7 @@ struct IngestCommand: ParsableCommand {
         let loaded = try ModelFile.load(job.model.file, hashing: true)
         let end = backboneEnd ?? job.model.entry?.backboneEnd
         var steps: [Prepared.Step] = []
+        var definition: StoredDefinitionData?
         for (n, set) in inputSets.enumerated() {
             do {
                 if !force, let key = set.key,
@@ -172,7 +173,10 @@ struct IngestCommand: ParsableCommand {
                 }
                 var model = try job.model.count(contents: loaded.data, inputs: set.inputs, backboneEnd: backboneEnd)
                 model.sha256 = loaded.sha256 ?? ""
-                steps.append(.counted(model, LayerRows(model.analysis)))
+                // Compressed here, off the writer, once for all the model's profiles.
+                let stored = try definition ?? StoredDefinitionData(loaded.data, stripped: loaded.stripped)
+                definition = stored
+                steps.append(.counted(model, LayerRows(model.analysis), stored))
             } catch {
                 steps.append(.failed(error))
                 // Without its first input the model is not stored; a catalog error stops the batch.
@@ -238,7 +242,7 @@ struct IngestCommand: ParsableCommand {
                             Console.notice(
                                 "\(job.record.name): no profile at \(InputKey(plans[i][n].inputs)), where a checkpoint was evaluated or a speed measured: \(error)"
                             )
-                        case .counted(let model, let rows):
+                        case .counted(let model, let rows, let definition):
                             // Counted ahead, it may have been stored since by a model before it in
                             // the batch (a file given twice): then it is skipped, as it would have been.
                             if !force, let key = plans[i][n].key,
@@ -249,8 +253,6 @@ struct IngestCommand: ParsableCommand {
                                 outcomes.append(.skipped)
                                 continue
                             }
-                            // What load read is the stored form already (ONNX without payloads, JSON as is).
-                            let definition = (data: prepared.loaded.data, stripped: prepared.loaded.stripped)
                             // A changed file replaces the model's rows at its first input; the other
                             // evaluation inputs then add their profiles beside it.
                             let outcome = try catalog.ingest(

@@ -97,7 +97,9 @@ struct CatalogTests {
             !(try catalog.isCurrent(
                 name: record.name, sha256: model.sha256,
                 inputKey: InputKey([InputKey.Input(name: "data", shape: [1, 3, 224, 224])]), backboneEnd: nil)))
-        #expect(try catalog.ingest(model, record: record, definition: (definition, false)) == .skipped)
+        #expect(
+            try catalog.ingest(model, record: record, definition: StoredDefinitionData(definition, stripped: false))
+                == .skipped)
         let stored = try catalog.definitions().definitions
         #expect(stored.map(\.model) == ["squeezenet1.1"] && stored.first?.data == definition)
         #expect(
