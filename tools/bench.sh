@@ -9,7 +9,7 @@
 # every core and with --jobs 1), a generated zoo of 1,000 models, each into a new catalog and
 # again as a no-op re-ingest; and the floor for its writes, SQLite inserting the same layer rows.
 #
-# Needs hyperfine (Debian: apt-get install hyperfine) and Python for the mxop side; the venv is
+# Needs hyperfine and sqlite3 (Debian: apt-get install hyperfine sqlite3) and Python for the mxop side; the venv is
 # created by tools/setup_mxnet_venv.sh on first use. Results also land in bench-results/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
