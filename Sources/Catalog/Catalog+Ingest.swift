@@ -104,6 +104,32 @@ extension Catalog {
         public var description: String { "\(metric) \(old ?? "none") → \(new)" }
     }
 
+    /// Whether storing `checkpoints` for the model called `name` would change anything, read
+    /// only (false when the model is not in the catalog: its ingest stores them).
+    public func checkpointsDiffer(name: String, checkpoints: [ZooManifest.Checkpoint]) throws -> Bool {
+        guard !checkpoints.isEmpty else { return false }
+        return try read { db in
+            guard
+                let model = try Row.fetchOne(
+                    db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [name])
+            else { return false }
+            return try checkpointDifferences(
+                db, model["id"], try value(model, "default_input", in: "models"), checkpoints
+            ).stale
+        }
+    }
+
+    /// Whether the model called `name` lacks any of `measurements` as given, read only (false
+    /// when the model is not in the catalog).
+    public func measurementsDiffer(name: String, measurements: [ZooManifest.Measurement]) throws -> Bool {
+        guard !measurements.isEmpty else { return false }
+        return try read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name])
+            else { return false }
+            return try staleMeasurements(db, id, measurements) > 0
+        }
+    }
+
     /// Stores the checkpoints of `checkpoints` for the model called `name` where they differ
     /// from the catalog's, in one transaction, and says which figures changed; nothing when the
     /// model is not in the catalog yet (its ingest stores them).
@@ -120,7 +146,7 @@ extension Catalog {
                 db, id, try value(model, "default_input", in: "models"), checkpoints)
             return (id, changes, stale)
         }
-        guard let seen = try read(differences), seen.stale else { return [] }
+        guard try checkpointsDiffer(name: name, checkpoints: checkpoints) else { return [] }
         return try write { db in
             guard let now = try differences(db) else { return [] }
             let key: String =
@@ -139,29 +165,34 @@ extension Catalog {
         func stale(_ db: Database) throws -> (id: Int64, count: Int)? {
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name])
             else { return nil }
-            var count = 0
-            for m in measurements {
-                let stored = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT value, source FROM measurements WHERE model_id = ? AND input_shape = ? AND device = ?
-                        AND precision = ? AND batch_size = ? AND metric = ?
-                        """, arguments: [id, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
-                if try stored.map({
-                    try value($0, 0, in: "measurements") as Double != m.value
-                        || (try value($0, 1, in: "measurements") as String) != m.source
-                }) ?? true {
-                    count += 1
-                }
-            }
-            return (id, count)
+            return (id, try staleMeasurements(db, id, measurements))
         }
-        guard let seen = try read(stale), seen.count > 0 else { return 0 }
+        guard try measurementsDiffer(name: name, measurements: measurements) else { return 0 }
         return try write { db in
             guard let now = try stale(db) else { return 0 }
             try storeMeasurements(db, now.id, measurements)
             return now.count
         }
+    }
+
+    /// How many of `measurements` the model `modelID` lacks or has with another value or source.
+    func staleMeasurements(_ db: Database, _ modelID: Int64, _ measurements: [ZooManifest.Measurement]) throws -> Int {
+        var count = 0
+        for m in measurements {
+            let stored = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT value, source FROM measurements WHERE model_id = ? AND input_shape = ? AND device = ?
+                    AND precision = ? AND batch_size = ? AND metric = ?
+                    """, arguments: [modelID, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
+            if try stored.map({
+                try value($0, 0, in: "measurements") as Double != m.value
+                    || (try value($0, 1, in: "measurements") as String) != m.source
+            }) ?? true {
+                count += 1
+            }
+        }
+        return count
     }
 
     /// The input key of a manifest input, as profiles key it.

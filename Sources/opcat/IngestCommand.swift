@@ -144,6 +144,9 @@ struct IngestCommand: ParsableCommand {
     struct Prepared: Sendable {
         var loaded: ModelFile.Loaded
         var steps: [Step]
+        /// Whether the manifest's figures (checkpoints, metrics, measurements) differ from the
+        /// catalog's, as read here; the writer compares again when it stores them.
+        var figuresDiffer: Bool
 
         enum Step: Sendable {
             case current
@@ -183,7 +186,10 @@ struct IngestCommand: ParsableCommand {
                 if n == 0 || error is CatalogError { break }
             }
         }
-        return Prepared(loaded: loaded, steps: steps)
+        let figuresDiffer =
+            try catalog.checkpointsDiffer(name: job.record.name, checkpoints: job.record.checkpoints)
+            || catalog.measurementsDiffer(name: job.record.name, measurements: job.record.measurements)
+        return Prepared(loaded: loaded, steps: steps, figuresDiffer: figuresDiffer)
     }
 
     func run() throws {
@@ -216,10 +222,14 @@ struct IngestCommand: ParsableCommand {
                 do {
                     let prepared = try prepared.get()
                     // Figures are part of what makes an ingest unchanged: a changed one is stored and said.
-                    let changes = try catalog.updateCheckpoints(
-                        name: job.record.name, checkpoints: job.record.checkpoints)
-                    let measured = try catalog.updateMeasurements(
-                        name: job.record.name, measurements: job.record.measurements)
+                    let changes =
+                        prepared.figuresDiffer
+                        ? try catalog.updateCheckpoints(name: job.record.name, checkpoints: job.record.checkpoints)
+                        : []
+                    let measured =
+                        prepared.figuresDiffer
+                        ? try catalog.updateMeasurements(
+                            name: job.record.name, measurements: job.record.measurements) : 0
                     if !changes.isEmpty || measured > 0 {
                         progress.clear()
                         let speeds = "\(measured) measurement\(measured == 1 ? "" : "s") stored"
