@@ -67,12 +67,13 @@ extension Catalog {
         try read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?",
+                    db.cachedStatement(sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?"),
                     arguments: [name]),
                 try value(row, "definition_sha256", in: "models") as String == sha256,
                 // A model from a schema-2 catalog is not current until its definition is stored.
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM definitions WHERE model_id = ?", arguments: [row["id"] as Int64])
+                    db.cachedStatement(sql: "SELECT count(*) FROM definitions WHERE model_id = ?"),
+                    arguments: [row["id"] as Int64])
                     == 1
             else { return false }
             let key: String = try inputKey?.description ?? value(row, "default_input", in: "models")
@@ -82,7 +83,9 @@ extension Catalog {
                 sql += " AND backbone_end = ?"
                 arguments += [backboneEnd]
             }
-            let count = try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+            let count =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: sql), arguments: arguments) ?? 0
             return count == Convention.allCases.count
         }
     }
@@ -111,7 +114,7 @@ extension Catalog {
         return try read { db in
             guard
                 let model = try Row.fetchOne(
-                    db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [name])
+                    db.cachedStatement(sql: "SELECT id, default_input FROM models WHERE name = ?"), arguments: [name])
             else { return false }
             return try checkpointDifferences(
                 db, model["id"], try value(model, "default_input", in: "models"), checkpoints
@@ -124,7 +127,9 @@ extension Catalog {
     public func measurementsDiffer(name: String, measurements: [ZooManifest.Measurement]) throws -> Bool {
         guard !measurements.isEmpty else { return false }
         return try read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name])
+            guard
+                let id = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT id FROM models WHERE name = ?"), arguments: [name])
             else { return false }
             return try staleMeasurements(db, id, measurements) > 0
         }
@@ -180,11 +185,11 @@ extension Catalog {
         var count = 0
         for m in measurements {
             let stored = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT value, source FROM measurements WHERE model_id = ? AND input_shape = ? AND device = ?
-                    AND precision = ? AND batch_size = ? AND metric = ?
-                    """, arguments: [modelID, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
+                db.cachedStatement(
+                    sql: """
+                        SELECT value, source FROM measurements WHERE model_id = ? AND input_shape = ? AND device = ?
+                        AND precision = ? AND batch_size = ? AND metric = ?
+                        """), arguments: [modelID, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
             if try stored.map({
                 try value($0, 0, in: "measurements") as Double != m.value
                     || (try value($0, 1, in: "measurements") as String) != m.source
@@ -260,11 +265,11 @@ extension Catalog {
         var stale = false
         for checkpoint in checkpoints {
             let stored = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, eval_input, crop_fraction, interpolation, pretraining, source FROM checkpoints
-                    WHERE model_id = ? AND name = ?
-                    """, arguments: [modelID, checkpoint.name])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, eval_input, crop_fraction, interpolation, pretraining, source FROM checkpoints
+                        WHERE model_id = ? AND name = ?
+                        """), arguments: [modelID, checkpoint.name])
             let storedEval: String? = try stored.flatMap { try optionalValue($0, "eval_input", in: "checkpoints") }
             let evalInput = Catalog.evalKey(checkpoint, stored: storedEval, defaultInput: defaultInput)
             // Attributes a checkpoint leaves out keep their stored values (compared as stored).
@@ -287,8 +292,10 @@ extension Catalog {
             for metric in checkpoint.metrics {
                 let old = try stored.flatMap { row in
                     try Row.fetchOne(
-                        db,
-                        sql: "SELECT value, source FROM metrics WHERE checkpoint_id = ? AND dataset = ? AND metric = ?",
+                        db.cachedStatement(
+                            sql:
+                                "SELECT value, source FROM metrics WHERE checkpoint_id = ? AND dataset = ? AND metric = ?"
+                        ),
                         arguments: [row["id"] as Int64, metric.dataset, metric.metric])
                 }
                 let oldValue: Double? = try old.flatMap { try optionalValue($0, "value", in: "metrics") }
