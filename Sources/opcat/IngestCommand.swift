@@ -139,10 +139,10 @@ struct IngestCommand: ParsableCommand {
         var record: ModelRecord
     }
 
-    /// What a worker found for one model: its file as read and, per input set, that the catalog
-    /// has it already, its count (with its layer rows encoded), or why it could not be counted.
+    /// What a worker found for one model: per input set, that the catalog has it already, its
+    /// count (with its layer rows encoded and its definition compressed), or why it could not be
+    /// counted.
     struct Prepared: Sendable {
-        var loaded: ModelFile.Loaded
         var steps: [Step]
         /// Whether the manifest's figures (checkpoints, metrics, measurements) differ from the
         /// catalog's, as read here; the writer compares again when it stores them.
@@ -189,7 +189,7 @@ struct IngestCommand: ParsableCommand {
         let figuresDiffer =
             try catalog.checkpointsDiffer(name: job.record.name, checkpoints: job.record.checkpoints)
             || catalog.measurementsDiffer(name: job.record.name, measurements: job.record.measurements)
-        return Prepared(loaded: loaded, steps: steps, figuresDiffer: figuresDiffer)
+        return Prepared(steps: steps, figuresDiffer: figuresDiffer)
     }
 
     func run() throws {
@@ -253,23 +253,17 @@ struct IngestCommand: ParsableCommand {
                                 "\(job.record.name): no profile at \(InputKey(plans[i][n].inputs)), where a checkpoint was evaluated or a speed measured: \(error)"
                             )
                         case .counted(let model, let rows, let definition):
-                            // Counted ahead, it may have been stored since by a model before it in
-                            // the batch (a file given twice): then it is skipped, as it would have been.
-                            if !force, let key = plans[i][n].key,
-                                try catalog.isCurrent(
-                                    name: job.record.name, sha256: model.sha256, inputKey: key,
-                                    backboneEnd: backboneEnd ?? job.model.entry?.backboneEnd)
-                            {
-                                outcomes.append(.skipped)
-                                continue
-                            }
                             // A changed file replaces the model's rows at its first input; the other
                             // evaluation inputs then add their profiles beside it.
                             let outcome = try catalog.ingest(
                                 model, record: job.record, definition: definition, force: force && n == 0,
                                 rows: rows)
                             outcomes.append(outcome)
-                            if outcome != .skipped { layerRows += 2 * model.analysis.layers.count }
+                            // Counted ahead, it may have been stored since by a model before it in
+                            // the batch (a file given twice): then nothing is said of it, as then
+                            // it would not have been counted.
+                            guard outcome != .skipped else { continue }
+                            layerRows += 2 * model.analysis.layers.count
                             if !model.analysis.isComplete || !model.analysis.isExact {
                                 progress.clear()
                                 Console.reportPartial(model)
