@@ -42,7 +42,7 @@ public struct LayerRows: Sendable {
 
     public init(_ analysis: Analysis) {
         inputShapes = analysis.layers.map { Catalog.encodeShapes($0.inputShapes) }
-        outputShapes = analysis.layers.map { Catalog.encodeShapes($0.outputShapes) }
+        outputShapes = analysis.layers.map { Catalog.encodeShapes($0.outputShapes.lazy.map(Optional.some)) }
         precisions = analysis.layers.map { $0.precision?.description }
     }
 }
@@ -111,53 +111,25 @@ extension Catalog {
     /// only (false when the model is not in the catalog: its ingest stores them).
     public func checkpointsDiffer(name: String, checkpoints: [ZooManifest.Checkpoint]) throws -> Bool {
         guard !checkpoints.isEmpty else { return false }
-        return try read { db in
-            guard
-                let model = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, default_input FROM models WHERE name = ?"), arguments: [name])
-            else { return false }
-            return try checkpointDifferences(
-                db, model["id"], try value(model, "default_input", in: "models"), checkpoints
-            ).stale
-        }
+        return try read { db in try checkpointState(db, name, checkpoints)?.stale ?? false }
     }
 
     /// Whether the model called `name` lacks any of `measurements` as given, read only (false
     /// when the model is not in the catalog).
     public func measurementsDiffer(name: String, measurements: [ZooManifest.Measurement]) throws -> Bool {
         guard !measurements.isEmpty else { return false }
-        return try read { db in
-            guard
-                let id = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT id FROM models WHERE name = ?"), arguments: [name])
-            else { return false }
-            return try staleMeasurements(db, id, measurements) > 0
-        }
+        return try read { db in (try measurementState(db, name, measurements)?.stale ?? 0) > 0 }
     }
 
     /// Stores the checkpoints of `checkpoints` for the model called `name` where they differ
     /// from the catalog's, in one transaction, and says which figures changed; nothing when the
     /// model is not in the catalog yet (its ingest stores them).
     public func updateCheckpoints(name: String, checkpoints: [ZooManifest.Checkpoint]) throws -> [MetricChange] {
-        guard !checkpoints.isEmpty else { return [] }
         // Compared in a read first: an unchanged re-ingest writes nothing.
-        func differences(_ db: Database) throws -> (id: Int64, changes: [MetricChange], stale: Bool)? {
-            guard
-                let model = try Row.fetchOne(
-                    db, sql: "SELECT id, default_input FROM models WHERE name = ?", arguments: [name])
-            else { return nil }
-            let id: Int64 = model["id"]
-            let (changes, stale) = try checkpointDifferences(
-                db, id, try value(model, "default_input", in: "models"), checkpoints)
-            return (id, changes, stale)
-        }
         guard try checkpointsDiffer(name: name, checkpoints: checkpoints) else { return [] }
         return try write { db in
-            guard let now = try differences(db) else { return [] }
-            let key: String =
-                (try column(db, "SELECT default_input FROM models WHERE id = ?", arguments: [now.id], in: "models")
-                as [String]).first ?? ""
-            try storeCheckpoints(db, now.id, defaultInput: key, checkpoints)
+            guard let now = try checkpointState(db, name, checkpoints) else { return [] }
+            try storeCheckpoints(db, now.id, defaultInput: now.defaultInput, checkpoints)
             return now.changes
         }
     }
@@ -166,38 +138,53 @@ extension Catalog {
     /// catalog's, in one transaction, and says how many; nothing when the model is not in the
     /// catalog yet (its ingest stores them). An unchanged re-ingest writes nothing.
     public func updateMeasurements(name: String, measurements: [ZooManifest.Measurement]) throws -> Int {
-        guard !measurements.isEmpty else { return 0 }
-        func stale(_ db: Database) throws -> (id: Int64, count: Int)? {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name])
-            else { return nil }
-            return (id, try staleMeasurements(db, id, measurements))
-        }
         guard try measurementsDiffer(name: name, measurements: measurements) else { return 0 }
         return try write { db in
-            guard let now = try stale(db) else { return 0 }
+            guard let now = try measurementState(db, name, measurements) else { return 0 }
             try storeMeasurements(db, now.id, measurements)
-            return now.count
+            return now.stale
         }
     }
 
-    /// How many of `measurements` the model `modelID` lacks or has with another value or source.
-    func staleMeasurements(_ db: Database, _ modelID: Int64, _ measurements: [ZooManifest.Measurement]) throws -> Int {
-        var count = 0
+    /// The model called `name` (nil when not in the catalog) and what storing `checkpoints` would change.
+    private func checkpointState(_ db: Database, _ name: String, _ checkpoints: [ZooManifest.Checkpoint]) throws
+        -> (id: Int64, defaultInput: String, changes: [MetricChange], stale: Bool)?
+    {
+        guard
+            let model = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, default_input FROM models WHERE name = ?"), arguments: [name])
+        else { return nil }
+        let id: Int64 = model["id"]
+        let defaultInput: String = try value(model, "default_input", in: "models")
+        let (changes, stale) = try checkpointDifferences(db, id, defaultInput, checkpoints)
+        return (id, defaultInput, changes, stale)
+    }
+
+    /// The model called `name` (nil when not in the catalog) and how many of `measurements` it
+    /// lacks or has with another value or source.
+    private func measurementState(_ db: Database, _ name: String, _ measurements: [ZooManifest.Measurement]) throws
+        -> (id: Int64, stale: Int)?
+    {
+        guard
+            let id = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM models WHERE name = ?"), arguments: [name])
+        else { return nil }
+        var stale = 0
         for m in measurements {
             let stored = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT value, source FROM measurements WHERE model_id = ? AND input_shape = ? AND device = ?
                         AND precision = ? AND batch_size = ? AND metric = ?
-                        """), arguments: [modelID, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
+                        """), arguments: [id, Catalog.key(m.input), m.device, m.precision, m.batchSize, m.metric])
             if try stored.map({
                 try value($0, 0, in: "measurements") as Double != m.value
                     || (try value($0, 1, in: "measurements") as String) != m.source
             }) ?? true {
-                count += 1
+                stale += 1
             }
         }
-        return count
+        return (id, stale)
     }
 
     /// The input key of a manifest input, as profiles key it.

@@ -459,20 +459,11 @@ extension Catalog {
 
 extension Catalog {
     /// Shapes as stored: a JSON array of arrays, `null` for an unknown shape (`[[1,64,56,56]]`).
-    static func encodeShapes(_ shapes: [[Int]?]) -> String {
+    static func encodeShapes(_ shapes: some Sequence<[Int]?>) -> String {
         var text = "["
         for (i, shape) in shapes.enumerated() {
             if i > 0 { text += "," }
             if let shape { append(shape, to: &text) } else { text += "null" }
-        }
-        return text + "]"
-    }
-
-    static func encodeShapes(_ shapes: [[Int]]) -> String {
-        var text = "["
-        for (i, shape) in shapes.enumerated() {
-            if i > 0 { text += "," }
-            append(shape, to: &text)
         }
         return text + "]"
     }

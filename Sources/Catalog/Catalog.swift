@@ -83,17 +83,12 @@ public final class Catalog: Sendable {
         let applied: [String]
         do {
             writer = try Catalog.openReader(path, Catalog.readerConfiguration)
-            applied = try writer.read { db in
-                try Catalog.verify(db, path: path)
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                guard tables.contains("grdb_migrations") else { return [] }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-            }
+            applied = try writer.read { db in try Catalog.verify(db, path: path) }
         } catch {
             throw Catalog.translate(error, path: path)
         }
         // A catalog that was not closed cleanly (a WAL left with frames in it) is checked first.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int, size > 0 {
+        if Catalog.logHasFrames(path) {
             try quickCheck()
         }
         let missing = EmbeddedMigrations.all.map(\.identifier).filter { !applied.contains($0) }
@@ -115,7 +110,7 @@ public final class Catalog: Sendable {
             let directory = (path as NSString).deletingLastPathComponent
             guard access(directory.isEmpty ? "." : directory, W_OK) != 0 || access(path, W_OK) != 0 else { throw error }
             // Read as immutable, SQLite ignores the WAL: changes still in it would be missed.
-            if let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int, size > 0 {
+            if Catalog.logHasFrames(path) {
                 throw CatalogError.database(
                     path: path,
                     message:
@@ -230,14 +225,8 @@ public final class Catalog: Sendable {
             let queue = try openReader(path, readerConfiguration)
             defer { try? queue.close() }
             return try queue.read { db in
-                try verify(db, path: path)
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                let applied =
-                    tables.contains("grdb_migrations")
-                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
-                let logged =
-                    ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0) > 0
-                if Set(knownMigrations).isSubset(of: applied) && !logged { return true }
+                let applied = try verify(db, path: path)
+                if Set(applied) == Set(knownMigrations) && !logHasFrames(path) { return true }
                 // Opening for writing writes (a migration, a checkpoint of the log): checked first.
                 let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
                 guard problems == ["ok"] else { throw CatalogError.damaged(path: path, problems: problems) }
@@ -289,7 +278,9 @@ public final class Catalog: Sendable {
     }
 
     /// Checks, reading only, that `db` is an opcat catalog of no newer schema than this build's.
-    static func verify(_ db: Database, path: String) throws {
+    /// Returns the applied migrations, in order.
+    @discardableResult
+    static func verify(_ db: Database, path: String) throws -> [String] {
         let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
         if id != applicationID {
@@ -297,12 +288,17 @@ public final class Catalog: Sendable {
             let ours = tables.contains("models") && tables.contains("grdb_migrations")
             guard tables.isEmpty || ours else { throw CatalogError.notACatalog(path: path) }
         }
-        if tables.contains("grdb_migrations") {
-            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            let known = Set(EmbeddedMigrations.all.map(\.identifier))
-            let unknown = applied.filter { !known.contains($0) }.sorted()
-            if !unknown.isEmpty { throw CatalogError.newerSchema(path: path, unknown: unknown) }
-        }
+        guard tables.contains("grdb_migrations") else { return [] }
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        let known = Set(EmbeddedMigrations.all.map(\.identifier))
+        let unknown = applied.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty { throw CatalogError.newerSchema(path: path, unknown: unknown) }
+        return applied
+    }
+
+    /// Whether a write-ahead log with frames in it lies beside the catalog at `path`.
+    static func logHasFrames(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0) > 0
     }
 
     static func translate(_ error: any Error, path: String) -> CatalogError {
@@ -400,14 +396,10 @@ public final class Catalog: Sendable {
             let queue = try openReader(path, readerConfiguration)
             defer { try? queue.close() }
             return try queue.read { db in
-                try verify(db, path: path)
+                let applied = try verify(db, path: path)
                 var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check(100)").filter { $0 != "ok" }
                 let orphans = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
                 if !orphans.isEmpty { problems.append("\(orphans.count) rows refer to rows that do not exist") }
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                let applied =
-                    tables.contains("grdb_migrations")
-                    ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") : []
                 return (problems, applied)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
