@@ -130,148 +130,153 @@ extension Catalog {
         convention: Convention, input: InputKey? = nil, families: [String] = [], models: [String] = [],
         format: String? = nil, zoos: [String] = []
     ) throws -> [ProfileSummary] {
-        try read { db in
-            var sql = """
-                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent,
-                       p.input_shape = m.default_input AS at_default, p.*
-                FROM models m JOIN profiles p ON p.model_id = m.id AND p.convention = ?
-                """
-            var arguments: [(any DatabaseValueConvertible)?] = [convention.rawValue]
-            // The query's key is parsed once, into a function of this query.
-            let matches = input.map(Catalog.inputMatches)
-            if let matches { db.add(function: matches) }
-            defer { if let matches { db.remove(function: matches) } }
-            if let matches {
-                sql += " AND \(matches.name)(p.input_shape)"
-            }
-            var conditions: [String] = []
-            let (selection, selectionArguments) = Catalog.selection(families: families, models: models, zoos: zoos)
-            if !selection.isEmpty {
-                conditions.append(selection)
-                arguments += selectionArguments
-            }
-            if let format {
-                conditions.append("m.format = ?")
-                arguments.append(format)
-            }
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY m.id, p.id"
-            let statement = try db.makeStatement(sql: sql)
-            let column = ColumnIndex(statement.columnNames)
-            let totalColumns = ProfileCounts.Columns(column)
-            let backboneColumns = ProfileCounts.Columns(column, prefix: "bb_")
-            // The side tables by position (columns as selected), a row each per model or profile.
-            let checkpoints = try loadCheckpoints(db)
-            var unsupported: [Int64: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops") {
-                let t = "unsupported_ops"
-                unsupported[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
-                    row, 2, in: t)
-            }
-            var precisions: [Int64: [String: Int]] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions")
-            {
-                let t = "profile_precisions"
-                let key = "\(try value(row, 1, in: t) as String)×\(try value(row, 2, in: t) as String)"
-                precisions[try value(row, 0, in: t) as Int64, default: [:]][key] = try value(row, 3, in: t)
-            }
-            var stored: [Int64: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, data_type, bytes FROM profile_storage") {
-                let t = "profile_storage"
-                stored[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
-                    row, 2, in: t)
-            }
-            var measured: [String: [MeasuredSpeed]] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT model_id, input_shape, device, precision, batch_size, metric, value, source
-                    FROM measurements ORDER BY id
-                    """)
-            {
-                let t = "measurements"
-                let stored: String = try value(row, 1, in: t)
-                let input = try storedInputKey(stored).inputs.first
-                measured["\(try value(row, 0, in: t) as Int64) \(stored)", default: []].append(
-                    MeasuredSpeed(
-                        input: ZooManifest.Input(name: input?.name, shape: input?.shape ?? []),
-                        device: try value(row, 2, in: t), precision: try value(row, 3, in: t),
-                        batchSize: try value(row, 4, in: t), metric: try value(row, 5, in: t),
-                        value: try value(row, 6, in: t), source: try value(row, 7, in: t)))
-            }
-            var summaries: [ProfileSummary] = []
-            // Without a query input, a model's profiles are gathered and each checkpoint paired
-            // with the one at its evaluation input (rows come ordered by model).
-            var pending: (model: Int64, atDefault: ProfileSummary?, others: [ProfileSummary])?
-            func flush() {
-                guard let group = pending, let base = group.atDefault else { return }
-                guard let list = checkpoints[group.model] else {
-                    summaries.append(base)
-                    return
-                }
-                for (checkpoint, metrics) in list {
-                    var one =
-                        group.others.first { $0.input == checkpoint.evalInput }
-                        ?? group.others.first {
-                            checkpoint.evalInput.matches($0.input) && $0.input.matches(checkpoint.evalInput)
-                        } ?? base
-                    one.checkpoint = checkpoint
-                    one.metrics = metrics
-                    summaries.append(one)
-                }
-            }
-            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
-            while let row = try rows.next() {
-                guard let totals = try ProfileCounts(row, totalColumns, self) else { continue }
-                let t = "models and profiles"
-                func get<T: DatabaseValueConvertible>(_ name: String) throws -> T {
-                    try value(row, column[name], in: t)
-                }
-                func optional<T: DatabaseValueConvertible>(_ name: String) throws -> T? {
-                    try optionalValue(row, column[name], in: t)
-                }
-                let modelID: Int64 = try get("model_id")
-                let profileID: Int64 = try get("id")
-                let summary = ProfileSummary(
-                    model: try get("name"), displayName: try optional("display_name"),
-                    family: try optional("family"),
-                    format: try get("format"), input: try storedInputKey(try get("input_shape")),
-                    convention: convention,
-                    complete: try get("complete"), upperBound: try optional("upper_bound"),
-                    layerCount: try get("layer_count"),
-                    backboneEnd: try optional("backbone_end"), totals: totals,
-                    backbone: try ProfileCounts(row, backboneColumns, self),
-                    metrics: [:], unsupported: unsupported[profileID] ?? [:],
-                    floatParent: try optional("float_parent"), precisions: precisions[profileID] ?? [:],
-                    storedBytes: stored[profileID] ?? [:],
-                    measurements: measured["\(modelID) \(try get("input_shape") as String)"] ?? [])
-                if input == nil {
-                    if pending?.model != modelID {
-                        flush()
-                        pending = (modelID, nil, [])
-                    }
-                    if try get("at_default") as Bool {
-                        pending?.atDefault = summary
-                    } else {
-                        pending?.others.append(summary)
-                    }
-                    continue
-                }
-                guard let list = checkpoints[modelID] else {
-                    summaries.append(summary)
-                    continue
-                }
-                for (checkpoint, metrics) in list {
-                    var one = summary
-                    one.checkpoint = checkpoint
-                    one.metrics = metrics
-                    summaries.append(one)
-                }
-            }
-            flush()
-            return summaries
+        try summaries(
+            QueryScope(
+                convention: convention, input: input, families: families, models: models, zoos: zoos, format: format))
+    }
+
+    /// The summaries of `rows`, in their order: each row's profile with its model's figures and
+    /// the checkpoint's metrics. Side tables are read for these rows only.
+    func summaries(_ db: Database, _ rows: [ScopeRow], convention: Convention) throws -> [ProfileSummary] {
+        guard !rows.isEmpty else { return [] }
+        // The ids as one JSON array argument each (`IN (SELECT value FROM json_each(?))`).
+        func ids(_ values: some Sequence<Int64>) -> String {
+            "[" + Set(values).map(String.init).joined(separator: ",") + "]"
         }
+        let profileIDs = ids(rows.map(\.profile))
+        let inProfiles = "IN (SELECT value FROM json_each(?))"
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT m.id AS model_id, m.name, m.display_name, m.family, m.format, m.float_parent, p.*
+                FROM profiles p JOIN models m ON m.id = p.model_id WHERE p.id \(inProfiles)
+                """)
+        let column = ColumnIndex(statement.columnNames)
+        let totalColumns = ProfileCounts.Columns(column)
+        let backboneColumns = ProfileCounts.Columns(column, prefix: "bb_")
+        var unsupported: [Int64: [String: Int]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops WHERE profile_id \(inProfiles)",
+            arguments: [profileIDs])
+        {
+            let t = "unsupported_ops"
+            unsupported[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
+                row, 2, in: t)
+        }
+        var precisions: [Int64: [String: Int]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions
+                WHERE profile_id \(inProfiles)
+                """, arguments: [profileIDs])
+        {
+            let t = "profile_precisions"
+            let key = "\(try value(row, 1, in: t) as String)×\(try value(row, 2, in: t) as String)"
+            precisions[try value(row, 0, in: t) as Int64, default: [:]][key] = try value(row, 3, in: t)
+        }
+        var stored: [Int64: [String: Int]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT profile_id, data_type, bytes FROM profile_storage WHERE profile_id \(inProfiles)",
+            arguments: [profileIDs])
+        {
+            let t = "profile_storage"
+            stored[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
+                row, 2, in: t)
+        }
+        var profiles: [Int64: ProfileSummary] = [:]
+        var modelIDs: [Int64: Int64] = [:]
+        var inputs: [Int64: String] = [:]
+        let cursor = try Row.fetchCursor(statement, arguments: [profileIDs])
+        while let row = try cursor.next() {
+            guard let totals = try ProfileCounts(row, totalColumns, self) else { continue }
+            let t = "models and profiles"
+            func get<T: DatabaseValueConvertible>(_ name: String) throws -> T {
+                try value(row, column[name], in: t)
+            }
+            func optional<T: DatabaseValueConvertible>(_ name: String) throws -> T? {
+                try optionalValue(row, column[name], in: t)
+            }
+            let profileID: Int64 = try get("id")
+            let input: String = try get("input_shape")
+            modelIDs[profileID] = try get("model_id")
+            inputs[profileID] = input
+            profiles[profileID] = ProfileSummary(
+                model: try get("name"), displayName: try optional("display_name"), family: try optional("family"),
+                format: try get("format"), input: try storedInputKey(input),
+                convention: convention, complete: try get("complete"), upperBound: try optional("upper_bound"),
+                layerCount: try get("layer_count"), backboneEnd: try optional("backbone_end"), totals: totals,
+                backbone: try ProfileCounts(row, backboneColumns, self), metrics: [:],
+                unsupported: unsupported[profileID] ?? [:], floatParent: try optional("float_parent"),
+                precisions: precisions[profileID] ?? [:], storedBytes: stored[profileID] ?? [:])
+        }
+        // Measured speeds, by model and stored input key.
+        var measured: [Int64: [String: [MeasuredSpeed]]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT model_id, input_shape, device, precision, batch_size, metric, value, source
+                FROM measurements WHERE model_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                """, arguments: [ids(modelIDs.values)])
+        {
+            let t = "measurements"
+            let key: String = try value(row, 1, in: t)
+            let input = try storedInputKey(key).inputs.first
+            measured[try value(row, 0, in: t), default: [:]][key, default: []].append(
+                MeasuredSpeed(
+                    input: ZooManifest.Input(name: input?.name, shape: input?.shape ?? []),
+                    device: try value(row, 2, in: t), precision: try value(row, 3, in: t),
+                    batchSize: try value(row, 4, in: t), metric: try value(row, 5, in: t),
+                    value: try value(row, 6, in: t), source: try value(row, 7, in: t)))
+        }
+        for (id, model) in modelIDs {
+            guard let byInput = measured[model], let input = inputs[id] else { continue }
+            profiles[id]?.measurements = byInput[input] ?? []
+        }
+        let checkpoints = try loadCheckpoints(db, ids: ids(rows.compactMap(\.checkpoint)))
+        return rows.compactMap { row in
+            guard var summary = profiles[row.profile] else { return nil }
+            if let id = row.checkpoint, let (checkpoint, metrics) = checkpoints[id] {
+                summary.checkpoint = checkpoint
+                summary.metrics = metrics
+            }
+            return summary
+        }
+    }
+
+    /// Checkpoints with their figures (metric → value), by checkpoint id, for the ids of a JSON array.
+    func loadCheckpoints(_ db: Database, ids: String) throws -> [Int64: (CheckpointSummary, [String: Double])] {
+        let only = "IN (SELECT value FROM json_each(?))"
+        var metrics: [Int64: [String: Double]] = [:]
+        var sources: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT checkpoint_id, metric, value, source FROM metrics WHERE checkpoint_id \(only) ORDER BY checkpoint_id, dataset, metric",
+            arguments: [ids])
+        {
+            let id: Int64 = try value(row, 0, in: "metrics")
+            metrics[id, default: [:]][try value(row, 1, in: "metrics")] = try value(row, 2, in: "metrics") as Double
+            let source: String = try value(row, 3, in: "metrics")
+            if !(sources[id] ?? []).contains(source) { sources[id, default: []].append(source) }
+        }
+        var checkpoints: [Int64: (CheckpointSummary, [String: Double])] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, name, eval_input, crop_fraction, interpolation, pretraining, source
+                FROM checkpoints WHERE id \(only)
+                """, arguments: [ids])
+        {
+            let t = "checkpoints"
+            let id: Int64 = try value(row, 0, in: t)
+            let checkpoint = CheckpointSummary(
+                name: try value(row, 1, in: t), evalInput: try storedInputKey(try value(row, 2, in: t)),
+                cropFraction: try optionalValue(row, 3, in: t), interpolation: try optionalValue(row, 4, in: t),
+                pretraining: try optionalValue(row, 5, in: t), source: try optionalValue(row, 6, in: t),
+                metricSources: sources[id] ?? [])
+            checkpoints[id] = (checkpoint, metrics[id] ?? [:])
+        }
+        return checkpoints
     }
 
     /// Each model's checkpoints with their figures (metric → value), by model id, in the order stored.
@@ -417,7 +422,7 @@ extension Catalog {
         -> (profile: ProfileSummary, layers: [StoredLayer])
     {
         let name = try resolveModel(model)
-        guard let profile = try summaries(convention: convention, input: input).first(where: { $0.model == name })
+        guard let profile = try summaries(QueryScope(convention: convention, input: input, model: name)).first
         else {
             let inputs: [String] = try read { db in
                 try column(

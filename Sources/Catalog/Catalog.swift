@@ -274,6 +274,12 @@ public final class Catalog: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(TimeInterval(busyTimeout))
+        // A query's intermediate results (a ranking's sort, a materialized scope) stay in memory
+        // rather than in temporary files, and its pages are read from the file once: the cache
+        // grows only as far as pages are read.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
+        }
         return configuration
     }
 

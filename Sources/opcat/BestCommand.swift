@@ -116,7 +116,14 @@ struct BestCommand: ParsableCommand {
         case .cost(let measure): query.rankBy = measure
         case nil: break
         }
-        let result = try query.run(try selection.summaries(catalog))
+        let result: BestQuery.Result
+        if query.throughput == nil, let scope = try selection.storedScope(catalog) {
+            // Budgets on stored counts: SQLite filters and ranks, and only the rows shown are read.
+            result = try query.run(scope, in: catalog, limit: limit)
+            if result.total == 0 { throw try selection.noModels(catalog) }
+        } else {
+            result = try query.run(try selection.summaries(catalog))
+        }
         if !result.uncosted.isEmpty {
             let what = backbone ? "no known backbone end" : "no such count"
             Console.notice(
@@ -177,11 +184,44 @@ struct BestQuery {
         var fitting: [Fit]
         var cheapest: String?
         /// Models within the budgets that have no figure of the metric.
-        var unranked: [String]
+        var unranked: NameList
         /// Models whose cost is unknown (no backbone end, for backbone budgets).
-        var uncosted: [String]
+        var uncosted: NameList
         /// Models without the measurement a throughput budget needs.
-        var unmeasured: [String] = []
+        var unmeasured = NameList()
+        /// How many rows the query read (none: the selection holds no model).
+        var total: Int
+    }
+
+    /// The catalog column of a measure, whole model or backbone.
+    func column(_ measure: Measure) -> String { (backbone ? "bb_" : "") + measure.key }
+
+    /// A summary within the budgets as a ranked row.
+    func fit(_ s: ProfileSummary) -> Fit {
+        Fit(
+            summary: s, accuracy: s.metrics[metric.rawValue],
+            costs: budgets.map { s.value($0.0, backbone: backbone) ?? 0 },
+            rankCost: rankBy.flatMap { s.value($0, backbone: backbone) })
+    }
+
+    /// `resnet18 (1.82 G MACs)`: the cheapest model in the first budget's measure.
+    func describeCheapest(_ model: String, _ cost: Int) -> String? {
+        guard let (measure, _) = budgets.first else { return nil }
+        return
+            "\(model) (\(Numbers.scaled(cost, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")"
+            + "\(measure.title))"
+    }
+
+    /// The answer from the catalog's stored counts, computed in SQLite (budgets on counts only;
+    /// a throughput budget reads every measurement: ``run(_:)``).
+    func run(_ scope: QueryScope, in catalog: Catalog, limit: Int?) throws -> Result {
+        precondition(throughput == nil, "a throughput budget is answered in memory")
+        let answer = try catalog.best(
+            scope, budgets: budgets.map { (column($0.0), $0.1) }, metric: metric.rawValue,
+            rankColumn: rankBy.map(column), limit: limit)
+        return Result(
+            fitting: answer.rows.map(fit), cheapest: answer.cheapest.flatMap { describeCheapest($0.model, $0.cost) },
+            unranked: answer.unranked, uncosted: answer.uncosted, total: answer.total)
     }
 
     func run(_ summaries: [ProfileSummary]) throws -> Result {
@@ -231,17 +271,15 @@ struct BestQuery {
         if let (measure, _) = budgets.first {
             let cheapest = summaries.compactMap { s in s.value(measure, backbone: backbone).map { (s.model, $0) } }
                 .min { $0.1 < $1.1 }
-            described = cheapest.map {
-                "\($0.0) (\(Numbers.scaled($0.1, exponent: measure.exponent))\(measure.unit) \(backbone ? "backbone " : "")"
-                    + "\(measure.title))"
-            }
+            described = cheapest.flatMap { describeCheapest($0.0, $0.1) }
         } else if let (_, speed) = throughput {
             let fastest = try summaries.compactMap { s in try speed.pick(s).map { (s.model, $0.value) } }
                 .max { $0.1 < $1.1 }
             described = fastest.map { "the fastest is \($0.0) (\(Numbers.decimal($0.1)) samples/s)" }
         }
         return Result(
-            fitting: fitting, cheapest: described, unranked: unranked, uncosted: uncosted, unmeasured: unmeasured)
+            fitting: fitting, cheapest: described, unranked: NameList(unranked), uncosted: NameList(uncosted),
+            unmeasured: NameList(unmeasured), total: summaries.count)
     }
 
     /// The fits ranked, with each budget's cost and the headroom left under it.

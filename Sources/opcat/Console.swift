@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import ModelFormats
 import OpCount
@@ -36,6 +37,14 @@ enum Console {
     /// Up to eight names, then how many more.
     static func names(_ names: [String]) -> String {
         names.prefix(8).joined(separator: ", ") + (names.count > 8 ? " and \(names.count - 8) more" : "")
+    }
+
+    /// `1 model` / `3 models`, of a list a query counted.
+    static func count(_ list: NameList) -> String { "\(list.count) model\(list.count == 1 ? "" : "s")" }
+
+    /// The list's first eight names, then how many more.
+    static func names(_ list: NameList) -> String {
+        list.names.prefix(8).joined(separator: ", ") + (list.count > 8 ? " and \(list.count - 8) more" : "")
     }
 
     /// One line, whatever names from files it quotes.

@@ -111,9 +111,8 @@ struct LayersCommand: ParsableCommand {
             "\(Share(part: profile.lowBitMACs, total: profile.totals[.macs] ?? 0).percent) of MACs at 8 bits, "
             + "\(Numbers.grouped(profile.storedBytes.values.reduce(0, +))) bytes stored"
         guard
-            let float = try catalog.summaries(convention: .standard, input: profile.input).first(where: {
-                $0.model == parent
-            })
+            let float = try catalog.summaries(QueryScope(convention: .standard, input: profile.input, model: parent))
+                .first
         else {
             return "quantized from \(parent) (not in the catalog at this input): \(mine)"
         }

@@ -62,7 +62,16 @@ struct ParetoCommand: ParsableCommand {
         case .measure(let measure): query.cost = measure
         case .throughput: query.speed = speed
         }
-        let result = try query.run(selection.summaries(catalog))
+        let result: ParetoQuery.Result
+        if query.speed == nil, !all, svg == nil, let scope = try selection.storedScope(catalog) {
+            // The front alone, on stored counts: one ordered pass in SQLite, only its rows read.
+            result = try query.front(scope, in: catalog)
+            if result.pointCount == 0, result.noCost.isEmpty, result.noMetric.isEmpty {
+                throw try selection.noModels(catalog)
+            }
+        } else {
+            result = try query.run(selection.summaries(catalog))
+        }
         if !result.noMetric.isEmpty {
             Console.notice(
                 "\(Console.count(result.noMetric)) have no \(metric.title) and are left out (\(Console.names(result.noMetric)))"
@@ -114,8 +123,12 @@ struct ParetoQuery {
         var front: [Pareto.Point]
         var dominated: [(Pareto.Point, by: Pareto.Point)]
         /// Models left out: no figure of the metric; no such cost (no backbone end).
-        var noMetric: [String]
-        var noCost: [String]
+        var noMetric: NameList
+        var noCost: NameList
+        /// How many points (rows with a cost and the metric) there are, on the front or not.
+        var pointCount: Int
+        /// Whether some point is a checkpoint not named after its model.
+        var labelled: Bool
 
         var costTitle: String { query.axis.title }
 
@@ -145,9 +158,9 @@ struct ParetoQuery {
                     .flag(dominator == nil), .text(dominator?.label),
                 ])
             }
-            let what = (front + dominated.map(\.0)).contains { $0.checkpoint != nil } ? "checkpoints" : "models"
+            let what = labelled ? "checkpoints" : "models"
             let summary =
-                "\(front.count) of \(front.count + dominated.count) \(what) on the front of "
+                "\(front.count) of \(pointCount) \(what) on the front of "
                 + "\(query.metric.title) against \(costTitle)"
             var document = Document(result, line: summary)
             if let note = checkpoints.note { document.add(.line(note), in: .human) }
@@ -199,11 +212,34 @@ struct ParetoQuery {
             points.append(Pareto.Point(model: s.model, checkpoint: Self.checkpoint(s), cost: value, accuracy: accuracy))
         }
         let (front, dominated) = Pareto.front(points)
-        let byLabel = summaries.map { s in
-            (Pareto.Point(model: s.model, checkpoint: Self.checkpoint(s), cost: 0, accuracy: 0).label, s)
+        return Result(
+            query: self, summaries: Self.byLabel(summaries), front: front, dominated: dominated,
+            noMetric: NameList(noMetric), noCost: NameList(noCost), pointCount: points.count,
+            labelled: points.contains { $0.checkpoint != nil })
+    }
+
+    /// Summaries by their point's label (the first of a label wins).
+    static func byLabel(_ summaries: [ProfileSummary]) -> [String: ProfileSummary] {
+        let labelled = summaries.map { s in
+            (Pareto.Point(model: s.model, checkpoint: checkpoint(s), cost: 0, accuracy: 0).label, s)
+        }
+        return Dictionary(labelled, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The front alone from the catalog's stored counts, computed in SQLite (a count axis only;
+    /// the dominated points are not read: ``run(_:)`` lists them).
+    func front(_ scope: QueryScope, in catalog: Catalog) throws -> Result {
+        precondition(speed == nil, "a throughput axis is answered in memory")
+        let answer = try catalog.front(
+            scope, costColumn: (backbone ? "bb_" : "") + cost.key, metric: metric.rawValue)
+        let points = try answer.front.map { s in
+            Pareto.Point(
+                model: s.model, checkpoint: Self.checkpoint(s), cost: try value(s) ?? 0,
+                accuracy: s.metrics[metric.rawValue] ?? 0)
         }
         return Result(
-            query: self, summaries: Dictionary(byLabel, uniquingKeysWith: { a, _ in a }),
-            front: front, dominated: dominated, noMetric: noMetric, noCost: noCost)
+            query: self, summaries: Self.byLabel(answer.front), front: points, dominated: [],
+            noMetric: answer.noMetric, noCost: answer.noCost, pointCount: answer.pointCount,
+            labelled: answer.labelled)
     }
 }

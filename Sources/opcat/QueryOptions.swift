@@ -52,40 +52,50 @@ struct SelectionOptions: ParsableArguments {
         try input.map { InputKey(try InputOption.bindings([$0])) }
     }
 
+    /// The profiles these options select, in a convention.
+    func scope(_ convention: Convention = .standard) throws -> QueryScope {
+        QueryScope(
+            convention: convention, input: try inputKey(), families: family, models: model, zoos: zoo,
+            format: fileFormat, excludeQuantized: excludeQuantized)
+    }
+
+    /// The scope when the catalog's stored profiles answer it alone, for a query SQLite answers:
+    /// nil when, at `--input`, some selected model has no stored profile there (it is counted
+    /// from its stored definition, in memory, by ``summaries(_:convention:)``).
+    func storedScope(_ catalog: Catalog, convention: Convention = .standard) throws -> QueryScope? {
+        let scope = try scope(convention)
+        return try catalog.modelsWithoutProfile(scope).isEmpty ? scope : nil
+    }
+
     /// Profiles of a convention, or a clear error when there are none. With `--input`, a model
     /// in the selection with no stored profile there is counted now from its stored definition
     /// (nothing is written; a notice says so and how to store it); those that cannot be are
     /// named on stderr with the reason.
     func summaries(_ catalog: Catalog, convention: Convention = .standard) throws -> [ProfileSummary] {
-        var rows = try catalog.summaries(
-            convention: convention, input: try inputKey(), families: family, models: model, format: fileFormat,
-            zoos: zoo
-        )
-        .filter { !excludeQuantized || $0.floatParent == nil }
-        if let key = try inputKey() {
-            let everyModel = try catalog.summaries(
-                convention: convention, families: family, models: model, format: fileFormat, zoos: zoo
-            )
-            .filter { !excludeQuantized || $0.floatParent == nil }
+        let scope = try scope(convention)
+        var rows = try catalog.summaries(scope)
+        if let key = scope.input {
+            let everyModel = try catalog.summaries(scope.atOwnInputs)
             rows = try completed(rows, selection: everyModel, at: key, catalog: catalog, convention: convention)
         }
-        if rows.isEmpty {
-            func named(_ what: String, _ values: [String]) -> String? {
-                values.isEmpty ? nil : what + " " + values.map { "'\($0)'" }.joined(separator: " or ")
-            }
-            let parts: [String?] = [
-                named("family", family), named("model", model), named("zoo", zoo), input.map { "input \($0)" },
-                fileFormat.map { "format \($0)" },
-            ]
-            let what =
-                parts
-                .compactMap { $0 }.joined(separator: " and ")
-            let known = family.isEmpty ? "" : "; its families: " + (try catalog.families()).joined(separator: ", ")
-            throw CLIError(
-                "\(catalog.path): no models"
-                    + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)\(known)"))
-        }
+        if rows.isEmpty { throw try noModels(catalog) }
         return rows
+    }
+
+    /// The error of a selection that holds no model, saying what was asked.
+    func noModels(_ catalog: Catalog) throws -> CLIError {
+        func named(_ what: String, _ values: [String]) -> String? {
+            values.isEmpty ? nil : what + " " + values.map { "'\($0)'" }.joined(separator: " or ")
+        }
+        let parts: [String?] = [
+            named("family", family), named("model", model), named("zoo", zoo), input.map { "input \($0)" },
+            fileFormat.map { "format \($0)" },
+        ]
+        let what = parts.compactMap { $0 }.joined(separator: " and ")
+        let known = family.isEmpty ? "" : "; its families: " + (try catalog.families()).joined(separator: ", ")
+        return CLIError(
+            "\(catalog.path): no models"
+                + (what.isEmpty ? "; ingest some with `opcat ingest data/zoo`" : " for \(what)\(known)"))
     }
 }
 

@@ -36,6 +36,9 @@ struct TableCommand: ParsableCommand {
             valueName: "column"))
     var columns: [String] = []
 
+    @Option(name: .long, help: "Show at most this many rows (after sorting).")
+    var limit: Int?
+
     @OptionGroup var output: FormatOptions
 
     /// `--columns` values, split at commas.
@@ -55,13 +58,35 @@ struct TableCommand: ParsableCommand {
         if convention == .mxop && extra.contains(where: { !$0.isDescriptive }) {
             throw ValidationError("--columns with counts applies to the standard convention")
         }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    /// The order when SQLite can sort by it: catalog order, a count or a metric (`.some(nil)`
+    /// for catalog order); nil when the rows are sorted in memory (names, inputs, shares …).
+    var storedOrder: TableOrder?? {
+        switch sort {
+        case nil: .some(nil)
+        case .measure(let m): .column(m.key)
+        case .backbone(let m): .column("bb_" + m.key)
+        case .top1: .metric("top1")
+        case .top5: .metric("top5")
+        default: nil
+        }
     }
 
     func run() throws {
         let catalog = try self.catalog.openForReading()
         let table = ComparisonTable(convention: convention, extra: try extraColumns())
-        var rows = try selection.summaries(catalog, convention: convention).map(ComparisonRow.init)
-        if let sort { rows = ComparisonTable.sorted(rows, by: sort, descending: desc) }
+        var rows: [ComparisonRow]
+        if let order = storedOrder, let scope = try selection.storedScope(catalog, convention: convention) {
+            // Ordered and cut in SQLite: only the rows shown are read.
+            rows = try catalog.rows(scope, orderBy: order, descending: desc, limit: limit).map(ComparisonRow.init)
+            if rows.isEmpty { throw try selection.noModels(catalog) }
+        } else {
+            rows = try selection.summaries(catalog, convention: convention).map(ComparisonRow.init)
+            if let sort { rows = ComparisonTable.sorted(rows, by: sort, descending: desc) }
+            if let limit { rows = Array(rows.prefix(limit)) }
+        }
         var document = Document(table.result(rows))
         if let note = CheckpointColumns(rows).note { document.add(.line(note), in: .human) }
         document.print(output.format)
