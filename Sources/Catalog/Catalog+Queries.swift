@@ -186,6 +186,9 @@ extension Catalog {
         var profiles: [Int64: ProfileSummary] = [:]
         var modelIDs: [Int64: Int64] = [:]
         var inputs: [Int64: String] = [:]
+        profiles.reserveCapacity(rows.count)
+        modelIDs.reserveCapacity(rows.count)
+        inputs.reserveCapacity(rows.count)
         let cursor = try Row.fetchCursor(statement, arguments: [profileIDs])
         while let row = try cursor.next() {
             guard let totals = try ProfileCounts(row, totalColumns, self) else { continue }
