@@ -23,8 +23,8 @@ public enum ModelFile {
         try load(url, hashing: false).data
     }
 
-    /// A model file as read: what the readers parse, and (when asked) the SHA-256 of every
-    /// byte of the file.
+    /// A model file as read: what the readers parse, and (when asked) the SHA-256 of those
+    /// bytes, the definition's identity in the catalog.
     public struct Loaded: Sendable {
         public var data: Data
         public var sha256: String?
@@ -37,9 +37,10 @@ public enum ModelFile {
     /// anything blocks on it (a FIFO or device is refused), read with `pread`, and checked again
     /// afterwards; a file that changes or shrinks while it is read is an error naming it, never
     /// a signal. An ONNX file (by extension or first byte) is walked by the payload filter
-    /// through a window of the file, so only its structure is held in memory; with `hashing`
-    /// every byte is hashed in 1 MiB pieces. A gzip file (by its first bytes) is inflated, within
-    /// the size limit, and read as what it holds; its hash is the compressed file's.
+    /// through a window of the file, so only its structure is held in memory. A gzip file (by
+    /// its first bytes) is inflated, within the size limit, and read as what it holds. With
+    /// `hashing`, `sha256` is the digest of the definition as read (`data`): the same graph
+    /// stored with other weights, or compressed, has the same digest.
     public static func load(_ url: URL, hashing: Bool) throws -> Loaded {
         let file = url.relativePath
         func fail(_ reason: String) -> ModelFormatError { .unreadable(file: file, reason: reason) }
@@ -88,12 +89,10 @@ public enum ModelFile {
                 data = Data()
                 try source.append(0..<size, to: &data)
             }
-            var digest: String?
-            if hashing {
-                var hasher = SHA256.Hasher()
-                try source.chunks { hasher.update($0) }
-                digest = hasher.finish()
-            }
+            // The definition is what opcat reads: an ONNX file's structure without its large
+            // tensor payloads (weights never change a count), the symbol JSON, the content of a
+            // gzip file. Only those bytes are hashed, so weights are never read at all.
+            let digest = hashing ? SHA256.hex(data) : nil
             var after = stat()
             guard fstat(fd, &after) == 0, after.st_size == before.st_size, after.st_ino == before.st_ino,
                 after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
@@ -196,20 +195,5 @@ final class FileBytes: ByteSource {
         var out = Data()
         try append(0..<min(length, count), to: &out)
         return out
-    }
-
-    /// Every byte of the file, in pieces of the window's size.
-    func chunks(_ body: (UnsafeRawBufferPointer) -> Void) throws {
-        var chunk = [UInt8](repeating: 0, count: FileBytes.windowSize)
-        var offset = 0
-        while offset < count {
-            let length = min(chunk.count, count - offset)
-            try chunk.withUnsafeMutableBytes { try read($0.baseAddress!, length, at: offset) }
-            chunk.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
-            offset += length
-        }
-        // One more byte means it grew.
-        var extra: UInt8 = 0
-        if pread(fd, &extra, 1, off_t(count)) == 1 { throw Changed() }
     }
 }

@@ -12,7 +12,8 @@ struct IngestCommand: ParsableCommand {
             Each model is stored in one transaction with both conventions (standard and mxop), its \
             per-layer rows, any unsupported ops, and its metrics: all of it or nothing. Ingest is \
             idempotent: an unchanged file with the same options is skipped without counting; a \
-            changed file replaces that model's rows; --input with a new shape adds profiles beside \
+            changed file replaces that model's rows (a file is identified by what opcat reads: an \
+            ONNX file's graph without its weights); --input with a new shape adds profiles beside \
             the existing ones; a changed accuracy figure is stored, and said, even for a skipped \
             file. Several ingests may run at once on one catalog.
 

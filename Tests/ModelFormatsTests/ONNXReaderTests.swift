@@ -166,6 +166,43 @@ struct ONNXReaderTests {
         #expect(full.totals == stripped.totals)
     }
 
+    @Test("a definition is identified by what opcat reads: other weights, the same digest; another graph, another")
+    func definitionDigest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-digest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // x (1×100) → Gemm with w (rows×100, transposed): the weights are a large raw payload.
+        func file(_ name: String, weights: UInt8, rows: Int64 = 250) throws -> ModelFile.Loaded {
+            var w = Onnx_TensorProto()
+            w.name = "w"
+            w.dims = [rows, 100]
+            w.dataType = 1
+            w.rawData = Data(repeating: weights, count: Int(rows) * 100 * 4)
+            var transB = Onnx_AttributeProto()
+            transB.name = "transB"
+            transB.type = .int
+            transB.i = 1
+            var graph = Onnx_GraphProto()
+            graph.input = [Self.input("x", [1, 100])]
+            graph.initializer = [w]
+            graph.node = [Self.node("Gemm", ["x", "w"], ["y"], [transB])]
+            var output = Onnx_ValueInfoProto()
+            output.name = "y"
+            graph.output = [output]
+            let url = dir.appendingPathComponent(name)
+            try Self.serialize(graph).write(to: url)
+            return try ModelFile.load(url, hashing: true)
+        }
+        let a = try file("a.onnx", weights: 1)
+        let b = try file("b.onnx", weights: 2)
+        let c = try file("c.onnx", weights: 1, rows: 200)
+        #expect(a.sha256 == b.sha256, "only the weights differ")
+        #expect(a.sha256 != c.sha256, "the graph differs")
+        #expect(a.sha256 == SHA256.hex(a.data) && a.data.count < 1_000, "the digest is of the graph as read")
+        let whole = try Data(contentsOf: dir.appendingPathComponent("a.onnx"))
+        #expect(whole.count > 100_000 && SHA256.hex(whole) != a.sha256)
+    }
+
     @Test("large payloads are dropped before decoding; small tensors keep their values")
     func payloadFilter() throws {
         var model = Onnx_ModelProto()
