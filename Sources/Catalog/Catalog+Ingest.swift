@@ -64,29 +64,86 @@ extension Catalog {
     /// (or at its default input when `inputKey` is nil) with this backbone end (any, when nil):
     /// then an ingest has nothing to count.
     public func isCurrent(name: String, sha256: String, inputKey: InputKey?, backboneEnd: String?) throws -> Bool {
+        try isCurrent(
+            name: name, column: "definition_sha256", identity: sha256, inputKey: inputKey, backboneEnd: backboneEnd)
+    }
+
+    /// For a file whose status (a settled ``FileStatus``) is `status`, in one read: whether the
+    /// catalog has `name` from it, current as above at every one of `inputKeys` (then the file
+    /// need not be read), and whether a manifest's figures differ from the catalog's.
+    public func unchanged(
+        name: String, status: FileStatus, inputKeys: [InputKey?], backboneEnd: String?,
+        checkpoints: [ZooManifest.Checkpoint], measurements: [ZooManifest.Measurement]
+    ) throws -> (current: Bool, figuresDiffer: Bool) {
+        try read { db in
+            let current =
+                try !inputKeys.isEmpty
+                && inputKeys.allSatisfy { key in
+                    try isCurrent(
+                        db, name: name, column: "file_status", identity: status.description, inputKey: key,
+                        backboneEnd: backboneEnd)
+                }
+            return (current, try figuresDiffer(db, name, checkpoints, measurements))
+        }
+    }
+
+    private func isCurrent(name: String, column: String, identity: String, inputKey: InputKey?, backboneEnd: String?)
+        throws -> Bool
+    {
+        try read { db in
+            try isCurrent(
+                db, name: name, column: column, identity: identity, inputKey: inputKey, backboneEnd: backboneEnd)
+        }
+    }
+
+    private func isCurrent(
+        _ db: Database, name: String, column: String, identity: String, inputKey: InputKey?, backboneEnd: String?
+    ) throws -> Bool {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, \(column), default_input FROM models WHERE name = ?"),
+                arguments: [name]),
+            try optionalValue(row, 1, in: "models") as String? == identity,
+            // A model from a schema-2 catalog is not current until its definition is stored.
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM definitions WHERE model_id = ?"),
+                arguments: [row["id"] as Int64])
+                == 1
+        else { return false }
+        let key: String = try inputKey?.description ?? value(row, "default_input", in: "models")
+        var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
+        var arguments: StatementArguments = [row["id"] as Int64, key]
+        if let backboneEnd {
+            sql += " AND backbone_end = ?"
+            arguments += [backboneEnd]
+        }
+        let count =
+            try Int.fetchOne(
+                db.cachedStatement(sql: sql), arguments: arguments) ?? 0
+        return count == Convention.allCases.count
+    }
+
+    /// Whether `name`, stored from a file with this digest, has another file status stored than
+    /// `status` (reading only): then ``recordStatus(name:sha256:status:)`` is worth a write.
+    public func statusDiffers(name: String, sha256: String, status: FileStatus) throws -> Bool {
         try read { db in
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, definition_sha256, default_input FROM models WHERE name = ?"),
+                    db.cachedStatement(sql: "SELECT definition_sha256, file_status FROM models WHERE name = ?"),
                     arguments: [name]),
-                try value(row, "definition_sha256", in: "models") as String == sha256,
-                // A model from a schema-2 catalog is not current until its definition is stored.
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT count(*) FROM definitions WHERE model_id = ?"),
-                    arguments: [row["id"] as Int64])
-                    == 1
+                try value(row, 0, in: "models") as String == sha256
             else { return false }
-            let key: String = try inputKey?.description ?? value(row, "default_input", in: "models")
-            var sql = "SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ?"
-            var arguments: StatementArguments = [row["id"] as Int64, key]
-            if let backboneEnd {
-                sql += " AND backbone_end = ?"
-                arguments += [backboneEnd]
-            }
-            let count =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: sql), arguments: arguments) ?? 0
-            return count == Convention.allCases.count
+            return try optionalValue(row, 1, in: "models") as String? != status.description
+        }
+    }
+
+    /// Stores the status of the file `name` was read from, when the catalog holds it from a file
+    /// with this digest: the next ingest skips the file without reading it.
+    public func recordStatus(name: String, sha256: String, status: FileStatus) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE models SET file_status = ? WHERE name = ? AND definition_sha256 = ?",
+                arguments: [status.description, name, sha256])
         }
     }
 
@@ -109,6 +166,22 @@ extension Catalog {
 
     /// Whether storing `checkpoints` for the model called `name` would change anything, read
     /// only (false when the model is not in the catalog: its ingest stores them).
+    /// Whether a manifest's checkpoints or measurements differ from the catalog's for `name`, in one read.
+    public func figuresDiffer(
+        name: String, checkpoints: [ZooManifest.Checkpoint], measurements: [ZooManifest.Measurement]
+    ) throws -> Bool {
+        guard !checkpoints.isEmpty || !measurements.isEmpty else { return false }
+        return try read { db in try figuresDiffer(db, name, checkpoints, measurements) }
+    }
+
+    private func figuresDiffer(
+        _ db: Database, _ name: String, _ checkpoints: [ZooManifest.Checkpoint],
+        _ measurements: [ZooManifest.Measurement]
+    ) throws -> Bool {
+        if !checkpoints.isEmpty, try checkpointState(db, name, checkpoints)?.stale ?? false { return true }
+        return try !measurements.isEmpty && (try measurementState(db, name, measurements)?.stale ?? 0) > 0
+    }
+
     public func checkpointsDiffer(name: String, checkpoints: [ZooManifest.Checkpoint]) throws -> Bool {
         guard !checkpoints.isEmpty else { return false }
         return try read { db in try checkpointState(db, name, checkpoints)?.stale ?? false }
@@ -320,7 +393,7 @@ extension Catalog {
     @discardableResult
     public func ingest(
         _ model: CountedModel, record: ModelRecord, definition: StoredDefinitionData? = nil,
-        force: Bool = false, rows: LayerRows? = nil, now: Date = Date()
+        force: Bool = false, rows: LayerRows? = nil, status: FileStatus? = nil, now: Date = Date()
     ) throws -> IngestOutcome {
         let analysis = model.analysis
         // Encoded before the transaction: the write lock is held for the writing only.
@@ -338,7 +411,7 @@ extension Catalog {
                 modelID = existing["id"]
                 if try value(existing, "definition_sha256", in: "models") as String != model.sha256 {
                     try db.execute(sql: "DELETE FROM models WHERE id = ?", arguments: [modelID])
-                    modelID = try insertModel(db, model, record, key, now)
+                    modelID = try insertModel(db, model, record, key, status, now)
                     if let definition { try storeDefinition(db, modelID: modelID, definition) }
                     outcome = .replaced
                 } else {
@@ -357,6 +430,11 @@ extension Catalog {
                                 SELECT count(*) FROM profiles WHERE model_id = ? AND input_shape = ? AND backbone_end IS ?
                                 """, arguments: [modelID, key, backboneEnd]) ?? 0
                     try updateMetadata(db, modelID, record)
+                    if let status {
+                        try db.execute(
+                            sql: "UPDATE models SET file_status = ? WHERE id = ? AND file_status IS NOT ?",
+                            arguments: [status.description, modelID, status.description])
+                    }
                     if current == Convention.allCases.count && !force { return .skipped }
                     outcome = current > 0 ? .replaced : .addedProfile
                     try db.execute(
@@ -366,7 +444,7 @@ extension Catalog {
                         arguments: [Catalog.timestamp(now), OpcatVersion.current, modelID])
                 }
             } else {
-                modelID = try insertModel(db, model, record, key, now)
+                modelID = try insertModel(db, model, record, key, status, now)
                 if let definition { try storeDefinition(db, modelID: modelID, definition) }
             }
             for convention in Convention.allCases {
@@ -383,18 +461,20 @@ extension Catalog {
         return formatter.string(from: date)
     }
 
-    private func insertModel(_ db: Database, _ model: CountedModel, _ record: ModelRecord, _ key: String, _ now: Date)
-        throws -> Int64
-    {
+    private func insertModel(
+        _ db: Database, _ model: CountedModel, _ record: ModelRecord, _ key: String, _ status: FileStatus?,
+        _ now: Date
+    ) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO models (name, display_name, family, format, source_file, definition_sha256, default_input,
-                                    ingested_at, opcat_version, float_parent, zoo)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    ingested_at, opcat_version, float_parent, zoo, file_status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 record.name, record.displayName, record.family, model.format, model.file,
                 model.sha256, key, Catalog.timestamp(now), OpcatVersion.current, record.floatParent, record.zoo,
+                status?.description,
             ])
         let id = db.lastInsertedRowID
         try storeCheckpoints(db, id, defaultInput: key, record.checkpoints)

@@ -344,6 +344,16 @@ public final class Catalog: Sendable {
         }
     }
 
+    /// Closes the catalog's connections: the last one checkpoints the write-ahead log into the
+    /// file and removes it, so the next process finds a cleanly closed catalog (a process that
+    /// exits with a connection open leaves the log, and the next writer checks the whole file).
+    public func close() throws {
+        // Readers first (GRDB closes a pool's writer first): the writer, closing last, can
+        // checkpoint the log and remove it.
+        (writer as? DatabasePool)?.releaseMemory()
+        do { try writer.close() } catch { throw Catalog.translate(error, path: path) }
+    }
+
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)

@@ -31,6 +31,8 @@ public enum ModelFile {
         /// Whether `data` is an ONNX file's structure without its tensor payloads (already the
         /// form the catalog stores), rather than the file as it is.
         public var stripped: Bool
+        /// The file's status when it was opened, the same after it was read.
+        public var status: FileStatus
     }
 
     /// Reads `url` without memory-mapping it: the file is checked to be a regular file before
@@ -97,7 +99,7 @@ public enum ModelFile {
             guard fstat(fd, &after) == 0, after.st_size == before.st_size, after.st_ino == before.st_ino,
                 after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
             else { throw FileBytes.Changed() }
-            return Loaded(data: data, sha256: digest, stripped: onnx)
+            return Loaded(data: data, sha256: digest, stripped: onnx, status: FileStatus(before))
         } catch is FileBytes.Changed {
             throw fail("the file changed while it was being read; read it again when it is complete")
         } catch let error as FileBytes.ReadError {
@@ -195,5 +197,43 @@ final class FileBytes: ByteSource {
         var out = Data()
         try append(0..<min(length, count), to: &out)
         return out
+    }
+}
+
+/// What the file system says of a file (device, inode, size, modification and status-change
+/// times in nanoseconds), to tell that a file is unchanged without reading it, as git's index
+/// does. A write changes the modification time, and any change to the file, even one that sets
+/// the modification time back, changes the status-change time.
+public struct FileStatus: Sendable, Hashable, CustomStringConvertible {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modified: Int64
+    public var changed: Int64
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+    }
+
+    /// The status of the regular file at `path` (following links), nil when there is none.
+    public init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        self.init(info)
+    }
+
+    /// `device:inode:size:modified:changed`, as the catalog stores it.
+    public var description: String { "\(device):\(inode):\(size):\(modified):\(changed)" }
+
+    /// Whether the file was last changed at least `margin` seconds before `date`. A status taken
+    /// sooner may not show a write made in the same tick of a coarse file-system clock (git's
+    /// "racily clean" entries), so only a settled status may stand for the file's content.
+    public func isSettled(before date: Date, margin: TimeInterval = 2) -> Bool {
+        let limit = Int64((date.timeIntervalSince1970 - margin) * 1e9)
+        return modified < limit && changed < limit
     }
 }

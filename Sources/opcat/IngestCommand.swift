@@ -148,6 +148,12 @@ struct IngestCommand: ParsableCommand {
         /// Whether the manifest's figures (checkpoints, metrics, measurements) differ from the
         /// catalog's, as read here; the writer compares again when it stores them.
         var figuresDiffer: Bool
+        /// The file's settled status, stored with the model; nil when it was not read (its
+        /// stored status matched) or had changed too recently to stand for its content.
+        var status: FileStatus? = nil
+        /// The digest of a file found current by its digest whose status the catalog should
+        /// store (it has another, or none), so the next ingest need not read it.
+        var recordStatus: String? = nil
 
         enum Step: Sendable {
             case current
@@ -158,25 +164,38 @@ struct IngestCommand: ParsableCommand {
 
     /// Reads, checks and counts `job` at each of its input sets: the part of an ingest that
     /// runs on a worker thread. It reads the catalog (is a profile current?) but never writes.
+    /// A file whose status is the one stored with its model, current at every input set, is not
+    /// read at all.
     static func prepare(
         _ job: Job, inputSets: [(inputs: [InputBinding], key: InputKey??)], catalog: Catalog, force: Bool,
         backboneEnd: String?
     ) throws -> Prepared {
-        let loaded = try ModelFile.load(job.model.file, hashing: true)
         let end = backboneEnd ?? job.model.entry?.backboneEnd
+        let (name, checkpoints, measurements) = (job.record.name, job.record.checkpoints, job.record.measurements)
+        if !force, let status = FileStatus(path: job.model.file.path) {
+            let keys = inputSets.compactMap(\.key)
+            let found = try catalog.unchanged(
+                name: name, status: status, inputKeys: keys.count == inputSets.count ? keys : [], backboneEnd: end,
+                checkpoints: checkpoints, measurements: measurements)
+            if found.current {
+                return Prepared(steps: inputSets.map { _ in .current }, figuresDiffer: found.figuresDiffer)
+            }
+        }
+        let loaded = try ModelFile.load(job.model.file, hashing: true)
+        let sha256 = loaded.sha256 ?? ""
+        let status = loaded.status.isSettled(before: Date()) ? loaded.status : nil
         var steps: [Prepared.Step] = []
         var definition: StoredDefinitionData?
         for (n, set) in inputSets.enumerated() {
             do {
                 if !force, let key = set.key,
-                    try catalog.isCurrent(
-                        name: job.record.name, sha256: loaded.sha256 ?? "", inputKey: key, backboneEnd: end)
+                    try catalog.isCurrent(name: job.record.name, sha256: sha256, inputKey: key, backboneEnd: end)
                 {
                     steps.append(.current)
                     continue
                 }
                 var model = try job.model.count(contents: loaded.data, inputs: set.inputs, backboneEnd: backboneEnd)
-                model.sha256 = loaded.sha256 ?? ""
+                model.sha256 = sha256
                 // Compressed here, off the writer, once for all the model's profiles.
                 let stored = try definition ?? StoredDefinitionData(loaded.data, stripped: loaded.stripped)
                 definition = stored
@@ -187,10 +206,15 @@ struct IngestCommand: ParsableCommand {
                 if n == 0 || error is CatalogError { break }
             }
         }
-        let figuresDiffer =
-            try catalog.checkpointsDiffer(name: job.record.name, checkpoints: job.record.checkpoints)
-            || catalog.measurementsDiffer(name: job.record.name, measurements: job.record.measurements)
-        return Prepared(steps: steps, figuresDiffer: figuresDiffer)
+        let figuresDiffer = try catalog.figuresDiffer(
+            name: name, checkpoints: checkpoints, measurements: measurements)
+        var prepared = Prepared(steps: steps, figuresDiffer: figuresDiffer, status: status)
+        if let status, steps.allSatisfy({ if case .current = $0 { true } else { false } }),
+            try catalog.statusDiffers(name: job.record.name, sha256: sha256, status: status)
+        {
+            prepared.recordStatus = sha256
+        }
+        return prepared
     }
 
     func run() throws {
@@ -258,7 +282,7 @@ struct IngestCommand: ParsableCommand {
                             // evaluation inputs then add their profiles beside it.
                             let outcome = try catalog.ingest(
                                 model, record: job.record, definition: definition, force: force && n == 0,
-                                rows: rows)
+                                rows: rows, status: prepared.status)
                             outcomes.append(outcome)
                             // Counted ahead, it may have been stored since by a model before it in
                             // the batch (a file given twice): then nothing is said of it, as then
@@ -278,6 +302,9 @@ struct IngestCommand: ParsableCommand {
                             }
                         }
                     }
+                    if let sha256 = prepared.recordStatus, let status = prepared.status {
+                        try catalog.recordStatus(name: job.record.name, sha256: sha256, status: status)
+                    }
                     // One outcome per model: what happened at its first input, else the first change.
                     let outcome = outcomes.first { $0 != .skipped } ?? .skipped
                     tally[outcome, default: 0] += 1
@@ -291,6 +318,8 @@ struct IngestCommand: ParsableCommand {
                     failures.append(job.record.name)
                 }
             })
+        // The workers are done: close the catalog before the summary (and before the process exits).
+        try catalog.close()
         progress.clear()
         let seconds = Date().timeIntervalSince(started)
         let parts =

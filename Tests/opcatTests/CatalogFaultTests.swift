@@ -287,7 +287,7 @@ struct CatalogFaultTests {
         let (dir, db) = try Self.catalog()
         defer { try? FileManager.default.removeItem(at: dir) }
         let healthy = try CLI.run(["check", "--db", db.path])
-        #expect(healthy.status == 0 && healthy.stdout.hasPrefix("ok: 6 migrations applied"), "\(healthy.stdout)")
+        #expect(healthy.status == 0 && healthy.stdout.hasPrefix("ok: 7 migrations applied"), "\(healthy.stdout)")
         // Bytes flipped inside every other page after the first (some are free pages, left by
         // the STRICT rebuild; the others are tables and indexes).
         let handle = try FileHandle(forUpdating: db)

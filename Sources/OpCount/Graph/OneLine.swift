@@ -32,7 +32,9 @@ extension String {
     /// The first character that has no place in a name people read (a control character, a
     /// line or paragraph separator, a bidi-formatting character), if any.
     public var unprintableScalar: Unicode.Scalar? {
-        unicodeScalars.first { scalar in
+        // Printable ASCII, nearly every name, needs no look-up of Unicode properties.
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
+        return unicodeScalars.first { scalar in
             scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
                 || String.bidiControls.contains(scalar.value)
         }
