@@ -153,36 +153,10 @@ extension Catalog {
         let column = ColumnIndex(statement.columnNames)
         let totalColumns = ProfileCounts.Columns(column)
         let backboneColumns = ProfileCounts.Columns(column, prefix: "bb_")
-        var unsupported: [Int64: [String: Int]] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT profile_id, op, occurrences FROM unsupported_ops WHERE profile_id \(inProfiles)",
-            arguments: [profileIDs])
-        {
-            let t = "unsupported_ops"
-            unsupported[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
-                row, 2, in: t)
-        }
-        var precisions: [Int64: [String: Int]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT profile_id, activation_type, weight_type, macs FROM profile_precisions
-                WHERE profile_id \(inProfiles)
-                """, arguments: [profileIDs])
-        {
-            let t = "profile_precisions"
-            let key = "\(try value(row, 1, in: t) as String)×\(try value(row, 2, in: t) as String)"
-            precisions[try value(row, 0, in: t) as Int64, default: [:]][key] = try value(row, 3, in: t)
-        }
-        var stored: [Int64: [String: Int]] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT profile_id, data_type, bytes FROM profile_storage WHERE profile_id \(inProfiles)",
-            arguments: [profileIDs])
-        {
-            let t = "profile_storage"
-            stored[try value(row, 0, in: t) as Int64, default: [:]][try value(row, 1, in: t)] = try value(
-                row, 2, in: t)
-        }
+        let unsupported = try perProfile(db, "unsupported_ops", key: ["op"], count: "occurrences", ids: profileIDs)
+        let precisions = try perProfile(
+            db, "profile_precisions", key: ["activation_type", "weight_type"], count: "macs", ids: profileIDs)
+        let stored = try perProfile(db, "profile_storage", key: ["data_type"], count: "bytes", ids: profileIDs)
         var profiles: [Int64: ProfileSummary] = [:]
         var modelIDs: [Int64: Int64] = [:]
         var inputs: [Int64: String] = [:]
@@ -244,6 +218,25 @@ extension Catalog {
             }
             return summary
         }
+    }
+
+    /// A side table of profiles read for the profile ids of a JSON array: profile id → key (the
+    /// `key` columns joined by `×`, as `float32×int8`) → the `count` column.
+    private func perProfile(_ db: Database, _ table: String, key: [String], count: String, ids: String) throws
+        -> [Int64: [String: Int]]
+    {
+        var result: [Int64: [String: Int]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT profile_id, \(key.joined(separator: ", ")), \(count) FROM \(table)
+                WHERE profile_id IN (SELECT value FROM json_each(?))
+                """, arguments: [ids])
+        {
+            let name = try key.indices.map { try value(row, $0 + 1, in: table) as String }.joined(separator: "×")
+            result[try value(row, 0, in: table) as Int64, default: [:]][name] = try value(row, key.count + 1, in: table)
+        }
+        return result
     }
 
     /// Checkpoints with their figures (metric → value), by checkpoint id, for the ids of a JSON array.
