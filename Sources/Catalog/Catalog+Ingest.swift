@@ -39,11 +39,15 @@ public struct LayerRows: Sendable {
     public let outputShapes: [String]
     /// Per layer: the element types multiplied (standard profiles only).
     public let precisions: [String?]
+    /// Per layer: its module path.
+    public let modules: [String]
 
-    public init(_ analysis: Analysis) {
+    public init(_ model: CountedModel) {
+        let analysis = model.analysis
         inputShapes = analysis.layers.map { Catalog.encodeShapes($0.inputShapes) }
         outputShapes = analysis.layers.map { Catalog.encodeShapes($0.outputShapes.lazy.map(Optional.some)) }
         precisions = analysis.layers.map { $0.precision?.description }
+        modules = analysis.layers.map(model.module(of:))
     }
 }
 
@@ -397,7 +401,7 @@ extension Catalog {
     ) throws -> IngestOutcome {
         let analysis = model.analysis
         // Encoded before the transaction: the write lock is held for the writing only.
-        let rows = rows ?? LayerRows(analysis)
+        let rows = rows ?? LayerRows(model)
         precondition(rows.inputShapes.count == analysis.layers.count, "layer rows encoded from another analysis")
         let key = InputKey(analysis.inputs).description
         let backboneEnd = analysis.backbone?.end
@@ -609,7 +613,7 @@ extension Catalog {
     /// The columns of a layer row, in the order ``insertLayers`` binds them.
     static let layerColumns =
         ["profile_id", "layer_index", "name", "op", "source_op", "status", "input_shapes", "output_shapes"]
-        + Catalog.countColumns + ["in_backbone", "precision"]
+        + Catalog.countColumns + ["in_backbone", "precision", "module"]
 
     /// Layer rows per INSERT statement. One statement per row would pay SQLite's per-statement
     /// setup for every row (the CHECK on `status` builds a lookup table for its IN list each
@@ -678,6 +682,7 @@ extension Catalog {
                 } else {
                     bind(nil as Int?)
                 }
+                bind(rows.modules[i])
             }
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else {

@@ -395,6 +395,9 @@ public struct StoredLayer: Sendable, Hashable {
     public var inBackbone: Bool
     /// `activation×weight` types of a layer with MACs (standard profiles).
     public var precision: String?
+    /// The module path the layer belongs to; nil where the catalog has none (stored before
+    /// schema 8).
+    public var module: String? = nil
 }
 
 extension Catalog {
@@ -452,7 +455,9 @@ extension Catalog {
                     cost: try value(row, convention.cost.key, in: "layers"),
                     flops: try optionalValue(row, "flops", in: "layers"),
                     inBackbone: try value(row, "in_backbone", in: "layers"),
-                    precision: try optionalValue(row, "precision", in: "layers"))
+                    precision: try optionalValue(row, "precision", in: "layers"),
+                    // A catalog read without migrating may predate schema 8.
+                    module: row.hasColumn("module") ? try optionalValue(row, "module", in: "layers") : nil)
             }
         )
     }

@@ -15,6 +15,11 @@ public struct CountedModel: Sendable {
     public var sha256 = ""
     /// The zoo entry the caller took defaults from, if any.
     public var zooEntry: ZooManifest.Entry?
+    /// The module path of each operation node, by name (``ModulePaths``).
+    public var modules: [String: String] = [:]
+
+    /// The module path of a layer: as the reader derived it, else the layer's own name.
+    public func module(of layer: Layer) -> String { modules[layer.name] ?? layer.name }
 }
 
 /// The counting pipeline: bytes → reader → graph → shapes → counts, one pure function with no
@@ -45,7 +50,7 @@ public enum Pipeline {
         }
         return CountedModel(
             name: modelName(for: file), file: file, format: format, analysis: analysis,
-            notices: notices + analysis.notices)
+            notices: notices + analysis.notices, modules: ModulePaths.modules(graph, format: format))
     }
 
     /// Inputs from the shapes the file declares (ONNX): symbolic dimensions take the sizes given

@@ -199,7 +199,7 @@ struct IngestCommand: ParsableCommand {
                 // Compressed here, off the writer, once for all the model's profiles.
                 let stored = try definition ?? StoredDefinitionData(loaded.data, stripped: loaded.stripped)
                 definition = stored
-                steps.append(.counted(model, LayerRows(model.analysis), stored))
+                steps.append(.counted(model, LayerRows(model), stored))
             } catch {
                 steps.append(.failed(error))
                 // Without its first input the model is not stored; a catalog error stops the batch.

@@ -88,6 +88,7 @@ struct LayersCommand: ParsableCommand {
             ResultSet.Column("part", nil, .text, in: OutputFormat.all.subtracting([.json])),
             ResultSet.Column("in_backbone", nil, .flag(yes: "backbone", no: "head"), in: [.json]),
             ResultSet.Column("precision", nil, .text, in: showPrecision ? OutputFormat.all : .exact),
+            ResultSet.Column("module", nil, .text, in: .exact),
         ])
         let total = profile.totals[cost] ?? 0
         var cumulative = 0
@@ -99,7 +100,7 @@ struct LayersCommand: ParsableCommand {
                 .text(layer.outputShapes.map { $0.map(formatShape) ?? "?" }.joined(separator: " ")),
                 .int(layer.params), .int(layer.cost), .share(share), .share(Share(part: cumulative, total: total)),
                 .share(share), .text(layer.inBackbone ? "backbone" : "head"), .flag(layer.inBackbone),
-                .text(layer.precision),
+                .text(layer.precision), .text(layer.module),
             ])
         }
         return result

@@ -8,6 +8,10 @@ struct CLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
         .standardized
     static let golden = root.appendingPathComponent("Tests/Fixtures/golden")
+    /// The migrations this build applies: the files of migrations/, in order.
+    static let migrations: [String] = try! FileManager.default.contentsOfDirectory(
+        atPath: root.appendingPathComponent("migrations").path
+    ).filter { $0.hasSuffix(".sql") }.map { String($0.dropLast(4)) }.sorted()
 
     /// The bundled zoo's manifest entries (name → family), read as plain JSON.
     static let zooModels: [(name: String, family: String, hasTop1: Bool)] = {

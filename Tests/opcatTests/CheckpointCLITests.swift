@@ -325,8 +325,7 @@ struct CheckpointCLITests {
         #expect(table.status == 0, "\(table.stderr)")
         #expect(
             try Self.sqlite(db, "SELECT identifier FROM grdb_migrations ORDER BY 1")
-                == "001_catalog\n002_quantization\n003_checkpoints\n004_strict\n005_upper_bounds\n006_measurements\n007_file_status"
-        )
+                == CLI.migrations.joined(separator: "\n"))
         #expect(
             try Self.sqlite(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT'")
                 == "11")
