@@ -12,6 +12,14 @@ struct LayersCommand: ParsableCommand {
             mxop), share of the model's total, cumulative share in the listed order, and a bar. In \
             file order the end of the backbone is marked; the part column says backbone or head. \
             Model names match case-insensitively.
+
+            --group-by module[:DEPTH] sums the layers by module path (each layer's module as the \
+            exporter's names give it, in CSV and JSON as `module`) to DEPTH levels (default 2): \
+            a tree in text, indented, one row per module with every layer under it; flat rows \
+            with `module` and `depth` in CSV and JSON. --group-by op sums them by canonical op, \
+            most MACs first. Text output of a model over 200 layers is grouped by module:2 \
+            unless --group-by is given (--group-by none lists every layer). --hide-zero leaves \
+            out rows with no params and no MACs.
             """)
 
     @Argument(help: "A model name in the catalog.")
@@ -32,6 +40,16 @@ struct LayersCommand: ParsableCommand {
     @Option(name: .long, help: "Show only the first N rows (after sorting).")
     var top: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Sum the layers by module[:DEPTH] (default depth 2), by op, or none (every layer).",
+            valueName: "grouping"))
+    var groupBy: LayerGrouping?
+
+    @Flag(name: .long, help: "Leave out rows with no params and no MACs.")
+    var hideZero = false
+
     @OptionGroup var output: FormatOptions
 
     enum LayerOrder: String, ExpressibleByArgument, CaseIterable { case order, macs, params }
@@ -46,7 +64,19 @@ struct LayersCommand: ParsableCommand {
     func run() throws {
         let catalog = try self.catalog.openForReading()
         let (profile, stored) = try catalog.layers(model: model, convention: convention, input: inputKey())
-        var layers = stored
+        // A large model reads by module unless asked otherwise (text only: CSV and JSON keep
+        // every layer, the form scripts rely on).
+        var grouping = groupBy ?? .none
+        var defaulted = false
+        if groupBy == nil, output.format == .text, stored.count > LayerGrouping.defaultAbove {
+            grouping = .module(depth: LayerGrouping.defaultDepth)
+            defaulted = true
+        }
+        if grouping != .none {
+            try printGroups(profile, stored, grouping, defaulted: defaulted)
+            return
+        }
+        var layers = hideZero ? stored.filter { $0.params != 0 || $0.cost != 0 || ($0.flops ?? 0) != 0 } : stored
         switch sort {
         case .order: break
         case .macs: layers.sort { ($0.cost, -$0.index) > ($1.cost, -$1.index) }
@@ -56,7 +86,8 @@ struct LayersCommand: ParsableCommand {
         var result = breakdown(
             profile, layers, showPrecision: stored.contains { ($0.precision ?? "float32×float32") != "float32×float32" }
         )
-        if sort == .order, top == nil, let last = layers.lastIndex(where: \.inBackbone), last + 1 < layers.count,
+        if sort == .order, top == nil, !hideZero, let last = layers.lastIndex(where: \.inBackbone),
+            last + 1 < layers.count,
             let end = profile.backboneEnd
         {
             result.dividers[last] = "-- backbone ends at \(end); the head follows --"
@@ -69,6 +100,74 @@ struct LayersCommand: ParsableCommand {
             header += "\n" + (try parentLine(catalog, profile, parent: parent))
         }
         Document(result, line: header).print(output.format)
+    }
+
+    /// The layers summed by module or op, with shares of the model's cost.
+    func printGroups(_ profile: ProfileSummary, _ stored: [StoredLayer], _ grouping: LayerGrouping, defaulted: Bool)
+        throws
+    {
+        let cost = convention.cost
+        let order: ((LayerGroup, LayerGroup) -> Bool)? =
+            switch sort {
+            case .order: nil
+            case .macs: { ($0.cost, $0.params) > ($1.cost, $1.params) }
+            case .params: { ($0.params, $0.cost) > ($1.params, $1.cost) }
+            }
+        var groups: [LayerGroup]
+        var what: String
+        switch grouping {
+        case .module(let depth):
+            groups = LayerGroup.modules(stored, depth: depth, order: order)
+            what = "modules to depth \(depth)"
+        case .op, .none:
+            groups = LayerGroup.ops(stored)
+            if let order { groups.sort(by: order) }
+            what = "ops"
+        }
+        if hideZero { groups.removeAll(where: \.isZero) }
+        if let top { groups = Array(groups.prefix(top)) }
+        let total = profile.totals[cost] ?? 0
+        let isModule = grouping != .op
+        var result = ResultSet([
+            ResultSet.Column("model", nil, .text, in: .exact),
+            ResultSet.Column(isModule ? "name" : "op", isModule ? "module" : "op", .text, in: .human),
+            ResultSet.Column(isModule ? "module" : "op", nil, .text, in: .exact),
+            ResultSet.Column("depth", nil, .integer, in: isModule ? .exact : []),
+            ResultSet.Column("layers", nil, .count(exponent: 0)),
+            ResultSet.Column("params", nil, .count(exponent: 0)),
+            ResultSet.Column(cost.key, cost.title, .count(exponent: 0)),
+            ResultSet.Column("flops", "FLOPs", .count(exponent: 0), in: convention == .standard ? .exact : []),
+            ResultSet.Column("share", nil, .share),
+            ResultSet.Column("cumulative_share", "cumulative", .share, in: isModule ? [] : OutputFormat.all),
+            ResultSet.Column("bar", "", .bar, in: .human),
+        ])
+        var cumulative = 0
+        for group in groups {
+            cumulative += group.cost
+            let label = group.key.isEmpty ? "(model)" : String(group.key.split(separator: ".").last ?? "")
+            let indent = String(repeating: "  ", count: group.level - 1)
+            let share = Share(part: group.cost, total: total)
+            result.append([
+                .text(profile.model), .text(isModule ? indent + label : group.key), .text(group.key),
+                .int(group.level), .int(group.layers), .int(group.params), .int(group.cost),
+                group.flops.map { .int($0) } ?? .empty, .share(share), .share(Share(part: cumulative, total: total)),
+                .share(share),
+            ])
+        }
+        var header =
+            "\(profile.model) at \(profile.input.shapes): \(stored.count) layers in \(groups.count) \(what), "
+            + "\(Numbers.grouped(total)) \(cost.title)"
+        if stored.contains(where: { $0.module == nil }) {
+            header += "\n(layers stored before schema 8 have no module: grouped by name; ingest again with --force)"
+        }
+        var document = Document(result, line: header)
+        if defaulted {
+            document.add(
+                .line(
+                    "\(stored.count) layers, grouped by module to depth \(LayerGrouping.defaultDepth); "
+                        + "--group-by none lists every layer, --group-by module:N goes deeper"), in: .human)
+        }
+        document.print(output.format)
     }
 
     /// One row per layer with its share of the model's cost and the running share.

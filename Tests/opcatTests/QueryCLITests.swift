@@ -41,7 +41,14 @@ struct QueryCLITests {
         .init(
             golden: "table-onnx.txt",
             arguments: ["table", "--file-format", "onnx", "--columns", "format", "flops", "--sort", "macs"]),
-        .init(golden: "layers-vit.txt", arguments: ["layers", "vit_b_16", "--sort", "macs", "--top", "12"]),
+        .init(
+            golden: "layers-vit.txt",
+            arguments: ["layers", "vit_b_16", "--sort", "macs", "--top", "12", "--group-by", "none"]),
+        .init(golden: "layers-vit-grouped.txt", arguments: ["layers", "vit_b_16"]),
+        .init(
+            golden: "layers-vit-blocks.txt",
+            arguments: ["layers", "vit_b_16", "--group-by", "module:4", "--hide-zero", "--sort", "macs", "--top", "8"]),
+        .init(golden: "layers-ops.csv", arguments: ["layers", "resnet50_v1", "--group-by", "op", "--format", "csv"]),
         .init(golden: "table-sorted.csv", arguments: ["table", "--sort", "macs", "--desc", "--format", "csv"]),
         .init(golden: "table-mxop.csv", arguments: ["table", "--convention", "mxop", "--format", "csv"]),
         .init(
@@ -252,5 +259,66 @@ struct QueryCLITests {
         let result = try CLI.run(["best", "--max-macs", "20G", "--db", Self.catalog])
         #expect(result.status == 0)
         #expect(result.stderr.contains("fit MACs ≤ 20G but have no top-1"), "\(result.stderr)")
+    }
+
+    /// The rows of a CSV output, by header.
+    static func csvRows(_ text: String) -> [[String: String]] {
+        let lines = text.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        guard let header = lines.first else { return [] }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
+
+    @Test(
+        "grouped layers sum to the model's totals, by module at every depth and by op",
+        arguments: CLI.zooModels.map(\.name))
+    func groupingSums(model: String) throws {
+        let flat = Self.csvRows(try CLI.run(["layers", model, "--db", Self.catalog, "--format", "csv"]).stdout)
+        #expect(!flat.isEmpty)
+        func sum(_ rows: [[String: String]], _ key: String) -> Int { rows.reduce(0) { $0 + Int($1[key] ?? "0")! } }
+        let macs = sum(flat, "macs")
+        let params = sum(flat, "params")
+        let total = Self.csvRows(
+            try CLI.run(["table", "--model", model, "--db", Self.catalog, "--format", "csv"]).stdout)
+        #expect(Int(total.first?["macs"] ?? "") == macs, "\(model): layer MACs sum to the profile's")
+        for grouping in ["module:1", "module:2", "module:3", "module:8", "op"] {
+            let result = try CLI.run(["layers", model, "--group-by", grouping, "--db", Self.catalog, "--format", "csv"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let rows = Self.csvRows(result.stdout)
+            let top = grouping == "op" ? rows : rows.filter { $0["depth"] == "1" }
+            #expect(sum(top, "macs") == macs && sum(top, "params") == params, "\(model) \(grouping)")
+            #expect(sum(top, "layers") == flat.count, "\(model) \(grouping)")
+            // A module's row holds at least the rows inside it.
+            if grouping.hasPrefix("module") {
+                for (i, row) in rows.enumerated() {
+                    let depth = Int(row["depth"]!)!
+                    let inside = rows[(i + 1)...].prefix { Int($0["depth"]!)! > depth }.filter {
+                        Int($0["depth"]!)! == depth + 1
+                    }
+                    #expect(sum(inside, "macs") <= Int(row["macs"]!)!, "\(model) \(grouping) \(row)")
+                }
+            }
+        }
+    }
+
+    @Test("a model over 200 layers reads by module in text; --group-by none lists every layer")
+    func groupedByDefault() throws {
+        let text = try CLI.run(["layers", "vit_b_16", "--db", Self.catalog])
+        #expect(text.status == 0)
+        #expect(
+            text.stdout.contains("grouped by module to depth 2; --group-by none lists every layer"), "\(text.stdout)")
+        #expect(text.stdout.split(separator: "\n").count < 20)
+        let every = try CLI.run(["layers", "vit_b_16", "--group-by", "none", "--db", Self.catalog])
+        #expect(every.stdout.split(separator: "\n").count > 1_000)
+        // In ViT-B/16 the MLP blocks take about two thirds of the MACs.
+        let deep = Self.csvRows(
+            try CLI.run(["layers", "vit_b_16", "--group-by", "module:4", "--db", Self.catalog, "--format", "csv"])
+                .stdout)
+        let mlp = deep.filter { $0["module"]!.hasSuffix(".mlp") }.reduce(0) { $0 + Int($1["macs"]!)! }
+        let all = deep.filter { $0["depth"] == "1" }.reduce(0) { $0 + Int($1["macs"]!)! }
+        #expect(mlp * 100 / all >= 60 && mlp * 100 / all <= 70, "\(mlp) of \(all)")
+        let bad = try CLI.run(["layers", "vit_b_16", "--group-by", "module:0", "--db", Self.catalog])
+        #expect(bad.status != 0 && bad.stderr.contains("group-by"), "\(bad.stderr)")
     }
 }
