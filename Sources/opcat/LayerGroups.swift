@@ -48,6 +48,8 @@ struct LayerGroup {
     var flops: Int? = nil
     /// Modules: the groups inside this one, in first-appearance order.
     var children: [Int] = []
+    /// Folded modules: how many repeated modules the row sums (`blocks.*` over `blocks.0` …).
+    var instances = 1
 
     mutating func add(_ layer: StoredLayer) {
         layers += 1
@@ -60,19 +62,23 @@ struct LayerGroup {
 
     /// The module tree to `depth` levels, depth-first in first-appearance order (children sorted
     /// by `order` when given): each group sums every layer under its path. A layer of the
-    /// model's root is in the group with the empty key.
-    static func modules(_ layers: [StoredLayer], depth: Int, order: ((LayerGroup, LayerGroup) -> Bool)? = nil)
-        -> [LayerGroup]
-    {
+    /// model's root is in the group with the empty key. With `fold`, repeated modules (a path
+    /// component that is an index, `0`, or ends in one, `encoder_layer_0`) are one row each
+    /// (`blocks.*`), with the number of modules it sums.
+    static func modules(
+        _ layers: [StoredLayer], depth: Int, fold: Bool = false, order: ((LayerGroup, LayerGroup) -> Bool)? = nil
+    ) -> [LayerGroup] {
         var groups: [LayerGroup] = []
         var index: [String: Int] = [:]
+        var originals: [Int: Set<String>] = [:]
         var roots: [Int] = []
         for layer in layers {
             let module = layer.module ?? layer.name
             let parts = module.isEmpty ? [] : module.split(separator: ".", omittingEmptySubsequences: false)
+            let keys = fold ? parts.map(folded) : parts.map(String.init)
             var parent: Int?
             for level in 1...max(1, min(depth, parts.count)) {
-                let key = parts.prefix(level).joined(separator: ".")
+                let key = keys.prefix(level).joined(separator: ".")
                 let i: Int
                 if let found = index[key] {
                     i = found
@@ -83,8 +89,14 @@ struct LayerGroup {
                     if let parent { groups[parent].children.append(i) } else { roots.append(i) }
                 }
                 groups[i].add(layer)
+                if fold { originals[i, default: []].insert(parts.prefix(level).joined(separator: ".")) }
                 parent = i
             }
+        }
+        for (i, paths) in originals {
+            // Instances of this module within one instance of its parent.
+            let parentPaths = Set(paths.map { path in path.split(separator: ".").dropLast().joined(separator: ".") })
+            groups[i].instances = max(1, paths.count / max(1, parentPaths.count))
         }
         var ordered: [LayerGroup] = []
         func visit(_ ids: [Int]) {
@@ -96,6 +108,22 @@ struct LayerGroup {
         }
         visit(roots)
         return ordered
+    }
+
+    /// `0` → `*`, `encoder_layer_11` → `encoder_layer_*`; any other component as it is.
+    static func folded(_ part: Substring) -> String {
+        guard let last = part.last, last.isASCII, last.isNumber else { return String(part) }
+        let stem = part.reversed().drop { $0.isASCII && $0.isNumber }
+        if stem.isEmpty { return "*" }
+        return stem.first == "_" ? String(stem.reversed()) + "*" : String(part)
+    }
+
+    /// The deepest depth (from 2) whose folded tree fits in `rows` rows: the view of a large
+    /// model that fits a screen.
+    static func screenDepth(_ layers: [StoredLayer], rows: Int = 30) -> Int {
+        var best = 2
+        for depth in 3...8 where modules(layers, depth: depth, fold: true).count <= rows { best = depth }
+        return best
     }
 
     /// One group per canonical op, most costly first (then most params, then by op).

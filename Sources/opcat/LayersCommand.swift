@@ -17,9 +17,10 @@ struct LayersCommand: ParsableCommand {
             exporter's names give it, in CSV and JSON as `module`) to DEPTH levels (default 2): \
             a tree in text, indented, one row per module with every layer under it; flat rows \
             with `module` and `depth` in CSV and JSON. --group-by op sums them by canonical op, \
-            most MACs first. Text output of a model over 200 layers is grouped by module:2 \
-            unless --group-by is given (--group-by none lists every layer). --hide-zero leaves \
-            out rows with no params and no MACs.
+            most MACs first. --fold makes repeated modules one row (blocks.0 … blocks.11 as \
+            blocks.* with ×12). Text output of a model over 200 layers is grouped by module, \
+            folded, as deep as fits 30 rows, unless --group-by is given (--group-by none lists \
+            every layer). --hide-zero leaves out rows with no params and no MACs.
             """)
 
     @Argument(help: "A model name in the catalog.")
@@ -50,6 +51,9 @@ struct LayersCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out rows with no params and no MACs.")
     var hideZero = false
 
+    @Flag(name: .long, help: "With --group-by module: repeated modules (blocks.0, blocks.1 …) as one row, blocks.* ×N.")
+    var fold = false
+
     @OptionGroup var output: FormatOptions
 
     enum LayerOrder: String, ExpressibleByArgument, CaseIterable { case order, macs, params }
@@ -67,13 +71,16 @@ struct LayersCommand: ParsableCommand {
         // A large model reads by module unless asked otherwise (text only: CSV and JSON keep
         // every layer, the form scripts rely on).
         var grouping = groupBy ?? .none
+        var folding = fold
         var defaulted = false
         if groupBy == nil, output.format == .text, stored.count > LayerGrouping.defaultAbove {
-            grouping = .module(depth: LayerGrouping.defaultDepth)
+            // Repeated blocks folded, as deep as fits a screen.
+            grouping = .module(depth: LayerGroup.screenDepth(stored))
+            folding = true
             defaulted = true
         }
         if grouping != .none {
-            try printGroups(profile, stored, grouping, defaulted: defaulted)
+            try printGroups(profile, stored, grouping, fold: folding, defaulted: defaulted)
             return
         }
         var layers = hideZero ? stored.filter { $0.params != 0 || $0.cost != 0 || ($0.flops ?? 0) != 0 } : stored
@@ -103,9 +110,9 @@ struct LayersCommand: ParsableCommand {
     }
 
     /// The layers summed by module or op, with shares of the model's cost.
-    func printGroups(_ profile: ProfileSummary, _ stored: [StoredLayer], _ grouping: LayerGrouping, defaulted: Bool)
-        throws
-    {
+    func printGroups(
+        _ profile: ProfileSummary, _ stored: [StoredLayer], _ grouping: LayerGrouping, fold: Bool, defaulted: Bool
+    ) throws {
         let cost = convention.cost
         let order: ((LayerGroup, LayerGroup) -> Bool)? =
             switch sort {
@@ -117,8 +124,8 @@ struct LayersCommand: ParsableCommand {
         var what: String
         switch grouping {
         case .module(let depth):
-            groups = LayerGroup.modules(stored, depth: depth, order: order)
-            what = "modules to depth \(depth)"
+            groups = LayerGroup.modules(stored, depth: depth, fold: fold, order: order)
+            what = (fold ? "folded " : "") + "modules to depth \(depth)"
         case .op, .none:
             groups = LayerGroup.ops(stored)
             if let order { groups.sort(by: order) }
@@ -133,6 +140,7 @@ struct LayersCommand: ParsableCommand {
             ResultSet.Column(isModule ? "name" : "op", isModule ? "module" : "op", .text, in: .human),
             ResultSet.Column(isModule ? "module" : "op", nil, .text, in: .exact),
             ResultSet.Column("depth", nil, .integer, in: isModule ? .exact : []),
+            ResultSet.Column("instances", "×", .integer, in: fold && isModule ? OutputFormat.all : []),
             ResultSet.Column("layers", nil, .count(exponent: 0)),
             ResultSet.Column("params", nil, .count(exponent: 0)),
             ResultSet.Column(cost.key, cost.title, .count(exponent: 0)),
@@ -149,7 +157,7 @@ struct LayersCommand: ParsableCommand {
             let share = Share(part: group.cost, total: total)
             result.append([
                 .text(profile.model), .text(isModule ? indent + label : group.key), .text(group.key),
-                .int(group.level), .int(group.layers), .int(group.params), .int(group.cost),
+                .int(group.level), .int(group.instances), .int(group.layers), .int(group.params), .int(group.cost),
                 group.flops.map { .int($0) } ?? .empty, .share(share), .share(Share(part: cumulative, total: total)),
                 .share(share),
             ])
@@ -161,11 +169,12 @@ struct LayersCommand: ParsableCommand {
             header += "\n(layers stored before schema 8 have no module: grouped by name; ingest again with --force)"
         }
         var document = Document(result, line: header)
-        if defaulted {
+        if defaulted, case .module(let depth) = grouping {
             document.add(
                 .line(
-                    "\(stored.count) layers, grouped by module to depth \(LayerGrouping.defaultDepth); "
-                        + "--group-by none lists every layer, --group-by module:N goes deeper"), in: .human)
+                    "\(stored.count) layers, grouped by module to depth \(depth) with repeated modules folded (×: how "
+                        + "many); --group-by none lists every layer, --group-by module:N without --fold each module"),
+                in: .human)
         }
         document.print(output.format)
     }
