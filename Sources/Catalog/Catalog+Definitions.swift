@@ -211,7 +211,13 @@ extension Catalog {
             }
             for (type, stored) in analysis.storageByType { summary.storedBytes[type.rawValue] = stored.bytes }
         }
-        let checkpoints = try read { db in try loadCheckpoints(db, modelID: definition.id) }[definition.id] ?? []
+        let checkpoints = try read { db in
+            let ids: [Int64] = try column(
+                db, "SELECT id FROM checkpoints WHERE model_id = ? ORDER BY id", arguments: [definition.id],
+                in: "checkpoints")
+            let loaded = try loadCheckpoints(db, ids: "[" + ids.map(String.init).joined(separator: ",") + "]")
+            return ids.compactMap { loaded[$0] }
+        }
         guard !checkpoints.isEmpty else { return [summary] }
         return checkpoints.map { checkpoint, metrics in
             var one = summary

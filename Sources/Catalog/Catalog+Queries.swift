@@ -275,45 +275,6 @@ extension Catalog {
         return checkpoints
     }
 
-    /// Each model's checkpoints with their figures (metric → value), by model id, in the order stored.
-    func loadCheckpoints(_ db: Database, modelID: Int64? = nil) throws
-        -> [Int64: [(CheckpointSummary, [String: Double])]]
-    {
-        let only = modelID == nil ? "" : " WHERE c.model_id = ?"
-        let arguments: StatementArguments = modelID.map { [$0] } ?? []
-        var metrics: [Int64: [String: Double]] = [:]
-        var sources: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT x.checkpoint_id, x.metric, x.value, x.source FROM metrics x JOIN checkpoints c ON c.id = x.checkpoint_id\(only)",
-            arguments: arguments
-        ) {
-            let id: Int64 = try value(row, 0, in: "metrics")
-            metrics[id, default: [:]][try value(row, 1, in: "metrics")] = try value(row, 2, in: "metrics") as Double
-            let source: String = try value(row, 3, in: "metrics")
-            if !(sources[id] ?? []).contains(source) { sources[id, default: []].append(source) }
-        }
-        var checkpoints: [Int64: [(CheckpointSummary, [String: Double])]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT c.id, c.model_id, c.name, c.eval_input, c.crop_fraction, c.interpolation, c.pretraining, c.source
-                FROM checkpoints c\(only) ORDER BY c.model_id, c.id
-                """, arguments: arguments)
-        {
-            let t = "checkpoints"
-            let id: Int64 = try value(row, 0, in: t)
-            let checkpoint = CheckpointSummary(
-                name: try value(row, 2, in: t), evalInput: try storedInputKey(try value(row, 3, in: t)),
-                cropFraction: try optionalValue(row, 4, in: t), interpolation: try optionalValue(row, 5, in: t),
-                pretraining: try optionalValue(row, 6, in: t), source: try optionalValue(row, 7, in: t),
-                metricSources: sources[id] ?? [])
-            checkpoints[try value(row, 1, in: t), default: []].append((checkpoint, metrics[id] ?? [:]))
-        }
-        return checkpoints
-    }
-
     /// The families of the catalog's models, for messages.
     public func families() throws -> [String] {
         try read { db in
