@@ -28,7 +28,8 @@ struct Opcat: ParsableCommand {
         version: OpcatVersion.current,
         subcommands: [
             CountCommand.self, IngestCommand.self, ProfileCommand.self, MetricsCommand.self, TableCommand.self,
-            ParetoCommand.self, BestCommand.self, SpeedCommand.self, LayersCommand.self, ExportCommand.self,
+            ParetoCommand.self, BestCommand.self, SpeedCommand.self, LayersCommand.self, DiffCommand.self,
+            ExportCommand.self,
             OpsCommand.self,
             MigrateCommand.self, CheckCommand.self,
         ])

@@ -324,4 +324,37 @@ struct QueryCLITests {
         let bad = try CLI.run(["layers", "vit_b_16", "--group-by", "module:0", "--db", Self.catalog])
         #expect(bad.status != 0 && bad.stderr.contains("group-by"), "\(bad.stderr)")
     }
+
+    @Test("diff: a model with itself is all zero; v1 against v2 aligns the downsample convolution by module")
+    func diff() throws {
+        let same = try CLI.run(["diff", "resnet18_v1", "resnet18_v1", "--all", "--db", Self.catalog, "--format", "csv"])
+        #expect(same.status == 0, "\(same.stderr)")
+        let rows = Self.csvRows(same.stdout)
+        #expect(rows.count > 50 && rows.allSatisfy { $0["status"] == "same" && $0["delta"] == "0" }, "\(same.stdout)")
+        let versions = Self.csvRows(
+            try CLI.run(["diff", "resnet18_v1", "resnet18_v2", "--all", "--db", Self.catalog, "--format", "csv"]).stdout
+        )
+        // The 1×1 downsample convolution of stage 2 comes at another place in topological order
+        // in v2; by module path it is the same layer, unchanged.
+        let downsample = versions.first { $0["key"] == "stage2.conv2 macs" }
+        #expect(downsample?["status"] == "same" && downsample?["old"] == "6422528", "\(String(describing: downsample))")
+        #expect(versions.contains { $0["section"] == "total" && $0["key"] == "params" && $0["status"] == "changed" })
+    }
+
+    @Test("diff --fail-if: exit 4 naming the gate crossed, 0 within every gate, a usage error for a bad gate")
+    func diffGate() throws {
+        let arguments = ["diff", "resnet18_v1", "resnet34_v1", "--db", Self.catalog]
+        let crossed = try CLI.run(arguments + ["--fail-if", "macs>+2%", "--fail-if", "params>+200M"])
+        #expect(crossed.status == 4, "\(crossed.stderr)")
+        #expect(crossed.stderr.contains("gate macs>+2% crossed") && !crossed.stderr.contains("params>+200M"))
+        let within = try CLI.run(arguments + ["--fail-if", "macs>+150%", "--fail-if", "params>+20M"])
+        #expect(within.status == 0, "\(within.stderr)")
+        let absolute = try CLI.run(arguments + ["--fail-if", "params>+0"])
+        #expect(
+            absolute.status == 4 && absolute.stderr.contains("params 11,689,512 → 21,797,672"), "\(absolute.stderr)")
+        let itself = try CLI.run(["diff", "resnet18_v1", "resnet18_v1", "--fail-if", "params>+0", "--db", Self.catalog])
+        #expect(itself.status == 0)
+        let bad = try CLI.run(arguments + ["--fail-if", "macs<2%"])
+        #expect(bad.status == 64 && bad.stderr.contains("fail-if"), "\(bad.stderr)")
+    }
 }

@@ -1,0 +1,185 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import OpCount
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "What changed from one catalog model to another: totals, ops and modules, with deltas; a CI gate.",
+        discussion: """
+            Compares two models of the catalog, each at its default input (both at --input when \
+            given): the totals side by side with the absolute and relative change, \
+            then the params and MACs of each op type, then the modules that were added, removed or \
+            changed, aligned by module path (each layer's module as the exporter's names give it), \
+            not by position. CSV and JSON carry every row in one table with a `section` column \
+            (total, op, module).
+
+            --fail-if MEASURE>CHANGE makes the command a regression gate: the exit status is 4 \
+            when a total grew by more than CHANGE, relative (macs>+2%) or absolute (params>+0, \
+            macs>+100M), and stderr says which; repeat it for several gates. MEASURE is any \
+            measure (params, macs, flops, activations …).
+
+            Examples:
+              opcat diff resnet18_v1 resnet18_v2
+              opcat diff old_model new_model --fail-if 'macs>+2%' --fail-if 'params>+0'
+            """)
+
+    @Argument(help: "The model before (a catalog name).")
+    var old: String
+
+    @Argument(help: "The model after (a catalog name).")
+    var new: String
+
+    @OptionGroup var catalog: CatalogOptions
+
+    @Option(name: .long, help: ArgumentHelp("Compare the profiles at this input shape.", valueName: "shape"))
+    var input: String?
+
+    @Option(name: .long, help: "Counting convention: standard or mxop.")
+    var convention: Convention = .standard
+
+    @Option(
+        name: .customLong("fail-if"),
+        help: ArgumentHelp("Exit 4 when a total grows by more than this: macs>+2%, params>+0.", valueName: "gate"))
+    var gates: [Gate] = []
+
+    @Flag(name: .long, help: "Also list the modules that did not change.")
+    var all = false
+
+    @OptionGroup var output: FormatOptions
+
+    /// `macs>+2%`: a measure, and the growth it may not exceed (relative or absolute).
+    struct Gate: ExpressibleByArgument, CustomStringConvertible {
+        var measure: Measure
+        var relative: Double?
+        var absolute: Int?
+        var description: String
+
+        init?(argument: String) {
+            let parts = argument.split(separator: ">", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let measure = Measure(rawValue: parts[0]) else { return nil }
+            var limit = Substring(parts[1])
+            if limit.hasPrefix("+") { limit = limit.dropFirst() }
+            self.measure = measure
+            description = argument
+            if limit.hasSuffix("%") {
+                guard let value = Double(limit.dropLast()), value.isFinite, value >= 0 else { return nil }
+                relative = value / 100
+            } else {
+                guard let value = try? QuantitySyntax.parse(String(limit)) else { return nil }
+                absolute = value
+            }
+        }
+
+        /// Whether growing from `old` to `new` crosses the gate.
+        func crossed(_ old: Int, _ new: Int) -> Bool {
+            if let absolute { return new - old > absolute }
+            guard let relative else { return false }
+            if old == 0 { return new > 0 }
+            return Double(new - old) / Double(old) > relative
+        }
+    }
+
+    func validate() throws {
+        if let input { _ = try InputOption.bindings([input]) }
+    }
+
+    func run() throws {
+        let catalog = try self.catalog.openForReading()
+        let key = try input.map { InputKey(try InputOption.bindings([$0])) }
+        let (a, aLayers) = try catalog.layers(model: old, convention: convention, input: key)
+        let (b, bLayers) = try catalog.layers(model: new, convention: convention, input: key)
+        let cost = convention.cost
+        var result = ResultSet([
+            ResultSet.Column("section", nil, .text, in: .exact),
+            ResultSet.Column("key", "", .text),
+            ResultSet.Column("status", nil, .text),
+            ResultSet.Column("old", a.model, .count(exponent: 0)),
+            ResultSet.Column("new", b.model, .count(exponent: 0)),
+            ResultSet.Column("delta", "change", .text, in: .human),
+            ResultSet.Column("delta", nil, .integer, in: .exact),
+            ResultSet.Column("relative", nil, .text, in: .human),
+            ResultSet.Column("relative", nil, .fraction, in: .exact),
+        ])
+        func row(_ section: String, _ key: String, _ x: Int?, _ y: Int?) -> [ResultSet.Cell] {
+            let status =
+                x == nil ? "added" : y == nil ? "removed" : x == y ? "same" : "changed"
+            let delta = (y ?? 0) - (x ?? 0)
+            let relative: Double? = x.flatMap { $0 == 0 ? nil : Double(delta) / Double($0) }
+            return [
+                .text(section), .text(key), .text(status), x.map { .int($0) } ?? .empty, y.map { .int($0) } ?? .empty,
+                .text((delta > 0 ? "+" : "") + Numbers.grouped(delta)),
+                .int(delta), .text(relative.map { String(format: "%+.2f%%", $0 * 100) } ?? ""),
+                relative.map { .real($0) } ?? .empty,
+            ]
+        }
+        var totals = result
+        let measures: [Measure] =
+            convention == .standard ? [.params, .buffers, .macs, .flops, .activations] : [.params, .muls]
+        for measure in measures { totals.append(row("total", measure.key, a.totals[measure], b.totals[measure])) }
+        // Per op type: MACs (muls for mxop), then params where any.
+        var ops = result
+        let opsA = Dictionary(uniqueKeysWithValues: LayerGroup.ops(aLayers).map { ($0.key, $0) })
+        let opsB = Dictionary(uniqueKeysWithValues: LayerGroup.ops(bLayers).map { ($0.key, $0) })
+        let opKeys = Set(opsA.keys).union(opsB.keys).sorted {
+            (max(opsA[$0]?.cost ?? 0, opsB[$0]?.cost ?? 0), $1) > (max(opsA[$1]?.cost ?? 0, opsB[$1]?.cost ?? 0), $0)
+        }
+        for op in opKeys {
+            ops.append(row("op", "\(op) \(cost.key)", opsA[op]?.cost, opsB[op]?.cost))
+            if (opsA[op]?.params ?? 0) != 0 || (opsB[op]?.params ?? 0) != 0 {
+                ops.append(row("op", "\(op) params", opsA[op]?.params, opsB[op]?.params))
+            }
+        }
+        // Modules aligned by path, at every depth; unchanged ones only with --all.
+        var modules = result
+        let modA = LayerGroup.modules(aLayers, depth: .max)
+        let modB = LayerGroup.modules(bLayers, depth: .max)
+        let byPathA = Dictionary(modA.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
+        let byPathB = Dictionary(modB.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
+        var seen = Set<String>()
+        var changed = 0
+        for group in modA + modB where seen.insert(group.key).inserted {
+            let x = byPathA[group.key]
+            let y = byPathB[group.key]
+            let same = x != nil && y != nil && x!.cost == y!.cost && x!.params == y!.params
+            if !same { changed += 1 }
+            guard all || !same else { continue }
+            let name = group.key.isEmpty ? "(model)" : group.key
+            modules.append(row("module", "\(name) \(cost.key)", x?.cost, y?.cost))
+            if (x?.params ?? 0) != (y?.params ?? 0) {
+                modules.append(row("module", "\(name) params", x?.params, y?.params))
+            }
+        }
+        var document = Document()
+        document.add(.line("\(a.model) → \(b.model) at \(a.input.shapes) → \(b.input.shapes)"), in: [.text])
+        document.add(.result(totals), in: .human)
+        document.add(.line("by op"), in: .human)
+        document.add(.result(ops), in: .human)
+        document.add(
+            .line("\(changed) of \(seen.count) modules differ" + (all ? "" : " (--all lists the others too)")),
+            in: .human)
+        if !modules.rows.isEmpty { document.add(.result(modules), in: .human) }
+        var combined = result
+        for part in [totals, ops, modules] { for r in part.rows { combined.append(r) } }
+        document.add(.result(combined), in: .exact)
+        document.print(output.format)
+        let crossed = gates.filter { gate in
+            guard let x = a.totals[gate.measure], let y = b.totals[gate.measure] else { return false }
+            return gate.crossed(x, y)
+        }
+        for gate in gates where a.totals[gate.measure] == nil || b.totals[gate.measure] == nil {
+            throw CLIError("--fail-if \(gate): the \(convention.rawValue) convention has no \(gate.measure.key)")
+        }
+        if !crossed.isEmpty {
+            for gate in crossed {
+                let x = a.totals[gate.measure] ?? 0
+                let y = b.totals[gate.measure] ?? 0
+                Console.notice(
+                    "gate \(gate) crossed: \(gate.measure.key) \(Numbers.grouped(x)) → \(Numbers.grouped(y))"
+                        + (x == 0 ? "" : String(format: " (%+.2f%%)", Double(y - x) / Double(x) * 100)))
+            }
+            throw ExitCode(4)
+        }
+    }
+}
