@@ -359,6 +359,24 @@ public struct StoredLayer: Sendable, Hashable {
     /// The module path the layer belongs to; nil where the catalog has none (stored before
     /// schema 8).
     public var module: String? = nil
+
+    public init(
+        index: Int, name: String, op: String, sourceOp: String, status: String, outputShapes: [[Int]?], params: Int,
+        cost: Int, flops: Int?, inBackbone: Bool, precision: String?, module: String? = nil
+    ) {
+        self.index = index
+        self.name = name
+        self.op = op
+        self.sourceOp = sourceOp
+        self.status = status
+        self.outputShapes = outputShapes
+        self.params = params
+        self.cost = cost
+        self.flops = flops
+        self.inBackbone = inBackbone
+        self.precision = precision
+        self.module = module
+    }
 }
 
 extension Catalog {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import ModelFormats
 import OpCount
 
 struct DiffCommand: ParsableCommand {
@@ -8,8 +9,9 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "What changed from one catalog model to another: totals, ops and modules, with deltas; a CI gate.",
         discussion: """
-            Compares two models of the catalog, each at its default input (both at --input when \
-            given): the totals side by side with the absolute and relative change, \
+            Compares two models, each a catalog name or a model file (counted now; no catalog is \
+            needed for two files), each at its default input (both at --input when given): the \
+            totals side by side with the absolute and relative change, \
             then the params and MACs of each op type, then the modules that were added, removed or \
             changed, aligned by module path (each layer's module as the exporter's names give it), \
             not by position. CSV and JSON carry every row in one table with a `section` column \
@@ -25,10 +27,10 @@ struct DiffCommand: ParsableCommand {
               opcat diff old_model new_model --fail-if 'macs>+2%' --fail-if 'params>+0'
             """)
 
-    @Argument(help: "The model before (a catalog name).")
+    @Argument(help: "The model before: a catalog name or a model file.")
     var old: String
 
-    @Argument(help: "The model after (a catalog name).")
+    @Argument(help: "The model after: a catalog name or a model file.")
     var new: String
 
     @OptionGroup var catalog: CatalogOptions
@@ -85,11 +87,46 @@ struct DiffCommand: ParsableCommand {
         if let input { _ = try InputOption.bindings([input]) }
     }
 
-    func run() throws {
-        let catalog = try self.catalog.openForReading()
+    /// One side of a comparison: a model's totals and layers.
+    struct Side {
+        var model: String
+        var input: String
+        var totals: ProfileCounts
+        var layers: [StoredLayer]
+    }
+
+    /// A model file (a path to a regular file) is counted now; anything else is a catalog name.
+    func side(_ argument: String, catalog: inout Catalog?) throws -> Side {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
+            let bindings = try input.map { try InputOption.bindings([$0]) } ?? []
+            let model = try ModelJob(file: URL(fileURLWithPath: argument)).count(inputs: bindings, backboneEnd: nil)
+            Console.reportPartial(model)
+            let a = model.analysis
+            var totals = ProfileCounts()
+            for measure in Measure.allCases { totals[measure] = convention.value(measure, a.totals, a.mxop) }
+            let layers = a.layers.map { layer in
+                StoredLayer(
+                    index: layer.index, name: layer.name, op: layer.op, sourceOp: layer.sourceOp,
+                    status: layer.status.rawValue, outputShapes: layer.outputShapes.map(Optional.some),
+                    params: convention.value(.params, layer.counts, layer.mxop) ?? 0,
+                    cost: convention.value(convention.cost, layer.counts, layer.mxop) ?? 0,
+                    flops: convention.value(.flops, layer.counts, layer.mxop), inBackbone: layer.inBackbone,
+                    precision: layer.precision?.description, module: model.module(of: layer))
+            }
+            return Side(model: model.name, input: InputKey(a.inputs).shapes, totals: totals, layers: layers)
+        }
+        if catalog == nil { catalog = try self.catalog.openForReading() }
         let key = try input.map { InputKey(try InputOption.bindings([$0])) }
-        let (a, aLayers) = try catalog.layers(model: old, convention: convention, input: key)
-        let (b, bLayers) = try catalog.layers(model: new, convention: convention, input: key)
+        let (profile, layers) = try catalog!.layers(model: argument, convention: convention, input: key)
+        return Side(model: profile.model, input: profile.input.shapes, totals: profile.totals, layers: layers)
+    }
+
+    func run() throws {
+        var catalog: Catalog?
+        let a = try side(old, catalog: &catalog)
+        let b = try side(new, catalog: &catalog)
+        let (aLayers, bLayers) = (a.layers, b.layers)
         let cost = convention.cost
         var result = ResultSet([
             ResultSet.Column("section", nil, .text, in: .exact),
@@ -152,7 +189,7 @@ struct DiffCommand: ParsableCommand {
             }
         }
         var document = Document()
-        document.add(.line("\(a.model) → \(b.model) at \(a.input.shapes) → \(b.input.shapes)"), in: [.text])
+        document.add(.line("\(a.model) → \(b.model) at \(a.input) → \(b.input)"), in: [.text])
         document.add(.result(totals), in: .human)
         document.add(.line("by op"), in: .human)
         document.add(.result(ops), in: .human)

@@ -339,6 +339,17 @@ struct QueryCLITests {
         let downsample = versions.first { $0["key"] == "stage2.conv2 macs" }
         #expect(downsample?["status"] == "same" && downsample?["old"] == "6422528", "\(String(describing: downsample))")
         #expect(versions.contains { $0["section"] == "total" && $0["key"] == "params" && $0["status"] == "changed" })
+        // A model file is counted now: against its own catalog entry nothing differs, and two
+        // files need no catalog at all.
+        let file = try CLI.run([
+            "diff", "data/zoo/resnet18_v1-symbol.json", "resnet18_v1", "--all", "--db", Self.catalog, "--format", "csv",
+        ])
+        #expect(file.status == 0 && Self.csvRows(file.stdout).allSatisfy { $0["status"] == "same" }, "\(file.stdout)")
+        let files = try CLI.run(
+            ["diff", "data/zoo/resnet18_v1-symbol.json", "data/zoo/resnet34_v1-symbol.json", "--format", "csv"],
+            environment: ["OPCAT_DB": "/nonexistent/catalog.sqlite"])
+        #expect(files.status == 0, "\(files.stderr)")
+        #expect(Self.csvRows(files.stdout).contains { $0["key"] == "macs" && $0["new"] == "3663761408" })
     }
 
     @Test("diff --fail-if: exit 4 naming the gate crossed, 0 within every gate, a usage error for a bad gate")
