@@ -11,7 +11,8 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             Compares two models, each a catalog name or a model file (counted now; no catalog is \
             needed for two files), each at its default input (both at --input when given): the \
-            totals side by side with the absolute and relative change, \
+            totals side by side with the absolute and relative change (--old-input and --new-input \
+            compare one model at two resolutions), \
             then the params and MACs of each op type, then the modules that were added, removed or \
             changed, aligned by module path (each layer's module as the exporter's names give it), \
             not by position. CSV and JSON carry every row in one table with a `section` column \
@@ -25,6 +26,7 @@ struct DiffCommand: ParsableCommand {
             Examples:
               opcat diff resnet18_v1 resnet18_v2
               opcat diff old_model new_model --fail-if 'macs>+2%' --fail-if 'params>+0'
+              opcat diff resnet50 resnet50 --old-input 1x3x224x224 --new-input 1x3x320x320
             """)
 
     @Argument(help: "The model before: a catalog name or a model file.")
@@ -37,6 +39,12 @@ struct DiffCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Compare the profiles at this input shape.", valueName: "shape"))
     var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("The input of the model before (default: --input).", valueName: "shape"))
+    var oldInput: String?
+
+    @Option(name: .long, help: ArgumentHelp("The input of the model after (default: --input).", valueName: "shape"))
+    var newInput: String?
 
     @Option(name: .long, help: "Counting convention: standard or mxop.")
     var convention: Convention = .standard
@@ -84,7 +92,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if let input { _ = try InputOption.bindings([input]) }
+        for shape in [input, oldInput, newInput].compactMap({ $0 }) { _ = try InputOption.bindings([shape]) }
     }
 
     /// One side of a comparison: a model's totals and layers.
@@ -96,7 +104,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     /// A model file (a path to a regular file) is counted now; anything else is a catalog name.
-    func side(_ argument: String, catalog: inout Catalog?) throws -> Side {
+    func side(_ argument: String, input: String?, catalog: inout Catalog?) throws -> Side {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
             let bindings = try input.map { try InputOption.bindings([$0]) } ?? []
@@ -124,8 +132,8 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         var catalog: Catalog?
-        let a = try side(old, catalog: &catalog)
-        let b = try side(new, catalog: &catalog)
+        let a = try side(old, input: oldInput ?? input, catalog: &catalog)
+        let b = try side(new, input: newInput ?? input, catalog: &catalog)
         let (aLayers, bLayers) = (a.layers, b.layers)
         let cost = convention.cost
         var result = ResultSet([

@@ -350,6 +350,14 @@ struct QueryCLITests {
             environment: ["OPCAT_DB": "/nonexistent/catalog.sqlite"])
         #expect(files.status == 0, "\(files.stderr)")
         #expect(Self.csvRows(files.stdout).contains { $0["key"] == "macs" && $0["new"] == "3663761408" })
+        // One model at two resolutions: the same params, more MACs.
+        let resolutions = Self.csvRows(
+            try CLI.run([
+                "diff", "data/zoo/resnet18_v1-symbol.json", "data/zoo/resnet18_v1-symbol.json", "--new-input",
+                "1x3x320x320", "--format", "csv",
+            ]).stdout)
+        #expect(resolutions.contains { $0["key"] == "params" && $0["status"] == "same" })
+        #expect(resolutions.contains { $0["key"] == "macs" && $0["status"] == "changed" })
     }
 
     @Test("diff --fail-if: exit 4 naming the gate crossed, 0 within every gate, a usage error for a bad gate")
