@@ -27,13 +27,17 @@ struct DiffCommand: ParsableCommand {
               opcat diff resnet18_v1 resnet18_v2
               opcat diff old_model new_model --fail-if 'macs>+2%' --fail-if 'params>+0'
               opcat diff resnet50 resnet50 --old-input 1x3x224x224 --new-input 1x3x320x320
+              opcat diff mobilenet_v2_int8_qdq        (against its float parent)
             """)
 
     @Argument(help: "The model before: a catalog name or a model file.")
     var old: String
 
-    @Argument(help: "The model after: a catalog name or a model file.")
-    var new: String
+    @Argument(
+        help:
+            "The model after: a catalog name or a model file (left out: OLD is a quantized model, compared with its float parent)."
+    )
+    var new: String?
 
     @OptionGroup var catalog: CatalogOptions
 
@@ -101,6 +105,10 @@ struct DiffCommand: ParsableCommand {
         var input: String
         var totals: ProfileCounts
         var layers: [StoredLayer]
+        /// MACs with both operands of 8 bits or fewer, and the bytes params and buffers take as stored.
+        var lowBitMACs: Int
+        var storedBytes: Int
+        var floatParent: String?
     }
 
     /// A model file (a path to a regular file) is counted now; anything else is a catalog name.
@@ -122,18 +130,36 @@ struct DiffCommand: ParsableCommand {
                     flops: convention.value(.flops, layer.counts, layer.mxop), inBackbone: layer.inBackbone,
                     precision: layer.precision?.description, module: model.module(of: layer))
             }
-            return Side(model: model.name, input: InputKey(a.inputs).shapes, totals: totals, layers: layers)
+            let row = ComparisonRow(model, convention: convention)
+            return Side(
+                model: model.name, input: InputKey(a.inputs).shapes, totals: totals, layers: layers,
+                lowBitMACs: row.lowBitMACs, storedBytes: row.storedBytes, floatParent: row.parent)
         }
         if catalog == nil { catalog = try self.catalog.openForReading() }
         let key = try input.map { InputKey(try InputOption.bindings([$0])) }
         let (profile, layers) = try catalog!.layers(model: argument, convention: convention, input: key)
-        return Side(model: profile.model, input: profile.input.shapes, totals: profile.totals, layers: layers)
+        return Side(
+            model: profile.model, input: profile.input.shapes, totals: profile.totals, layers: layers,
+            lowBitMACs: profile.lowBitMACs, storedBytes: profile.storedBytes.values.reduce(0, +),
+            floatParent: profile.floatParent)
     }
 
     func run() throws {
         var catalog: Catalog?
-        let a = try side(old, input: oldInput ?? input, catalog: &catalog)
-        let b = try side(new, input: newInput ?? input, catalog: &catalog)
+        let a: Side
+        let b: Side
+        if let new {
+            a = try side(old, input: oldInput ?? input, catalog: &catalog)
+            b = try side(new, input: newInput ?? input, catalog: &catalog)
+        } else {
+            // One quantized model: against the float model it was made from.
+            b = try side(old, input: newInput ?? input, catalog: &catalog)
+            guard let parent = b.floatParent else {
+                throw CLIError(
+                    "\(b.model) has no float parent; give two models (opcat diff OLD NEW), or one quantized model")
+            }
+            a = try side(parent, input: oldInput ?? input, catalog: &catalog)
+        }
         let (aLayers, bLayers) = (a.layers, b.layers)
         let cost = convention.cost
         var result = ResultSet([
@@ -163,6 +189,11 @@ struct DiffCommand: ParsableCommand {
         let measures: [Measure] =
             convention == .standard ? [.params, .buffers, .macs, .flops, .activations] : [.params, .muls]
         for measure in measures { totals.append(row("total", measure.key, a.totals[measure], b.totals[measure])) }
+        if convention == .standard {
+            // What quantization changes: the MACs at 8 bits or fewer and the bytes stored.
+            totals.append(row("total", "macs_8bit", a.lowBitMACs, b.lowBitMACs))
+            totals.append(row("total", "stored_bytes", a.storedBytes, b.storedBytes))
+        }
         // Per op type: MACs (muls for mxop), then params where any.
         var ops = result
         let opsA = Dictionary(uniqueKeysWithValues: LayerGroup.ops(aLayers).map { ($0.key, $0) })

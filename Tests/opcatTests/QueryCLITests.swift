@@ -358,6 +358,16 @@ struct QueryCLITests {
             ]).stdout)
         #expect(resolutions.contains { $0["key"] == "params" && $0["status"] == "same" })
         #expect(resolutions.contains { $0["key"] == "macs" && $0["status"] == "changed" })
+        // One quantized model: against its float parent, the MACs at 8 bits and the bytes stored.
+        let quantized = Self.csvRows(
+            try CLI.run(["diff", "mobilenet_v2_int8_qdq", "--db", Self.catalog, "--format", "csv"]).stdout)
+        let eight = quantized.first { $0["key"] == "macs_8bit" }
+        let bytes = quantized.first { $0["key"] == "stored_bytes" }
+        #expect(
+            eight?["old"] == "0" && eight?["new"] == quantized.first { $0["key"] == "macs" }?["new"], "\(quantized)")
+        #expect(Int(bytes?["new"] ?? "") ?? .max < Int(bytes?["old"] ?? "") ?? 0, "\(quantized)")
+        let float = try CLI.run(["diff", "resnet18_v1", "--db", Self.catalog])
+        #expect(float.status == 1 && float.stderr.contains("has no float parent"), "\(float.stderr)")
     }
 
     @Test("diff --fail-if: exit 4 naming the gate crossed, 0 within every gate, a usage error for a bad gate")
