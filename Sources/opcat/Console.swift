@@ -31,6 +31,19 @@ enum Console {
         write("opcat: warning: \(model.name): totals are partial: " + parts.joined(separator: "; "))
     }
 
+    /// Says on stderr that a stored profile's totals miss something (its unsupported ops), or are
+    /// upper bounds, as the other reportPartial does for a model counted now.
+    static func reportPartial(_ profile: ProfileSummary) {
+        if let bound = profile.upperBound {
+            write("opcat: warning: \(profile.model): figures are upper bounds: sizes depend on the data at \(bound)")
+        }
+        guard !profile.complete else { return }
+        let ops = profile.unsupported.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+        write(
+            "opcat: warning: \(profile.model): totals are partial"
+                + (ops.isEmpty ? "" : ": unsupported ops " + ops.joined(separator: ", ")))
+    }
+
     /// `1 model` / `3 models`.
     static func count(_ names: [String]) -> String { "\(names.count) model\(names.count == 1 ? "" : "s")" }
 

@@ -138,6 +138,7 @@ struct DiffCommand: ParsableCommand {
         if catalog == nil { catalog = try self.catalog.openForReading() }
         let key = try input.map { InputKey(try InputOption.bindings([$0])) }
         let (profile, layers) = try catalog!.layers(model: argument, convention: convention, input: key)
+        Console.reportPartial(profile)
         return Side(
             model: profile.model, input: profile.input.shapes, totals: profile.totals, layers: layers,
             lowBitMACs: profile.lowBitMACs, storedBytes: profile.storedBytes.values.reduce(0, +),
@@ -227,6 +228,10 @@ struct DiffCommand: ParsableCommand {
                 modules.append(row("module", "\(name) params", x?.params, y?.params))
             }
         }
+        // A gate on a measure the convention does not define is an error before any output.
+        for gate in gates where a.totals[gate.measure] == nil || b.totals[gate.measure] == nil {
+            throw CLIError("--fail-if \(gate): the \(convention.rawValue) convention has no \(gate.measure.key)")
+        }
         var document = Document()
         document.add(.line("\(a.model) → \(b.model) at \(a.input) → \(b.input)"), in: [.text])
         document.add(.result(totals), in: .human)
@@ -243,9 +248,6 @@ struct DiffCommand: ParsableCommand {
         let crossed = gates.filter { gate in
             guard let x = a.totals[gate.measure], let y = b.totals[gate.measure] else { return false }
             return gate.crossed(x, y)
-        }
-        for gate in gates where a.totals[gate.measure] == nil || b.totals[gate.measure] == nil {
-            throw CLIError("--fail-if \(gate): the \(convention.rawValue) convention has no \(gate.measure.key)")
         }
         if !crossed.isEmpty {
             for gate in crossed {

@@ -68,6 +68,7 @@ struct LayersCommand: ParsableCommand {
     func run() throws {
         let catalog = try self.catalog.openForReading()
         let (profile, stored) = try catalog.layers(model: model, convention: convention, input: inputKey())
+        Console.reportPartial(profile)
         // A large model reads by module unless asked otherwise (text only: CSV and JSON keep
         // every layer, the form scripts rely on).
         var grouping = groupBy ?? .none

@@ -308,7 +308,10 @@ struct QueryCLITests {
         #expect(text.status == 0)
         #expect(text.stdout.contains("with repeated modules folded"), "\(text.stdout)")
         #expect(text.stdout.split(separator: "\n").count < 34)
-        // The first screen says it: twelve encoder layers, their MLPs 63.51 % of the MACs.
+        // The first screen says it: twelve encoder layers, their MLPs 63.51 % of the MACs: per layer
+        // two 768×3072 MatMuls over 197 tokens, 2 × 197 × 768 × 3072 = 929,562,624 MACs, × 12 =
+        // 11,154,751,488 of 17,563,828,224 (the total torch.utils.flop_counter gives:
+        // data/zoos/torchvision/reference.csv).
         let lines = text.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(lines.contains { $0.first == "encoder_layer_*" && $0.dropFirst().first == "12" }, "\(text.stdout)")
         #expect(lines.contains { $0.first == "mlp" && $0.contains("63.51%") }, "\(text.stdout)")
@@ -349,6 +352,7 @@ struct QueryCLITests {
             ["diff", "data/zoo/resnet18_v1-symbol.json", "data/zoo/resnet34_v1-symbol.json", "--format", "csv"],
             environment: ["OPCAT_DB": "/nonexistent/catalog.sqlite"])
         #expect(files.status == 0, "\(files.stderr)")
+        // resnet34_v1's MACs: torch's flop counter for the same architecture (data/zoos/torchvision/reference.csv).
         #expect(Self.csvRows(files.stdout).contains { $0["key"] == "macs" && $0["new"] == "3663761408" })
         // One model at two resolutions: the same params, more MACs.
         let resolutions = Self.csvRows(
@@ -378,6 +382,9 @@ struct QueryCLITests {
         #expect(crossed.stderr.contains("gate macs>+2% crossed") && !crossed.stderr.contains("params>+200M"))
         let within = try CLI.run(arguments + ["--fail-if", "macs>+150%", "--fail-if", "params>+20M"])
         #expect(within.status == 0, "\(within.stderr)")
+        // resnet18_v1 → resnet34_v1: 11,689,512 → 21,797,672 params and 1,814,073,344 → 3,663,761,408
+        // MACs (+102 %); the same architectures' torch counts (params, torch.utils.flop_counter) in
+        // Tests/Fixtures/corpus/reference.csv and data/zoos/torchvision/reference.csv.
         let absolute = try CLI.run(arguments + ["--fail-if", "params>+0"])
         #expect(
             absolute.status == 4 && absolute.stderr.contains("params 11,689,512 → 21,797,672"), "\(absolute.stderr)")
@@ -385,5 +392,30 @@ struct QueryCLITests {
         #expect(itself.status == 0)
         let bad = try CLI.run(arguments + ["--fail-if", "macs<2%"])
         #expect(bad.status == 64 && bad.stderr.contains("fail-if"), "\(bad.stderr)")
+    }
+
+    @Test("layers and diff of a stored partial model say its totals are partial, naming the unsupported op")
+    func partialSaid() throws {
+        typealias P = HostileFileTests.Proto
+        let dir = try IngestCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // x (1×3×8×8) → Relu → an op no registry knows → y.
+        let dims = [1, 3, 8, 8].flatMap { P.bytes(1, P.int(1, UInt64($0))) }
+        let type = P.bytes(1, P.int(1, 1) + P.bytes(2, dims))
+        let graph =
+            P.bytes(1, P.string(1, "x") + P.string(2, "r") + P.string(3, "relu") + P.string(4, "Relu"))
+            + P.bytes(1, P.string(1, "r") + P.string(2, "y") + P.string(3, "odd") + P.string(4, "NoSuchOp"))
+            + P.string(2, "g") + P.bytes(11, P.string(1, "x") + P.bytes(2, type)) + P.bytes(12, P.string(1, "y"))
+        let file = dir.appendingPathComponent("odd.onnx")
+        try Data(P.model(graph: graph)).write(to: file)
+        let db = dir.appendingPathComponent("c.sqlite").path
+        #expect(try CLI.run(["ingest", file.path, "--db", db]).status == 0)
+        for arguments in [["layers", "odd"], ["layers", "odd", "--group-by", "op"], ["diff", "odd", "odd"]] {
+            let result = try CLI.run(arguments + ["--db", db])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.contains("odd: totals are partial: unsupported ops NoSuchOp ×1"),
+                "\(arguments): \(result.stderr)")
+        }
     }
 }
