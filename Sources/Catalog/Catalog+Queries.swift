@@ -359,10 +359,12 @@ public struct StoredLayer: Sendable, Hashable {
     /// The module path the layer belongs to; nil where the catalog has none (stored before
     /// schema 8).
     public var module: String? = nil
+    /// Elements of the layer's outputs (standard profiles).
+    public var activations: Int? = nil
 
     public init(
         index: Int, name: String, op: String, sourceOp: String, status: String, outputShapes: [[Int]?], params: Int,
-        cost: Int, flops: Int?, inBackbone: Bool, precision: String?, module: String? = nil
+        cost: Int, flops: Int?, inBackbone: Bool, precision: String?, module: String? = nil, activations: Int? = nil
     ) {
         self.index = index
         self.name = name
@@ -376,6 +378,7 @@ public struct StoredLayer: Sendable, Hashable {
         self.inBackbone = inBackbone
         self.precision = precision
         self.module = module
+        self.activations = activations
     }
 }
 
@@ -436,7 +439,8 @@ extension Catalog {
                     inBackbone: try value(row, "in_backbone", in: "layers"),
                     precision: try optionalValue(row, "precision", in: "layers"),
                     // A catalog read without migrating may predate schema 8.
-                    module: row.hasColumn("module") ? try optionalValue(row, "module", in: "layers") : nil)
+                    module: row.hasColumn("module") ? try optionalValue(row, "module", in: "layers") : nil,
+                    activations: try optionalValue(row, "activations", in: "layers"))
             }
         )
     }

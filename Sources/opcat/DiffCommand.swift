@@ -13,10 +13,12 @@ struct DiffCommand: ParsableCommand {
             needed for two files), each at its default input (both at --input when given): the \
             totals side by side with the absolute and relative change (--old-input and --new-input \
             compare one model at two resolutions), \
-            then the params and MACs of each op type, then the modules that were added, removed or \
-            changed, aligned by module path (each layer's module as the exporter's names give it), \
-            not by position. CSV and JSON carry every row in one table with a `section` column \
-            (total, op, module).
+            then the params and MACs of each op type, then what was added, removed or changed, \
+            aligned by structure, never by position: by module path (each layer's module as the \
+            exporter's names give it) when the two models share most module paths, else layer by \
+            layer by a sequence alignment of the counted layers' op and output shapes (a layer \
+            of the same op with another shape or cost is changed); --align chooses. CSV and JSON \
+            carry every row in one table with a `section` column (total, op, module or layer).
 
             --fail-if MEASURE>CHANGE makes the command a regression gate: the exit status is 4 \
             when a total grew by more than CHANGE, relative (macs>+2%) or absolute (params>+0, \
@@ -58,8 +60,17 @@ struct DiffCommand: ParsableCommand {
         help: ArgumentHelp("Exit 4 when a total grows by more than this: macs>+2%, params>+0.", valueName: "gate"))
     var gates: [Gate] = []
 
-    @Flag(name: .long, help: "Also list the modules that did not change.")
+    @Flag(name: .long, help: "Also list the modules or layers that did not change.")
     var all = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Pair the models' parts by module path, by a sequence alignment of layers (op and output shapes), or auto.",
+            valueName: "auto|module|sequence"))
+    var align: Alignment = .auto
+
+    enum Alignment: String, ExpressibleByArgument, CaseIterable { case auto, module, sequence }
 
     @OptionGroup var output: FormatOptions
 
@@ -163,7 +174,7 @@ struct DiffCommand: ParsableCommand {
         }
         let (aLayers, bLayers) = (a.layers, b.layers)
         let cost = convention.cost
-        var result = ResultSet([
+        let result = ResultSet([
             ResultSet.Column("section", nil, .text, in: .exact),
             ResultSet.Column("key", "", .text),
             ResultSet.Column("status", nil, .text),
@@ -208,25 +219,69 @@ struct DiffCommand: ParsableCommand {
                 ops.append(row("op", "\(op) params", opsA[op]?.params, opsB[op]?.params))
             }
         }
-        // Modules aligned by path, at every depth; unchanged ones only with --all.
-        var modules = result
-        let modA = LayerGroup.modules(aLayers, depth: .max)
-        let modB = LayerGroup.modules(bLayers, depth: .max)
-        let byPathA = Dictionary(modA.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
-        let byPathB = Dictionary(modB.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
-        var seen = Set<String>()
-        var changed = 0
-        for group in modA + modB where seen.insert(group.key).inserted {
-            let x = byPathA[group.key]
-            let y = byPathB[group.key]
-            let same = x != nil && y != nil && x!.cost == y!.cost && x!.params == y!.params
-            if !same { changed += 1 }
-            guard all || !same else { continue }
-            let name = group.key.isEmpty ? "(model)" : group.key
-            modules.append(row("module", "\(name) \(cost.key)", x?.cost, y?.cost))
-            if (x?.params ?? 0) != (y?.params ?? 0) {
-                modules.append(row("module", "\(name) params", x?.params, y?.params))
+        // Modules aligned by path, at every depth, or counted layers by sequence alignment;
+        // unchanged ones only with --all.
+        var parts = result
+        var partsLine: String
+        let byModule =
+            switch align {
+            case .module: true
+            case .sequence: false
+            case .auto: LayerAlignment.modulesPair(aLayers, bLayers)
             }
+        if byModule {
+            let modA = LayerGroup.modules(aLayers, depth: .max)
+            let modB = LayerGroup.modules(bLayers, depth: .max)
+            let byPathA = Dictionary(modA.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
+            let byPathB = Dictionary(modB.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
+            var seen = Set<String>()
+            var changed = 0
+            for group in modA + modB where seen.insert(group.key).inserted {
+                let x = byPathA[group.key]
+                let y = byPathB[group.key]
+                let same = x != nil && y != nil && x!.cost == y!.cost && x!.params == y!.params
+                if !same { changed += 1 }
+                guard all || !same else { continue }
+                let name = group.key.isEmpty ? "(model)" : group.key
+                parts.append(row("module", "\(name) \(cost.key)", x?.cost, y?.cost))
+                if (x?.params ?? 0) != (y?.params ?? 0) {
+                    parts.append(row("module", "\(name) params", x?.params, y?.params))
+                }
+            }
+            partsLine = "\(changed) of \(seen.count) modules differ (aligned by module path)"
+        } else {
+            let countedA = LayerAlignment.counted(aLayers)
+            let countedB = LayerAlignment.counted(bLayers)
+            guard let pairs = LayerAlignment.align(countedA, countedB) else {
+                throw CLIError(
+                    "\(a.model) and \(b.model) have \(countedA.count) and \(countedB.count) counted layers, too many and "
+                        + "too different to align layer by layer; --align module pairs them by module path")
+            }
+            var changed = 0
+            for pair in pairs {
+                let x = pair.old
+                let y = pair.new
+                let same =
+                    x != nil && y != nil && x!.cost == y!.cost && x!.params == y!.params
+                    && x!.outputShapes == y!.outputShapes
+                if !same { changed += 1 }
+                guard all || !same else { continue }
+                let names = [x?.name, y?.name].compactMap { $0 }
+                let name = (names.count == 2 && names[0] != names[1] ? "\(names[0]) → \(names[1])" : names[0])
+                let op = (y ?? x)!.op
+                let shapes = [x, y].compactMap { $0.map { Self.shapes($0) } }
+                let shape = shapes.count == 2 && shapes[0] != shapes[1] ? "\(shapes[0]) → \(shapes[1])" : shapes[0]
+                let key = "\(name) (\(op) \(shape))"
+                let paramsDiffer = (x?.params ?? 0) != (y?.params ?? 0)
+                if !paramsDiffer || (x?.cost ?? 0) != 0 || (y?.cost ?? 0) != 0 {
+                    parts.append(row("layer", "\(key) \(cost.key)", x?.cost, y?.cost))
+                }
+                if paramsDiffer {
+                    parts.append(row("layer", "\(key) params", x?.params, y?.params))
+                }
+            }
+            partsLine = "\(changed) of \(pairs.count) counted layers differ (aligned by op, output shape and params"
+            partsLine += align == .auto ? "; the models share too few module paths to pair by module)" : ")"
         }
         // A gate on a measure the convention does not define is an error before any output.
         for gate in gates where a.totals[gate.measure] == nil || b.totals[gate.measure] == nil {
@@ -237,12 +292,10 @@ struct DiffCommand: ParsableCommand {
         document.add(.result(totals), in: .human)
         document.add(.line("by op"), in: .human)
         document.add(.result(ops), in: .human)
-        document.add(
-            .line("\(changed) of \(seen.count) modules differ" + (all ? "" : " (--all lists the others too)")),
-            in: .human)
-        if !modules.rows.isEmpty { document.add(.result(modules), in: .human) }
+        document.add(.line(partsLine + (all ? "" : "; --all lists the others too")), in: .human)
+        if !parts.rows.isEmpty { document.add(.result(parts), in: .human) }
         var combined = result
-        for part in [totals, ops, modules] { for r in part.rows { combined.append(r) } }
+        for part in [totals, ops, parts] { for r in part.rows { combined.append(r) } }
         document.add(.result(combined), in: .exact)
         document.print(output.format)
         let crossed = gates.filter { gate in
@@ -259,5 +312,10 @@ struct DiffCommand: ParsableCommand {
             }
             throw ExitCode(4)
         }
+    }
+
+    /// `1x64x56x56`, or `?` where a shape is unknown; several outputs joined by commas.
+    static func shapes(_ layer: StoredLayer) -> String {
+        layer.outputShapes.map { $0.map { $0.map(String.init).joined(separator: "x") } ?? "?" }.joined(separator: ",")
     }
 }

@@ -3,10 +3,11 @@ import Catalog
 import OpCount
 
 /// How `layers --group-by` aggregates rows: by module path (to a depth, as fvcore's
-/// `max_depth`), by canonical op, or not at all.
+/// `max_depth`), by canonical op, by op family, or not at all.
 enum LayerGrouping: Equatable, ExpressibleByArgument, CustomStringConvertible {
     case module(depth: Int)
     case op
+    case type
     case none
 
     /// Text output of a model with more layers than this is grouped by module unless asked.
@@ -16,6 +17,7 @@ enum LayerGrouping: Equatable, ExpressibleByArgument, CustomStringConvertible {
     init?(argument: String) {
         switch argument {
         case "op": self = .op
+        case "type": self = .type
         case "none": self = .none
         case "module": self = .module(depth: Self.defaultDepth)
         default:
@@ -25,12 +27,13 @@ enum LayerGrouping: Equatable, ExpressibleByArgument, CustomStringConvertible {
         }
     }
 
-    static var allValueStrings: [String] { ["module[:DEPTH]", "op", "none"] }
+    static var allValueStrings: [String] { ["module[:DEPTH]", "op", "type", "none"] }
 
     var description: String {
         switch self {
         case .module(let depth): "module:\(depth)"
         case .op: "op"
+        case .type: "type"
         case .none: "none"
         }
     }
@@ -46,6 +49,7 @@ struct LayerGroup {
     var params = 0
     var cost = 0
     var flops: Int? = nil
+    var activations: Int? = nil
     /// Modules: the groups inside this one, in first-appearance order.
     var children: [Int] = []
     /// Folded modules: how many repeated modules the row sums (`blocks.*` over `blocks.0` …).
@@ -56,6 +60,7 @@ struct LayerGroup {
         params += layer.params
         cost += layer.cost
         if let f = layer.flops { flops = (flops ?? 0) + f }
+        if let a = layer.activations { activations = (activations ?? 0) + a }
     }
 
     var isZero: Bool { params == 0 && cost == 0 && (flops ?? 0) == 0 }
@@ -127,9 +132,20 @@ struct LayerGroup {
     }
 
     /// One group per canonical op, most costly first (then most params, then by op).
-    static func ops(_ layers: [StoredLayer]) -> [LayerGroup] {
+    static func ops(_ layers: [StoredLayer]) -> [LayerGroup] { summed(layers, by: \.op) }
+
+    /// One group per op family (`convolution`, `normalization`, `data-movement` … as `opcat ops`
+    /// lists them; `unsupported` for ops opcat does not know), most costly first.
+    static func types(_ layers: [StoredLayer]) -> [LayerGroup] {
+        summed(layers) { Registry.standard.family(of: $0.op) ?? "unsupported" }
+    }
+
+    private static func summed(_ layers: [StoredLayer], by key: (StoredLayer) -> String) -> [LayerGroup] {
         var groups: [String: LayerGroup] = [:]
-        for layer in layers { groups[layer.op, default: LayerGroup(key: layer.op, level: 1)].add(layer) }
+        for layer in layers {
+            let k = key(layer)
+            groups[k, default: LayerGroup(key: k, level: 1)].add(layer)
+        }
         return groups.values.sorted { ($1.cost, $1.params, $0.key) < ($0.cost, $0.params, $1.key) }
     }
 }

@@ -17,7 +17,8 @@ struct LayersCommand: ParsableCommand {
             exporter's names give it, in CSV and JSON as `module`) to DEPTH levels (default 2): \
             a tree in text, indented, one row per module with every layer under it; flat rows \
             with `module` and `depth` in CSV and JSON. --group-by op sums them by canonical op, \
-            most MACs first. --fold makes repeated modules one row (blocks.0 … blocks.11 as \
+            most MACs first; --group-by type by op family (convolution, linear, attention, \
+            normalization, elementwise, data-movement … as `opcat ops` lists them). --fold makes repeated modules one row (blocks.0 … blocks.11 as \
             blocks.* with ×12). Text output of a model over 200 layers is grouped by module, \
             folded, as deep as fits 30 rows, unless --group-by is given (--group-by none lists \
             every layer). --hide-zero leaves out rows with no params and no MACs.
@@ -44,7 +45,7 @@ struct LayersCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Sum the layers by module[:DEPTH] (default depth 2), by op, or none (every layer).",
+            "Sum the layers by module[:DEPTH] (default depth 2), by op, by type (op family), or none (every layer).",
             valueName: "grouping"))
     var groupBy: LayerGrouping?
 
@@ -131,21 +132,28 @@ struct LayersCommand: ParsableCommand {
             groups = LayerGroup.ops(stored)
             if let order { groups.sort(by: order) }
             what = "ops"
+        case .type:
+            groups = LayerGroup.types(stored)
+            if let order { groups.sort(by: order) }
+            what = "op families"
         }
         if hideZero { groups.removeAll(where: \.isZero) }
         if let top { groups = Array(groups.prefix(top)) }
         let total = profile.totals[cost] ?? 0
-        let isModule = grouping != .op
+        let isModule = if case .module = grouping { true } else { false }
+        let keyColumn = grouping == .type ? "type" : "op"
         var result = ResultSet([
             ResultSet.Column("model", nil, .text, in: .exact),
-            ResultSet.Column(isModule ? "name" : "op", isModule ? "module" : "op", .text, in: .human),
-            ResultSet.Column(isModule ? "module" : "op", nil, .text, in: .exact),
+            ResultSet.Column(isModule ? "name" : keyColumn, isModule ? "module" : keyColumn, .text, in: .human),
+            ResultSet.Column(isModule ? "module" : keyColumn, nil, .text, in: .exact),
             ResultSet.Column("depth", nil, .integer, in: isModule ? .exact : []),
             ResultSet.Column("instances", "×", .integer, in: fold && isModule ? OutputFormat.all : []),
             ResultSet.Column("layers", nil, .count(exponent: 0)),
             ResultSet.Column("params", nil, .count(exponent: 0)),
             ResultSet.Column(cost.key, cost.title, .count(exponent: 0)),
             ResultSet.Column("flops", "FLOPs", .count(exponent: 0), in: convention == .standard ? .exact : []),
+            ResultSet.Column(
+                "activations", nil, .count(exponent: 0), in: convention == .standard ? .exact : []),
             ResultSet.Column("share", nil, .share),
             ResultSet.Column("cumulative_share", "cumulative", .share, in: isModule ? [] : OutputFormat.all),
             ResultSet.Column("bar", "", .bar, in: .human),
@@ -159,7 +167,8 @@ struct LayersCommand: ParsableCommand {
             result.append([
                 .text(profile.model), .text(isModule ? indent + label : group.key), .text(group.key),
                 .int(group.level), .int(group.instances), .int(group.layers), .int(group.params), .int(group.cost),
-                group.flops.map { .int($0) } ?? .empty, .share(share), .share(Share(part: cumulative, total: total)),
+                group.flops.map { .int($0) } ?? .empty, group.activations.map { .int($0) } ?? .empty, .share(share),
+                .share(Share(part: cumulative, total: total)),
                 .share(share),
             ])
         }
@@ -191,6 +200,9 @@ struct LayersCommand: ParsableCommand {
             ResultSet.Column("output_shapes", "output", .text),
             ResultSet.Column("params", nil, .count(exponent: 0)),
             ResultSet.Column(cost.key, cost.title, .count(exponent: 0)),
+            ResultSet.Column("flops", "FLOPs", .count(exponent: 0), in: convention == .standard ? .exact : []),
+            ResultSet.Column(
+                "activations", nil, .count(exponent: 0), in: convention == .standard ? .exact : []),
             ResultSet.Column("share", nil, .share),
             ResultSet.Column("cumulative_share", "cumulative", .share),
             ResultSet.Column("bar", "", .bar, in: .human),
@@ -207,7 +219,9 @@ struct LayersCommand: ParsableCommand {
             result.append([
                 .text(profile.model), .int(layer.index), .text(layer.name), .text(layer.sourceOp),
                 .text(layer.outputShapes.map { $0.map(formatShape) ?? "?" }.joined(separator: " ")),
-                .int(layer.params), .int(layer.cost), .share(share), .share(Share(part: cumulative, total: total)),
+                .int(layer.params), .int(layer.cost), layer.flops.map { .int($0) } ?? .empty,
+                layer.activations.map { .int($0) } ?? .empty, .share(share),
+                .share(Share(part: cumulative, total: total)),
                 .share(share), .text(layer.inBackbone ? "backbone" : "head"), .flag(layer.inBackbone),
                 .text(layer.precision), .text(layer.module),
             ])

@@ -35,7 +35,8 @@ enum OpsRenderer {
         let aliases = MXNetOps.aliases
         let onnx = ONNXOps.aliases
         var result = ResultSet([
-            ResultSet.Column("op", nil, .text), ResultSet.Column("group", nil, .text),
+            ResultSet.Column("op", nil, .text), ResultSet.Column("family", nil, .text),
+            ResultSet.Column("group", nil, .text),
             ResultSet.Column("cost", nil, .text),
             ResultSet.Column("mxop", "mxop 0.2.0", .text), ResultSet.Column("mxnet_ops", "MXNet ops", .text),
             ResultSet.Column("onnx_ops", "ONNX ops", .text),
@@ -47,7 +48,8 @@ enum OpsRenderer {
             case .zero(let reason): (group, cost) = ("zero-cost", reason)
             }
             result.append([
-                .text(d.type), .text(group), .text(cost), .text(d.mxop?.description ?? "no hook (0)"),
+                .text(d.type), .text(Registry.standard.family(of: d.type) ?? ""), .text(group), .text(cost),
+                .text(d.mxop?.description ?? "no hook (0)"),
                 .text((aliases[d.type] ?? []).joined(separator: ", ")),
                 .text((onnx[d.type] ?? []).joined(separator: ", ")),
             ])

@@ -20,6 +20,14 @@ struct WorkedExampleTests {
         #expect(missing.isEmpty, "ops without worked examples: \(missing)")
     }
 
+    @Test("every registered op has a family, for layers --group-by type")
+    func everyOpHasAFamily() {
+        let missing = Registry.standard.sorted.filter { Registry.standard.family(of: $0.type) == nil }.map(\.type)
+        #expect(missing.isEmpty, "ops without a family: \(missing)")
+        #expect(Registry.standard.family(of: "Convolution") == "convolution")
+        #expect(Registry.standard.family(of: "NoSuchOp") == nil)
+    }
+
     @Test("counted ops state their expected cost; zero-cost ops do not", arguments: cases)
     func examplesMatchTheirGroup(_ c: Case) {
         switch c.definition.cost {

@@ -280,14 +280,20 @@ struct QueryCLITests {
         let macs = sum(flat, "macs")
         let params = sum(flat, "params")
         let total = Self.csvRows(
-            try CLI.run(["table", "--model", model, "--db", Self.catalog, "--format", "csv"]).stdout)
+            try CLI.run([
+                "table", "--model", model, "--columns", "activations", "--db", Self.catalog, "--format", "csv",
+            ]).stdout)
         #expect(Int(total.first?["macs"] ?? "") == macs, "\(model): layer MACs sum to the profile's")
-        for grouping in ["module:1", "module:2", "module:3", "module:8", "op"] {
+        let activations = sum(flat, "activations")
+        #expect(
+            Int(total.first?["activations"] ?? "") == activations, "\(model): layer activations sum to the profile's")
+        for grouping in ["module:1", "module:2", "module:3", "module:8", "op", "type"] {
             let result = try CLI.run(["layers", model, "--group-by", grouping, "--db", Self.catalog, "--format", "csv"])
             #expect(result.status == 0, "\(result.stderr)")
             let rows = Self.csvRows(result.stdout)
-            let top = grouping == "op" ? rows : rows.filter { $0["depth"] == "1" }
+            let top = grouping.hasPrefix("module") ? rows.filter { $0["depth"] == "1" } : rows
             #expect(sum(top, "macs") == macs && sum(top, "params") == params, "\(model) \(grouping)")
+            #expect(sum(top, "activations") == activations, "\(model) \(grouping)")
             #expect(sum(top, "layers") == flat.count, "\(model) \(grouping)")
             // A module's row holds at least the rows inside it.
             if grouping.hasPrefix("module") {
@@ -342,6 +348,32 @@ struct QueryCLITests {
         let downsample = versions.first { $0["key"] == "stage2.conv2 macs" }
         #expect(downsample?["status"] == "same" && downsample?["old"] == "6422528", "\(String(describing: downsample))")
         #expect(versions.contains { $0["section"] == "total" && $0["key"] == "params" && $0["status"] == "changed" })
+        // Without module paths (--align sequence; auto does it when the models share few paths, as
+        // two exporters' files do) the counted layers are paired by op, output shape and params,
+        // then moved layers by signature: v2's downsample convolutions, elsewhere in topological
+        // order, are v1's, unchanged; what differs is BatchNorm (v2's two pre-activation ones
+        // before stage 2 added, v1's three downsample ones removed: 6 + 128 − 256 − 512 − 1,024 =
+        // −1,658 params, the change of the totals).
+        let sequence = Self.csvRows(
+            try CLI.run([
+                "diff", "resnet18_v1", "resnet18_v2", "--align", "sequence", "--all", "--db", Self.catalog, "--format",
+                "csv",
+            ]).stdout)
+        let layerRows = sequence.filter { $0["section"] == "layer" }
+        let moved = layerRows.first { $0["key"]!.hasPrefix("resnetv10_stage2_conv2_fwd → resnetv20_stage2_conv2_fwd") }
+        #expect(moved?["status"] == "same", "\(layerRows)")
+        let differing = layerRows.filter { $0["status"] != "same" && $0["key"]!.hasSuffix(" params") }
+        #expect(differing.count == 5 && differing.allSatisfy { $0["key"]!.contains("(BatchNorm ") }, "\(differing)")
+        #expect(differing.reduce(0) { $0 + Int($1["delta"]!)! } == -1_658)
+        // A deeper model of the same design: eight more basic blocks, each two convolutions with
+        // their BatchNorms, added; nothing removed or changed.
+        let deeper = Self.csvRows(
+            try CLI.run([
+                "diff", "resnet18_v1", "resnet34_v1", "--align", "sequence", "--db", Self.catalog, "--format", "csv",
+            ]).stdout
+        ).filter { $0["section"] == "layer" }
+        #expect(deeper.allSatisfy { $0["status"] == "added" }, "\(deeper)")
+        #expect(deeper.filter { $0["key"]!.contains("(Convolution ") && $0["key"]!.hasSuffix(" macs") }.count == 16)
         // A model file is counted now: against its own catalog entry nothing differs, and two
         // files need no catalog at all.
         let file = try CLI.run([
