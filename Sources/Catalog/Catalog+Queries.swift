@@ -397,6 +397,32 @@ extension Catalog {
                 + (nearest.isEmpty ? "" : "; did you mean \(nearest.joined(separator: ", "))?"))
     }
 
+    /// The model a checkpoint name belongs to, with the input its figures were measured at: nil
+    /// when no checkpoint has that name (compared case-insensitively); an error when checkpoints
+    /// of several models have it.
+    public func checkpointOwner(_ name: String) throws -> (model: String, checkpoint: String, evalInput: InputKey)? {
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.name, c.name, c.eval_input FROM checkpoints c JOIN models m ON m.id = c.model_id
+                    WHERE c.name = ? COLLATE NOCASE ORDER BY c.name = ? DESC, m.name
+                    """, arguments: [name, name])
+        }
+        let exact = rows.filter { (try? value($0, 1, in: "checkpoints") as String) == name }
+        let found = exact.isEmpty ? rows : exact
+        guard let first = found.first else { return nil }
+        if found.count > 1 {
+            let models = try found.map { try value($0, 0, in: "checkpoints") as String }
+            throw CatalogError.notFound(
+                "checkpoint '\(name)' belongs to several models (\(models.joined(separator: ", "))); name the model")
+        }
+        return (
+            try value(first, 0, in: "checkpoints"), try value(first, 1, in: "checkpoints"),
+            try storedInputKey(try value(first, 2, in: "checkpoints"))
+        )
+    }
+
     /// The layers of `model` at `input` (its default input when nil) in a convention; the cost
     /// column is MACs in the standard convention and muls in mxop's.
     public func layers(model: String, convention: Convention, input: InputKey? = nil) throws

@@ -13,6 +13,8 @@ struct DiffCommand: ParsableCommand {
             needed for two files), each at its default input (both at --input when given): the \
             totals side by side with the absolute and relative change (--old-input and --new-input \
             compare one model at two resolutions), \
+            then the checkpoints' metrics where both sides have them (a checkpoint's name stands \
+            for its model at the input it was evaluated at; a model's is its first checkpoint's), \
             then the params and MACs of each op type, then what was added, removed or changed, \
             aligned by structure, never by position: by module path (each layer's module as the \
             exporter's names give it) when the two models share most module paths, else layer by \
@@ -30,6 +32,7 @@ struct DiffCommand: ParsableCommand {
               opcat diff old_model new_model --fail-if 'macs>+2%' --fail-if 'params>+0'
               opcat diff resnet50 resnet50 --old-input 1x3x224x224 --new-input 1x3x320x320
               opcat diff mobilenet_v2_int8_qdq        (against its float parent)
+              opcat diff resnet50.a1_in1k resnet50.fb_ssl_yfcc100m_ft_in1k   (two checkpoints)
             """)
 
     @Argument(help: "The model before: a catalog name or a model file.")
@@ -120,6 +123,15 @@ struct DiffCommand: ParsableCommand {
         var lowBitMACs: Int
         var storedBytes: Int
         var floatParent: String?
+        /// The checkpoint whose metrics the side carries (a catalog model's first at its input).
+        var checkpoint: String? = nil
+        var metrics: [String: Double] = [:]
+
+        /// `model` or `model (checkpoint)` when the checkpoint's name says more.
+        var label: String {
+            guard let checkpoint, checkpoint != model, !model.hasSuffix("/" + checkpoint) else { return model }
+            return "\(model) (\(checkpoint))"
+        }
     }
 
     /// A model file (a path to a regular file) is counted now; anything else is a catalog name.
@@ -147,13 +159,28 @@ struct DiffCommand: ParsableCommand {
                 lowBitMACs: row.lowBitMACs, storedBytes: row.storedBytes, floatParent: row.parent)
         }
         if catalog == nil { catalog = try self.catalog.openForReading() }
-        let key = try input.map { InputKey(try InputOption.bindings([$0])) }
-        let (profile, layers) = try catalog!.layers(model: argument, convention: convention, input: key)
+        var key = try input.map { InputKey(try InputOption.bindings([$0])) }
+        var model = argument
+        var checkpoint: String?
+        // A checkpoint's name stands for its model at the input the checkpoint was evaluated at.
+        if (try? catalog!.resolveModel(argument)) == nil, let owner = try catalog!.checkpointOwner(argument) {
+            model = owner.model
+            checkpoint = owner.checkpoint
+            key = key ?? owner.evalInput
+        }
+        let (profile, layers) = try catalog!.layers(model: model, convention: convention, input: key)
         Console.reportPartial(profile)
+        var metrics = profile.metrics
+        if let checkpoint {
+            let scope = QueryScope(convention: convention, input: profile.input, model: profile.model)
+            metrics = try catalog!.summaries(scope).first { $0.checkpoint?.name == checkpoint }?.metrics ?? [:]
+        } else {
+            checkpoint = profile.checkpoint?.name
+        }
         return Side(
             model: profile.model, input: profile.input.shapes, totals: profile.totals, layers: layers,
             lowBitMACs: profile.lowBitMACs, storedBytes: profile.storedBytes.values.reduce(0, +),
-            floatParent: profile.floatParent)
+            floatParent: profile.floatParent, checkpoint: checkpoint, metrics: metrics)
     }
 
     func run() throws {
@@ -205,6 +232,28 @@ struct DiffCommand: ParsableCommand {
             // What quantization changes: the MACs at 8 bits or fewer and the bytes stored.
             totals.append(row("total", "macs_8bit", a.lowBitMACs, b.lowBitMACs))
             totals.append(row("total", "stored_bytes", a.storedBytes, b.storedBytes))
+        }
+        // The checkpoints' metrics (top-1 …), where both sides have them; a change in points.
+        var metricRows = ResultSet([
+            ResultSet.Column("section", nil, .text, in: .exact),
+            ResultSet.Column("key", "metric", .text),
+            ResultSet.Column("status", nil, .text),
+            ResultSet.Column("old", a.checkpoint ?? a.model, .accuracy),
+            ResultSet.Column("new", b.checkpoint ?? b.model, .accuracy),
+            ResultSet.Column("delta", "change", .text),
+        ])
+        var metricCells: [[ResultSet.Cell]] = []
+        for metric in Set(a.metrics.keys).intersection(b.metrics.keys).sorted() {
+            let (x, y) = (a.metrics[metric]!, b.metrics[metric]!)
+            let status = x == y ? "same" : "changed"
+            metricRows.append([
+                .text("metric"), .text(metric), .text(status), .real(x), .real(y),
+                .text(String(format: "%+.2f pp", (y - x) * 100)),
+            ])
+            metricCells.append([
+                .text("metric"), .text(metric), .text(status), .real(x), .real(y), .empty, .real(y - x), .empty,
+                x == 0 ? .empty : .real((y - x) / x),
+            ])
         }
         // Per op type: MACs (muls for mxop), then params where any.
         var ops = result
@@ -288,14 +337,16 @@ struct DiffCommand: ParsableCommand {
             throw CLIError("--fail-if \(gate): the \(convention.rawValue) convention has no \(gate.measure.key)")
         }
         var document = Document()
-        document.add(.line("\(a.model) → \(b.model) at \(a.input) → \(b.input)"), in: [.text])
+        document.add(.line("\(a.label) → \(b.label) at \(a.input) → \(b.input)"), in: [.text])
         document.add(.result(totals), in: .human)
+        if !metricRows.rows.isEmpty { document.add(.result(metricRows), in: .human) }
         document.add(.line("by op"), in: .human)
         document.add(.result(ops), in: .human)
         document.add(.line(partsLine + (all ? "" : "; --all lists the others too")), in: .human)
         if !parts.rows.isEmpty { document.add(.result(parts), in: .human) }
         var combined = result
         for part in [totals, ops, parts] { for r in part.rows { combined.append(r) } }
+        for r in metricCells { combined.append(r) }
         document.add(.result(combined), in: .exact)
         document.print(output.format)
         let crossed = gates.filter { gate in

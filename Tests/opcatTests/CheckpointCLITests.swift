@@ -96,6 +96,15 @@ struct CheckpointCLITests {
         let best = try CLI.run(["best", "--db", db, "--max-macs", "500M", "--format", "csv"])
         #expect(best.stdout.contains("m,m.a,1,0.7,1x3x224x224,300774272,"), "\(best.stdout)")
         #expect(!best.stdout.contains("m.b"), "\(best.stdout)")
+        // Two checkpoints compared: each is its model at its evaluation input, with its accuracy.
+        let diff = QueryCLITests.csvRows(try CLI.run(["diff", "m.a", "M.B", "--db", db, "--format", "csv"]).stdout)
+        let macs = diff.first { $0["key"] == "macs" }
+        #expect(macs?["old"] == "300774272" && macs?["new"] == "612492800", "\(diff)")
+        let top1 = diff.first { $0["section"] == "metric" && $0["key"] == "top1" }
+        #expect(top1?["old"] == "0.7" && top1?["new"] == "0.74" && top1?["status"] == "changed", "\(diff)")
+        let text = try CLI.run(["diff", "m.a", "m.b", "--db", db])
+        #expect(text.stdout.hasPrefix("m (m.a) → m (m.b) at 1x3x224x224 → 1x3x320x320"), "\(text.stdout)")
+        #expect(text.stdout.contains("+4.00 pp"), "\(text.stdout)")
     }
 
     @Test(

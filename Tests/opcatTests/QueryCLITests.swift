@@ -339,7 +339,11 @@ struct QueryCLITests {
         let same = try CLI.run(["diff", "resnet18_v1", "resnet18_v1", "--all", "--db", Self.catalog, "--format", "csv"])
         #expect(same.status == 0, "\(same.stderr)")
         let rows = Self.csvRows(same.stdout)
-        #expect(rows.count > 50 && rows.allSatisfy { $0["status"] == "same" && $0["delta"] == "0" }, "\(same.stdout)")
+        // Counts are integers ("0"); the metric rows' deltas are reals ("0.0").
+        #expect(
+            rows.count > 50 && rows.allSatisfy { $0["status"] == "same" && Double($0["delta"] ?? "") == 0 },
+            "\(same.stdout)")
+        #expect(rows.contains { $0["section"] == "metric" && $0["key"] == "top1" }, "\(same.stdout)")
         let versions = Self.csvRows(
             try CLI.run(["diff", "resnet18_v1", "resnet18_v2", "--all", "--db", Self.catalog, "--format", "csv"]).stdout
         )
