@@ -302,6 +302,36 @@ extension Catalog {
         }
     }
 
+    /// The zoo each model was ingested from, by model name (models of no zoo are absent).
+    public func modelZoos() throws -> [String: String] {
+        try read { db in
+            var result: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, zoo FROM models WHERE zoo IS NOT NULL") {
+                result[try value(row, 0, in: "models")] = try value(row, 1, in: "models")
+            }
+            return result
+        }
+    }
+
+    /// Every input a model has a stored profile at in `convention`, by model name, in the order
+    /// stored.
+    public func profileInputs(convention: Convention) throws -> [String: [InputKey]] {
+        try read { db in
+            var result: [String: [InputKey]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.name, p.input_shape FROM profiles p JOIN models m ON m.id = p.model_id
+                    WHERE p.convention = ? ORDER BY m.id, p.id
+                    """, arguments: [convention.rawValue])
+            {
+                let t = "profiles"
+                result[try value(row, 0, in: t), default: []].append(try storedInputKey(try value(row, 1, in: t)))
+            }
+            return result
+        }
+    }
+
     /// All model names, for suggestions.
     public func modelNames() throws -> [String] {
         try read { db in try column(db, "SELECT name FROM models ORDER BY name", in: "models") }

@@ -6,8 +6,8 @@ import OpCount
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write documentation from the catalog.",
-        subcommands: [ExportMarkdown.self])
+        abstract: "Write documentation from the catalog: a Markdown page, or a static HTML site.",
+        subcommands: [ExportMarkdown.self, ExportHTML.self])
 }
 
 struct ExportMarkdown: ParsableCommand {

@@ -28,6 +28,7 @@ struct QueryCLITests {
         .init(golden: "best-help.txt", arguments: ["best", "--help"]),
         .init(golden: "layers-help.txt", arguments: ["layers", "--help"]),
         .init(golden: "export-markdown-help.txt", arguments: ["export", "markdown", "--help"]),
+        .init(golden: "export-html-help.txt", arguments: ["export", "html", "--help"]),
         .init(golden: "table.txt", arguments: ["table"]),
         .init(
             golden: "zoo-seed-table.md",

@@ -15,6 +15,55 @@ indirect enum JSON {
         return out + "\n"
     }
 
+    /// On one line, for a `<script type="application/json">` element of an HTML page: `<`,
+    /// `>`, `&` and the JavaScript line separators are `\u` escapes, so no string can close the
+    /// element, open a comment or end a line.
+    func scriptEmbedded() -> String {
+        var out = ""
+        writeCompact(into: &out)
+        return out
+    }
+
+    private func writeCompact(into out: inout String) {
+        switch self {
+        case .object(let fields):
+            out += "{"
+            for (i, (key, value)) in fields.enumerated() {
+                if i > 0 { out += "," }
+                out += JSON.scriptSafe(JSON.quote(key)) + ":"
+                value.writeCompact(into: &out)
+            }
+            out += "}"
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.writeCompact(into: &out)
+            }
+            out += "]"
+        case .string: out += JSON.scriptSafe(scalar)
+        default: out += scalar
+        }
+    }
+
+    static func scriptSafe(_ quoted: String) -> String {
+        guard quoted.unicodeScalars.contains(where: { "<>&\u{2028}\u{2029}".unicodeScalars.contains($0) }) else {
+            return quoted
+        }
+        var out = ""
+        for scalar in quoted.unicodeScalars {
+            switch scalar {
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     private func write(into out: inout String, indent: Int) {
         let pad = String(repeating: "  ", count: indent + 1)
         let close = String(repeating: "  ", count: indent)
