@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/opcat
 
-.PHONY: all build zoo test lint format docs golden bench fuzz regenerate-zoo clean
+.PHONY: all build zoo site test lint format docs golden bench fuzz regenerate-zoo clean
 
 FUZZ_SECONDS ?= 600
 
@@ -30,6 +30,12 @@ zoo: build
 	  $(RELEASE_BIN) best --max-macs $$budget --backbone --limit 1; \
 	done
 
+# The whole bundled catalog as a static site in .build/site (open .build/site/index.html): about
+# 40 MB for its 1,107 models, too large to commit; docs/site/ is the seed zoo's (`make docs`).
+site: build
+	$(RELEASE_BIN) ingest $(ZOOS)
+	$(RELEASE_BIN) export html .build/site
+
 # The tests build optimized (-O, still with @testable) in their own scratch directory: counting
 # the real zoos' thousand graphs is most of their time, about 5× faster than in a plain debug
 # build, while the build takes a few minutes longer. A plain `swift test` runs the same tests.
@@ -48,8 +54,8 @@ lint:
 format:
 	$(SWIFT) format format --in-place --configuration .swift-format $(SWIFT_SOURCES)
 
-# Regenerate generated docs: the ops table from the registry, the zoo page and chart from a
-# fresh catalog of the bundled zoo, the cross-check of the real zoos against their published
+# Regenerate generated docs: the ops table from the registry, the zoo page and chart and its
+# static site (docs/site/) from a fresh catalog of the bundled zoo, the cross-check of the real zoos against their published
 # figures (docs/cross-check.md, written by its test), and the charts of measured speed against
 # MACs in docs/speed.md from a catalog of the timm zoo (a few minutes).
 docs:
@@ -58,6 +64,7 @@ docs:
 	rm -f .build/docs.sqlite .build/docs.sqlite-wal .build/docs.sqlite-shm
 	.build/debug/opcat ingest data/zoo --db .build/docs.sqlite
 	.build/debug/opcat export markdown --db .build/docs.sqlite --out docs/zoo.md
+	.build/debug/opcat export html docs/site --db .build/docs.sqlite
 	OPCAT_UPDATE_GOLDEN=1 $(SWIFT) test $(TEST_FLAGS) --filter CrossCheckTests
 	$(SWIFT) build $(TEST_FLAGS) --product opcat
 	rm -f .build/speed.sqlite .build/speed.sqlite-wal .build/speed.sqlite-shm

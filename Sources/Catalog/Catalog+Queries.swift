@@ -473,30 +473,31 @@ extension Catalog {
                 "'\(name)' has no profile at \(asked); it has \(inputs.joined(separator: ", ")) (add one with `opcat profile --input \(input.map { $0.shapes } ?? "SHAPE") --model \(name)`)"
             )
         }
+        // Columns by position (a by-name lookup per value costs more than the rest of the read).
+        let module = try read { db in try db.columns(in: "layers").contains { $0.name == "module" } }
         let rows = try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT l.* FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
+                    SELECT l.layer_index, l.name, l.op, l.source_op, l.status, l.output_shapes, l.params, \
+                    l.\(convention.cost.key), l.flops, l.in_backbone, l.precision, l.activations\(module ? ", l.module" : "")
+                    FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
                     WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
                     """, arguments: [name, profile.input.description, convention.rawValue])
         }
+        let t = "layers"
         return (
             profile,
             try rows.map { row in
                 StoredLayer(
-                    index: try value(row, "layer_index", in: "layers"), name: try value(row, "name", in: "layers"),
-                    op: try value(row, "op", in: "layers"), sourceOp: try value(row, "source_op", in: "layers"),
-                    status: try value(row, "status", in: "layers"),
-                    outputShapes: try storedShapes(try value(row, "output_shapes", in: "layers")),
-                    params: try value(row, "params", in: "layers"),
-                    cost: try value(row, convention.cost.key, in: "layers"),
-                    flops: try optionalValue(row, "flops", in: "layers"),
-                    inBackbone: try value(row, "in_backbone", in: "layers"),
-                    precision: try optionalValue(row, "precision", in: "layers"),
+                    index: try value(row, 0, in: t), name: try value(row, 1, in: t), op: try value(row, 2, in: t),
+                    sourceOp: try value(row, 3, in: t), status: try value(row, 4, in: t),
+                    outputShapes: try storedShapes(try value(row, 5, in: t)), params: try value(row, 6, in: t),
+                    cost: try value(row, 7, in: t), flops: try optionalValue(row, 8, in: t),
+                    inBackbone: try value(row, 9, in: t), precision: try optionalValue(row, 10, in: t),
                     // A catalog read without migrating may predate schema 8.
-                    module: row.hasColumn("module") ? try optionalValue(row, "module", in: "layers") : nil,
-                    activations: try optionalValue(row, "activations", in: "layers"))
+                    module: module ? try optionalValue(row, 12, in: t) : nil,
+                    activations: try optionalValue(row, 11, in: t))
             }
         )
     }
@@ -523,12 +524,69 @@ extension Catalog {
         text += "]"
     }
 
-    /// Stored shapes read back; text that is not such an array is a catalog error.
+    /// Stored shapes read back (as ``encodeShapes(_:)`` writes them, parsed by hand: a JSON
+    /// decoder per layer was most of a large model's read); text that is not such an array is
+    /// a catalog error.
     func storedShapes(_ text: String) throws -> [[Int]?] {
-        do { return try JSONDecoder().decode([[Int]?].self, from: Data(text.utf8)) } catch {
+        guard let shapes = Self.parseShapes(text) else {
             throw CatalogError.database(
                 path: path, message: "stored layer shapes '\(text.prefix(80))' are not readable")
         }
+        return shapes
+    }
+
+    /// `[[1,64,56,56],null]` → shapes; nil for anything else (whitespace allowed between tokens).
+    static func parseShapes(_ text: String) -> [[Int]?]? {
+        var bytes = Array(text.utf8)[...]
+        func skip() {
+            while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes.removeFirst() }
+        }
+        func take(_ c: UInt8) -> Bool {
+            skip()
+            guard bytes.first == c else { return false }
+            bytes.removeFirst()
+            return true
+        }
+        func integer() -> Int? {
+            skip()
+            var value = 0
+            var digits = 0
+            let negative = take(0x2D)
+            while let b = bytes.first, b >= 0x30, b <= 0x39 {
+                let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int(b - 0x30))
+                if o1 || o2 { return nil }
+                value = a
+                digits += 1
+                bytes.removeFirst()
+            }
+            return digits > 0 ? (negative ? -value : value) : nil
+        }
+        guard take(0x5B) else { return nil }
+        var shapes: [[Int]?] = []
+        if !take(0x5D) {
+            repeat {
+                skip()
+                if bytes.starts(with: "null".utf8) {
+                    bytes.removeFirst(4)
+                    shapes.append(nil)
+                    continue
+                }
+                guard take(0x5B) else { return nil }
+                var shape: [Int] = []
+                if !take(0x5D) {
+                    repeat {
+                        guard let d = integer() else { return nil }
+                        shape.append(d)
+                    } while take(0x2C)
+                    guard take(0x5D) else { return nil }
+                }
+                shapes.append(shape)
+            } while take(0x2C)
+            guard take(0x5D) else { return nil }
+        }
+        skip()
+        return bytes.isEmpty ? shapes : nil
     }
 }
 

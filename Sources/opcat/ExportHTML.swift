@@ -209,14 +209,15 @@ struct SiteBuilder {
         return dims.suffix(2).reduce(1, *)
     }
 
-    /// A file name for a model's page: its name where that is plain ASCII (letters, digits,
-    /// `.`, `_`, `-`), else a cleaned name with a digest of the name, so no name escapes the
-    /// directory or collides (also on case-insensitive file systems).
+    /// A file name for a model's page: its name with every character but ASCII letters,
+    /// digits, `.`, `_` and `-` as `_` (`timm/resnet50` → `timm_resnet50`), and a digest of the
+    /// name where that is taken, so no name escapes the directory or collides with another (also
+    /// on case-insensitive file systems).
     static func pageName(_ model: String, taken: inout Set<String>) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         var stem = String(model.prefix(80).map { allowed.contains($0) ? $0 : "_" })
         if stem.hasPrefix(".") || stem.isEmpty { stem = "_" + stem }
-        if stem != model || taken.contains(stem.lowercased()) {
+        if taken.contains(stem.lowercased()) {
             stem += "-" + SHA256.hex(Array(model.utf8)).prefix(10)
         }
         taken.insert(stem.lowercased())

@@ -125,9 +125,17 @@ struct ModelPage {
             out += "<p class=\"warning\">Sizes depend on the data (\(h(bound))): the figures are upper bounds.</p>\n"
         }
         let total = max(1, profile.totals[.macs] ?? 0)
-        let groups = LayerGroup.modules(layers, depth: Self.depth)
-        out += "<p class=\"note\">\(layers.count) layers by module; the bar is the share of the model's "
-        out += "\(Numbers.grouped(profile.totals[.macs] ?? 0)) MACs.</p>\n<div class=\"tree\">\n"
+        // A large model's repeated blocks are folded (`blocks.*` ×12), as `opcat layers` shows it;
+        // modules without params or MACs are left out of the tree (their layers are counted in
+        // their parent's): a zero module has only zero modules inside it.
+        let fold = layers.count > LayerGrouping.defaultAbove
+        let all = LayerGroup.modules(layers, depth: Self.depth, fold: fold)
+        let groups = all.filter { !$0.isZero || $0.level == 1 }
+        out += "<p class=\"note\">\(layers.count) layers by module"
+        out += fold ? ", repeated modules folded (×: how many)" : ""
+        out += all.count > groups.count ? ", \(all.count - groups.count) modules without params or MACs not shown" : ""
+        out += "; the bar is the share of the model's \(Numbers.grouped(profile.totals[.macs] ?? 0)) MACs.</p>\n"
+        out += "<div class=\"tree\">\n"
         out +=
             "<div class=\"leaf head\"><span>module</span><span class=\"num\">layers</span><span class=\"num\">params</span>"
         out += "<span class=\"num\">MACs</span><span class=\"num\">share</span><span></span></div>\n"
@@ -138,17 +146,22 @@ struct ModelPage {
                 out += "</details>\n"
                 open.removeLast()
             }
-            let name = g.key.isEmpty ? "(model)" : String(g.key.split(separator: ".").last ?? "")
+            let name =
+                (g.key.isEmpty ? "(model)" : String(g.key.split(separator: ".").last ?? ""))
+                + (g.instances > 1 ? " ×\(g.instances)" : "")
             let share = Double(g.cost) / Double(total)
+            let hasChildren = i + 1 < groups.count && groups[i + 1].level > g.level
+            let indent = (g.level - 1) * 16 + (hasChildren ? 0 : 14)
             let line = """
-                <span class="name" title="\(h(g.key))">\(h(name))</span><span class="num">\(g.layers)</span>\
+                <span class="name" style="padding-left:\(indent)px" title="\(h(g.key))">\(h(name))</span><span class="num">\(g.layers)</span>\
                 <span class="num">\(Numbers.grouped(g.params))</span><span class="num">\(Numbers.grouped(g.cost))</span>\
                 <span class="num">\(Numbers.percent(share))</span>\
                 <span class="bar"><span style="width:\(String(format: "%.2f", share * 100))%"></span></span>
                 """
-            let hasChildren = i + 1 < groups.count && groups[i + 1].level > g.level
             if hasChildren {
-                out += "<details\(g.level <= 2 ? " open" : "")><summary>\(line)</summary>\n"
+                // Open at the top, and along where the cost is.
+                let opened = g.level <= 2 || (share >= 0.2 && g.level <= 5)
+                out += "<details\(opened ? " open" : "")><summary>\(line)</summary>\n"
                 open.append(g.level)
             } else {
                 out += "<div class=\"leaf\">\(line)</div>\n"

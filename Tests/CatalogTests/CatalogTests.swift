@@ -274,4 +274,21 @@ struct CatalogTests {
         let after = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
         #expect(Set(after).subtracting(siblings).filter { !$0.hasSuffix("-shm") && !$0.hasSuffix("-wal") }.isEmpty)
     }
+
+    @Test("stored layer shapes read back as written, and anything else is refused")
+    func shapes() throws {
+        let cases: [[[Int]?]] = [[], [[1, 64, 56, 56]], [nil], [[], [3], nil, [1, 2, 3, 4, 5, 6]], [[Int.max, 0]]]
+        for shapes in cases {
+            let text = Catalog.encodeShapes(shapes)
+            #expect(Catalog.parseShapes(text) == shapes, "\(text)")
+            // As JSON writes it too, with spaces.
+            let spaced = text.replacingOccurrences(of: ",", with: ", ")
+            #expect(Catalog.parseShapes(spaced) == shapes, "\(spaced)")
+        }
+        for bad in [
+            "", "[", "[[1,2]", "[[1,2]]x", "[[1,,2]]", "[[a]]", "[nul]", "[[99999999999999999999]]", "{}", "[[1],]",
+        ] {
+            #expect(Catalog.parseShapes(bad) == nil, "\(bad)")
+        }
+    }
 }

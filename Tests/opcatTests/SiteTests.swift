@@ -71,7 +71,8 @@ struct SiteTests {
             #expect(page.contains("Content-Security-Policy\" content=\"default-src 'none'"))
         }
         let vit = try String(contentsOf: site.appendingPathComponent("models/vit_b_16.html"), encoding: .utf8)
-        #expect(vit.contains("encoder_layer_11") && vit.contains("<details"), "the module tree")
+        // The module tree, its twelve encoder layers folded into one row.
+        #expect(vit.contains("encoder_layer_* ×12") && vit.contains("<details"), "the module tree")
         let quantized = try String(
             contentsOf: site.appendingPathComponent("models/mobilenet_v2_int8_qdq.html"), encoding: .utf8)
         #expect(quantized.contains("Beside its float parent") && quantized.contains("href=\"mobilenet_v2.html\""))
@@ -87,6 +88,27 @@ struct SiteTests {
         let refused = try CLI.run(["export", "html", foreign.path, "--db", Self.catalog])
         #expect(refused.status != 0 && refused.stderr.contains("not a site opcat wrote"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: foreign.path) == ["notes.txt"])
+    }
+
+    @Test("docs/site is what export html writes for the bundled zoo")
+    func docsSiteIsCurrent() throws {
+        let fresh = try Self.export(QueryCLITests.catalog)
+        let committed = CLI.root.appendingPathComponent("docs/site")
+        func files(_ dir: URL) throws -> [String] {
+            let fm = FileManager.default
+            return try
+                (fm.contentsOfDirectory(atPath: dir.path)
+                + fm.contentsOfDirectory(
+                    atPath: dir.appendingPathComponent("models").path
+                ).map { "models/" + $0 }).filter { $0 != "models" }.sorted()
+        }
+        let names = try files(fresh)
+        #expect(try files(committed) == names, "docs/site lists other files: run `make docs`")
+        for name in names {
+            let a = try Data(contentsOf: fresh.appendingPathComponent(name))
+            let b = try? Data(contentsOf: committed.appendingPathComponent(name))
+            #expect(a == b, "docs/site/\(name) is stale: run `make docs`")
+        }
     }
 
     static let hostileNames = [

@@ -24,7 +24,6 @@ enum SiteAssets {
         .tree summary{cursor:pointer;list-style:none}.tree summary::-webkit-details-marker{display:none}
         .tree summary .name::before{content:"▸ ";color:#777}.tree details[open]>summary .name::before{content:"▾ "}
         .tree .head{font-weight:600;border-bottom:1px solid #ddd}
-        .tree details>*:not(summary){margin-left:18px}.tree .leaf{padding-left:14px}
         .tree .num{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
         .bar{background:#eef;height:10px;display:block}.bar span{background:#4a6fd4;height:10px;display:block}
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px}dl.facts dt{color:#555}
