@@ -7,7 +7,8 @@ struct CatalogOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The catalog file (default: $OPCAT_DB, else ./opcat.sqlite).", valueName: "file"))
+            "The catalog file (default: $OPCAT_DB, else ./opcat.sqlite).", valueName: "file"),
+        completion: .file(extensions: ["sqlite", "db"]))
     var db: String?
 
     /// `--db`, else `OPCAT_DB`, else `./opcat.sqlite`.

@@ -8,9 +8,16 @@ struct CountCommand: ParsableCommand {
         commandName: "count",
         abstract: "Count one model file, or every model of a zoo directory; store nothing.",
         discussion: """
-            PATH is a model file or a zoo directory (one with a manifest.json). A file inside a \
-            zoo directory takes its input shape and backbone end from the manifest unless given \
-            here; any other file defaults to an input of 1x3x224x224.
+            Each PATH is a model file, a zoo directory, or - for a model on standard input. A \
+            directory's models are those its manifest.json lists, or without one its model files \
+            (*-symbol.json, *.onnx, gzipped too; a notice says so). A file inside a zoo directory \
+            takes its input shape and backbone end from the manifest unless given here; any \
+            other file defaults to an input of 1x3x224x224.
+
+            One model file prints its counts in detail (--layers: every layer too); several \
+            paths or a directory print one row per model. CSV is one row per model either way, \
+            with the same header, so outputs concatenate: \
+            find models -name '*.onnx' | xargs opcat count --format csv
 
             The standard convention counts learnable params (buffers apart), MACs of linear ops \
             and every primitive operation (FLOPs = muls + adds + divs + exps + cmps). The mxop \
@@ -22,8 +29,12 @@ struct CountCommand: ParsableCommand {
             is partial (an op opcat does not support).
             """)
 
-    @Argument(help: "A model file (MXNet -symbol.json or ONNX .onnx) or a zoo directory.")
-    var path: String
+    @Argument(
+        help: ArgumentHelp(
+            "Model files (MXNet -symbol.json or ONNX .onnx, also gzipped), zoo directories, or - for one model on standard input.",
+            valueName: "path"),
+        completion: .file(extensions: ["json", "onnx", "gz"]))
+    var paths: [String] = []
 
     @OptionGroup var inputs: InputOptions
 
@@ -43,36 +54,36 @@ struct CountCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOptions
 
-    func run() throws {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw PathProblem.missing(path)
+    func validate() throws {
+        guard !paths.isEmpty else {
+            throw ValidationError("give a model file, a zoo directory, or - for a model on standard input")
         }
-        let bindings = try inputs.bindings()
-        if isDirectory.boolValue {
-            guard !layers else { throw ValidationError("--layers needs a single model file, not a zoo directory") }
-            try countZoo(url, bindings)
-            return
+        guard paths.filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("- (standard input) can be given once")
         }
-        let model = try ModelJob(file: url).count(inputs: bindings, backboneEnd: backboneEnd)
-        for notice in model.notices { Console.notice(Hints.explain(notice)) }
-        Console.reportPartial(model)
-        CountRenderer(convention: convention).document(model, layers: layers).print(output.format)
-        if strict && !model.analysis.isComplete { throw ExitCode(3) }
     }
 
-    func countZoo(_ directory: URL, _ bindings: [InputBinding]) throws {
-        guard ZooManifest.exists(in: directory) else {
-            throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
+    func run() throws {
+        let bindings = try inputs.bindings()
+        if paths.count == 1, paths[0] == "-" || !Self.isDirectory(paths[0]) {
+            let model = try countFile(paths[0], bindings)
+            for notice in model.notices { Console.notice(Hints.explain(notice)) }
+            Console.reportPartial(model)
+            let renderer = CountRenderer(convention: convention)
+            if output.format == .csv && !layers {
+                renderer.table([model]).print(.csv)
+            } else {
+                renderer.document(model, layers: layers).print(output.format)
+            }
+            if strict && !model.analysis.isComplete { throw ExitCode(3) }
+            return
         }
-        let manifest = try ZooManifest.load(directory: directory)
+        guard !layers else { throw ValidationError("--layers needs a single model file") }
         var models: [CountedModel] = []
         var failures = 0
-        for entry in manifest.models {
+        func attempt(_ body: () throws -> CountedModel) {
             do {
-                let job = ModelJob(file: directory.appendingPathComponent(entry.file), entry: entry)
-                let model = try job.count(inputs: bindings, backboneEnd: nil)
+                let model = try body()
                 Console.reportPartial(model)
                 models.append(model)
             } catch {
@@ -80,8 +91,57 @@ struct CountCommand: ParsableCommand {
                 failures += 1
             }
         }
-        CountRenderer(convention: convention).table(models).print(output.format)
+        for path in paths {
+            if path != "-" && Self.isDirectory(path) {
+                let jobs: [ModelJob]
+                do { jobs = try Self.zooJobs(path) } catch {
+                    Console.error("\(error)")
+                    failures += 1
+                    continue
+                }
+                for job in jobs { attempt { try job.count(inputs: bindings, backboneEnd: nil) } }
+            } else {
+                attempt { try countFile(path, bindings) }
+            }
+        }
+        // Nothing counted and something failed: the errors say it all, no empty table.
+        if !models.isEmpty || failures == 0 { CountRenderer(convention: convention).table(models).print(output.format) }
         if failures > 0 { throw ExitCode(1) }
         if strict && models.contains(where: { !$0.analysis.isComplete }) { throw ExitCode(3) }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// One model file, or `-`: the model on standard input.
+    func countFile(_ path: String, _ bindings: [InputBinding]) throws -> CountedModel {
+        if path == "-" {
+            let data = try ModelJob.standardInput()
+            return try ModelJob(file: URL(fileURLWithPath: "stdin"), entry: nil).count(
+                contents: data, inputs: bindings, backboneEnd: backboneEnd)
+        }
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw PathProblem.missing(path) }
+        return try ModelJob(file: url).count(inputs: bindings, backboneEnd: backboneEnd)
+    }
+
+    /// A directory's models: its manifest's, else its model files (with a notice).
+    static func zooJobs(_ path: String) throws -> [ModelJob] {
+        let directory = URL(fileURLWithPath: path)
+        if ZooManifest.exists(in: directory) {
+            let manifest = try ZooManifest.load(directory: directory)
+            return manifest.models.map { ModelJob(file: directory.appendingPathComponent($0.file), entry: $0) }
+        }
+        let files = try ModelJob.modelFiles(in: directory)
+        guard !files.isEmpty else {
+            throw CLIError(
+                "\(path): no \(ZooManifest.fileName) and no model files (*-symbol.json, *.onnx, gzipped too)")
+        }
+        Console.notice(
+            "\(path): no \(ZooManifest.fileName); counting its \(files.count) model file\(files.count == 1 ? "" : "s") "
+                + "with default inputs (a manifest gives each its input, name and backbone end: docs/manifest.md)")
+        return files.map { ModelJob(file: $0, entry: nil) }
     }
 }

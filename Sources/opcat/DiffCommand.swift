@@ -35,13 +35,13 @@ struct DiffCommand: ParsableCommand {
               opcat diff resnet50.a1_in1k resnet50.fb_ssl_yfcc100m_ft_in1k   (two checkpoints)
             """)
 
-    @Argument(help: "The model before: a catalog name or a model file.")
+    @Argument(help: "The model before: a catalog name or a model file.", completion: CatalogCompletion.modelsOrFiles)
     var old: String
 
     @Argument(
         help:
-            "The model after: a catalog name or a model file (left out: OLD is a quantized model, compared with its float parent)."
-    )
+            "The model after: a catalog name or a model file (left out: OLD is a quantized model, compared with its float parent).",
+        completion: CatalogCompletion.modelsOrFiles)
     var new: String?
 
     @OptionGroup var catalog: CatalogOptions

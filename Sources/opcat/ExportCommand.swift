@@ -23,12 +23,15 @@ struct ExportMarkdown: ParsableCommand {
 
     @OptionGroup var catalog: CatalogOptions
 
-    @Option(name: .long, help: ArgumentHelp("Write the page to this file.", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("Write the page to this file.", valueName: "file"),
+        completion: .file(extensions: ["md"]))
     var out: String?
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Write the chart to this file (default with --out: beside the page).", valueName: "file"))
+        help: ArgumentHelp("Write the chart to this file (default with --out: beside the page).", valueName: "file"),
+        completion: .file(extensions: ["svg"]))
     var svg: String?
 
     /// MAC and parameter budgets of the best-under-budget tables.

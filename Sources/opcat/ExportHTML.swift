@@ -29,7 +29,7 @@ struct ExportHTML: ParsableCommand {
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Argument(help: ArgumentHelp("The directory to write the site to.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("The directory to write the site to.", valueName: "dir"), completion: .directory)
     var dir: String
 
     @Option(name: .long, help: ArgumentHelp("The title of the index page.", valueName: "text"))

@@ -26,7 +26,7 @@ struct IngestCommand: ParsableCommand {
             fail, the others are kept, each failure is named, and the exit status is 1.
             """)
 
-    @Argument(help: "Model files and zoo directories.")
+    @Argument(help: "Model files and zoo directories.", completion: .file(extensions: ["json", "onnx", "gz"]))
     var paths: [String] = []
 
     @OptionGroup var catalog: CatalogOptions

@@ -24,7 +24,7 @@ struct LayersCommand: ParsableCommand {
             every layer). --hide-zero leaves out rows with no params and no MACs.
             """)
 
-    @Argument(help: "A model name in the catalog.")
+    @Argument(help: "A model name in the catalog.", completion: CatalogCompletion.models)
     var model: String
 
     @OptionGroup var catalog: CatalogOptions

@@ -32,7 +32,7 @@ struct MetricsImportCommand: ParsableCommand {
 
     static let header = ["model", "checkpoint", "eval_input", "dataset", "metric", "value", "source"]
 
-    @Argument(help: "The CSV file of figures.")
+    @Argument(help: "The CSV file of figures.", completion: .file(extensions: ["csv"]))
     var file: String
 
     @OptionGroup var catalog: CatalogOptions

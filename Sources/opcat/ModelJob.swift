@@ -22,6 +22,47 @@ struct ModelJob {
         self.entry = entry
     }
 
+    /// The model files directly in `directory` (`*-symbol.json`, `*.onnx`, and those gzipped),
+    /// by name.
+    static func modelFiles(in directory: URL) throws -> [URL] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
+            throw CLIError("\(directory.relativePath): cannot list it: \((error as NSError).localizedDescription)")
+        }
+        return names.filter { name in
+            let inner = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+            return !name.hasPrefix(".") && (inner.hasSuffix("-symbol.json") || inner.hasSuffix(".onnx"))
+        }.sorted().map { directory.appendingPathComponent($0) }
+    }
+
+    /// A model on standard input, as ``ModelFile/contents(of:)`` reads a file: copied to a
+    /// temporary file in pieces (memory stays bounded; an ONNX file's weights are then skipped
+    /// as for any file), read, and removed.
+    static func standardInput() throws -> Data {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "opcat-stdin-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+            let out = try? FileHandle(forWritingTo: temporary)
+        else { throw CLIError("stdin: cannot make a temporary file in \(temporary.deletingLastPathComponent().path)") }
+        var total = 0
+        while true {
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            total += chunk.count
+            guard total <= Limits.fileBytes else {
+                try? out.close()
+                throw CLIError("stdin: more than \(Limits.fileBytes >> 30) GiB, beyond what opcat reads")
+            }
+            out.write(chunk)
+        }
+        try? out.close()
+        guard total > 0 else { throw CLIError("stdin: empty; pipe a model file into `opcat count -`") }
+        do { return try ModelFile.contents(of: temporary) } catch {
+            throw CLIError("stdin: \(error)".replacingOccurrences(of: temporary.path, with: "stdin"))
+        }
+    }
+
     /// The model name: the manifest's, else the file's.
     var name: String { entry?.name ?? Pipeline.modelName(for: file.relativePath) }
 

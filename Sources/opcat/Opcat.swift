@@ -30,7 +30,7 @@ struct Opcat: ParsableCommand {
             CountCommand.self, IngestCommand.self, ProfileCommand.self, MetricsCommand.self, TableCommand.self,
             ParetoCommand.self, BestCommand.self, SpeedCommand.self, LayersCommand.self, DiffCommand.self,
             ExportCommand.self,
-            OpsCommand.self,
+            ManifestCommand.self, OpsCommand.self,
             MigrateCommand.self, CheckCommand.self,
         ])
 

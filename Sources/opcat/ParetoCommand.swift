@@ -38,7 +38,9 @@ struct ParetoCommand: ParsableCommand {
     @Flag(name: .long, help: "Also list the dominated models, each with a model that dominates it.")
     var all = false
 
-    @Option(name: .long, help: ArgumentHelp("Write an SVG chart to this file.", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("Write an SVG chart to this file.", valueName: "file"),
+        completion: .file(extensions: ["svg"]))
     var svg: String?
 
     @Flag(name: .long, help: "Logarithmic cost axis in the chart.")

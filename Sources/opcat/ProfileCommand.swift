@@ -31,12 +31,14 @@ struct ProfileCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Only models of these families: repeat it, or use shell-style patterns ('resnet*').", valueName: "family"))
+            "Only models of these families: repeat it, or use shell-style patterns ('resnet*').", valueName: "family"),
+        completion: CatalogCompletion.families)
     var family: [String] = []
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Only these models: repeat it, or use shell-style patterns.", valueName: "model"))
+        help: ArgumentHelp("Only these models: repeat it, or use shell-style patterns.", valueName: "model"),
+        completion: CatalogCompletion.models)
     var model: [String] = []
 
     func validate() throws {

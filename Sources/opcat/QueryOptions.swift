@@ -9,14 +9,16 @@ struct SelectionOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "Only models of these families: repeat it, or use shell-style patterns ('resnet*'); case-insensitive.",
-            valueName: "family"))
+            valueName: "family"),
+        completion: CatalogCompletion.families)
     var family: [String] = []
 
     @Option(
         name: .long,
         help: ArgumentHelp(
             "Only these models: repeat it, or use shell-style patterns ('mobilenet*'); case-insensitive.",
-            valueName: "model"))
+            valueName: "model"),
+        completion: CatalogCompletion.models)
     var model: [String] = []
 
     @Option(

@@ -45,7 +45,8 @@ struct SpeedCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "Write an SVG chart of samples per second against MACs to this file (needs one device and precision).",
-            valueName: "file"))
+            valueName: "file"),
+        completion: .file(extensions: ["svg"]))
     var svg: String?
 
     @OptionGroup var output: FormatOptions
