@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/opcat
 
-.PHONY: all build zoo site test lint format docs golden bench fuzz regenerate-zoo clean
+.PHONY: all build zoo site charts test lint format docs golden bench fuzz regenerate-zoo clean
 
 FUZZ_SECONDS ?= 600
 
@@ -35,6 +35,17 @@ zoo: build
 site: build
 	$(RELEASE_BIN) ingest $(ZOOS)
 	$(RELEASE_BIN) export html .build/site
+
+# The Pareto chart as people see it, as PNG (rendered by headless Chromium): the seed zoo's
+# (docs/zoo-pareto.svg) and the whole bundled catalog's, in docs/.
+CHROMIUM ?= chromium
+SHOT = $(CHROMIUM) --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1140,660
+charts: build
+	rm -f .build/charts.sqlite .build/charts.sqlite-wal .build/charts.sqlite-shm
+	$(RELEASE_BIN) ingest $(ZOOS) --db .build/charts.sqlite
+	$(RELEASE_BIN) pareto --db .build/charts.sqlite --log-x --svg .build/catalog-pareto.svg > /dev/null
+	$(SHOT) --screenshot=docs/catalog-pareto.png file://$(CURDIR)/.build/catalog-pareto.svg
+	$(SHOT) --screenshot=docs/zoo-pareto.png file://$(CURDIR)/docs/zoo-pareto.svg
 
 # The tests build optimized (-O, still with @testable) in their own scratch directory: counting
 # the real zoos' thousand graphs is most of their time, about 5× faster than in a plain debug

@@ -302,6 +302,15 @@ extension Catalog {
         }
     }
 
+    /// The datasets the catalog's figures of `metric` (top1 …) are on, in name order.
+    public func metricDatasets(_ metric: String) throws -> [String] {
+        try read { db in
+            try column(
+                db, "SELECT DISTINCT dataset FROM metrics WHERE metric = ? ORDER BY 1", arguments: [metric],
+                in: "metrics")
+        }
+    }
+
     /// The zoo each model was ingested from, by model name (models of no zoo are absent).
     public func modelZoos() throws -> [String: String] {
         try read { db in

@@ -24,7 +24,7 @@ enum CatalogCompletion {
         }
         return entries.filter { $0.hasPrefix(stem) && (stem.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: dir + $0, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: dir + $0, isDirectory: &isDirectory)
             return dir + $0 + (isDirectory.boolValue ? "/" : "")
         }
     }

@@ -77,7 +77,8 @@ struct ExportMarkdown: ParsableCommand {
             let name = URL(fileURLWithPath: chartPath).lastPathComponent
             page += "![ImageNet top-1 against MACs](\(name))\n\n"
             do {
-                try pareto.chart(logX: true).render().write(toFile: chartPath, atomically: true, encoding: .utf8)
+                try pareto.chart(logX: true, dataset: try catalog.metricDatasets("top1")).render().write(
+                    toFile: chartPath, atomically: true, encoding: .utf8)
             } catch {
                 throw CLIError("\(chartPath): cannot write the chart: \((error as NSError).localizedDescription)")
             }

@@ -148,18 +148,29 @@ struct SiteBuilder {
             let missing = try catalog.modelsWithoutProfile(scope)
             views.append(view(shape, shape, at, missing: missing))
         }
+        // Each family's colour and marker, as every chart of opcat draws it.
+        let styles = FamilyStyle.assign(own.map { $0.family ?? "" }).sorted { $0.key < $1.key }.map {
+            (
+                $0.key,
+                JSON.object([
+                    ("colour", .string($0.value.colour)), ("shape", .string($0.value.shape.rawValue)),
+                    ("hollow", .bool($0.value.hollow)),
+                ])
+            )
+        }
         let data = JSON.object([
-            ("title", .string(title)), ("views", .array(views)),
+            ("title", .string(title)), ("views", .array(views)), ("styles", .object(styles)),
             ("front_metric", .string("top1")),
         ])
         let index = try IndexPage(
-            title: title, rows: ownRows, data: data.scriptEmbedded(), inputs: ownLabel, leftOut: leftOut
+            title: title, rows: ownRows, data: data.scriptEmbedded(), inputs: ownLabel, leftOut: leftOut,
+            dataset: try catalog.metricDatasets("top1")
         ).render()
         var rendered: [(String, String)] = []
         var byModel: [String: [Row]] = [:]
         for row in ownRows { byModel[row.summary.model, default: []].append(row) }
         for (model, modelRows) in byModel.sorted(by: { $0.key < $1.key }) {
-            let page = try ModelPage(catalog: catalog, rows: modelRows, inputs: inputs[model] ?? [], pages: pages)
+            let page = ModelPage(catalog: catalog, rows: modelRows, inputs: inputs[model] ?? [], pages: pages)
             rendered.append(("models/" + modelRows[0].page, try page.render()))
         }
         return Site(index: index, pages: rendered, rowCount: ownRows.count)
@@ -273,6 +284,8 @@ struct IndexPage {
     var inputs: String
     /// Selected models with no profile at the asked input that could not be counted there.
     var leftOut: [String] = []
+    /// What the top-1 figures are measured on.
+    var dataset: [String] = []
 
     func render() throws -> String {
         let summaries = rows.map(\.summary)
@@ -281,10 +294,11 @@ struct IndexPage {
         if let pareto = try? ParetoQuery(cost: .macs, metric: .top1, backbone: false).run(summaries),
             !pareto.front.isEmpty
         {
-            chart = pareto.chart(logX: true).render()
+            chart = pareto.chart(logX: true, dataset: dataset).render()
             frontCount = pareto.front.count
         }
         let models = Set(summaries.map(\.model)).count
+        let on = dataset.isEmpty ? "" : "on " + dataset.joined(separator: ", ")
         let leftOutNote =
             leftOut.isEmpty
             ? ""
@@ -294,8 +308,8 @@ struct IndexPage {
             <header><h1>\(h(title))</h1>
             <p class="note">\(rows.count) checkpoints of \(models) models, \(h(inputs)), from an opcat catalog. \
             Params are learnable elements; MACs the multiply-accumulates of convolutions and dense layers; the backbone \
-            is the model without its classification head. Accuracy is ImageNet-1k validation top-1/top-5 as each zoo \
-            published it.</p>
+            is the model without its classification head. Accuracy is top-1/top-5 \(h(on)) as each zoo published \
+            it.</p>
             \(leftOutNote)
             <noscript><p class="note">JavaScript is off: the table and chart below are the full data, unsorted; \
             with it the table sorts and filters, the chart is interactive and the budget panel answers.</p></noscript>

@@ -46,6 +46,13 @@ struct ParetoCommand: ParsableCommand {
     @Flag(name: .long, help: "Logarithmic cost axis in the chart.")
     var logX = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Which points the chart labels: front, all (where there is room) or none (default: all up to 60 points, else front).",
+            valueName: "which"))
+    var labels: ChartLabels?
+
     @OptionGroup var output: FormatOptions
 
     func validate() throws {
@@ -89,7 +96,8 @@ struct ParetoCommand: ParsableCommand {
                     + "(\(Console.names(result.noCost)))" + (backbone ? "; ingest them with --backbone-end NODE" : ""))
         }
         if let svg {
-            let chart = result.chart(logX: logX)
+            let chart = result.chart(
+                logX: logX, labels: labels, dataset: try catalog.metricDatasets(metric.rawValue))
             do { try chart.render().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
                 throw CLIError("\(svg): cannot write the chart: \((error as NSError).localizedDescription)")
             }
@@ -169,7 +177,9 @@ struct ParetoQuery {
             return document
         }
 
-        func chart(logX: Bool) -> ScatterChart {
+        /// The chart; its title names the inputs (`224×224`, or the range of the models' own)
+        /// and `dataset`, what the accuracy is measured on.
+        func chart(logX: Bool, labels: ChartLabels? = nil, dataset: [String] = []) -> ScatterChart {
             let onFront = Set(front.map(\.label))
             let points = (front + dominated.map(\.0)).map { p in
                 ScatterChart.Point(
@@ -178,11 +188,19 @@ struct ParetoQuery {
             }
             let axis = query.axis
             let unit = ["billions", "millions", "µs"][axis.exponent == 9 ? 0 : axis.exponent == 6 ? 1 : 2]
+            let plotted = points.compactMap { summaries[$0.model] }
+            let sides = Set(plotted.map { ChartLabels.resolution($0.input) })
+            let inputs =
+                sides.count == 1
+                ? "at \(sides.first!)"
+                : "at each model's own input (\(sides.count) sizes, \(ChartLabels.range(plotted)))"
+            let on = dataset.isEmpty ? "" : dataset.joined(separator: ", ") + " "
+            let which = labels ?? (points.count > 60 ? .front : .all)
             return ScatterChart(
-                title: "ImageNet \(query.metric.title) against \(costTitle)",
+                title: "\(on)\(query.metric.title) against \(costTitle), \(inputs)",
                 xLabel: "\(costTitle) (\(unit))",
                 yLabel: "\(query.metric.title) accuracy", xScale: pow(10, Double(axis.exponent)), logX: logX,
-                points: points)
+                labelAll: which == .all, labelNone: which == .none, points: points)
         }
     }
 
@@ -243,5 +261,26 @@ struct ParetoQuery {
             query: self, summaries: Self.byLabel(answer.front), front: points, dominated: [],
             noMetric: answer.noMetric, noCost: answer.noCost, pointCount: answer.pointCount,
             labelled: answer.labelled)
+    }
+}
+
+/// Which points a chart labels.
+enum ChartLabels: String, ExpressibleByArgument, CaseIterable {
+    case front, all, none
+
+    /// `224×224` from an input key's first shape (its last two dimensions); the shape otherwise.
+    static func resolution(_ key: InputKey) -> String {
+        let dims = key.inputs.first?.shape ?? []
+        return dims.count >= 3 ? "\(dims[dims.count - 2])×\(dims[dims.count - 1])" : key.shapes
+    }
+
+    /// `224–448 px`: the smallest and largest side of the inputs.
+    static func range(_ summaries: [ProfileSummary]) -> String {
+        let sides = summaries.compactMap { s -> Int? in
+            let dims = s.input.inputs.first?.shape ?? []
+            return dims.count >= 3 ? dims[dims.count - 1] : nil
+        }
+        guard let lo = sides.min(), let hi = sides.max() else { return "sizes vary" }
+        return "\(lo)–\(hi) px"
     }
 }

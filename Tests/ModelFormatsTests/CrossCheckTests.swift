@@ -121,7 +121,7 @@ struct CrossCheckTests {
             contentsOf: Self.doc.deletingLastPathComponent().appendingPathComponent(file), encoding: .utf8)
         var drawn: [String: Int] = [:]
         for part in svg.components(separatedBy: "<title>").dropFirst() {
-            guard let end = part.range(of: "</title></circle>") else { continue }
+            guard let end = part.range(of: "</title>") else { continue }
             let title = String(part[..<end.lowerBound])
             drawn[String(title.split(separator: " @").first ?? ""), default: 0] += 1
         }

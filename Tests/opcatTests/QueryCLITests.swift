@@ -119,19 +119,72 @@ struct QueryCLITests {
     func chart() throws {
         let svg = FileManager.default.temporaryDirectory.appendingPathComponent("opcat-\(UUID().uuidString).svg")
         defer { try? FileManager.default.removeItem(at: svg) }
-        let result = try CLI.run(["pareto", "--db", Self.catalog, "--svg", svg.path, "--log-x"])
-        #expect(result.status == 0)
-        let text = try String(contentsOf: svg, encoding: .utf8)
+        func render(_ db: String, _ extra: [String] = []) throws -> String {
+            let result = try CLI.run(["pareto", "--db", db, "--svg", svg.path, "--log-x"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try String(contentsOf: svg, encoding: .utf8)
+        }
+        let text = try render(Self.catalog)
         let document = try XMLDocument(data: Data(text.utf8))
         #expect(document.rootElement()?.name == "svg")
         let plotted = CLI.zooModels.filter(\.hasTop1)
-        let families = Set(plotted.map(\.family)).count
-        #expect(
-            text.components(separatedBy: "<circle").count - 1 == plotted.count + families,
-            "a point per model with a top-1, a swatch per family")
+        #expect(Self.count("</title>", in: text) == plotted.count, "a point (with its name) per model with a top-1")
         #expect(text.contains("stroke-dasharray"))
         #expect(text.contains("(log scale)"))
+        // The title says what the accuracy is on and at which inputs.
+        #expect(
+            text.contains("ImageNet-1k val top-1 against MACs, at each model&apos;s own input (2 sizes, 224–299 px)"))
+        // The axis ends at the data: the costliest model has 19.6 G MACs, so 20 G is the last tick.
+        #expect(text.contains(">20</text>") && !text.contains(">50</text>") && !text.contains(">100</text>"))
+        // Labels: every point where there is room up to 60 points, or as asked.
+        let labels = { (svg: String) in Self.count("font-size=\"11\"", in: svg) }
+        #expect(labels(text) > 30)
+        #expect(labels(try render(Self.catalog, ["--labels", "none"])) == 0)
+        let front = try render(Self.catalog, ["--labels", "front"])
+        #expect(labels(front) >= 1 && labels(front) <= 8, "the eight models of the front, where there is room")
+        // A family keeps its colour and marker when another family is added.
+        func style(_ svg: String, _ family: String) -> String? {
+            let lines = svg.split(separator: "\n")
+            guard let i = lines.firstIndex(where: { $0.hasSuffix(">\(family)</text>") }), i > 0 else { return nil }
+            let marker = lines[i - 1]
+            return String(marker.split(separator: " ").first ?? "")
+                + marker.matches(of: #/(fill|stroke|stroke-width)="[^"]+"/#).map { " " + String($0.output.0) }.joined()
+                + (lines[i - 1].firstMatch(of: #/fill="[^"]+"/#).map { String($0.output) } ?? "")
+        }
+        let copy = try IngestCLITests.temporaryDirectory().appendingPathComponent("c.sqlite").path
+        try FileManager.default.copyItem(atPath: Self.catalog, toPath: copy)
+        let added = try CLI.run([
+            "ingest", "data/zoo/squeezenet1.1-symbol.json", "--db", copy, "--name", "mine", "--family", "custom",
+            "--top1", "0.6", "--metric-source", "test",
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        let more = try render(copy)
+        // A family keeps its colour and marker as others come and go, unless the newcomer hashes to
+        // its symbol with a higher priority: adding `custom` to the zoo's 17 families moves one
+        // (mobilenet_v1), no other.
+        let families = Set(plotted.map(\.family))
+        #expect(families.allSatisfy { style(text, $0) != nil && style(more, $0) != nil })
+        let moved = families.filter { style(text, $0) != style(more, $0) }
+        #expect(moved.count <= 1, "\(moved)")
+        // Up to 24 families all look different (colour and marker).
+        let many = try IngestCLITests.temporaryDirectory().appendingPathComponent("m.sqlite").path
+        let names = ["alexnet", "vgg", "resnet", "densenet", "mobilenet", "vit", "swin", "convnext"].flatMap {
+            stem in
+            ["", "_v2", "_tiny"].map { stem + $0 }
+        }
+        for (i, family) in names.enumerated() {
+            let r = try CLI.run([
+                "ingest", "data/zoo/squeezenet1.1-symbol.json", "--db", many, "--name", "m\(i)", "--family", family,
+                "--top1", "0.\(50 + i)", "--metric-source", "test", "--force",
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let crowded = try render(many)
+        let styles = names.compactMap { style(crowded, $0) }
+        #expect(styles.count == 24 && Set(styles).count == 24, "\(styles)")
     }
+
+    static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     typealias Failure = CLITests.Failure
 

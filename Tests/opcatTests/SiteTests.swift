@@ -284,7 +284,10 @@ struct SiteTests {
         #expect(index.console.isEmpty, "\(index.console)")
         #expect(index.dom.contains("data-ready=\"1\"") && !index.dom.contains("pwned</title>"))
         let e = Self.elements(index.dom)
-        #expect(e.scripts == 2 && e.images == 0 && e.svgs == 1, "\(e)")
+        // The chart and one marker per legend entry (a family's button).
+        let legend = Self.count("<button", in: index.dom)
+        #expect(
+            e.scripts == 2 && e.images == 0 && e.svgs == 1 + legend && legend == Self.hostileNames.count + 1, "\(e)")
         #expect(Self.firstCells(index.dom, table: "models").count == Self.hostileNames.count + 1)
         #expect(Self.firstCells(index.dom, table: "budget-table").count == Self.hostileNames.count)
         for page in try FileManager.default.contentsOfDirectory(atPath: site.appendingPathComponent("models").path) {

@@ -31,18 +31,13 @@ struct ScatterChart {
     var guide = Guide.front
     /// Label every point where there is room, or only the highlighted ones.
     var labelAll = true
+    /// Label no point.
+    var labelNone = false
     var points: [Point]
 
     let width = 1140.0, height = 660.0
     /// The legend sits in the right margin, outside the plot.
     let left = 80.0, right = 190.0, top = 56.0, bottom = 64.0
-
-    /// Twenty distinguishable colours (Tableau 20 order: strong, then light).
-    static let palette = [
-        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-        "#7f7f7f", "#bcbd22", "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94",
-        "#f7b6d2", "#9edae5", "#c7c7c7", "#dbdb8d",
-    ]
 
     /// Where values land on the canvas: the axis ranges, ticks and the plot area.
     struct Layout {
@@ -90,10 +85,9 @@ struct ScatterChart {
         case .rate(let rate, _): svg += rateLine(rate, layout, taken: &taken)
         }
         let families = Array(Set(points.map(\.family))).sorted()
-        let colour = Dictionary(
-            uniqueKeysWithValues: families.enumerated().map { ($1, Self.palette[$0 % Self.palette.count]) })
-        svg += pointsAndLabels(layout, colour: colour, taken: &taken)
-        svg += legend(layout, families: families, colour: colour)
+        let styles = FamilyStyle.assign(families)
+        svg += pointsAndLabels(layout, styles: styles, taken: &taken)
+        svg += legend(layout, families: families, styles: styles)
         return svg + "</svg>\n"
     }
 
@@ -182,17 +176,18 @@ struct ScatterChart {
     }
 
     /// Every point (highlighted first), then the labels, each placed where it collides with nothing.
-    func pointsAndLabels(_ l: Layout, colour: [String: String], taken: inout [Box]) -> String {
+    func pointsAndLabels(_ l: Layout, styles: [String: FamilyStyle], taken: inout [Box]) -> String {
         var circles = ""
-        var labels = ""
+        var labels: String? = labelNone ? nil : ""
         for p in points.sorted(by: { ($0.highlighted ? 0 : 1, $0.cost) < ($1.highlighted ? 0 : 1, $1.cost) }) {
             let (x, y) = l.position(p)
-            circles +=
-                "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(p.highlighted ? 5.5 : 4)\" fill=\"\(colour[p.family]!)\" "
-                + "stroke=\"\(p.highlighted ? "#111" : "white")\" stroke-width=\"1.2\"><title>\(escape(p.model))</title></circle>\n"
-            if labelAll || p.highlighted { labels += label(p, at: (x, y), l, taken: &taken) }
+            circles += styles[p.family]!.marker(
+                x: x, y: y, r: p.highlighted ? 5.5 : 4, stroke: p.highlighted ? "#111" : "white",
+                inner: "<title>\(escape(p.model))</title>")
+            if labels == nil { continue }
+            if labelAll || p.highlighted { labels! += label(p, at: (x, y), l, taken: &taken) }
         }
-        return circles + labels
+        return circles + (labels ?? "")
     }
 
     /// A point's label beside it if there is room, else further out with a leader line; none if
@@ -232,19 +227,40 @@ struct ScatterChart {
     }
 
     /// One swatch per family, and the front line, in the right margin.
-    func legend(_ l: Layout, families: [String], colour: [String: String]) -> String {
+    func legend(_ l: Layout, families all: [String], styles: [String: FamilyStyle]) -> String {
         let legendX = left + l.plotW + 26
         let legendY = top + 16
+        // As many families as fit: those on the front (or highlighted) first, then those with
+        // the most points; a last line counts the others.
+        let capacity = Int((l.plotH - 34) / 18) - 1
+        var families = all
+        var more = 0
+        if all.count > capacity {
+            let counts = Dictionary(grouping: points, by: \.family).mapValues {
+                ($0.contains(where: \.highlighted), $0.count)
+            }
+            let ranked = all.sorted {
+                let (a, b) = (counts[$0]!, counts[$1]!)
+                return (a.0 ? 0 : 1, -a.1, $0) < (b.0 ? 0 : 1, -b.1, $1)
+            }
+            families = ranked.prefix(capacity - 1).sorted()
+            more = all.count - families.count
+        }
         var svg =
             "<rect x=\"\(f(legendX - 12))\" y=\"\(f(legendY - 16))\" width=\"\(f(right - 24))\" "
-            + "height=\"\(f(Double(families.count) * 18 + 34))\" fill=\"white\" stroke=\"#ccc\"/>\n"
+            + "height=\"\(f(Double(families.count + (more > 0 ? 1 : 0)) * 18 + 34))\" fill=\"white\" stroke=\"#ccc\"/>\n"
         for (i, family) in families.enumerated() {
             let y = legendY + Double(i) * 18
-            svg += "<circle cx=\"\(f(legendX))\" cy=\"\(f(y - 4))\" r=\"5\" fill=\"\(colour[family]!)\"/>\n"
+            svg += styles[family]!.marker(x: legendX, y: y - 4, r: 5, stroke: "white")
             svg +=
                 "<text x=\"\(f(legendX + 12))\" y=\"\(f(y))\" font-size=\"12\" fill=\"#222\">\(escape(family))</text>\n"
         }
-        let ly = legendY + Double(families.count) * 18
+        if more > 0 {
+            svg +=
+                "<text x=\"\(f(legendX - 4))\" y=\"\(f(legendY + Double(families.count) * 18))\" font-size=\"12\" "
+                + "fill=\"#555\">… and \(more) more families</text>\n"
+        }
+        let ly = legendY + Double(families.count + (more > 0 ? 1 : 0)) * 18
         svg +=
             "<line x1=\"\(f(legendX - 6))\" y1=\"\(f(ly - 4))\" x2=\"\(f(legendX + 6))\" y2=\"\(f(ly - 4))\" "
             + "stroke=\"#444\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n"
@@ -260,33 +276,41 @@ struct ScatterChart {
         }
     }
 
-    /// Round-number ticks covering `values`, and the axis range.
+    /// Round-number ticks inside the axis range, which ends at the data with a margin of 4 % of
+    /// its span (from zero when `includeZero`).
     func linearTicks(_ values: [Double], includeZero: Bool) -> ([Double], Double, Double) {
         var lo = values.min() ?? 0
         var hi = values.max() ?? 1
         if includeZero { lo = min(0, lo) }
-        if hi == lo { hi = lo + 1 }
-        let span = hi - lo
-        let raw = span / 6
+        if hi == lo { hi = lo + max(1, abs(lo) * 0.1) }
+        let margin = (hi - lo) * 0.04
+        let (axisLo, axisHi) = (includeZero && lo == 0 ? 0 : lo - margin, hi + margin)
+        let raw = (axisHi - axisLo) / 6
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        let start = floor(lo / step) * step
-        let end = ceil(hi / step) * step
-        let padding = includeZero ? 0 : step * 0.25
-        let ticks = stride(from: start, through: end + step / 2, by: step).map { $0 }
-        return (ticks, start - padding, end + (includeZero ? step * 0.05 : padding))
+        let ticks = stride(from: ceil(axisLo / step) * step, through: axisHi, by: step).map { $0 }
+        return (ticks, axisLo, axisHi)
     }
 
-    /// Decade ticks with 2 and 5 between them.
+    /// 1-2-5 ticks inside the axis range, which ends at the data with a margin of 12 % either
+    /// side; a range narrower than two such ticks gets its ends as ticks.
     func logTicks(_ values: [Double]) -> ([Double], Double, Double) {
         let positive = values.filter { $0 > 0 }
-        let lo = pow(10, floor(log10(positive.min() ?? 1)))
-        let hi = pow(10, ceil(log10(positive.max() ?? 10)))
+        var lo = (positive.min() ?? 1) / 1.12
+        var hi = (positive.max() ?? 10) * 1.12
+        if hi / lo < 1.5 { (lo, hi) = (lo / 1.2, hi * 1.2) }
         var ticks: [Double] = []
-        var decade = lo
-        while decade <= hi * 1.0001 {
-            for m in [1.0, 2, 5] where decade * m <= hi * 1.0001 { ticks.append(decade * m) }
+        var decade = pow(10, floor(log10(lo)))
+        while decade <= hi {
+            for m in [1.0, 2, 5] where decade * m >= lo && decade * m <= hi { ticks.append(decade * m) }
             decade *= 10
+        }
+        if ticks.count < 2 {
+            let round = { (v: Double) in
+                let p = pow(10, floor(log10(v)) - 1)
+                return (v / p).rounded() * p
+            }
+            ticks = [round(lo * 1.05), round(hi / 1.05)]
         }
         return (ticks, lo, hi)
     }

@@ -17,7 +17,7 @@ enum SiteAssets {
         #chart svg{max-width:100%;height:auto}.legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px}
         .legend button{border:0;background:none;cursor:pointer;padding:2px 4px;font:inherit}
         .legend button[aria-pressed=false]{opacity:.35;text-decoration:line-through}
-        .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px}
+        .swatch{display:inline-block;vertical-align:-2px;margin-right:5px}
         #chart-info{min-height:1.4em;font-size:13px;color:#333}
         .tree{font-size:13px}.tree summary,.tree .leaf{display:grid;
         grid-template-columns:minmax(240px,420px) 60px 110px 150px 70px 200px;gap:8px;align-items:center;padding:1px 0}
@@ -49,9 +49,6 @@ enum SiteAssets {
           {key: "top1", title: "top-1", acc: true}, {key: "top5", title: "top-5", acc: true},
           {key: "parent", title: "float parent", hidden: true}
         ];
-        var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-          "#7f7f7f", "#bcbd22", "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94", "#f7b6d2",
-          "#9edae5", "#c7c7c7", "#dbdb8d"];
         var SVG = "http://www.w3.org/2000/svg";
         function $(id) { return document.getElementById(id); }
         // Control and bidirectional characters shown as escapes, as opcat's text output does, so
@@ -190,10 +187,29 @@ enum SiteAssets {
           var v2 = r[(state.backbone ? "backbone_" : "") + state.x];
           return v2 === undefined ? null : v2;
         }
-        function familyColour(family) {
-          var h = 0, s = family || "";
-          for (var i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-          return PALETTE[h % PALETTE.length];
+        // Colours and markers per family come with the data: the same as in opcat's SVG charts.
+        function familyStyle(family) { return data.styles[family || ""] || {colour: "#777", shape: "circle"}; }
+        function familyColour(family) { return familyStyle(family).colour; }
+        function marker(family, x, y, r, stroke) {
+          var style = familyStyle(family), paint = {fill: style.colour, stroke: stroke, "stroke-width": 1.2, "class": "point"};
+          if (style.hollow) {
+            paint.fill = "#fff";
+            paint.stroke = stroke === "#111" ? "#111" : style.colour;
+            paint["stroke-width"] = stroke === "#111" ? 2.4 : 1.8;
+          }
+          if (style.shape === "square") {
+            var s = r * 0.9;
+            paint.x = (x - s).toFixed(1); paint.y = (y - s).toFixed(1); paint.width = paint.height = (2 * s).toFixed(1);
+            return svg("rect", paint);
+          }
+          if (style.shape === "triangle") {
+            var t = r * 1.2;
+            paint.d = "M" + x.toFixed(1) + " " + (y - t).toFixed(1) + "L" + (x + t).toFixed(1) + " " + (y + 0.75 * t).toFixed(1) +
+              "L" + (x - t).toFixed(1) + " " + (y + 0.75 * t).toFixed(1) + "Z";
+            return svg("path", paint);
+          }
+          paint.cx = x.toFixed(1); paint.cy = y.toFixed(1); paint.r = r;
+          return svg("circle", paint);
         }
         function ticks(min, max, log) {
           var out = [];
@@ -272,8 +288,7 @@ enum SiteAssets {
             var onFront = new Set(f);
             points.forEach(function (p) {
               var link = svg("a", {href: "models/" + encodeURIComponent(p.r.page)});
-              var c = svg("circle", {cx: px(p.x).toFixed(1), cy: py(p.y).toFixed(1), r: onFront.has(p) ? 5.5 : 4,
-                fill: familyColour(p.r.family), stroke: onFront.has(p) ? "#111" : "#fff", "class": "point"});
+              var c = marker(p.r.family, px(p.x), py(p.y), onFront.has(p) ? 5.5 : 4, onFront.has(p) ? "#111" : "#fff");
               var tip = svg("title", {});
               tip.textContent = visible(describe(p.r));
               c.appendChild(tip);
@@ -333,8 +348,9 @@ enum SiteAssets {
           families.forEach(function (f) {
             var b = el("button");
             b.type = "button";
-            var sw = el("span", "", "swatch");
-            sw.style.background = familyColour(f);
+            var sw = document.createElementNS(SVG, "svg");
+            sw.setAttribute("width", 14); sw.setAttribute("height", 14); sw.setAttribute("class", "swatch");
+            sw.appendChild(marker(f, 7, 7, 5, "#fff")).removeAttribute("class");
             b.appendChild(sw);
             b.appendChild(document.createTextNode(visible(f || "(no family)")));
             b.setAttribute("aria-pressed", state.off.indexOf(f) < 0 ? "true" : "false");
