@@ -5,8 +5,12 @@ import OpCount
 
 /// stderr messages: errors, notices and partial-count warnings. Data goes to stdout only.
 enum Console {
+    /// `--quiet`: no notices and no progress (errors and partial-count warnings still show).
+    /// Set once, while the command line is parsed, before any work starts.
+    nonisolated(unsafe) static var quiet = false
+
     static func error(_ message: String) { write("opcat: error: \(message)") }
-    static func notice(_ message: String) { write("opcat: \(message)") }
+    static func notice(_ message: String) { if !quiet { write("opcat: \(message)") } }
 
     /// Says on stderr that a model's totals miss something, and what.
     static func reportPartial(_ model: CountedModel) {

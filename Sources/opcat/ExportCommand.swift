@@ -22,6 +22,7 @@ struct ExportMarkdown: ParsableCommand {
             """)
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var quiet: QuietOption
 
     @Option(
         name: .long, help: ArgumentHelp("Write the page to this file.", valueName: "file"),

@@ -27,6 +27,7 @@ struct ExportHTML: ParsableCommand {
             """)
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var selection: SelectionOptions
 
     @Argument(help: ArgumentHelp("The directory to write the site to.", valueName: "dir"), completion: .directory)

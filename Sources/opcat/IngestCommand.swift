@@ -22,7 +22,7 @@ struct IngestCommand: ParsableCommand {
             single model file. Accuracies are fractions (0.7647) or percentages (76.47%), and need \
             --metric-source.
 
-            Progress goes to stderr when it is a terminal; a summary always does. If some models \
+            Progress goes to stderr when it is a terminal; a summary always does (--quiet: neither). If some models \
             fail, the others are kept, each failure is named, and the exit status is 1.
             """)
 
@@ -30,6 +30,7 @@ struct IngestCommand: ParsableCommand {
     var paths: [String] = []
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var quiet: QuietOption
 
     @OptionGroup var inputs: InputOptions
 
@@ -385,10 +386,23 @@ struct IngestCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw PathProblem.missing(path)
             }
-            if isDirectory.boolValue {
-                guard ZooManifest.exists(in: url) else {
-                    throw CLIError("\(path): a directory needs a \(ZooManifest.fileName) listing its models")
+            if isDirectory.boolValue && !ZooManifest.exists(in: url) {
+                // A directory of model files without a manifest: each file, as given by path.
+                let files = try ModelJob.modelFiles(in: url)
+                guard !files.isEmpty else {
+                    throw CLIError(
+                        "\(path): no \(ZooManifest.fileName) and no model files (*-symbol.json, *.onnx, gzipped too)")
                 }
+                Console.notice(
+                    "\(path): no \(ZooManifest.fileName); ingesting its \(files.count) model file\(files.count == 1 ? "" : "s") "
+                        + "with default inputs (`opcat manifest init \(path)` writes a manifest to complete)")
+                for file in files {
+                    let job = ModelJob(file: file, entry: nil)
+                    var record = ModelRecord(name: job.name, entry: nil)
+                    record.zoo = url.standardizedFileURL.lastPathComponent
+                    jobs.append(Job(model: job, record: record))
+                }
+            } else if isDirectory.boolValue {
                 let root = url.resolvingSymlinksInPath().path
                 let manifest = try ZooManifest.load(directory: url)
                 let zoo = manifest.zoo ?? url.standardizedFileURL.lastPathComponent
@@ -470,7 +484,7 @@ extension IngestOutcome: CaseIterable {
 /// `[3/34] resnet50_v1` on one rewritten stderr line, only when stderr is a terminal.
 struct Progress {
     let total: Int
-    let enabled = isatty(STDERR_FILENO) == 1
+    let enabled = isatty(STDERR_FILENO) == 1 && !Console.quiet
 
     func show(_ done: Int, _ name: String) {
         guard enabled else { return }

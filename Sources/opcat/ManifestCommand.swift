@@ -36,6 +36,8 @@ struct ManifestInit: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing manifest.json.")
     var force = false
 
+    @OptionGroup var quiet: QuietOption
+
     func run() throws {
         let directory = URL(fileURLWithPath: dir)
         guard CountCommand.isDirectory(dir) else { throw CLIError("\(dir): not a directory") }

@@ -36,6 +36,7 @@ struct MetricsImportCommand: ParsableCommand {
     var file: String
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
         let data = try ModelFile.contents(of: URL(fileURLWithPath: file))

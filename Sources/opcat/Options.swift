@@ -10,6 +10,8 @@ struct FormatOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Output format: \(FormatOptions.choices)."))
     var format: OutputFormat = .text
 
+    @OptionGroup var quiet: QuietOption
+
     /// `text, json, csv or markdown`, from the formats there are.
     static var choices: String {
         let names = OutputFormat.allCases.map(\.rawValue)
@@ -66,4 +68,12 @@ enum InputOption {
             return InputBinding.dimension(name, size)
         }
     }
+}
+
+/// `--quiet`, for every command that prints notices.
+struct QuietOption: ParsableArguments {
+    @Flag(name: .long, help: "Print no notices or progress on stderr (errors and partial-count warnings still show).")
+    var quiet = false
+
+    func validate() throws { if quiet { Console.quiet = true } }
 }

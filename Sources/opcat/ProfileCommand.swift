@@ -25,6 +25,7 @@ struct ProfileCommand: ParsableCommand {
             """)
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var quiet: QuietOption
 
     @OptionGroup var inputs: InputOptions
 

@@ -72,6 +72,15 @@ struct ShellTests {
         let bare = try Self.sh(#""$OPCAT" count '\#(dir.path)' --format csv"#)
         #expect(bare.status == 0 && bare.stdout.split(separator: "\n").count == 3, "\(bare.stderr)")
         #expect(bare.stderr.contains("no manifest.json; counting its 2 model files"))
+        // Ingested too, with a notice; --quiet silences notices (and progress), not the data.
+        let db = dir.appendingPathComponent("c.sqlite").path
+        let ingested = try Self.sh(#""$OPCAT" ingest '\#(dir.path)' --db '\#(db)'"#)
+        #expect(ingested.status == 0 && ingested.stderr.contains("no manifest.json; ingesting its 2 model files"))
+        let quiet = try Self.sh(#""$OPCAT" table --db '\#(db)' --format csv --quiet"#)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty && quiet.stdout.split(separator: "\n").count == 3)
+        let quietCount = try Self.sh(#""$OPCAT" count '\#(dir.path)' --quiet --format csv"#)
+        #expect(
+            quietCount.stderr.isEmpty && quietCount.stdout.split(separator: "\n").count == 3, "\(quietCount.stderr)")
         // A file list piped through xargs: one table, a failure named and the rest counted.
         let listed = try Self.sh(
             #"printf 'data/zoo/alexnet-symbol.json\nmissing.onnx\n' | xargs "$OPCAT" count --format csv"#)
