@@ -134,14 +134,8 @@ struct CountCommand: ParsableCommand {
             let manifest = try ZooManifest.load(directory: directory)
             return manifest.models.map { ModelJob(file: directory.appendingPathComponent($0.file), entry: $0) }
         }
-        let files = try ModelJob.modelFiles(in: directory)
-        guard !files.isEmpty else {
-            throw CLIError(
-                "\(path): no \(ZooManifest.fileName) and no model files (*-symbol.json, *.onnx, gzipped too)")
+        return try ModelJob.unlistedFiles(in: directory, path: path, doing: "counting").map {
+            ModelJob(file: $0, entry: nil)
         }
-        Console.notice(
-            "\(path): no \(ZooManifest.fileName); counting its \(files.count) model file\(files.count == 1 ? "" : "s") "
-                + "with default inputs (a manifest gives each its input, name and backbone end: docs/manifest.md)")
-        return files.map { ModelJob(file: $0, entry: nil) }
     }
 }

@@ -388,15 +388,7 @@ struct IngestCommand: ParsableCommand {
             }
             if isDirectory.boolValue && !ZooManifest.exists(in: url) {
                 // A directory of model files without a manifest: each file, as given by path.
-                let files = try ModelJob.modelFiles(in: url)
-                guard !files.isEmpty else {
-                    throw CLIError(
-                        "\(path): no \(ZooManifest.fileName) and no model files (*-symbol.json, *.onnx, gzipped too)")
-                }
-                Console.notice(
-                    "\(path): no \(ZooManifest.fileName); ingesting its \(files.count) model file\(files.count == 1 ? "" : "s") "
-                        + "with default inputs (`opcat manifest init \(path)` writes a manifest to complete)")
-                for file in files {
+                for file in try ModelJob.unlistedFiles(in: url, path: path, doing: "ingesting") {
                     let job = ModelJob(file: file, entry: nil)
                     var record = ModelRecord(name: job.name, entry: nil)
                     record.zoo = url.standardizedFileURL.lastPathComponent

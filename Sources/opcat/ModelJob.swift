@@ -35,6 +35,20 @@ struct ModelJob {
         }.sorted().map { directory.appendingPathComponent($0) }
     }
 
+    /// The model files of a directory without a manifest, with a notice saying so; none is an
+    /// error naming `path`.
+    static func unlistedFiles(in directory: URL, path: String, doing: String) throws -> [URL] {
+        let files = try modelFiles(in: directory)
+        guard !files.isEmpty else {
+            throw CLIError(
+                "\(path): no \(ZooManifest.fileName) and no model files (*-symbol.json, *.onnx, gzipped too)")
+        }
+        Console.notice(
+            "\(path): no \(ZooManifest.fileName); \(doing) its \(files.count) model file\(files.count == 1 ? "" : "s") "
+                + "with default inputs (`opcat manifest init \(path)` writes a manifest to complete: docs/manifest.md)")
+        return files
+    }
+
     /// A model on standard input, as ``ModelFile/contents(of:)`` reads a file: copied to a
     /// temporary file in pieces (memory stays bounded; an ONNX file's weights are then skipped
     /// as for any file), read, and removed.
