@@ -54,7 +54,7 @@ struct DatasetteTests {
             try? FileManager.default.removeItem(at: venv)
             return nil
         }
-        FileManager.default.createFile(atPath: marker.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: marker.path, contents: nil)
         return binary
     }
 
@@ -88,7 +88,7 @@ struct DatasetteTests {
             "-p", "\(port)",
         ]
         let log = dir.appendingPathComponent("datasette.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         server.standardOutput = handle
         server.standardError = handle
