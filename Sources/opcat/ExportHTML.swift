@@ -135,11 +135,11 @@ struct SiteBuilder {
         }
         // Every input some selected model has a profile at, for the budget panel.
         let inputs = try catalog.profileInputs(convention: .standard)
-        var shapes: [String] = []
-        for model in pages.keys.sorted() {
-            for key in inputs[model] ?? [] where !shapes.contains(key.shapes) { shapes.append(key.shapes) }
-        }
-        shapes.sort { Self.pixels($0) == Self.pixels($1) ? $0 < $1 : Self.pixels($0) < Self.pixels($1) }
+        var keys: [String: InputKey] = [:]
+        for model in pages.keys { for key in inputs[model] ?? [] { keys[key.shapes] = keys[key.shapes] ?? key } }
+        // By resolution (height × width), then by shape.
+        let area = { (shape: String) in keys[shape]!.side.map { $0.height * $0.width } ?? 0 }
+        let shapes = keys.keys.sorted { (area($0), $0) < (area($1), $1) }
         let ownLabel = try selection.inputKey().map { "at \($0.shapes)" } ?? "each checkpoint at its evaluation input"
         var views: [JSON] = [view("own", ownLabel, ownRows, missing: [])]
         for shape in shapes {
@@ -161,7 +161,6 @@ struct SiteBuilder {
         }
         let data = JSON.object([
             ("title", .string(title)), ("views", .array(views)), ("styles", .object(styles)),
-            ("front_metric", .string("top1")),
         ])
         let index = try IndexPage(
             title: title, rows: ownRows, data: data.scriptEmbedded(), inputs: ownLabel, leftOut: leftOut,
@@ -213,12 +212,6 @@ struct SiteBuilder {
         let measured: [(String, JSON)] = speeds.map { ($0.setting, JSON.number($0.value)) }
         fields.append(("speeds", .object(measured)))
         return .object(fields)
-    }
-
-    /// `1x3x512x512` → 512·512 (the last two dimensions), for ordering inputs by resolution.
-    static func pixels(_ shapes: String) -> Int {
-        let dims = shapes.split(separator: ",").first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? []
-        return dims.suffix(2).reduce(1, *)
     }
 
     /// A file name for a model's page: its name with every character but ASCII letters,

@@ -189,18 +189,17 @@ struct ParetoQuery {
             let axis = query.axis
             let unit = ["billions", "millions", "µs"][axis.exponent == 9 ? 0 : axis.exponent == 6 ? 1 : 2]
             let plotted = points.compactMap { summaries[$0.model] }
-            let sides = Set(plotted.map { ChartLabels.resolution($0.input) })
+            let sizes = Set(plotted.map { $0.input.resolution })
+            let widths = plotted.compactMap { $0.input.side?.width }
+            let range = widths.min().map { "\($0)–\(widths.max()!) px" } ?? "sizes vary"
             let inputs =
-                sides.count == 1
-                ? "at \(sides.first!)"
-                : "at each model's own input (\(sides.count) sizes, \(ChartLabels.range(plotted)))"
+                sizes.count == 1 ? "at \(sizes.first!)" : "at each model's own input (\(sizes.count) sizes, \(range))"
             let on = dataset.isEmpty ? "" : dataset.joined(separator: ", ") + " "
-            let which = labels ?? (points.count > 60 ? .front : .all)
             return ScatterChart(
                 title: "\(on)\(query.metric.title) against \(costTitle), \(inputs)",
                 xLabel: "\(costTitle) (\(unit))",
                 yLabel: "\(query.metric.title) accuracy", xScale: pow(10, Double(axis.exponent)), logX: logX,
-                labelAll: which == .all, labelNone: which == .none, points: points)
+                labels: labels ?? (points.count > 60 ? .front : .all), points: points)
         }
     }
 
@@ -264,23 +263,19 @@ struct ParetoQuery {
     }
 }
 
-/// Which points a chart labels.
+/// Which points a chart labels: every one, the front (or highlighted) ones, none.
 enum ChartLabels: String, ExpressibleByArgument, CaseIterable {
     case front, all, none
+}
 
-    /// `224×224` from an input key's first shape (its last two dimensions); the shape otherwise.
-    static func resolution(_ key: InputKey) -> String {
-        let dims = key.inputs.first?.shape ?? []
-        return dims.count >= 3 ? "\(dims[dims.count - 2])×\(dims[dims.count - 1])" : key.shapes
+extension InputKey {
+    /// The last two dimensions of the first input's shape (an image's height and width), nil
+    /// for a shape of fewer than three dimensions.
+    var side: (height: Int, width: Int)? {
+        guard let dims = inputs.first?.shape, dims.count >= 3 else { return nil }
+        return (dims[dims.count - 2], dims[dims.count - 1])
     }
 
-    /// `224–448 px`: the smallest and largest side of the inputs.
-    static func range(_ summaries: [ProfileSummary]) -> String {
-        let sides = summaries.compactMap { s -> Int? in
-            let dims = s.input.inputs.first?.shape ?? []
-            return dims.count >= 3 ? dims[dims.count - 1] : nil
-        }
-        guard let lo = sides.min(), let hi = sides.max() else { return "sizes vary" }
-        return "\(lo)–\(hi) px"
-    }
+    /// `224×224`, or the shapes when they are not an image's.
+    var resolution: String { side.map { "\($0.height)×\($0.width)" } ?? shapes }
 }

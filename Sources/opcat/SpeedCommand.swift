@@ -189,7 +189,7 @@ struct SpeedCommand: ParsableCommand {
         return ScatterChart(
             title: "Measured samples/s against MACs on \(device.described), \(batch): \(points.count) points",
             xLabel: "MACs (billions)", yLabel: "samples per second", xScale: 1e9, logX: true, logY: true,
-            guide: .rate(median, legend: String(format: "median %.1f T MACs/s", median / 1e12)), labelAll: false,
+            guide: .rate(median, legend: String(format: "median %.1f T MACs/s", median / 1e12)), labels: .front,
             points: points)
     }
 }

@@ -29,10 +29,8 @@ struct ScatterChart {
     var logX: Bool
     var logY = false
     var guide = Guide.front
-    /// Label every point where there is room, or only the highlighted ones.
-    var labelAll = true
-    /// Label no point.
-    var labelNone = false
+    /// Which points are labelled (where there is room): every one, the highlighted ones, none.
+    var labels = ChartLabels.all
     var points: [Point]
 
     let width = 1140.0, height = 660.0
@@ -178,16 +176,15 @@ struct ScatterChart {
     /// Every point (highlighted first), then the labels, each placed where it collides with nothing.
     func pointsAndLabels(_ l: Layout, styles: [String: FamilyStyle], taken: inout [Box]) -> String {
         var circles = ""
-        var labels: String? = labelNone ? nil : ""
+        var texts = ""
         for p in points.sorted(by: { ($0.highlighted ? 0 : 1, $0.cost) < ($1.highlighted ? 0 : 1, $1.cost) }) {
             let (x, y) = l.position(p)
             circles += styles[p.family]!.marker(
                 x: x, y: y, r: p.highlighted ? 5.5 : 4, stroke: p.highlighted ? "#111" : "white",
                 inner: "<title>\(escape(p.model))</title>")
-            if labels == nil { continue }
-            if labelAll || p.highlighted { labels! += label(p, at: (x, y), l, taken: &taken) }
+            if labels == .all || (labels == .front && p.highlighted) { texts += label(p, at: (x, y), l, taken: &taken) }
         }
-        return circles + (labels ?? "")
+        return circles + texts
     }
 
     /// A point's label beside it if there is room, else further out with a leader line; none if

@@ -189,7 +189,6 @@ enum SiteAssets {
         }
         // Colours and markers per family come with the data: the same as in opcat's SVG charts.
         function familyStyle(family) { return data.styles[family || ""] || {colour: "#777", shape: "circle"}; }
-        function familyColour(family) { return familyStyle(family).colour; }
         function marker(family, x, y, r, stroke) {
           var style = familyStyle(family), paint = {fill: style.colour, stroke: stroke, "stroke-width": 1.2, "class": "point"};
           if (style.hollow) {
