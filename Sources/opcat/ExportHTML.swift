@@ -142,10 +142,15 @@ struct SiteBuilder {
         let shapes = keys.keys.sorted { (area($0), $0) < (area($1), $1) }
         let ownLabel = try selection.inputKey().map { "at \($0.shapes)" } ?? "each checkpoint at its evaluation input"
         var views: [JSON] = [view("own", ownLabel, ownRows, missing: [])]
+        // Each model's stored profiles, one per input, for its page: read once, with the views.
+        var profiles: [String: [ProfileSummary]] = [:]
         for shape in shapes {
             var scope = try selection.scope()
             scope.input = InputKey(try InputOption.bindings([shape]))
             let at = rows(try catalog.summaries(scope))
+            for row in at where profiles[row.summary.model]?.last?.input.shapes != shape {
+                profiles[row.summary.model, default: []].append(row.summary)
+            }
             let missing = try catalog.modelsWithoutProfile(scope)
             views.append(view(shape, shape, at, missing: missing))
         }
@@ -170,7 +175,7 @@ struct SiteBuilder {
         var byModel: [String: [Row]] = [:]
         for row in ownRows { byModel[row.summary.model, default: []].append(row) }
         for (model, modelRows) in byModel.sorted(by: { $0.key < $1.key }) {
-            let page = ModelPage(catalog: catalog, rows: modelRows, inputs: inputs[model] ?? [], pages: pages)
+            let page = ModelPage(catalog: catalog, rows: modelRows, profiles: profiles[model] ?? [], pages: pages)
             rendered.append(("models/" + modelRows[0].page, try page.render()))
         }
         return Site(index: index, pages: rendered, rowCount: ownRows.count)

@@ -9,8 +9,8 @@ struct ModelPage {
     var catalog: Catalog
     /// The model's rows at its own inputs, one per checkpoint.
     var rows: [SiteBuilder.Row]
-    /// Every input the model has a stored profile at.
-    var inputs: [InputKey]
+    /// The model's stored profiles, one per input, smallest input first.
+    var profiles: [ProfileSummary]
     var pages: [String: String]
 
     /// The module tree is drawn this deep; deeper modules are summed into their ancestor.
@@ -31,7 +31,7 @@ struct ModelPage {
         }
         body += "<dl class=\"facts\">" + facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined() + "</dl></header>\n"
         body += checkpoints()
-        body += try profiles(model)
+        body += profileTable()
         if let parent = first.floatParent { body += try parentComparison(first, parent: parent) }
         body += try layers(first)
         return htmlDocument(title: "\(model) · opcat", body: body, script: nil)
@@ -59,18 +59,16 @@ struct ModelPage {
         return out + "</tbody></table>\n"
     }
 
-    func profiles(_ model: String) throws -> String {
+    func profileTable() -> String {
         var out = """
             <h2>Profiles</h2><table><thead><tr><th>input</th><th class="num">params</th><th class="num">MACs</th>\
             <th class="num">FLOPs</th><th class="num">activations</th><th class="num">backbone MACs</th>\
             <th>layers</th><th>complete</th></tr></thead><tbody>
 
             """
-        for key in inputs {
-            guard let s = try catalog.summaries(QueryScope(convention: .standard, input: key, model: model)).first
-            else { continue }
+        for s in profiles {
             func cell(_ v: Int?) -> String { "<td class=\"num\">\(v.map(Numbers.grouped) ?? "")</td>" }
-            out += "<tr><td>\(h(key.description))</td>" + cell(s.totals[.params]) + cell(s.totals[.macs])
+            out += "<tr><td>\(h(s.input.description))</td>" + cell(s.totals[.params]) + cell(s.totals[.macs])
             out += cell(s.totals[.flops]) + cell(s.totals[.activations]) + cell(s.backbone?[.macs])
             out += "<td class=\"num\">\(s.layerCount)</td>"
             out +=
@@ -110,7 +108,7 @@ struct ModelPage {
     func layers(_ s: ProfileSummary) throws -> String {
         // At the page's input when a profile is stored there (an --input counted in memory has
         // no stored layers), else at the model's default input.
-        let stored = inputs.contains { $0.matches(s.input) } ? s.input : nil
+        let stored = profiles.contains { $0.input.matches(s.input) } ? s.input : nil
         let (profile, layers) = try catalog.layers(model: s.model, convention: .standard, input: stored)
         var out = "<h2>Layers at \(h(profile.input.shapes))</h2>\n"
         if !profile.complete {
