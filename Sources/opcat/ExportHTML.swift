@@ -290,11 +290,16 @@ struct IndexPage {
         let summaries = rows.map(\.summary)
         var chart = "<p class=\"note\">No model here has a top-1 figure to chart.</p>"
         var frontCount = 0
+        // What the chart leaves out, said beside it (the script's chart says it again).
+        var leftOutOfChart = ""
         if let pareto = try? ParetoQuery(cost: .macs, metric: .top1, backbone: false).run(summaries),
             !pareto.front.isEmpty
         {
             chart = pareto.chart(logX: true, dataset: dataset).render()
             frontCount = pareto.front.count
+            for (list, why) in [(pareto.noMetric, "no top-1"), (pareto.noCost, "no MACs")] where !list.isEmpty {
+                leftOutOfChart += " \(list.count) models have \(why) and are not charted: \(h(Console.names(list)))."
+            }
         }
         let models = Set(summaries.map(\.model)).count
         let on = dataset.isEmpty ? "" : "on " + dataset.joined(separator: ", ")
@@ -339,7 +344,7 @@ struct IndexPage {
             <div id="chart">\(chart)</div>
             <div id="legend" class="legend"></div>
             <p id="front-summary" class="note">\(frontCount) models are on the Pareto front of top-1 against MACs: no \
-            other is at least as accurate for no more MACs.</p>
+            other is at least as accurate for no more MACs.\(leftOutOfChart)</p>
             <ol id="front-list"></ol>
             </section>
             <section>

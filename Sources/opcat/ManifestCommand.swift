@@ -54,6 +54,10 @@ struct ManifestInit: ParsableCommand {
         var failures = 0
         for file in files {
             do {
+                // A name a manifest refuses (control or bidi characters) leaves that file out, not the rest.
+                if let reason = Pipeline.modelName(for: file.lastPathComponent).unprintableReason("model name") {
+                    throw CLIError("\(file.relativePath): \(reason); rename the file")
+                }
                 let model = try ModelJob(file: file, entry: nil).count(inputs: [], backboneEnd: nil)
                 let inputs = model.analysis.inputs
                 guard inputs.count == 1, let input = inputs.first else {

@@ -146,8 +146,17 @@ struct DatasetteTests {
             let page = Self.json(try await Self.get(components.url!).1) as? [String: Any]
             return page?["filtered_table_rows_count"] as? Int
         }
-        #expect(try await count("opcat/layer_breakdown.json", "model=vit_b_16") == 1016, "vit_b_16's 1,016 layers once")
-        #expect(try await count("opcat/mxop_layer_breakdown.json", "model=resnet18_v1") == 68)
+        // As many rows as `opcat layers` lists layers, in each convention.
+        func layers(_ model: String, _ convention: String) throws -> Int {
+            let csv = try CLI.run([
+                "layers", model, "--db", db, "--convention", convention, "--group-by", "none", "--format", "csv",
+            ])
+            return csv.stdout.split(separator: "\n").count - 1
+        }
+        #expect(try await count("opcat/layer_breakdown.json", "model=vit_b_16") == (try layers("vit_b_16", "standard")))
+        #expect(
+            try await count("opcat/mxop_layer_breakdown.json", "model=resnet18_v1")
+                == (try layers("resnet18_v1", "mxop")))
         let vit = try await rows("opcat/layer_breakdown.json", "model=vit_b_16&_sort_desc=macs")
         // The costliest layer: an MLP matmul, 197 tokens × 768 × 3,072.
         #expect(

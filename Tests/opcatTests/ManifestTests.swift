@@ -158,6 +158,17 @@ struct ManifestTests {
         let counted = try CLI.run(["count", dir.path, "--format", "csv"])
         #expect(
             counted.status == 0 && !counted.stderr.contains("no manifest") && counted.stdout.contains("mobilenet_v2,"))
+        // A file whose name a manifest would refuse is named and left out; the others are written.
+        let hostile = try IngestCLITests.temporaryDirectory()
+        for name in ["alexnet-symbol.json", "evil\u{1B}[2J-symbol.json"] {
+            try FileManager.default.copyItem(
+                at: CLI.root.appendingPathComponent("data/zoo/alexnet-symbol.json"),
+                to: hostile.appendingPathComponent(name))
+        }
+        let partial = try CLI.run(["manifest", "init", hostile.path])
+        #expect(partial.status == 1 && partial.stderr.contains("evil\\u{1B}[2J") && partial.stderr.contains("1 model;"))
+        let written = try Self.json(hostile.appendingPathComponent("manifest.json")) as? [String: Any]
+        #expect((written?["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["alexnet"])
         let empty = try IngestCLITests.temporaryDirectory()
         let none = try CLI.run(["manifest", "init", empty.path])
         #expect(none.status == 1 && none.stderr.contains("no model files"))
