@@ -19,8 +19,9 @@ public enum ModelFile {
 
     /// What a reader parses from `url`: an ONNX file's structure without its tensor payloads
     /// (read in pieces, the weights never loaded), any other file whole. Errors name the file.
-    public static func contents(of url: URL) throws -> Data {
-        try load(url, hashing: false).data
+    /// Errors name the file as `name` when given (a temporary copy of standard input is `stdin`).
+    public static func contents(of url: URL, named name: String? = nil) throws -> Data {
+        try load(url, hashing: false, named: name).data
     }
 
     /// A model file as read: what the readers parse, and (when asked) the SHA-256 of those
@@ -43,8 +44,8 @@ public enum ModelFile {
     /// its first bytes) is inflated, within the size limit, and read as what it holds. With
     /// `hashing`, `sha256` is the digest of the definition as read (`data`): the same graph
     /// stored with other weights, or compressed, has the same digest.
-    public static func load(_ url: URL, hashing: Bool) throws -> Loaded {
-        let file = url.relativePath
+    public static func load(_ url: URL, hashing: Bool, named name: String? = nil) throws -> Loaded {
+        let file = name ?? url.relativePath
         func fail(_ reason: String) -> ModelFormatError { .unreadable(file: file, reason: reason) }
         let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {

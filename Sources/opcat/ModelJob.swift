@@ -72,9 +72,7 @@ struct ModelJob {
         }
         try? out.close()
         guard total > 0 else { throw CLIError("stdin: empty; pipe a model file into `opcat count -`") }
-        do { return try ModelFile.contents(of: temporary) } catch {
-            throw CLIError("stdin: \(error)".replacingOccurrences(of: temporary.path, with: "stdin"))
-        }
+        return try ModelFile.contents(of: temporary, named: "stdin")
     }
 
     /// The model name: the manifest's, else the file's.

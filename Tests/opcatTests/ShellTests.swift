@@ -61,6 +61,11 @@ struct ShellTests {
             s.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)
         }
         #expect(fields(piped.stdout)[0] == "stdin" && fields(piped.stdout)[4...5] == fields(file.stdout)[4...5])
+        // A broken model on standard input is named as stdin, never by its temporary copy.
+        let cut = try Self.sh(#"gzip -c data/zoo/mobilenet_v2.onnx | head -c 1500 | "$OPCAT" count -"#)
+        #expect(
+            cut.status == 1 && cut.stderr.hasPrefix("opcat: error: stdin: the gzip archive is truncated"),
+            "\(cut.stderr)")
         let empty = try Self.sh(#""$OPCAT" count - < /dev/null"#)
         #expect(empty.status == 1 && empty.stderr.contains("stdin: empty") && empty.stdout.isEmpty)
         // A directory of model files without a manifest: counted, with a notice saying so.
