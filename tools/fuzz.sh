@@ -73,6 +73,18 @@ run() {
     local crashes
     crashes=$(find "$scratch/crashes/$target" -type f | wc -l)
     echo "$target: ${seconds}s, $runs runs, $execs exec/s, $crashes crash files, exit $status"
+    if [ "$crashes" -ne 0 ] || [ "$status" -ne 0 ]; then
+        # A CI machine keeps nothing but this output: print the report and the input itself
+        # (base64, when small enough to paste into Tests/Fixtures/fuzz/<kind>/).
+        echo "--- $target: what libFuzzer reported (last 60 lines of $scratch/stats/$target.log)"
+        tail -60 "$scratch/stats/$target.log"
+        find "$scratch/crashes/$target" -type f | head -3 | while read -r file; do
+            local size
+            size=$(stat -c %s "$file")
+            echo "--- $target: $(basename "$file") ($size bytes)"
+            if [ "$size" -le 65536 ]; then base64 -w 0 "$file"; echo; else echo "(too large to print)"; fi
+        done
+    fi
     [ "$crashes" -eq 0 ] && [ "$status" -eq 0 ]
 }
 

@@ -18,8 +18,9 @@ struct HostileAttributeTests {
     /// each absent one left out.
     static func analyze(
         _ type: String, _ e: Example, attributes: Attributes, values: [Int: [Int]],
-        shapes: [[Int]?]
+        shapes: [[Int]?], absent: Set<Int>? = nil
     ) throws -> Analysis {
+        let absent = absent ?? e.absent
         var nodes: [Node] = []
         var bindings: [InputBinding] = []
         for (i, shape) in shapes.enumerated() {
@@ -34,7 +35,7 @@ struct HostileAttributeTests {
         nodes.append(
             .operation(
                 "op", type, attributes,
-                inputs: shapes.indices.map { e.absent.contains($0) ? .absent : TensorRef(node: $0) }))
+                inputs: shapes.indices.map { absent.contains($0) ? .absent : TensorRef(node: $0) }))
         let outputs = e.outputs.indices.map { TensorRef(node: shapes.count, output: $0) }
         return try Analyzer().analyze(Graph(nodes: nodes, outputs: outputs), inputs: bindings)
     }
@@ -54,10 +55,10 @@ struct HostileAttributeTests {
     }()
 
     /// The variants of one example: one change each.
-    static func variants(_ e: Example) -> [(
-        what: String, attributes: Attributes, values: [Int: [Int]], shapes: [[Int]?]
+    static func variants(_ e: Example, roles: [InputRole] = []) -> [(
+        what: String, attributes: Attributes, values: [Int: [Int]], shapes: [[Int]?], absent: Set<Int>
     )] {
-        var result: [(String, Attributes, [Int: [Int]], [[Int]?])] = []
+        var result: [(String, Attributes, [Int: [Int]], [[Int]?], Set<Int>)] = []
         func with(_ key: String, _ value: AttributeValue) -> Attributes {
             var a = e.attributes
             a[key] = value
@@ -69,23 +70,28 @@ struct HostileAttributeTests {
                 for i in list.indices.prefix(4) {
                     var l = list
                     l[i] = x
-                    result.append(("\(key)[\(i)]=\(x)", with(key, wrap(l)), e.values, e.inputs))
+                    result.append(("\(key)[\(i)]=\(x)", with(key, wrap(l)), e.values, e.inputs, e.absent))
                 }
             }
         }
         for (key, value) in e.attributes.values.sorted(by: { $0.key < $1.key }) {
             switch value {
             case .int:
-                for x in extremeInts { result.append(("\(key)=\(x)", with(key, .int(x)), e.values, e.inputs)) }
+                for x in extremeInts {
+                    result.append(("\(key)=\(x)", with(key, .int(x)), e.values, e.inputs, e.absent))
+                }
             case .ints(let list):
                 for x in extremeInts {
-                    result.append(("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs))
+                    result.append(
+                        ("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs, e.absent))
                 }
                 elementwise(key, list, extremeInts, AttributeValue.ints)
             case .optionalInts(let list):
                 elementwise(key, list, extremeInts.map(Optional.some), AttributeValue.optionalInts)
             case .float:
-                for x in extremeReals { result.append(("\(key)=\(x)", with(key, .float(x)), e.values, e.inputs)) }
+                for x in extremeReals {
+                    result.append(("\(key)=\(x)", with(key, .float(x)), e.values, e.inputs, e.absent))
+                }
             case .floats(let list):
                 elementwise(key, list, extremeReals, AttributeValue.floats)
             case .string, .bool: break
@@ -97,17 +103,17 @@ struct HostileAttributeTests {
         for (key, kind) in allKeys where e.attributes[key] == nil {
             for x in extremeInts {
                 switch kind {
-                case .int: result.append(("added \(key)=\(x)", with(key, .int(x)), e.values, e.inputs))
+                case .int: result.append(("added \(key)=\(x)", with(key, .int(x)), e.values, e.inputs, e.absent))
                 case .ints:
                     for length in Set([1, max(rank - 2, 1), max(rank, 1)]).sorted() {
                         result.append(
                             (
                                 "added \(key)=\(length)×\(x)", with(key, .ints(Array(repeating: x, count: length))),
-                                e.values, e.inputs
+                                e.values, e.inputs, e.absent
                             ))
                     }
                 case .optionalInts:
-                    result.append(("added \(key)=[\(x)]", with(key, .optionalInts([x])), e.values, e.inputs))
+                    result.append(("added \(key)=[\(x)]", with(key, .optionalInts([x])), e.values, e.inputs, e.absent))
                 default: break
                 }
             }
@@ -117,7 +123,7 @@ struct HostileAttributeTests {
                 for i in list.indices.prefix(4) {
                     var values = e.values
                     values[position]![i] = x
-                    result.append(("input \(position) value [\(i)]=\(x)", e.attributes, values, e.inputs))
+                    result.append(("input \(position) value [\(i)]=\(x)", e.attributes, values, e.inputs, e.absent))
                 }
             }
         }
@@ -127,8 +133,44 @@ struct HostileAttributeTests {
                 for x in [Limits.dimension, 1 << 21] {
                     var shapes = e.inputs
                     shapes[position]![d] = x
-                    result.append(("input \(position) dim \(d)=\(x)", e.attributes, e.values, shapes))
+                    result.append(("input \(position) dim \(d)=\(x)", e.attributes, e.values, shapes, e.absent))
                 }
+            }
+        }
+        // Other ranks: each given input with a dimension dropped or added, or as a scalar or a
+        // vector; and each absent optional input given, from a vector to 5-D. A rule that indexes a
+        // dimension it never checked the rank for traps here.
+        for (position, shape) in e.inputs.enumerated() {
+            guard let shape, e.values[position] == nil else { continue }
+            let others = Set([[], [2], Array(shape.dropLast()), Array(shape.dropFirst()), [1] + shape, shape + [2]])
+            for other in others.sorted(by: {
+                $0.count < $1.count || ($0.count == $1.count && $0.lexicographicallyPrecedes($1))
+            })
+            where other != shape {
+                var shapes = e.inputs
+                shapes[position] = other
+                result.append(("input \(position) as \(other)", e.attributes, e.values, shapes, e.absent))
+            }
+        }
+        // Known values (shapes, axes, sizes) of another length: one dropped, one added, none.
+        for (position, list) in e.values.sorted(by: { $0.key < $1.key }) {
+            for other in Set([Array(list.dropLast()), list + [1], list + [-1], []]) where other != list {
+                var (values, shapes) = (e.values, e.inputs)
+                values[position] = other
+                if position < shapes.count, shapes[position]?.count ?? 0 <= 1 {
+                    shapes[position] = shapes[position]?.count == 0 && other.count == 1 ? [] : [other.count]
+                }
+                result.append(("input \(position) values \(other)", e.attributes, values, shapes, e.absent))
+            }
+        }
+        // Optional inputs past the example's last are absent too.
+        let optional = roles.indices.filter { $0 >= e.inputs.count && roles[$0] == .optionalData }
+        for position in e.absent.sorted() + optional where position < max(e.inputs.count, roles.count) {
+            for other in [[2], [1, 2], [1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5]] {
+                var shapes = e.inputs + Array(repeating: nil, count: max(0, position + 1 - e.inputs.count))
+                shapes[position] = other
+                let absent = e.absent.union(e.inputs.count..<shapes.count).subtracting([position])
+                result.append(("absent input \(position) given as \(other)", e.attributes, e.values, shapes, absent))
             }
         }
         return result
@@ -147,10 +189,11 @@ struct HostileAttributeTests {
     /// Runs every variant of an example: (counted, refused).
     static func run(_ c: WorkedExampleTests.Case) -> (counted: Int, refused: Int) {
         var outcomes = (counted: 0, refused: 0)
-        for v in variants(c.example) {
+        for v in variants(c.example, roles: c.definition.inputs) {
             do {
                 let a = try analyze(
-                    c.definition.type, c.example, attributes: v.attributes, values: v.values, shapes: v.shapes)
+                    c.definition.type, c.example, attributes: v.attributes, values: v.values, shapes: v.shapes,
+                    absent: v.absent)
                 // Whatever was counted is a real count: no negative figure slipped through.
                 #expect(
                     a.totals.macs >= 0 && a.totals.muls >= 0 && a.totals.adds >= 0 && a.totals.activations >= 0,

@@ -23,7 +23,7 @@ enum AttentionOps {
         guard query.rank == key.rank, key.rank == value.rank, query.rank == 3 || query.rank == 4 else {
             throw RuleError("Q, K and V must all be 3-D or all 4-D")
         }
-        let past = q.optionalInput(4)
+        let pastLength = try pastSequenceLength(q, batch: query.shape[0])
         if query.rank == 4 {
             guard query.shape[0] == key.shape[0], key.shape[0] == value.shape[0] else {
                 throw RuleError("batch sizes differ")
@@ -39,7 +39,7 @@ enum AttentionOps {
             }
             return Geometry(
                 batch: query.shape[0], qHeads: query.shape[1], kvHeads: key.shape[1], qLength: query.shape[2],
-                kvLength: key.shape[2], pastLength: past?.shape[2] ?? 0, headSize: query.shape[3],
+                kvLength: key.shape[2], pastLength: pastLength, headSize: query.shape[3],
                 valueHeadSize: value.shape[3], threeD: false)
         }
         let qHeads = try q.attributes.int("qHeads")
@@ -52,8 +52,40 @@ enum AttentionOps {
         guard qHeads % kvHeads == 0 else { throw RuleError("\(qHeads) query heads cannot share \(kvHeads) key heads") }
         return Geometry(
             batch: query.shape[0], qHeads: qHeads, kvHeads: kvHeads, qLength: query.shape[1], kvLength: key.shape[1],
-            pastLength: past?.shape[2] ?? 0, headSize: query.shape[2] / qHeads,
+            pastLength: pastLength, headSize: query.shape[2] / qHeads,
             valueHeadSize: value.shape[2] / kvHeads, threeD: true)
+    }
+
+    /// The past sequence length P of `pastKey` / `pastValue` (inputs 4 and 5), both
+    /// (batch, kv heads, P, head size) and present together; 0 without them.
+    static func pastSequenceLength(_ q: ShapeQuery, batch: Int) throws -> Int {
+        let (key, value) = (q.optionalInput(4), q.optionalInput(5))
+        guard let key, let value else {
+            guard key == nil, value == nil else { throw RuleError("pastKey and pastValue must be given together") }
+            return 0
+        }
+        guard key.rank == 4, value.rank == 4 else {
+            throw RuleError(
+                "pastKey \(formatShape(key.shape)) and pastValue \(formatShape(value.shape)) must be 4-D "
+                    + "(batch, kv heads, past length, head size)")
+        }
+        guard key.shape[0] == batch, value.shape[0] == batch, key.shape[1] == value.shape[1],
+            key.shape[2] == value.shape[2]
+        else {
+            throw RuleError(
+                "pastKey \(formatShape(key.shape)) and pastValue \(formatShape(value.shape)) disagree "
+                    + "with each other or with the batch \(batch)")
+        }
+        return key.shape[2]
+    }
+
+    /// The past length P of a cache tensor that must be (batch, heads, P, head size); 0 when absent.
+    static func pastLength(_ past: TensorInfo?, _ name: String) throws -> Int {
+        guard let past else { return 0 }
+        guard past.rank == 4 else {
+            throw RuleError("\(name) \(formatShape(past.shape)) must be 4-D (batch, heads, past length, head size)")
+        }
+        return past.shape[2]
     }
 
     static let attention = OpDefinition(

@@ -310,7 +310,6 @@ enum ContribOps {
         guard query.rank == 3, query.shape[2] % heads == 0 else { throw RuleError("the query must be [B, S, N·head]") }
         let head = query.shape[2] / heads
         guard let key = q.optionalInput(1) else { throw RuleError("the key is missing") }
-        let past = q.optionalInput(6)
         switch key.rank {
         case 5:
             guard key.shape[2] == heads, key.shape[3] == 2 else {
@@ -332,7 +331,8 @@ enum ContribOps {
             }
             return AttentionOps.Geometry(
                 batch: b, qHeads: heads, kvHeads: heads, qLength: s, kvLength: key.shape[1],
-                pastLength: past?.shape[2] ?? 0, headSize: head, valueHeadSize: value.shape[2] / heads, threeD: true)
+                pastLength: try AttentionOps.pastLength(q.optionalInput(6), "the past key"), headSize: head,
+                valueHeadSize: value.shape[2] / heads, threeD: true)
         default: throw RuleError("the key must be 3-D, 4-D or packed 5-D")
         }
     }
@@ -348,7 +348,7 @@ enum ContribOps {
         shape: { q in
             let g = try groupQueryGeometry(q)
             let type = try q.input(0).dataType
-            let present = max(g.total, q.optionalInput(3)?.shape[2] ?? 0)
+            let present = max(g.total, try AttentionOps.pastLength(q.optionalInput(3), "the past key"))
             var outputs = [TensorInfo(shape: [g.batch, g.qLength, g.qHeads * g.headSize], dataType: type)]
             let count = try q.attributes.int("outputs", default: 3)
             while outputs.count < min(count, 3) {
@@ -398,9 +398,11 @@ enum ContribOps {
             throw RuleError("hidden size \(width) does not split into \(heads) + 2·\(kvHeads) heads")
         }
         let (b, s) = (query.shape[0], query.shape[1])
-        let past = q.optionalInput(3)?.shape[2] ?? 0
+        let past = try AttentionOps.pastLength(q.optionalInput(3), "the past key")
         var total = past + s
-        if let given = q.optionalInput(6)?.values?.first, given >= s { total = given }
+        if let given = q.optionalInput(6)?.values?.first, given >= s {
+            total = try ShapeMath.size(given, "total sequence length")
+        }
         return AttentionOps.Geometry(
             batch: b, qHeads: heads, kvHeads: kvHeads, qLength: s, kvLength: s, pastLength: total - s,
             headSize: head, valueHeadSize: head, threeD: true)

@@ -71,6 +71,7 @@ enum SoftmaxOps {
         inputs: [.data, .label],
         shape: { q in
             let x = try q.input(0)
+            try ShapeMath.requireRank(x, atLeast: 1, "SoftmaxOutput")
             let grouping = try grouping(q.attributes)
             var derived: [Int: [Int]] = [:]
             if q.isPresent(1), q.optionalInput(1) == nil {
