@@ -152,6 +152,15 @@ struct HostileAttributeTests {
                 result.append(("input \(position) as \(other)", e.attributes, e.values, shapes, e.absent))
             }
         }
+        // Inputs the op derives (weights, biases) declared by the file with shapes of any rank, as
+        // an initializer would be: a rule that reads a declared shape must check it first.
+        for (position, shape) in e.inputs.enumerated() where shape == nil && !e.absent.contains(position) {
+            for other in [[], [2], [2, 3], [2, 3, 1], [2, 3, 1, 1], [1, 2, 3, 4, 5]] {
+                var shapes = e.inputs
+                shapes[position] = other
+                result.append(("derived input \(position) declared \(other)", e.attributes, e.values, shapes, e.absent))
+            }
+        }
         // Known values (shapes, axes, sizes) of another length: one dropped, one added, none.
         for (position, list) in e.values.sorted(by: { $0.key < $1.key }) {
             for other in Set([Array(list.dropLast()), list + [1], list + [-1], []]) where other != list {
