@@ -3,7 +3,8 @@
 # DESTDIR, then checks that the binary links nothing from the Swift toolchain and runs with the
 # toolchain hidden (a private mount namespace with an empty directory over it, where the kernel
 # allows one; else with the toolchain's library directories off every search path), that the man
-# page renders, and that the completion scripts parse and complete a model name.
+# page renders, and that the completion scripts parse and complete model, family and file names
+# (bash by calling its completion function; zsh and fish through a terminal, tools/check_completion.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=$(mktemp -d)
@@ -49,4 +50,10 @@ words=$(OPCAT="$bin" DB="$db" bash -c '
     COMP_WORDS=("$OPCAT" layers --db "$DB" vit_); COMP_CWORD=4; COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
     _opcat "$OPCAT" vit_ "$DB"; printf "%s\n" "${COMPREPLY[@]}"')
 [ "$words" = "vit_b_16" ] || fail "bash completion of a model name gave: $words"
+# zsh and fish, driven through a terminal as a person uses them (skipped where not installed).
+if command -v python3 >/dev/null; then
+    python3 tools/check_completion.py "$dest/usr/local" "$db" || fail "zsh/fish completion (above)"
+else
+    echo "check_install: python3 not found; zsh and fish completion not driven" >&2
+fi
 echo "check_install: ok ($(du -h "$bin" | cut -f1) binary; $(ldd "$bin" | wc -l) shared libraries, none from the toolchain)"
