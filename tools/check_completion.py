@@ -4,7 +4,7 @@ a pseudo-terminal, a partial command line typed, Tab pressed, and the listed can
 the screen. (fish's `complete -C` cannot run argument-parser's custom completions, which ask the
 line editor for the cursor, and zsh has no non-interactive way to call a completer.)
 
-Usage: check_completion.py PREFIX CATALOG
+Usage: check_completion.py PREFIX CATALOG   (from the repository root)
   PREFIX   where `make install` put opcat (bin/opcat, share/zsh/..., share/fish/...)
   CATALOG  a catalog holding the bundled zoo (vgg11 … vgg19_bn, mobilenet_v1 … v3)
 
@@ -63,7 +63,6 @@ def complete(shell, prefix, line, expected, deadline=20.0):
         argv, env = setup(shell, prefix, home)
         pid, fd = pty.fork()
         if pid == 0:
-            os.chdir(os.environ.get("OPCAT_ROOT", "."))
             os.execvpe(shutil.which(argv[0]), argv, env)
         # A wide terminal, so the candidates are listed in columns, not wrapped.
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))

@@ -14,29 +14,25 @@ struct HostileAttributeTests {
     ]
     static let extremeReals = [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1e-300, 0, -1, 4096]
 
-    /// The example as a graph: each given input a bound variable, each derived one left for the op,
+    /// The example, as changed by `v`, as a graph: each given input a bound variable, each derived one left for the op,
     /// each absent one left out.
-    static func analyze(
-        _ type: String, _ e: Example, attributes: Attributes, values: [Int: [Int]],
-        shapes: [[Int]?], absent: Set<Int>? = nil
-    ) throws -> Analysis {
-        let absent = absent ?? e.absent
+    static func analyze(_ type: String, _ e: Example, _ v: Variant) throws -> Analysis {
         var nodes: [Node] = []
         var bindings: [InputBinding] = []
-        for (i, shape) in shapes.enumerated() {
+        for (i, shape) in v.shapes.enumerated() {
             nodes.append(.variable("in\(i)"))
             if let shape {
                 bindings.append(
                     InputBinding(
-                        name: "in\(i)", shape: shape, dataType: values[i] == nil ? .float32 : .int64,
-                        values: values[i]))
+                        name: "in\(i)", shape: shape, dataType: v.values[i] == nil ? .float32 : .int64,
+                        values: v.values[i]))
             }
         }
         nodes.append(
             .operation(
-                "op", type, attributes,
-                inputs: shapes.indices.map { absent.contains($0) ? .absent : TensorRef(node: $0) }))
-        let outputs = e.outputs.indices.map { TensorRef(node: shapes.count, output: $0) }
+                "op", type, v.attributes,
+                inputs: v.shapes.indices.map { v.absent.contains($0) ? .absent : TensorRef(node: $0) }))
+        let outputs = e.outputs.indices.map { TensorRef(node: v.shapes.count, output: $0) }
         return try Analyzer().analyze(Graph(nodes: nodes, outputs: outputs), inputs: bindings)
     }
 
@@ -54,11 +50,37 @@ struct HostileAttributeTests {
         return seen.sorted { $0.key < $1.key }
     }()
 
-    /// The variants of one example: one change each.
-    static func variants(_ e: Example, roles: [InputRole] = []) -> [(
-        what: String, attributes: Attributes, values: [Int: [Int]], shapes: [[Int]?], absent: Set<Int>
-    )] {
-        var result: [(String, Attributes, [Int: [Int]], [[Int]?], Set<Int>)] = []
+    /// One changed copy of an example: what changed, and the graph's attributes, known input
+    /// values, input shapes and absent inputs.
+    struct Variant {
+        var what: String
+        var attributes: Attributes
+        var values: [Int: [Int]]
+        var shapes: [[Int]?]
+        var absent: Set<Int>
+
+        /// The example as it is.
+        init(_ e: Example) {
+            (what, attributes, values, shapes, absent) = ("unchanged", e.attributes, e.values, e.inputs, e.absent)
+        }
+    }
+
+    /// The variants of one example (whose op takes inputs in `roles`): one change each.
+    static func variants(_ e: Example, roles: [InputRole]) -> [Variant] {
+        var result: [Variant] = []
+        /// The example with the given parts changed.
+        func add(
+            _ what: String, attributes: Attributes? = nil, values: [Int: [Int]]? = nil, shapes: [[Int]?]? = nil,
+            absent: Set<Int>? = nil
+        ) {
+            var v = Variant(e)
+            v.what = what
+            v.attributes = attributes ?? v.attributes
+            v.values = values ?? v.values
+            v.shapes = shapes ?? v.shapes
+            v.absent = absent ?? v.absent
+            result.append(v)
+        }
         func with(_ key: String, _ value: AttributeValue) -> Attributes {
             var a = e.attributes
             a[key] = value
@@ -70,7 +92,7 @@ struct HostileAttributeTests {
                 for i in list.indices.prefix(4) {
                     var l = list
                     l[i] = x
-                    result.append(("\(key)[\(i)]=\(x)", with(key, wrap(l)), e.values, e.inputs, e.absent))
+                    add("\(key)[\(i)]=\(x)", attributes: with(key, wrap(l)))
                 }
             }
         }
@@ -78,19 +100,18 @@ struct HostileAttributeTests {
             switch value {
             case .int:
                 for x in extremeInts {
-                    result.append(("\(key)=\(x)", with(key, .int(x)), e.values, e.inputs, e.absent))
+                    add("\(key)=\(x)", attributes: with(key, .int(x)))
                 }
             case .ints(let list):
                 for x in extremeInts {
-                    result.append(
-                        ("\(key)=all \(x)", with(key, .ints(list.map { _ in x })), e.values, e.inputs, e.absent))
+                    add("\(key)=all \(x)", attributes: with(key, .ints(list.map { _ in x })))
                 }
                 elementwise(key, list, extremeInts, AttributeValue.ints)
             case .optionalInts(let list):
                 elementwise(key, list, extremeInts.map(Optional.some), AttributeValue.optionalInts)
             case .float:
                 for x in extremeReals {
-                    result.append(("\(key)=\(x)", with(key, .float(x)), e.values, e.inputs, e.absent))
+                    add("\(key)=\(x)", attributes: with(key, .float(x)))
                 }
             case .floats(let list):
                 elementwise(key, list, extremeReals, AttributeValue.floats)
@@ -103,17 +124,15 @@ struct HostileAttributeTests {
         for (key, kind) in allKeys where e.attributes[key] == nil {
             for x in extremeInts {
                 switch kind {
-                case .int: result.append(("added \(key)=\(x)", with(key, .int(x)), e.values, e.inputs, e.absent))
+                case .int: add("added \(key)=\(x)", attributes: with(key, .int(x)))
                 case .ints:
                     for length in Set([1, max(rank - 2, 1), max(rank, 1)]).sorted() {
-                        result.append(
-                            (
-                                "added \(key)=\(length)×\(x)", with(key, .ints(Array(repeating: x, count: length))),
-                                e.values, e.inputs, e.absent
-                            ))
+                        add(
+                            "added \(key)=\(length)×\(x)",
+                            attributes: with(key, .ints(Array(repeating: x, count: length))))
                     }
                 case .optionalInts:
-                    result.append(("added \(key)=[\(x)]", with(key, .optionalInts([x])), e.values, e.inputs, e.absent))
+                    add("added \(key)=[\(x)]", attributes: with(key, .optionalInts([x])))
                 default: break
                 }
             }
@@ -123,7 +142,7 @@ struct HostileAttributeTests {
                 for i in list.indices.prefix(4) {
                     var values = e.values
                     values[position]![i] = x
-                    result.append(("input \(position) value [\(i)]=\(x)", e.attributes, values, e.inputs, e.absent))
+                    add("input \(position) value [\(i)]=\(x)", values: values)
                 }
             }
         }
@@ -133,7 +152,7 @@ struct HostileAttributeTests {
                 for x in [Limits.dimension, 1 << 21] {
                     var shapes = e.inputs
                     shapes[position]![d] = x
-                    result.append(("input \(position) dim \(d)=\(x)", e.attributes, e.values, shapes, e.absent))
+                    add("input \(position) dim \(d)=\(x)", shapes: shapes)
                 }
             }
         }
@@ -149,7 +168,7 @@ struct HostileAttributeTests {
             where other != shape {
                 var shapes = e.inputs
                 shapes[position] = other
-                result.append(("input \(position) as \(other)", e.attributes, e.values, shapes, e.absent))
+                add("input \(position) as \(other)", shapes: shapes)
             }
         }
         // Inputs the op derives (weights, biases) declared by the file with shapes of any rank, as
@@ -158,7 +177,7 @@ struct HostileAttributeTests {
             for other in [[], [2], [2, 3], [2, 3, 1], [2, 3, 1, 1], [1, 2, 3, 4, 5]] {
                 var shapes = e.inputs
                 shapes[position] = other
-                result.append(("derived input \(position) declared \(other)", e.attributes, e.values, shapes, e.absent))
+                add("derived input \(position) declared \(other)", shapes: shapes)
             }
         }
         // Known values (shapes, axes, sizes) of another length: one dropped, one added, none.
@@ -166,20 +185,22 @@ struct HostileAttributeTests {
             for other in Set([Array(list.dropLast()), list + [1], list + [-1], []]) where other != list {
                 var (values, shapes) = (e.values, e.inputs)
                 values[position] = other
-                if position < shapes.count, shapes[position]?.count ?? 0 <= 1 {
-                    shapes[position] = shapes[position]?.count == 0 && other.count == 1 ? [] : [other.count]
+                // A vector of values takes the new length; a higher-rank one keeps its shape, which
+                // the binding must then refuse.
+                if position < shapes.count, let shape = shapes[position], shape.count <= 1 {
+                    shapes[position] = [other.count]
                 }
-                result.append(("input \(position) values \(other)", e.attributes, values, shapes, e.absent))
+                add("input \(position) values \(other)", values: values, shapes: shapes)
             }
         }
         // Optional inputs past the example's last are absent too.
         let optional = roles.indices.filter { $0 >= e.inputs.count && roles[$0] == .optionalData }
-        for position in e.absent.sorted() + optional where position < max(e.inputs.count, roles.count) {
+        for position in e.absent.sorted() + optional {
             for other in [[2], [1, 2], [1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5]] {
                 var shapes = e.inputs + Array(repeating: nil, count: max(0, position + 1 - e.inputs.count))
                 shapes[position] = other
                 let absent = e.absent.union(e.inputs.count..<shapes.count).subtracting([position])
-                result.append(("absent input \(position) given as \(other)", e.attributes, e.values, shapes, absent))
+                add("absent input \(position) given as \(other)", shapes: shapes, absent: absent)
             }
         }
         return result
@@ -189,9 +210,7 @@ struct HostileAttributeTests {
         "each worked example, run through the analyzer unchanged, gives its stated shapes",
         arguments: WorkedExampleTests.cases)
     func harnessMatchesExamples(_ c: WorkedExampleTests.Case) throws {
-        let a = try Self.analyze(
-            c.definition.type, c.example, attributes: c.example.attributes, values: c.example.values,
-            shapes: c.example.inputs)
+        let a = try Self.analyze(c.definition.type, c.example, Variant(c.example))
         #expect(a.outputs.map { $0?.shape } == c.example.outputs.map { Optional($0) })
     }
 
@@ -200,9 +219,7 @@ struct HostileAttributeTests {
         var outcomes = (counted: 0, refused: 0)
         for v in variants(c.example, roles: c.definition.inputs) {
             do {
-                let a = try analyze(
-                    c.definition.type, c.example, attributes: v.attributes, values: v.values, shapes: v.shapes,
-                    absent: v.absent)
+                let a = try analyze(c.definition.type, c.example, v)
                 // Whatever was counted is a real count: no negative figure slipped through.
                 #expect(
                     a.totals.macs >= 0 && a.totals.muls >= 0 && a.totals.adds >= 0 && a.totals.activations >= 0,
@@ -226,5 +243,28 @@ struct HostileAttributeTests {
         )
         #expect(counted > 1_000, "counted \(counted) of \(counted + refused)")
         #expect(refused > 1_000, "refused \(refused)")
+    }
+
+    /// Attention's key/value cache: both or neither, 4-D, one past length. The 4-D example (Q 1×2×3×4,
+    /// K 1×2×5×4, V 1×2×5×6) with 7 past positions attends over T = 12: MACs 1·2·3·12·(4 + 6) = 720.
+    @Test("an attention cache of another rank, without its pair, or of two lengths is one error at the node")
+    func attentionCache() throws {
+        let e = try #require(AttentionOps.attention.examples.first { $0.inputs.count == 3 })
+        func run(key: [Int]?, value: [Int]?) throws -> Analysis {
+            var v = Variant(e)
+            v.shapes = e.inputs + [nil, key, value]
+            v.absent = Set([3] + (key == nil ? [4] : []) + (value == nil ? [5] : []))
+            return try Self.analyze("Attention", e, v)
+        }
+        #expect(try run(key: [1, 2, 7, 4], value: [1, 2, 7, 6]).totals.macs == 720)
+        for (key, value, message) in [
+            ([1, 2, 7, 4], nil, "given together"), (nil, [1, 2, 7, 6], "given together"),
+            ([2, 7, 4], [1, 2, 7, 6], "must be 4-D"), ([1, 2, 7, 4], [1, 2, 8, 6], "disagree"),
+            ([2, 2, 7, 4], [2, 2, 7, 6], "disagree"),
+        ] as [([Int]?, [Int]?, String)] {
+            #expect {
+                try run(key: key, value: value)
+            } throws: { "\($0)".contains(message) && "\($0)".contains("Attention") }
+        }
     }
 }

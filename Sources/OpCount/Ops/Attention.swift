@@ -56,27 +56,21 @@ enum AttentionOps {
             valueHeadSize: value.shape[2] / kvHeads, threeD: true)
     }
 
-    /// The past sequence length P of `pastKey` / `pastValue` (inputs 4 and 5), both
-    /// (batch, kv heads, P, head size) and present together; 0 without them.
+    /// The past sequence length P of `pastKey` / `pastValue` (inputs 4 and 5): both
+    /// (batch, kv heads, P, head size) and given together; 0 without them.
     static func pastSequenceLength(_ q: ShapeQuery, batch: Int) throws -> Int {
         let (key, value) = (q.optionalInput(4), q.optionalInput(5))
-        guard let key, let value else {
-            guard key == nil, value == nil else { throw RuleError("pastKey and pastValue must be given together") }
-            return 0
-        }
-        guard key.rank == 4, value.rank == 4 else {
-            throw RuleError(
-                "pastKey \(formatShape(key.shape)) and pastValue \(formatShape(value.shape)) must be 4-D "
-                    + "(batch, kv heads, past length, head size)")
-        }
-        guard key.shape[0] == batch, value.shape[0] == batch, key.shape[1] == value.shape[1],
-            key.shape[2] == value.shape[2]
+        guard (key == nil) == (value == nil) else { throw RuleError("pastKey and pastValue must be given together") }
+        let length = try pastLength(key, "pastKey")
+        guard let key, let value else { return 0 }
+        guard try pastLength(value, "pastValue") == length, key.shape[0] == batch, value.shape[0] == batch,
+            key.shape[1] == value.shape[1]
         else {
             throw RuleError(
                 "pastKey \(formatShape(key.shape)) and pastValue \(formatShape(value.shape)) disagree "
                     + "with each other or with the batch \(batch)")
         }
-        return key.shape[2]
+        return length
     }
 
     /// The past length P of a cache tensor that must be (batch, heads, P, head size); 0 when absent.
