@@ -21,6 +21,13 @@ public enum SHA256 {
         return hasher.finish()
     }
 
+    /// The 32 bytes of the digest of `bytes` (for base64, as a Content Security Policy hash).
+    public static func digest<D: ContiguousBytes>(_ bytes: D) -> [UInt8] {
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.update($0) }
+        return hasher.finishBytes()
+    }
+
     /// A digest computed over bytes given in pieces (a file read chunk by chunk).
     public struct Hasher {
         private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
@@ -53,6 +60,12 @@ public enum SHA256 {
 
         /// The digest as 64 lowercase hex digits.
         public mutating func finish() -> String {
+            let digits = Array("0123456789abcdef")
+            return String(finishBytes().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xf)]] })
+        }
+
+        /// The digest's 32 bytes, big-endian words.
+        public mutating func finishBytes() -> [UInt8] {
             // The tail, the 0x80 marker, zeros and the bit length, in one or two final blocks.
             var tail = pending
             tail.append(0x80)
@@ -66,14 +79,9 @@ public enum SHA256 {
                     SHA256.compress(UnsafeRawBufferPointer(rebasing: t[(block * 64)..<(block * 64 + 64)]), &h, &w)
                 }
             }
-            let digits = Array("0123456789abcdef")
-            var out = ""
-            for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-                for shift in stride(from: 28, through: 0, by: -4) {
-                    out.append(digits[Int((word >> UInt32(shift)) & 0xf)])
-                }
+            return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
+                stride(from: 24, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt32($0)) }
             }
-            return out
         }
     }
 

@@ -244,15 +244,7 @@ func h(_ s: String) -> String { s.xmlEscaped }
 func htmlDocument(title: String, body: String, script: String?) -> String {
     var policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     if let script {
-        let hex = SHA256.hex(Array(script.utf8))
-        var bytes: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex {
-            let j = hex.index(i, offsetBy: 2)
-            bytes.append(UInt8(hex[i..<j], radix: 16)!)
-            i = j
-        }
-        policy += "; script-src 'sha256-\(Data(bytes).base64EncodedString())'"
+        policy += "; script-src 'sha256-\(Data(SHA256.digest(Array(script.utf8))).base64EncodedString())'"
     }
     return """
         <!DOCTYPE html>
