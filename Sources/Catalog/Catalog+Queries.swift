@@ -483,16 +483,19 @@ extension Catalog {
             )
         }
         // Columns by position (a by-name lookup per value costs more than the rest of the read).
-        let module = try read { db in try db.columns(in: "layers").contains { $0.name == "module" } }
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT l.layer_index, l.name, l.op, l.source_op, l.status, l.output_shapes, l.params, \
-                    l.\(convention.cost.key), l.flops, l.in_backbone, l.precision, l.activations\(module ? ", l.module" : "")
-                    FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
-                    WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
-                    """, arguments: [name, profile.input.description, convention.rawValue])
+        let (module, rows) = try read { db in
+            let module = try db.columns(in: "layers").contains { $0.name == "module" }
+            return (
+                module,
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT l.layer_index, l.name, l.op, l.source_op, l.status, l.output_shapes, l.params, \
+                        l.\(convention.cost.key), l.flops, l.in_backbone, l.precision, l.activations\(module ? ", l.module" : "")
+                        FROM layers l JOIN profiles p ON p.id = l.profile_id JOIN models m ON m.id = p.model_id
+                        WHERE m.name = ? AND p.input_shape = ? AND p.convention = ? ORDER BY l.layer_index
+                        """, arguments: [name, profile.input.description, convention.rawValue])
+            )
         }
         let t = "layers"
         return (
